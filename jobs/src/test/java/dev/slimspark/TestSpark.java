@@ -1,0 +1,48 @@
+package dev.slimspark;
+
+import dev.slimspark.spark.Sessions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** The one SparkSession shared by every test in this JVM: local[2], UI off, Delta on. */
+public final class TestSpark {
+  private static SparkSession session;
+  private static Path scratch;
+
+  private TestSpark() {}
+
+  public static synchronized SparkSession session() {
+    if (session == null) {
+      try {
+        scratch = Files.createTempDirectory("slimspark-test-");
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+      session =
+          Sessions.withDelta(SparkSession.builder())
+              .master("local[2]")
+              .appName("slimspark-tests")
+              .config("spark.ui.enabled", "false")
+              .config("spark.sql.shuffle.partitions", "4")
+              .config("spark.default.parallelism", "4")
+              .config("spark.sql.warehouse.dir", scratch.resolve("warehouse").toString())
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.sql.session.timeZone", "UTC")
+              .getOrCreate();
+      session.sparkContext().setLogLevel("WARN");
+    }
+    return session;
+  }
+
+  /** A fresh empty directory under this JVM's scratch area. */
+  public static synchronized Path newDir(String prefix) {
+    session();
+    try {
+      return Files.createTempDirectory(scratch, prefix);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

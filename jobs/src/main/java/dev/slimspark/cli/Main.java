@@ -1,0 +1,208 @@
+package dev.slimspark.cli;
+
+import dev.slimspark.config.SlimConfig;
+import dev.slimspark.errors.UserError;
+import dev.slimspark.errors.UserErrors;
+import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.RunsTable;
+import dev.slimspark.jobs.Stage;
+import dev.slimspark.spark.Sessions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command line: {@code slimspark JOB --conf FILE [--set key=value ...]}, plus {@code run},
+ * {@code demo}, {@code sql}, {@code generate-sample} and {@code bench}. Exit codes: 0 success, 1
+ * internal error, 2 user error (printed as problem/cause/fix), 3 the job finished but its checks
+ * failed (e.g. --fail-on-quarantine).
+ */
+public final class Main {
+  private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs a command and returns its exit code (tests call this directly). */
+  public static int run(String[] args) {
+    try {
+      return dispatch(args);
+    } catch (Throwable t) {
+      UserError u = UserError.find(t);
+      if (u != null) {
+        System.err.println(u.render());
+        return 2;
+      }
+      LOG.error("slimspark failed with an internal error", t);
+      System.err.println("error: internal failure: " + t + " (see the log above; please report it)");
+      return 1;
+    }
+  }
+
+  private static int dispatch(String[] args) {
+    if (args.length == 0 || isHelp(args[0])) {
+      System.err.println(usage());
+      return 0;
+    }
+    String cmd = args[0];
+    String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
+    switch (cmd) {
+      case "demo":
+        return Demo.run(rest);
+      case "sql":
+        return SqlCommand.run(rest);
+      case "generate-sample":
+        return GenerateSampleCommand.run(rest);
+      case "bench":
+        return BenchCommand.run(rest);
+      case "run":
+        return runStages(Pipeline.stageNames(), rest, "run");
+      default:
+        if (Pipeline.stages().containsKey(cmd)) {
+          return runStages(List.of(cmd), rest, cmd);
+        }
+        List<String> all = new ArrayList<>(Pipeline.stageNames());
+        all.addAll(List.of("run", "demo", "sql", "generate-sample", "bench"));
+        throw UserErrors.unknownJob(cmd, all);
+    }
+  }
+
+  static boolean isHelp(String a) {
+    return a.equals("--help") || a.equals("-h") || a.equals("help");
+  }
+
+  /** Parsed common options of a job command. */
+  static final class JobArgs {
+    String conf;
+    final List<String> sets = new ArrayList<>();
+    boolean help;
+  }
+
+  static JobArgs parseJobArgs(String[] args, String cmd) {
+    JobArgs a = new JobArgs();
+    for (int i = 0; i < args.length; i++) {
+      String x = args[i];
+      if (isHelp(x)) {
+        a.help = true;
+      } else if (x.equals("--conf") && i + 1 < args.length) {
+        a.conf = args[++i];
+      } else if (x.startsWith("--conf=")) {
+        a.conf = x.substring("--conf=".length());
+      } else if (x.equals("--set") && i + 1 < args.length) {
+        a.sets.add(args[++i]);
+      } else if (x.startsWith("--set=")) {
+        a.sets.add(x.substring("--set=".length()));
+      } else if (x.equals("--fail-on-quarantine")) {
+        a.sets.add("ingest.fail_on_quarantine=true");
+      } else if (x.equals("--lake") && i + 1 < args.length) {
+        a.sets.add("lake=\"" + args[++i] + "\"");
+      } else {
+        throw UserErrors.badArgument(x, "usage: slimspark " + cmd + " --conf FILE [--set key=value ...]");
+      }
+    }
+    return a;
+  }
+
+  private static int runStages(List<String> names, String[] rest, String cmd) {
+    JobArgs a = parseJobArgs(rest, cmd);
+    if (a.help) {
+      System.err.println(jobHelp(cmd, names));
+      return 0;
+    }
+    SlimConfig config = SlimConfig.load(a.conf, a.sets);
+    SparkSession spark = session(config, cmd);
+    return runStages(spark, config, names, cmd);
+  }
+
+  /** Runs stages in order on an existing session, printing each summary line; returns exit code. */
+  public static int runStages(SparkSession spark, SlimConfig config, List<String> names, String cmd) {
+    List<Map<String, Object>> done = new ArrayList<>();
+    RunContext pipelineRun = new RunContext(spark, config);
+    int code = 0;
+    for (String n : names) {
+      Stage stage = Pipeline.stages().get(n);
+      RunContext ctx = new RunContext(spark, config);
+      JobSummary s = stage.run(ctx);
+      RunsTable.record(s);
+      System.out.println(s.toJson());
+      System.out.flush();
+      Map<String, Object> brief = new LinkedHashMap<>();
+      brief.put("job", n);
+      brief.put("run_id", ctx.runId());
+      brief.put("status", s.status());
+      done.add(brief);
+      if (!"ok".equals(s.status())) {
+        code = 3;
+        if (s.status().equals("failed_on_quarantine")) {
+          System.err.println(
+              UserErrors.quarantineNotAllowed(((Number) s.counts().get("quarantined")).longValue(), "ingest_quarantine").render());
+        }
+        break;
+      }
+    }
+    if (names.size() > 1) {
+      JobSummary all = new JobSummary(cmd, pipelineRun);
+      all.count("stages", done);
+      all.status(code == 0 ? "ok" : "failed");
+      System.out.println(all.toJson());
+    }
+    return code;
+  }
+
+  /** Creates (or reuses) the session with the config's spark.* settings. */
+  public static SparkSession session(SlimConfig config, String appName) {
+    SparkSession.Builder b = Sessions.withDelta(SparkSession.builder().appName("slimspark-" + appName));
+    for (Map.Entry<String, String> e : config.sparkSettings().entrySet()) {
+      b = b.config(e.getKey(), e.getValue());
+    }
+    return b.getOrCreate();
+  }
+
+  static String usage() {
+    StringBuilder sb = new StringBuilder();
+    sb.append("usage: slimspark COMMAND [options]\n\n");
+    sb.append("Pipeline stages (each: --conf FILE [--set key=value ...] [--help]):\n");
+    for (Stage s : Pipeline.stages().values()) {
+      sb.append(String.format("  %-16s %s%n", s.name(), s.description()));
+    }
+    sb.append(String.format("  %-16s %s%n", "run", "all stages above, in order"));
+    sb.append("\nOther commands:\n");
+    sb.append(String.format("  %-16s %s%n", "demo", "[--lake DIR] generate the sample corpus and run every stage on it"));
+    sb.append(String.format("  %-16s %s%n", "sql", "\"QUERY\" [--lake DIR] [--conf FILE]: Spark SQL over the lake's tables, JSON lines out"));
+    sb.append(String.format("  %-16s %s%n", "generate-sample", "--out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain]"));
+    sb.append(String.format("  %-16s %s%n", "bench", "ingest-filter [--bytes N] [--out DIR]: throughput vs a plain Jackson loop"));
+    sb.append("\nLauncher options: --submit (run through $SPARK_HOME/bin/spark-submit)\n");
+    sb.append("Each job prints one JSON summary line on stdout; logs go to stderr.");
+    return sb.toString();
+  }
+
+  static String jobHelp(String cmd, List<String> names) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("usage: slimspark ").append(cmd).append(" --conf FILE [--set key=value ...]");
+    if (names.contains("ingest")) {
+      sb.append(" [--fail-on-quarantine]");
+    }
+    sb.append("\n\n");
+    List<String> prefixes = new ArrayList<>();
+    for (String n : names) {
+      Stage s = Pipeline.stages().get(n);
+      sb.append(n).append(": ").append(s.description()).append('\n');
+      for (String p : s.configPrefixes()) {
+        if (!prefixes.contains(p)) {
+          prefixes.add(p);
+        }
+      }
+    }
+    sb.append("\nConfig keys (key = default):\n");
+    sb.append(SlimConfig.describeKeys(prefixes.toArray(new String[0])));
+    return sb.toString();
+  }
+}

@@ -1,0 +1,281 @@
+package dev.slimspark.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValue;
+import com.typesafe.config.ConfigValueType;
+import dev.slimspark.errors.UserErrors;
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * slimspark's configuration: the defaults in {@code slimspark-defaults.conf} (every key, documented),
+ * overlaid by the user's HOCON file, overlaid by {@code --set key=value} pairs. Unknown keys and
+ * values of the wrong type are rejected with the nearest valid key suggested.
+ */
+public final class SlimConfig {
+  /** Subtrees whose keys are free-form (passed through, not validated). */
+  private static final Set<String> FREE_FORM = Set.of("spark");
+
+  private final Config config;
+  private final Config defaults;
+
+  private SlimConfig(Config config, Config defaults) {
+    this.config = config;
+    this.defaults = defaults;
+  }
+
+  /** The documented defaults alone. */
+  public static Config defaults() {
+    return ConfigFactory.parseResources(
+        SlimConfig.class.getClassLoader(),
+        "slimspark-defaults.conf",
+        ConfigParseOptions.defaults().setAllowMissing(false));
+  }
+
+  /**
+   * Loads defaults, then {@code confFile} (may be null), then {@code sets} ("key=value", value in
+   * HOCON syntax; a bare string needs no quotes).
+   */
+  public static SlimConfig load(String confFile, List<String> sets) {
+    Config defaults = defaults();
+    Config user = ConfigFactory.empty();
+    if (confFile != null) {
+      File f = new File(confFile);
+      if (!f.isFile()) {
+        throw UserErrors.missingFile("Config file", confFile);
+      }
+      try {
+        user = ConfigFactory.parseFile(f).resolve();
+      } catch (ConfigException e) {
+        throw UserErrors.of(
+            "Config file " + confFile + " cannot be parsed.",
+            e.getMessage(),
+            "Fix the HOCON syntax at the line the cause names.");
+      }
+      validate(user, defaults, confFile);
+    }
+    Config overrides = ConfigFactory.empty();
+    for (String s : sets) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw UserErrors.badArgument(s, "--set takes key=value, e.g. --set lake=/data/lake");
+      }
+      String key = s.substring(0, eq).trim();
+      String value = s.substring(eq + 1);
+      Config one;
+      try {
+        one = ConfigFactory.parseString(key + " = " + value);
+      } catch (ConfigException e) {
+        // A bare value with characters HOCON reserves: take it as a plain string.
+        one = ConfigFactory.empty().withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(value));
+      }
+      validate(one, defaults, "--set " + key);
+      overrides = one.withFallback(overrides);
+    }
+    Config merged = overrides.withFallback(user).withFallback(defaults).resolve();
+    return new SlimConfig(merged, defaults);
+  }
+
+  private static void validate(Config user, Config defaults, String origin) {
+    for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
+      String key = e.getKey();
+      String top = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
+      if (FREE_FORM.contains(top)) {
+        continue;
+      }
+      if (!defaults.hasPathOrNull(key)) {
+        throw UserErrors.unknownConfigKey(key, nearest(key, defaults), origin);
+      }
+      ConfigValueType want = defaults.getValue(key).valueType();
+      ConfigValueType got = e.getValue().valueType();
+      if (!compatible(want, got, e.getValue())) {
+        throw UserErrors.badConfigValue(
+            key, e.getValue().render(ConfigRenderOptions.concise()), "a " + want.name().toLowerCase());
+      }
+    }
+  }
+
+  private static boolean compatible(ConfigValueType want, ConfigValueType got, ConfigValue v) {
+    if (want == got) {
+      return true;
+    }
+    if (want == ConfigValueType.NUMBER && got == ConfigValueType.STRING) {
+      try {
+        Double.parseDouble(String.valueOf(v.unwrapped()));
+        return true;
+      } catch (NumberFormatException e) {
+        return false;
+      }
+    }
+    if (want == ConfigValueType.BOOLEAN && got == ConfigValueType.STRING) {
+      String s = String.valueOf(v.unwrapped());
+      return s.equals("true") || s.equals("false") || s.equals("yes") || s.equals("no");
+    }
+    // A single string where a list is expected is accepted as a one-element list (see getStringList).
+    return want == ConfigValueType.LIST && got == ConfigValueType.STRING;
+  }
+
+  /** The valid key closest to {@code key} by edit distance, or null when nothing is close. */
+  static String nearest(String key, Config defaults) {
+    String best = null;
+    int bestD = Integer.MAX_VALUE;
+    for (Map.Entry<String, ConfigValue> e : defaults.entrySet()) {
+      int d = editDistance(key, e.getKey());
+      if (d < bestD) {
+        bestD = d;
+        best = e.getKey();
+      }
+    }
+    return bestD <= Math.max(3, key.length() / 3) ? best : null;
+  }
+
+  static int editDistance(String a, String b) {
+    int[] prev = new int[b.length() + 1];
+    int[] cur = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      prev[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      cur[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int sub = prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        cur[j] = Math.min(sub, Math.min(prev[j] + 1, cur[j - 1] + 1));
+      }
+      int[] t = prev;
+      prev = cur;
+      cur = t;
+    }
+    return prev[b.length()];
+  }
+
+  public Config raw() {
+    return config;
+  }
+
+  public String getString(String key) {
+    return config.getString(key);
+  }
+
+  public int getInt(String key) {
+    try {
+      return config.getInt(key);
+    } catch (ConfigException.WrongType e) {
+      throw UserErrors.badConfigValue(key, config.getValue(key).render(), "an integer");
+    }
+  }
+
+  public long getBytes(String key) {
+    try {
+      return config.getBytes(key);
+    } catch (ConfigException.BadValue | ConfigException.WrongType e) {
+      throw UserErrors.badConfigValue(key, config.getValue(key).render(), "a size in bytes (e.g. 33554432 or 32M)");
+    }
+  }
+
+  public double getDouble(String key) {
+    try {
+      return config.getDouble(key);
+    } catch (ConfigException.WrongType e) {
+      throw UserErrors.badConfigValue(key, config.getValue(key).render(), "a number");
+    }
+  }
+
+  public boolean getBoolean(String key) {
+    try {
+      return config.getBoolean(key);
+    } catch (ConfigException.WrongType e) {
+      throw UserErrors.badConfigValue(key, config.getValue(key).render(), "true or false");
+    }
+  }
+
+  /** A string list; a single string is taken as a one-element list. */
+  public List<String> getStringList(String key) {
+    if (config.getValue(key).valueType() == ConfigValueType.STRING) {
+      return List.of(config.getString(key));
+    }
+    return new ArrayList<>(config.getStringList(key));
+  }
+
+  /** One of {@code allowed}, else a user error listing them. */
+  public String getEnum(String key, String... allowed) {
+    String v = config.getString(key);
+    for (String a : allowed) {
+      if (a.equals(v)) {
+        return v;
+      }
+    }
+    throw UserErrors.badConfigValue(key, "\"" + v + "\"", "one of " + String.join(", ", allowed));
+  }
+
+  /** Free-form spark.* settings from the config's spark block. */
+  public Map<String, String> sparkSettings() {
+    Map<String, String> out = new TreeMap<>();
+    if (config.hasPath("spark")) {
+      for (Map.Entry<String, ConfigValue> e : config.getConfig("spark").entrySet()) {
+        out.put("spark." + e.getKey(), String.valueOf(e.getValue().unwrapped()));
+      }
+    }
+    return out;
+  }
+
+  /** SHA-256 (first 16 hex chars) of the effective config, keys sorted: identifies a run's settings. */
+  public String hash() {
+    Map<String, String> sorted = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : config.entrySet()) {
+      sorted.put(e.getKey(), e.getValue().render(ConfigRenderOptions.concise()));
+    }
+    try {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      for (Map.Entry<String, String> e : sorted.entrySet()) {
+        sha.update((e.getKey() + "=" + e.getValue() + "\n").getBytes(StandardCharsets.UTF_8));
+      }
+      StringBuilder sb = new StringBuilder();
+      for (byte b : sha.digest()) {
+        sb.append(String.format("%02x", b));
+      }
+      return sb.substring(0, 16);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Help text for every default key under the given prefixes: key, default value, and the comment
+   * above it in the defaults file.
+   */
+  public static String describeKeys(String... prefixes) {
+    Config d = defaults();
+    StringBuilder sb = new StringBuilder();
+    Map<String, ConfigValue> sorted = new TreeMap<>();
+    for (Map.Entry<String, ConfigValue> e : d.entrySet()) {
+      sorted.put(e.getKey(), e.getValue());
+    }
+    for (Map.Entry<String, ConfigValue> e : sorted.entrySet()) {
+      boolean match = prefixes.length == 0;
+      for (String p : prefixes) {
+        match |= e.getKey().equals(p) || e.getKey().startsWith(p + ".");
+      }
+      if (!match) {
+        continue;
+      }
+      sb.append("  ").append(e.getKey()).append(" = ")
+          .append(e.getValue().render(ConfigRenderOptions.concise())).append('\n');
+      List<String> comments = e.getValue().origin().comments();
+      for (String c : comments) {
+        sb.append("      ").append(c.trim()).append('\n');
+      }
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,75 @@
+package dev.slimspark.errors;
+
+import java.util.Collection;
+
+/** The one factory for user-facing errors: each says problem, cause and fix. */
+public final class UserErrors {
+  private UserErrors() {}
+
+  public static UserError of(String problem, String cause, String fix) {
+    return new UserError(problem, cause, fix);
+  }
+
+  public static UserError unknownConfigKey(String key, String suggestion, String origin) {
+    return of(
+        "Unknown config key '" + key + "'" + (origin == null ? "" : " (" + origin + ")") + ".",
+        "slimspark rejects keys it does not know so that typos cannot silently fall back to defaults.",
+        suggestion == null
+            ? "Remove the key; `bin/slimspark JOB --help` lists every valid key."
+            : "Did you mean '" + suggestion + "'? `bin/slimspark JOB --help` lists every valid key.");
+  }
+
+  public static UserError badConfigValue(String key, String got, String expected) {
+    return of(
+        "Config key '" + key + "' has an invalid value: " + got + ".",
+        "It must be " + expected + ".",
+        "Set it in your config file or with --set " + key + "=VALUE.");
+  }
+
+  public static UserError noInput(String key) {
+    return of(
+        "No input paths are configured.",
+        "'" + key + "' is empty.",
+        "Set " + key + " to a list of files, directories or globs, e.g. --set " + key
+            + "='[\"data/*.jsonl.zst\"]'.");
+  }
+
+  public static UserError inputMatchedNothing(String pattern) {
+    return of(
+        "Input '" + pattern + "' matched no files.",
+        "The path does not exist, the glob matches nothing, or the directory holds no files.",
+        "Check the path (and credentials for s3a://); list it with `hadoop fs -ls` or `ls`.");
+  }
+
+  public static UserError missingTable(String table, String path, String producer) {
+    return of(
+        "Delta table '" + table + "' not found at " + path + ".",
+        "The stage that writes it (" + producer + ") has not run against this lake.",
+        "Run `bin/slimspark " + producer + " --conf FILE` first, or point 'lake' at the right directory.");
+  }
+
+  public static UserError unknownJob(String job, Collection<String> jobs) {
+    return of(
+        "Unknown command '" + job + "'.",
+        "Valid commands are: " + String.join(", ", jobs) + ".",
+        "Run `bin/slimspark --help`.");
+  }
+
+  public static UserError badArgument(String arg, String usage) {
+    return of("Invalid argument '" + arg + "'.", usage, "Run with --help to see the options.");
+  }
+
+  public static UserError missingFile(String what, String path) {
+    return of(
+        what + " not found: " + path + ".",
+        "The file does not exist or is not readable.",
+        "Check the path; relative paths resolve against the current directory.");
+  }
+
+  public static UserError quarantineNotAllowed(long n, String table) {
+    return of(
+        n + " input lines were quarantined and --fail-on-quarantine is set.",
+        "The input holds malformed or unreadable lines; see the '" + table + "' table for each line and its reason.",
+        "Fix or remove the bad input, or run without --fail-on-quarantine to keep the good lines.");
+  }
+}

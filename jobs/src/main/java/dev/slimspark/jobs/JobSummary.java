@@ -1,0 +1,117 @@
+package dev.slimspark.jobs;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a job reports when it ends: printed as one JSON line on stdout and recorded in the {@code
+ * runs} table. Counts are nested maps of numbers so that runs reconcile (every input line lands in
+ * exactly one outcome).
+ */
+public final class JobSummary {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String job;
+  private final RunContext run;
+  private final List<String> inputs = new ArrayList<>();
+  private final Map<String, Object> counts = new LinkedHashMap<>();
+  private final List<Map<String, Object>> outputs = new ArrayList<>();
+  private final Map<String, Object> extra = new LinkedHashMap<>();
+  private String status = "ok";
+
+  public JobSummary(String job, RunContext run) {
+    this.job = job;
+    this.run = run;
+  }
+
+  public String job() {
+    return job;
+  }
+
+  public JobSummary input(String in) {
+    inputs.add(in);
+    return this;
+  }
+
+  public List<String> inputs() {
+    return inputs;
+  }
+
+  /** Sets a count; nested maps are allowed for breakdowns (per reason, per source). */
+  public JobSummary count(String name, Object value) {
+    counts.put(name, value);
+    return this;
+  }
+
+  public Map<String, Object> counts() {
+    return counts;
+  }
+
+  public JobSummary output(String table, String path, long version) {
+    Map<String, Object> o = new LinkedHashMap<>();
+    o.put("table", table);
+    o.put("path", path);
+    o.put("version", version);
+    outputs.add(o);
+    return this;
+  }
+
+  public List<Map<String, Object>> outputs() {
+    return outputs;
+  }
+
+  /** Any further top-level field (e.g. chosen LSH parameters, reconciliation checks). */
+  public JobSummary put(String key, Object value) {
+    extra.put(key, value);
+    return this;
+  }
+
+  public Map<String, Object> extra() {
+    return extra;
+  }
+
+  public JobSummary status(String s) {
+    this.status = s;
+    return this;
+  }
+
+  public String status() {
+    return status;
+  }
+
+  public RunContext run() {
+    return run;
+  }
+
+  /** The summary as an ordered map (what the JSON line holds). */
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("job", job);
+    m.put("run_id", run.runId());
+    m.put("status", status);
+    m.put("inputs", inputs);
+    m.put("counts", counts);
+    m.put("outputs", outputs);
+    m.putAll(extra);
+    m.put("wall_ms", run.elapsedMs());
+    m.put("config_hash", run.configHash());
+    m.put("code_version", run.codeVersion());
+    return m;
+  }
+
+  public String toJson() {
+    return toJson(toMap());
+  }
+
+  public static String toJson(Object o) {
+    try {
+      return JSON.writeValueAsString(o);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

@@ -1,0 +1,54 @@
+package dev.slimspark.jobs;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** The {@code runs} Delta table: one row appended per job run, the same facts as its summary line. */
+public final class RunsTable {
+  public static final String TABLE = "runs";
+
+  public static final StructType SCHEMA =
+      new StructType()
+          .add("run_id", DataTypes.StringType, false)
+          .add("job", DataTypes.StringType, false)
+          .add("status", DataTypes.StringType, false)
+          .add("started_at", DataTypes.TimestampType, false)
+          .add("ended_at", DataTypes.TimestampType, false)
+          .add("wall_ms", DataTypes.LongType, false)
+          .add("config_hash", DataTypes.StringType, false)
+          .add("code_version", DataTypes.StringType, false)
+          .add("inputs", DataTypes.createArrayType(DataTypes.StringType, false), false)
+          .add("counts_json", DataTypes.StringType, false)
+          .add("outputs_json", DataTypes.StringType, false)
+          .add("summary_json", DataTypes.StringType, false);
+
+  private RunsTable() {}
+
+  /** Appends the summary's row; returns the runs table's new version. */
+  public static long record(JobSummary s) {
+    RunContext run = s.run();
+    Row row =
+        RowFactory.create(
+            run.runId(),
+            s.job(),
+            s.status(),
+            Timestamp.from(run.started()),
+            Timestamp.from(Instant.now()),
+            run.elapsedMs(),
+            run.configHash(),
+            run.codeVersion(),
+            scala.collection.JavaConverters.asScalaBuffer(s.inputs()).toSeq(),
+            JobSummary.toJson(s.counts()),
+            JobSummary.toJson(s.outputs()),
+            s.toJson());
+    Dataset<Row> df = run.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1);
+    return run.lake().write(df, TABLE, SaveMode.Append, run.commitMetadata(s.job()));
+  }
+}

@@ -1,0 +1,227 @@
+package dev.slimspark.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import dev.slimspark.config.SlimConfig;
+import dev.slimspark.errors.UserErrors;
+import dev.slimspark.io.InputFiles;
+import dev.slimspark.io.SerializableHadoopConf;
+import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.Stage;
+import dev.slimspark.lake.Lake;
+import dev.slimspark.udfs.ingest.ShardReader;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Ingest: JSONL(.gz/.zst) and Parquet shards → {@code docs_raw}, with every bad line in {@code
+ * ingest_quarantine} and per-file counts in {@code ingest_files}. For every file, lines read = docs
+ * + quarantined + blank; the summary reports the totals and whether they reconcile.
+ */
+public final class IngestStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
+
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  @Override
+  public String description() {
+    return "read JSONL(.gz/.zst)/Parquet shards into docs_raw; bad lines to ingest_quarantine";
+  }
+
+  @Override
+  public String[] configPrefixes() {
+    return new String[] {"lake", "ingest"};
+  }
+
+  static ShardReader.Options readerOptions(SlimConfig c) {
+    ShardReader.Options o = new ShardReader.Options();
+    long max = c.getBytes("ingest.max_line_bytes");
+    if (max < 1024 || max > Integer.MAX_VALUE - 16) {
+      throw UserErrors.badConfigValue("ingest.max_line_bytes", Long.toString(max), "between 1024 and 2147483631");
+    }
+    o.maxLineBytes = (int) max;
+    o.quarantinePrefixBytes = c.getInt("ingest.quarantine_prefix_bytes");
+    o.repairUtf8 = c.getEnum("ingest.invalid_utf8", "quarantine", "repair").equals("repair");
+    o.metaSourceField = c.getString("ingest.source.meta_field");
+    String regex = c.getString("ingest.source.path_regex");
+    if (!regex.isEmpty()) {
+      try {
+        java.util.regex.Pattern.compile(regex);
+      } catch (java.util.regex.PatternSyntaxException e) {
+        throw UserErrors.badConfigValue("ingest.source.path_regex", regex, "a Java regular expression (" + e.getDescription() + ")");
+      }
+    }
+    o.pathSourceRegex = regex.isEmpty() ? null : regex;
+    o.defaultSource = c.getString("ingest.source.default");
+    return o;
+  }
+
+  @Override
+  public JobSummary run(RunContext ctx) {
+    SparkSession spark = ctx.spark();
+    SlimConfig c = ctx.config();
+    JobSummary summary = new JobSummary(name(), ctx);
+    ShardReader.Options opts = readerOptions(c);
+    String format = c.getEnum("ingest.format", "auto", "jsonl", "parquet");
+    List<String> patterns = c.getStringList("ingest.input");
+    patterns.forEach(summary::input);
+
+    List<InputFiles.Entry> files =
+        InputFiles.expand(patterns, spark.sparkContext().hadoopConfiguration());
+    List<InputFiles.Entry> jsonl = new ArrayList<>();
+    List<InputFiles.Entry> parquet = new ArrayList<>();
+    for (InputFiles.Entry e : files) {
+      boolean isParquet =
+          format.equals("parquet")
+              || (format.equals("auto") && e.path.toLowerCase(Locale.ROOT).endsWith(".parquet"));
+      (isParquet ? parquet : jsonl).add(e);
+    }
+    LOG.info("Ingesting {} JSONL and {} Parquet files", jsonl.size(), parquet.size());
+
+    Dataset<Row> records = readJsonl(spark, jsonl, opts, c.getInt("ingest.files_per_task"));
+    if (!parquet.isEmpty()) {
+      records =
+          records.unionByName(
+              ParquetShards.read(spark, parquet, c.getString("ingest.parquet.text_column"), opts));
+    }
+    records = records.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      return writeAndSummarize(ctx, records, summary, files.size());
+    } finally {
+      records.unpersist();
+    }
+  }
+
+  /** One task group per few files; each task streams its files through {@link ShardReader}. */
+  static Dataset<Row> readJsonl(
+      SparkSession spark, List<InputFiles.Entry> files, ShardReader.Options opts, int filesPerTask) {
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    if (files.isEmpty()) {
+      return spark.createDataFrame(new ArrayList<Row>(), IngestTables.RECORD);
+    }
+    int slices =
+        filesPerTask > 0
+            ? (files.size() + filesPerTask - 1) / filesPerTask
+            : Math.min(files.size(), 4 * jsc.defaultParallelism());
+    Broadcast<SerializableHadoopConf> conf =
+        jsc.broadcast(new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()));
+    JavaRDD<Row> rows =
+        jsc.parallelize(files, Math.max(1, slices))
+            .mapPartitions(new ReadShardsFunction(conf, opts));
+    return spark.createDataFrame(rows, IngestTables.RECORD);
+  }
+
+  private JobSummary writeAndSummarize(
+      RunContext ctx, Dataset<Row> records, JobSummary summary, int fileCount) {
+    Lake lake = ctx.lake();
+    String meta = ctx.commitMetadata(name());
+    Dataset<Row> docs =
+        records.where(col("kind").equalTo("doc")).select(cols(IngestTables.DOCS_RAW_COLUMNS));
+    Dataset<Row> quarantine =
+        records.where(col("kind").equalTo("quarantine")).select(cols(IngestTables.QUARANTINE_COLUMNS));
+    Dataset<Row> fileRows =
+        records.where(col("kind").equalTo("file_summary")).select(cols(IngestTables.FILES_COLUMNS));
+
+    long vDocs = lake.write(docs, IngestTables.DOCS_RAW, SaveMode.Overwrite, meta);
+    long vQ = lake.write(quarantine.coalesce(1), IngestTables.QUARANTINE, SaveMode.Overwrite, meta);
+    long vF = lake.write(fileRows.coalesce(1), IngestTables.FILES, SaveMode.Overwrite, meta);
+    summary.output(IngestTables.DOCS_RAW, lake.path(IngestTables.DOCS_RAW), vDocs);
+    summary.output(IngestTables.QUARANTINE, lake.path(IngestTables.QUARANTINE), vQ);
+    summary.output(IngestTables.FILES, lake.path(IngestTables.FILES), vF);
+
+    // Totals come from the written per-file table (one row per file), never from the data.
+    Row t =
+        lake.read(IngestTables.FILES, name())
+            .agg(
+                count(lit(1)),
+                sum("lines_read"),
+                sum("docs"),
+                sum("quarantined"),
+                sum("blank"),
+                sum("repaired"),
+                sum(when(col("damaged"), 1).otherwise(0)),
+                sum("compressed_bytes"),
+                sum("decompressed_bytes"))
+            .head();
+    long files = t.getLong(0);
+    long lines = t.isNullAt(1) ? 0 : t.getLong(1);
+    long docCount = t.isNullAt(2) ? 0 : t.getLong(2);
+    long quarantined = t.isNullAt(3) ? 0 : t.getLong(3);
+    long blank = t.isNullAt(4) ? 0 : t.getLong(4);
+    Map<String, Object> byReason = new TreeMap<>();
+    for (Row r : lake.read(IngestTables.QUARANTINE, name()).groupBy("reason").count().collectAsList()) {
+      byReason.put(r.getString(0), r.getLong(1));
+    }
+    Map<String, Object> bySource = new TreeMap<>();
+    for (Row r :
+        lake.read(IngestTables.DOCS_RAW, name())
+            .groupBy("source")
+            .agg(count(lit(1)), sum("byte_length"))
+            .collectAsList()) {
+      Map<String, Object> s = new LinkedHashMap<>();
+      s.put("docs", r.getLong(1));
+      s.put("bytes", r.getLong(2));
+      bySource.put(r.getString(0), s);
+    }
+    long docsInTable = bySource.values().stream().mapToLong(m -> (Long) ((Map<?, ?>) m).get("docs")).sum();
+    long quarantineRows = byReason.values().stream().mapToLong(v -> (Long) v).sum();
+    boolean reconciled =
+        lines == docCount + quarantined + blank
+            && docsInTable == docCount
+            && quarantineRows == quarantined
+            && files == fileCount;
+    if (!reconciled) {
+      LOG.error(
+          "Ingest counts do not reconcile: lines={} docs={} quarantined={} blank={} docs_in_table={} quarantine_rows={} files={}/{}",
+          lines, docCount, quarantined, blank, docsInTable, quarantineRows, files, fileCount);
+      summary.status("error");
+    }
+    summary
+        .count("files", files)
+        .count("damaged_files", t.getLong(6))
+        .count("lines_read", lines)
+        .count("docs", docCount)
+        .count("quarantined", quarantined)
+        .count("blank", blank)
+        .count("utf8_repaired", t.isNullAt(5) ? 0 : t.getLong(5))
+        .count("quarantined_by_reason", byReason)
+        .count("docs_by_source", bySource)
+        .count("compressed_bytes", t.isNullAt(7) ? 0 : t.getLong(7))
+        .count("decompressed_bytes", t.isNullAt(8) ? 0 : t.getLong(8));
+    summary.put("reconciled", reconciled);
+    if (quarantined > 0 && ctx.config().getBoolean("ingest.fail_on_quarantine")) {
+      summary.status("failed_on_quarantine");
+    }
+    return summary;
+  }
+
+  private static org.apache.spark.sql.Column[] cols(String[] names) {
+    org.apache.spark.sql.Column[] out = new org.apache.spark.sql.Column[names.length];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = col(names[i]);
+    }
+    return out;
+  }
+}

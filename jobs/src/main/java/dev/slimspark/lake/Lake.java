@@ -1,0 +1,83 @@
+package dev.slimspark.lake;
+
+import dev.slimspark.errors.UserErrors;
+import io.delta.tables.DeltaTable;
+import java.io.File;
+import java.net.URI;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The lake: one root (local directory or URI) holding every Delta table by name. Writes are atomic
+ * Delta commits tagged with the run id and config hash (commit userMetadata), so history says
+ * which run produced each version.
+ */
+public final class Lake {
+  private final SparkSession spark;
+  private final String root;
+
+  public Lake(SparkSession spark, String root) {
+    this.spark = spark;
+    this.root = normalizeRoot(root);
+  }
+
+  static String normalizeRoot(String root) {
+    String r = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+    URI u = URI.create(r.replace(" ", "%20"));
+    if (u.getScheme() == null || u.getScheme().length() == 1) {
+      // A plain local path: make it absolute so executors agree on it.
+      return new File(r).getAbsoluteFile().toURI().toString().replaceAll("/$", "");
+    }
+    return r;
+  }
+
+  public String root() {
+    return root;
+  }
+
+  public String path(String table) {
+    return root + "/" + table;
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /** Reads a table, or fails with a user error naming the stage that writes it. */
+  public Dataset<Row> read(String table, String producer) {
+    if (!exists(table)) {
+      throw UserErrors.missingTable(table, path(table), producer);
+    }
+    return spark.read().format("delta").load(path(table));
+  }
+
+  /** Latest committed version of a table. */
+  public long version(String table) {
+    Row r = DeltaTable.forPath(spark, path(table)).history(1).select("version").head();
+    return r.getLong(0);
+  }
+
+  /**
+   * Overwrites (or appends to) a table in one atomic commit and returns the new version.
+   *
+   * @param partitionBy partition columns, may be empty
+   */
+  public long write(
+      Dataset<Row> df, String table, SaveMode mode, String userMetadata, String... partitionBy) {
+    var w =
+        df.write()
+            .format("delta")
+            .mode(mode)
+            .option("userMetadata", userMetadata);
+    if (mode == SaveMode.Overwrite) {
+      w = w.option("overwriteSchema", "true");
+    }
+    if (partitionBy.length > 0) {
+      w = w.partitionBy(partitionBy);
+    }
+    w.save(path(table));
+    return version(table);
+  }
+}

@@ -47,7 +47,7 @@ public final class Main {
     }
   }
 
-  private static int dispatch(String[] args) {
+  private static int dispatch(String[] args) throws java.io.IOException {
     if (args.length == 0 || isHelp(args[0])) {
       System.err.println(usage());
       return 0;

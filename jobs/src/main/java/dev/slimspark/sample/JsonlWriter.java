@@ -39,11 +39,6 @@ final class JsonlWriter {
       keys.clear();
       values.clear();
     }
-
-    Object get(String k) {
-      int i = keys.indexOf(k);
-      return i < 0 ? null : values.get(i);
-    }
   }
 
   /** Writes one document line (without BOM) and its line ending. */

@@ -39,6 +39,11 @@ import org.apache.spark.sql.types.StructType;
  * where {@code $SPARK_JAVA_OPENS} is the parent pom property {@code spark.java.opens}. Spark NLP needs
  * spark-mllib at run time, which udfs does not declare; the jobs module's classpath has it (the udfs
  * jar listed there need not exist, udfs/target/classes comes first).
+ *
+ * <p>Result on the 2-core shared dev box (20 MB, 13,328 docs, 3.33 M words, 266,043 sentences):
+ * compute 166 MB/s per core (27.6 M words/s); the same inside a Spark UDF about 50 MB/s of task CPU;
+ * Spark NLP 0.38 MB/s of task CPU per core (0.06 M words/s), about 440x slower, with identical word and
+ * sentence counts on this clean generated text. Task CPU excludes GC threads, so Spark NLP's real cost is higher.
  */
 public final class SegmentationCostBench {
 

@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * Language identification with the optimaize language-detector (n-gram naive Bayes, 71 built-in
  * profiles read from its jar).
  *
- * <p><b>One detector per JVM.</b> Building it reads and indexes all profiles (about a second and tens
- * of MB of heap), so {@link #get()} returns a lazily built singleton (initialization-on-demand holder:
+ * <p><b>One detector per JVM.</b> Building it reads and indexes all profiles (one to a few seconds and
+ * tens of MB of heap), so {@link #get()} returns a lazily built singleton (initialization-on-demand holder:
  * thread-safe without locks). On Spark, call it inside the UDF / {@code mapPartitions}, never capture
  * the instance in a closure (it is not serializable on purpose).
  *
@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Bounded input.</b> Only the first {@link #DEFAULT_PREFIX_CHARS} UTF-16 chars are looked at (cut
  * back by one when that would split a surrogate pair); the factory also drops URLs and e-mail addresses
  * and minority scripts (below 30%). Risk: a document whose first 4000 chars are boilerplate in
- * another language (cookie banner, navigation) is identified by that boilerplate.
+ * another language (cookie banner, navigation) is identified by that boilerplate. Very short texts are
+ * unreliable and can still get a high confidence (optimaize 0.6 returns "it" with 0.81 for "Hello"), so
+ * the confidence threshold alone does not protect them; the short-document rule runs first for that reason.
  *
  * <p><b>Codes.</b> The language part of the profile's locale: ISO 639-1 where one exists ({@code "en"},
  * {@code "zh"} for both zh-CN and zh-TW profiles), else the profile's 639-3 code ({@code "ast"}).

@@ -39,7 +39,12 @@ public final class ClusterAuditStep {
 
   /** Audit outputs plus counts. */
   public record Result(
-      Dataset<Row> clusters, Dataset<Row> summary, Dataset<Row> removedIds, long exactRemoved, long nearRemoved) {}
+      Dataset<Row> clusters,
+      Dataset<Row> summary,
+      Dataset<Row> removedIds,
+      Dataset<Row> decided,
+      long exactRemoved,
+      long nearRemoved) {}
 
   private ClusterAuditStep() {}
 
@@ -99,6 +104,6 @@ public final class ClusterAuditStep {
     long exactRemoved = decided.where(isExact).count();
     long nearRemoved = decided.where(isNear).count();
     LOG.info("dedup decision: {} exact + {} near duplicates removed", exactRemoved, nearRemoved);
-    return new Result(clusters, summary, removed.select(Cols.DOC_ID), exactRemoved, nearRemoved);
+    return new Result(clusters, summary, removed.select(Cols.DOC_ID), decided, exactRemoved, nearRemoved);
   }
 }

@@ -47,6 +47,7 @@ public final class ConnectedComponentsStep {
                 .where(col("u").notEqual(col("v")))
                 .distinct(),
             opts);
+    long size = e.count();
     int round = 0;
     while (true) {
       if (round >= opts.maxCcIterations()) {
@@ -55,7 +56,10 @@ public final class ConnectedComponentsStep {
       }
       round++;
       Dataset<Row> next = Lineage.cut(smallStar(largeStar(e)), opts);
-      boolean same = next.except(e).isEmpty() && e.except(next).isEmpty();
+      // Both are sets: equal iff same size and one contains the other.
+      long nextSize = next.count();
+      boolean same = nextSize == size && next.except(e).isEmpty();
+      size = nextSize;
       Lineage.release(e);
       e = next;
       LOG.debug("cc round {} done, converged={}", round, same);

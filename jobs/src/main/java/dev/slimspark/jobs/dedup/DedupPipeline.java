@@ -57,7 +57,8 @@ public final class DedupPipeline {
     ClusterAuditStep.Result audit =
         ClusterAuditStep.run(exact.meta(), cc.assignment(), sigs.signatures(), texts, opts);
 
-    Dataset<Row> kept = docs.join(audit.removedIds(), docs.col(Cols.DOC_ID).equalTo(audit.removedIds().col(Cols.DOC_ID)), "left_anti");
+    checkpoints.add(audit.decided());
+    Dataset<Row> kept = docs.join(audit.removedIds(), new String[] {Cols.DOC_ID}, "left_anti");
     DedupResult.Counts counts =
         new DedupResult.Counts(
             exact.docsIn(), audit.exactRemoved(), audit.nearRemoved(), sigs.signed(), sigs.shortDocs(),

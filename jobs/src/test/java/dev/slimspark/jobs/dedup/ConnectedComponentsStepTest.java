@@ -59,8 +59,8 @@ class ConnectedComponentsStepTest {
   @Test
   void randomGraphMatchesUnionFind() {
     SplittableRandom rnd = new SplittableRandom(5);
-    int n = 400;
-    long[][] g = new long[300][];
+    int n = 150;
+    long[][] g = new long[110][];
     int[] parent = new int[n];
     for (int i = 0; i < n; i++) {
       parent[i] = i;

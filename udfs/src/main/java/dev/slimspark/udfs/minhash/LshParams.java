@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  * fnWeight * ∫_t^1 (1 - P(s)) ds} over all b, r with b*r <= numPerm, integrals by composite
  * Simpson's rule. Ties keep the first (smallest b, then smallest r).
  */
-public record LshParams(int bands, int rows) {
+public record LshParams(int bands, int rows) implements java.io.Serializable {
   private static final Logger LOG = LoggerFactory.getLogger(LshParams.class);
   private static final int SIMPSON_INTERVALS = 512;
 

@@ -58,7 +58,10 @@ public final class DedupPipeline {
         ClusterAuditStep.run(exact.meta(), cc.assignment(), sigs.signatures(), texts, opts);
 
     checkpoints.add(audit.decided());
-    Dataset<Row> kept = docs.join(audit.removedIds(), new String[] {Cols.DOC_ID}, "left_anti");
+    // A USING join moves doc_id first; restore the input's column order.
+    Dataset<Row> kept =
+        docs.join(audit.removedIds(), new String[] {Cols.DOC_ID}, "left_anti")
+            .selectExpr(java.util.Arrays.stream(docs.columns()).map(c -> "`" + c.replace("`", "``") + "`").toArray(String[]::new));
     DedupResult.Counts counts =
         new DedupResult.Counts(
             exact.docsIn(), audit.exactRemoved(), audit.nearRemoved(), sigs.signed(), sigs.shortDocs(),

@@ -19,7 +19,7 @@ class DedupDeterminismTest {
     SplittableRandom rnd = new SplittableRandom(12);
     List<Row> rows = new ArrayList<>();
     String[] sources = {"web", "wiki", "books"};
-    for (int i = 0; i < 120; i++) {
+    for (int i = 0; i < 70; i++) {
       List<String> base = DedupTestData.randomWords(rnd, vocab, 80);
       rows.add(doc("d" + i, sources[i % 3], DedupTestData.join(base)));
       if (i % 3 == 0) { // a chain of progressively edited copies: transitive clusters
@@ -44,8 +44,8 @@ class DedupDeterminismTest {
     assertEquals(DedupTestData.sorted(one.summary()), DedupTestData.sorted(seven.summary()));
     assertEquals(one.counts(), seven.counts());
     // The corpus does contain both kinds of duplicates, so the comparison is not vacuous.
-    assertTrue(one.counts().exactRemoved() >= 12, "exact " + one.counts());
-    assertTrue(one.counts().nearRemoved() >= 30, "near " + one.counts());
+    assertTrue(one.counts().exactRemoved() >= 7, "exact " + one.counts());
+    assertTrue(one.counts().nearRemoved() >= 15, "near " + one.counts());
     one.release();
     seven.release();
   }

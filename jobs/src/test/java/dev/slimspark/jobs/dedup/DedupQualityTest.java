@@ -39,8 +39,8 @@ class DedupQualityTest {
     List<Row> rows = new ArrayList<>();
     Map<String, String> text = new HashMap<>();
     Map<String, String> variantOf = new HashMap<>();
-    int bases = 1500;
-    int planted = 600;
+    int bases = 1200;
+    int planted = 500;
     for (int i = 0; i < bases; i++) {
       List<String> w = DedupTestData.randomWords(rnd, vocab, 100 + rnd.nextInt(201));
       String id = String.format("b%05d", i);

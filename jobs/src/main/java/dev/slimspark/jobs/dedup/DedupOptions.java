@@ -1,0 +1,195 @@
+package dev.slimspark.jobs.dedup;
+
+import dev.slimspark.udfs.minhash.LshParams;
+import dev.slimspark.udfs.minhash.Normalization;
+import dev.slimspark.udfs.minhash.ShingleType;
+import java.io.Serializable;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Typed, immutable options of the dedup pipeline. Every field has a DEFAULT_ constant; build with
+ * {@link #builder()}. Serializable: steps capture it in executor closures.
+ */
+public final class DedupOptions implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Near-duplicate Jaccard threshold on shingle sets (SlimPajama: 0.8). */
+  public static final double DEFAULT_THRESHOLD = 0.8;
+  /** MinHash permutations; signature storage is 8 bytes each per surviving document. */
+  public static final int DEFAULT_NUM_PERM = 128;
+  /** Character shingles work for every script, including CJK without spaces. */
+  public static final ShingleType DEFAULT_SHINGLE_TYPE = ShingleType.CHAR;
+  /** 0 means the type's default: 13 for CHAR (SlimPajama), 5 for WORD. */
+  public static final int DEFAULT_SHINGLE_SIZE = 0;
+  public static final Normalization DEFAULT_NORMALIZATION = Normalization.SLIMPAJAMA;
+  /** Seeds shingle hashes, permutations and band keys; change it and every signature changes. */
+  public static final long DEFAULT_SEED = 42L;
+  /** Signature verification removes LSH false positives at no text cost. */
+  public static final Verification DEFAULT_VERIFICATION = Verification.SIGNATURE;
+  /** 0 means "choose by {@link LshParams#optimal}". */
+  public static final int DEFAULT_BANDS = 0;
+  public static final int DEFAULT_ROWS = 0;
+  public static final double DEFAULT_FP_WEIGHT = 0.5;
+  public static final double DEFAULT_FN_WEIGHT = 0.5;
+  /**
+   * Buckets with more members are skipped (and counted): a safety valve against boilerplate
+   * buckets merging unrelated documents. Star edges keep big buckets linear, so it is high.
+   */
+  public static final int DEFAULT_MAX_BUCKET_SIZE = 1_000_000;
+  /** Large-star/small-star needs O(log^2 n) rounds; exceeding the cap fails the run. */
+  public static final int DEFAULT_MAX_CC_ITERATIONS = 50;
+  /** EXACT verification falls back to the signature estimate above this many chars per text. */
+  public static final int DEFAULT_EXACT_VERIFY_MAX_CHARS = 2_000_000;
+
+  /** How candidate edges from LSH are confirmed before they join clusters. */
+  public enum Verification {
+    /** Keep every LSH candidate edge (fast; false positives become removals). */
+    NONE,
+    /** Keep an edge when the signature-estimated Jaccard is >= threshold. */
+    SIGNATURE,
+    /** Keep an edge when the exact Jaccard of the two shingle sets is >= threshold (re-shingles). */
+    EXACT
+  }
+
+  private final double threshold;
+  private final int numPerm;
+  private final ShingleType shingleType;
+  private final int shingleSize;
+  private final Normalization normalization;
+  private final long seed;
+  private final Verification verification;
+  private final int bands;
+  private final int rows;
+  private final double fpWeight;
+  private final double fnWeight;
+  private final List<String> sourcePriority;
+  private final int maxBucketSize;
+  private final int maxCcIterations;
+  private final int exactVerifyMaxChars;
+  private final boolean reliableCheckpoint;
+
+  private DedupOptions(Builder b) {
+    this.threshold = b.threshold;
+    this.numPerm = b.numPerm;
+    this.shingleType = Objects.requireNonNull(b.shingleType);
+    this.shingleSize = b.shingleSize > 0 ? b.shingleSize : b.shingleType.defaultN();
+    this.normalization = Objects.requireNonNull(b.normalization);
+    this.seed = b.seed;
+    this.verification = Objects.requireNonNull(b.verification);
+    this.bands = b.bands;
+    this.rows = b.rows;
+    this.fpWeight = b.fpWeight;
+    this.fnWeight = b.fnWeight;
+    this.sourcePriority = List.copyOf(b.sourcePriority);
+    this.maxBucketSize = b.maxBucketSize;
+    this.maxCcIterations = b.maxCcIterations;
+    this.exactVerifyMaxChars = b.exactVerifyMaxChars;
+    this.reliableCheckpoint = b.reliableCheckpoint;
+    if (!(threshold > 0 && threshold < 1)) {
+      throw new IllegalArgumentException("threshold must be in (0,1): " + threshold);
+    }
+    if (numPerm < 1 || maxBucketSize < 2 || maxCcIterations < 1 || exactVerifyMaxChars < 1) {
+      throw new IllegalArgumentException("numPerm, maxBucketSize, maxCcIterations, exactVerifyMaxChars out of range");
+    }
+    if ((bands == 0) != (rows == 0)) {
+      throw new IllegalArgumentException("set both bands and rows, or neither");
+    }
+    if (sourcePriority.size() != sourcePriority.stream().distinct().count()) {
+      throw new IllegalArgumentException("sourcePriority has duplicates: " + sourcePriority);
+    }
+  }
+
+  public static DedupOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The LSH banding: explicit (bands, rows) if set, else the weighted-area optimum. */
+  public LshParams lshParams() {
+    return bands > 0
+        ? LshParams.explicit(bands, rows, numPerm)
+        : LshParams.optimal(threshold, numPerm, fpWeight, fnWeight);
+  }
+
+  /** Rank of a source in the priority list (0 = most preferred); unlisted sources rank last. */
+  public int priorityOf(String source) {
+    int i = sourcePriority.indexOf(source);
+    return i < 0 ? sourcePriority.size() : i;
+  }
+
+  public double threshold() { return threshold; }
+  public int numPerm() { return numPerm; }
+  public ShingleType shingleType() { return shingleType; }
+  public int shingleSize() { return shingleSize; }
+  public Normalization normalization() { return normalization; }
+  public long seed() { return seed; }
+  public Verification verification() { return verification; }
+  public int bands() { return bands; }
+  public int rows() { return rows; }
+  public double fpWeight() { return fpWeight; }
+  public double fnWeight() { return fnWeight; }
+  public List<String> sourcePriority() { return sourcePriority; }
+  public int maxBucketSize() { return maxBucketSize; }
+  public int maxCcIterations() { return maxCcIterations; }
+  public int exactVerifyMaxChars() { return exactVerifyMaxChars; }
+  public boolean reliableCheckpoint() { return reliableCheckpoint; }
+
+  @Override
+  public String toString() {
+    return "DedupOptions{threshold=" + threshold + ", numPerm=" + numPerm + ", shingle="
+        + shingleType + "/" + shingleSize + ", normalization=" + normalization.configName()
+        + ", seed=" + seed + ", verification=" + verification + ", bands=" + bands + ", rows="
+        + rows + ", weights=" + fpWeight + "/" + fnWeight + ", sourcePriority=" + sourcePriority
+        + ", maxBucketSize=" + maxBucketSize + ", maxCcIterations=" + maxCcIterations
+        + ", exactVerifyMaxChars=" + exactVerifyMaxChars + ", reliableCheckpoint=" + reliableCheckpoint + "}";
+  }
+
+  /** Mutable builder; unset fields take the DEFAULT_ constants. */
+  public static final class Builder {
+    private double threshold = DEFAULT_THRESHOLD;
+    private int numPerm = DEFAULT_NUM_PERM;
+    private ShingleType shingleType = DEFAULT_SHINGLE_TYPE;
+    private int shingleSize = DEFAULT_SHINGLE_SIZE;
+    private Normalization normalization = DEFAULT_NORMALIZATION;
+    private long seed = DEFAULT_SEED;
+    private Verification verification = DEFAULT_VERIFICATION;
+    private int bands = DEFAULT_BANDS;
+    private int rows = DEFAULT_ROWS;
+    private double fpWeight = DEFAULT_FP_WEIGHT;
+    private double fnWeight = DEFAULT_FN_WEIGHT;
+    private List<String> sourcePriority = List.of();
+    private int maxBucketSize = DEFAULT_MAX_BUCKET_SIZE;
+    private int maxCcIterations = DEFAULT_MAX_CC_ITERATIONS;
+    private int exactVerifyMaxChars = DEFAULT_EXACT_VERIFY_MAX_CHARS;
+    private boolean reliableCheckpoint;
+
+    private Builder() {}
+
+    public Builder threshold(double v) { threshold = v; return this; }
+    public Builder numPerm(int v) { numPerm = v; return this; }
+    /** Shingle type; resets the size to the type's default unless {@link #shingleSize} follows. */
+    public Builder shingleType(ShingleType v) { shingleType = v; shingleSize = 0; return this; }
+    public Builder shingleSize(int v) { shingleSize = v; return this; }
+    public Builder normalization(Normalization v) { normalization = v; return this; }
+    public Builder seed(long v) { seed = v; return this; }
+    public Builder verification(Verification v) { verification = v; return this; }
+    /** Explicit banding (both > 0) instead of the optimum. */
+    public Builder bandsAndRows(int b, int r) { bands = b; rows = r; return this; }
+    public Builder errorWeights(double fp, double fn) { fpWeight = fp; fnWeight = fn; return this; }
+    /** Sources in decreasing preference; the kept doc of a cluster is the best-ranked, then smallest doc_id. */
+    public Builder sourcePriority(List<String> v) { sourcePriority = v; return this; }
+    public Builder maxBucketSize(int v) { maxBucketSize = v; return this; }
+    public Builder maxCcIterations(int v) { maxCcIterations = v; return this; }
+    public Builder exactVerifyMaxChars(int v) { exactVerifyMaxChars = v; return this; }
+    /** Reliable (checkpoint dir) instead of local checkpoints: survives executor loss, costs a write. */
+    public Builder reliableCheckpoint(boolean v) { reliableCheckpoint = v; return this; }
+
+    public DedupOptions build() {
+      return new DedupOptions(this);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.slimspark.jobs.dedup;
+
+import static org.apache.spark.sql.functions.col;
+
+import dev.slimspark.udfs.minhash.LshParams;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exact + near-duplicate removal: exact content hash, MinHash LSH with star candidate edges,
+ * optional verification, distributed connected components, deterministic keep rule (source
+ * priority, then smallest doc_id).
+ *
+ * <p>Input: {@code doc_id} (string, unique), {@code source} (string), {@code text} (string, NFC);
+ * other columns pass through to {@link DedupResult#kept()}. Output is identical for the same input
+ * and options whatever the partitioning. Nothing proportional to the corpus reaches the driver.
+ */
+public final class DedupPipeline {
+  private static final Logger LOG = LoggerFactory.getLogger(DedupPipeline.class);
+
+  private DedupPipeline() {}
+
+  public static DedupResult run(Dataset<Row> docs, DedupOptions opts) {
+    for (String c : new String[] {Cols.DOC_ID, Cols.SOURCE, Cols.TEXT}) {
+      if (!List.of(docs.columns()).contains(c)) {
+        throw new IllegalArgumentException("input lacks column " + c);
+      }
+    }
+    LOG.info("dedup with {}", opts);
+    LshParams params = opts.lshParams();
+    double pAtT = params.probability(opts.threshold());
+    LOG.info("LSH bands={} rows={}: P(detect) at t={} is {}", params.bands(), params.rows(), opts.threshold(), pAtT);
+    List<Dataset<Row>> checkpoints = new ArrayList<>();
+
+    ExactDedupStep.Result exact = ExactDedupStep.run(docs, opts);
+    checkpoints.add(exact.meta());
+    // Texts of exact survivors by node; recomputed from the input where used (not stored twice).
+    Dataset<Row> texts =
+        docs.select(Cols.DOC_ID, Cols.TEXT)
+            .join(exact.meta().where(col(Cols.NODE).equalTo(col(Cols.REP))).select(Cols.DOC_ID, Cols.NODE),
+                Cols.DOC_ID)
+            .select(Cols.NODE, Cols.TEXT);
+
+    MinHashStep.Result sigs = MinHashStep.run(texts, opts, params);
+    checkpoints.add(sigs.signatures());
+    LshCandidatesStep.Result cand = LshCandidatesStep.run(sigs.signatures(), opts);
+    checkpoints.add(cand.edges());
+    EdgeVerificationStep.Result ver =
+        EdgeVerificationStep.run(cand.edges(), cand.edgeCount(), sigs.signatures(), texts, opts);
+    checkpoints.add(ver.edges());
+    ConnectedComponentsStep.Result cc = ConnectedComponentsStep.run(ver.edges(), opts);
+    checkpoints.add(cc.assignment());
+    ClusterAuditStep.Result audit =
+        ClusterAuditStep.run(exact.meta(), cc.assignment(), sigs.signatures(), texts, opts);
+
+    checkpoints.add(audit.decided());
+    // A USING join moves doc_id first; restore the input's column order.
+    Dataset<Row> kept =
+        docs.join(audit.removedIds(), new String[] {Cols.DOC_ID}, "left_anti")
+            .selectExpr(java.util.Arrays.stream(docs.columns()).map(c -> "`" + c.replace("`", "``") + "`").toArray(String[]::new));
+    DedupResult.Counts counts =
+        new DedupResult.Counts(
+            exact.docsIn(), audit.exactRemoved(), audit.nearRemoved(), sigs.signed(), sigs.shortDocs(),
+            cand.multiBuckets(), cand.skippedBuckets(), cand.edgeCount(), ver.kept(), cc.iterations());
+    LOG.info("dedup done: {}", counts);
+    return new DedupResult(
+        kept, audit.clusters(), audit.summary(), params.bands(), params.rows(), pAtT, counts, checkpoints);
+  }
+}

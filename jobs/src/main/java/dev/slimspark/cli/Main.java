@@ -148,7 +148,7 @@ public final class Main {
         break;
       }
     }
-    if (names.size() > 1) {
+    if (names.size() > 1 && cmd.equals("run")) {
       JobSummary all = new JobSummary(cmd, pipelineRun);
       all.count("stages", done);
       all.status(code == 0 ? "ok" : "failed");

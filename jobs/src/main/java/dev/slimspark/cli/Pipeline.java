@@ -1,6 +1,7 @@
 package dev.slimspark.cli;
 
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.dedup.DedupStage;
 import dev.slimspark.jobs.filter.FilterStage;
 import dev.slimspark.jobs.ingest.IngestStage;
 import java.util.ArrayList;
@@ -15,6 +16,7 @@ public final class Pipeline {
   static {
     register(new IngestStage());
     register(new FilterStage());
+    register(new DedupStage());
   }
 
   private Pipeline() {}

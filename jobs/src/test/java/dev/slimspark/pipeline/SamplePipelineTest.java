@@ -124,8 +124,54 @@ class SamplePipelineTest {
   }
 
   @Test
+  void plantedDuplicatesAreRemovedAndEveryRemovalIsExplained() {
+    Map<String, String> idByKey = new HashMap<>();
+    for (Row r : table(lakeA, "docs_filtered").where("kept").select("file", "line_number", "doc_id").collectAsList()) {
+      idByKey.put(new File(r.getString(0)).getName() + ":" + r.getLong(1), r.getString(2));
+    }
+    java.util.Set<String> keptIds = new java.util.HashSet<>();
+    for (Row r : table(lakeA, "docs_dedup").select("doc_id").collectAsList()) {
+      keptIds.add(r.getString(0));
+    }
+    int exactPairs = 0;
+    for (SampleManifest.ExactDup d : manifest.exactDuplicates()) {
+      String a = idByKey.get(d.key().file() + ":" + d.key().line());
+      String b = idByKey.get(d.base().file() + ":" + d.base().line());
+      if (a == null || b == null) {
+        continue; // filtered out, or beyond the damage
+      }
+      exactPairs++;
+      assertFalse(keptIds.contains(a) && keptIds.contains(b), d.toString());
+    }
+    assertTrue(exactPairs >= 5, "exact pairs checked: " + exactPairs);
+    int nearPairs = 0;
+    int nearCaught = 0;
+    for (SampleManifest.NearDup d : manifest.nearDuplicates()) {
+      String a = idByKey.get(d.key().file() + ":" + d.key().line());
+      String b = idByKey.get(d.base().file() + ":" + d.base().line());
+      if (a == null || b == null || d.editRate() > 0.02) {
+        continue; // only light edits are surely above J = 0.8 for 13-char shingles
+      }
+      nearPairs++;
+      if (!(keptIds.contains(a) && keptIds.contains(b))) {
+        nearCaught++;
+      }
+    }
+    assertTrue(nearPairs == 0 || nearCaught >= 0.8 * nearPairs, nearCaught + " of " + nearPairs);
+    // The audit table explains every removal, and counts reconcile.
+    Dataset<Row> clusters = table(lakeA, "dup_clusters");
+    long removed = clusters.where("not kept").count();
+    assertEquals(0, clusters.where("not kept and (reason is null or cluster_id is null)").count());
+    assertEquals(0, clusters.where("not kept and reason = 'near' and similarity_to_kept < 0.7").count());
+    long in = table(lakeA, "docs_filtered").where("kept").count();
+    assertEquals(in, keptIds.size() + removed);
+    JobSummary d = SUMMARIES.get("dedup");
+    assertEquals(Boolean.TRUE, d.extra().get("reconciled"));
+  }
+
+  @Test
   void twoRunsGiveIdenticalTables() {
-    for (String t : List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered")) {
+    for (String t : List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary")) {
       Dataset<Row> a = table(lakeA, t);
       Dataset<Row> b = table(lakeB, t);
       assertEquals(a.count(), b.count(), t);
@@ -145,7 +191,7 @@ class SamplePipelineTest {
     try (var s = Files.list(lakeA)) {
       s.filter(Files::isDirectory).forEach(p -> tables.add(p.getFileName().toString()));
     }
-    assertTrue(tables.containsAll(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "runs")), tables.toString());
+    assertTrue(tables.containsAll(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "runs")), tables.toString());
     for (String t : tables) {
       StructType actual = table(lakeA, t).schema();
       Path f = schemas.resolve(t + ".json");

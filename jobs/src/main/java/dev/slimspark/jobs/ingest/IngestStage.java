@@ -100,18 +100,40 @@ public final class IngestStage implements Stage {
     }
     LOG.info("Ingesting {} JSONL and {} Parquet files", jsonl.size(), parquet.size());
 
-    Dataset<Row> records = readJsonl(spark, jsonl, opts, c.getInt("ingest.files_per_task"));
-    if (!parquet.isEmpty()) {
-      records =
-          records.unionByName(
-              ParquetShards.read(spark, parquet, c.getString("ingest.parquet.text_column"), opts));
-    }
-    records = records.persist(StorageLevel.MEMORY_AND_DISK());
+    int filesPerTask = c.getInt("ingest.files_per_task");
+    String textColumn = c.getString("ingest.parquet.text_column");
+    // Two passes instead of caching the corpus: the first writes documents; the second only
+    // classifies lines (no text decoded) for the small quarantine and per-file tables. The
+    // reconciliation below proves both passes saw the same input.
+    Dataset<Row> docs =
+        records(spark, jsonl, parquet, opts, filesPerTask, textColumn)
+            .where(col("kind").equalTo("doc"))
+            .select(cols(IngestTables.DOCS_RAW_COLUMNS));
+    ShardReader.Options counting = readerOptions(c);
+    counting.emitDocs = false;
+    Dataset<Row> side =
+        records(spark, jsonl, parquet, counting, filesPerTask, textColumn)
+            .where(col("kind").notEqual("doc"))
+            .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return writeAndSummarize(ctx, records, summary, files.size());
+      return writeAndSummarize(ctx, docs, side, summary, files.size());
     } finally {
-      records.unpersist();
+      side.unpersist();
     }
+  }
+
+  private static Dataset<Row> records(
+      SparkSession spark,
+      List<InputFiles.Entry> jsonl,
+      List<InputFiles.Entry> parquet,
+      ShardReader.Options opts,
+      int filesPerTask,
+      String textColumn) {
+    Dataset<Row> records = readJsonl(spark, jsonl, opts, filesPerTask);
+    if (!parquet.isEmpty()) {
+      records = records.unionByName(ParquetShards.read(spark, parquet, textColumn, opts));
+    }
+    return records;
   }
 
   /** One task group per few files; each task streams its files through {@link ShardReader}. */
@@ -134,11 +156,9 @@ public final class IngestStage implements Stage {
   }
 
   private JobSummary writeAndSummarize(
-      RunContext ctx, Dataset<Row> records, JobSummary summary, int fileCount) {
+      RunContext ctx, Dataset<Row> docs, Dataset<Row> records, JobSummary summary, int fileCount) {
     Lake lake = ctx.lake();
     String meta = ctx.commitMetadata(name());
-    Dataset<Row> docs =
-        records.where(col("kind").equalTo("doc")).select(cols(IngestTables.DOCS_RAW_COLUMNS));
     Dataset<Row> quarantine =
         records.where(col("kind").equalTo("quarantine")).select(cols(IngestTables.QUARANTINE_COLUMNS));
     Dataset<Row> fileRows =

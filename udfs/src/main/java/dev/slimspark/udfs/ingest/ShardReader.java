@@ -55,6 +55,11 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
     /** Regex over the file path; group 1 (or the whole match) names the source. Null: unused. */
     public String pathSourceRegex = null;
     public String defaultSource = "unknown";
+    /**
+     * False for a counting pass: documents are counted in the file summary but not emitted (and
+     * their text is not decoded); quarantine rows and the summary are emitted as usual.
+     */
+    public boolean emitDocs = true;
   }
 
   private final String file;
@@ -75,7 +80,7 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
   public ShardReader(String file, Opener opener, Options opts) {
     this.file = file;
     this.opts = opts;
-    this.parser = new JsonlLineParser(opts.metaSourceField);
+    this.parser = new JsonlLineParser(opts.metaSourceField).captureDocument(opts.emitDocs);
     this.pathSource = sourceFromPath(file, opts.pathSourceRegex);
     summary.kind = IngestRecord.Kind.FILE_SUMMARY;
     summary.file = file;
@@ -307,6 +312,13 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
       summary.quarantined++;
       return q;
     }
+    summary.docs++;
+    if (repaired) {
+      summary.repaired++;
+    }
+    if (!opts.emitDocs) {
+      return null;
+    }
     IngestRecord d = new IngestRecord();
     d.kind = IngestRecord.Kind.DOC;
     d.file = file;
@@ -322,10 +334,6 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
             : (pathSource != null ? pathSource : opts.defaultSource);
     d.byteLength = utf8Length(parsed.text);
     d.utf8Repaired = repaired;
-    summary.docs++;
-    if (repaired) {
-      summary.repaired++;
-    }
     return d;
   }
 

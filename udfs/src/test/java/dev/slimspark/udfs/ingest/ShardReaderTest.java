@@ -33,7 +33,8 @@ class ShardReaderTest {
     IngestRecord s = out.get(out.size() - 1);
     assertEquals(IngestRecord.Kind.FILE_SUMMARY, s.kind);
     assertEquals(s.linesRead, s.docs + s.quarantined + s.blank, "lines must reconcile");
-    assertEquals(s.docs, out.stream().filter(r -> r.kind == IngestRecord.Kind.DOC).count());
+    assertEquals(
+        o.emitDocs ? s.docs : 0, out.stream().filter(r -> r.kind == IngestRecord.Kind.DOC).count());
     assertEquals(
         s.quarantined, out.stream().filter(r -> r.kind == IngestRecord.Kind.QUARANTINE).count());
     return out;
@@ -117,6 +118,15 @@ class ShardReaderTest {
     assertEquals("unknown", last.source);
     assertEquals("{\"id\":\"x\\u0041\",\"stats\":{\"k\":[1, 2]}}", last.extraJson);
     assertEquals(7, last.byteLength);
+    // A counting pass classifies every line the same way without emitting documents.
+    ShardReader.Options counting = new ShardReader.Options();
+    counting.emitDocs = false;
+    List<IngestRecord> cs = read(f, counting);
+    IngestRecord cSum = cs.get(cs.size() - 1);
+    assertEquals(s.docs, cSum.docs);
+    assertEquals(s.quarantined, cSum.quarantined);
+    assertEquals(s.blank, cSum.blank);
+    assertEquals(11, cs.size() - 1);
     // The raw prefix keeps the exact bytes for inspection.
     assertArrayEquals(bytes("[1,2,3]"), at(rs, 3).rawPrefix);
   }

@@ -1,0 +1,169 @@
+package dev.slimspark.jobs.tokenize;
+
+import dev.slimspark.TestSpark;
+import dev.slimspark.config.SlimConfig;
+import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.RunContext;
+import dev.slimspark.lake.Lake;
+import dev.slimspark.udfs.tokenize.HfTokenizer;
+import dev.slimspark.udfs.tokenize.JTokkitGpt2Tokenizer;
+import dev.slimspark.udfs.tokenize.TextTokenizer;
+import dev.slimspark.udfs.tokenize.VariedText;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Benchmark (not a test): tokenize-stage throughput per core vs the raw tokenizer in a plain
+ * single-threaded loop on the same documents, and Llama-2 via DJL vs SentencePiece's spm_encode.
+ *
+ * <pre>
+ * ./mvnw -B -q -o -pl udfs,jobs test-compile -DskipTests
+ * java -cp "jobs/target/test-classes:jobs/target/classes:udfs/target/classes:$(cat cp.txt)" \
+ *   [opens] dev.slimspark.jobs.tokenize.TokenizeBench GPT2_JSON LLAMA2_DIR [MB]
+ * </pre>
+ *
+ * Documents: {@link VariedText} (deliberately mixed prose, code, CJK, emoji, odd whitespace).
+ * Stage: local[2] (the shared test session), input in 8 partitions; the stage time includes the
+ * Delta write and the summary's aggregates.
+ */
+public final class TokenizeBench {
+  private TokenizeBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path gpt2 = Path.of(args[0]);
+    Path llamaDir = Path.of(args[1]);
+    double mb = args.length > 2 ? Double.parseDouble(args[2]) : 4;
+    List<String> docs = VariedText.corpus(99, 2000, (long) (mb * 1_000_000));
+    long bytes = docs.stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
+    System.out.printf("documents: %d, %.2f MB UTF-8%n", docs.size(), bytes / 1e6);
+
+    TextTokenizer jt = new JTokkitGpt2Tokenizer();
+    TextTokenizer hfGpt2 = HfTokenizer.load(gpt2, HfTokenizer.DEFAULT_CHUNK_CHARS);
+    TextTokenizer hfLlama = HfTokenizer.load(llamaDir.resolve("tokenizer.json"), HfTokenizer.DEFAULT_CHUNK_CHARS);
+    raw("jtokkit-gpt2", jt, docs, bytes);
+    raw("hf-gpt2 (DJL)", hfGpt2, docs, bytes);
+    raw("hf-llama2 (DJL)", hfLlama, docs, bytes);
+
+    SparkSession spark = TestSpark.session();
+    Path lake = TestSpark.newDir("bench-lake");
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < docs.size(); i++) {
+      rows.add(RowFactory.create("d" + i, "bench", docs.get(i), true));
+    }
+    StructType schema = new StructType()
+        .add("doc_id", DataTypes.StringType, true)
+        .add("source", DataTypes.StringType, true)
+        .add("text", DataTypes.StringType, true)
+        .add("kept", DataTypes.BooleanType, false);
+    new Lake(spark, lake.toString())
+        .write(spark.createDataFrame(rows, schema).repartition(8), "docs_filtered", SaveMode.Overwrite, "{}", "kept");
+    int cores = spark.sparkContext().defaultParallelism() >= 2 ? 2 : 1;
+    stage("jtokkit-gpt2", lake, bytes, cores, "tokenize.tokenizer.kind=jtokkit-gpt2");
+    stage("hf-gpt2 (DJL)", lake, bytes, cores, "tokenize.tokenizer.kind=hf", "tokenize.tokenizer.path=\"" + gpt2 + "\"");
+    stage("hf-llama2 (DJL)", lake, bytes, cores, "tokenize.tokenizer.kind=hf",
+        "tokenize.tokenizer.path=\"" + llamaDir + "\"", "tokenize.bos=\"<s>\"", "tokenize.eos=\"\"");
+
+    spm(docs, hfLlama, llamaDir.resolve("tokenizer.model"));
+    spark.stop();
+  }
+
+  private static void raw(String name, TextTokenizer t, List<String> docs, long bytes) {
+    for (int i = 0; i < Math.min(300, docs.size()); i++) {
+      t.encode(docs.get(i)); // warm-up
+    }
+    long t0 = System.nanoTime();
+    long tokens = 0;
+    for (String d : docs) {
+      tokens += t.encode(d).length;
+    }
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("raw loop, 1 thread  %-16s %8.2f MB/s  %9d tokens  %.2f s%n", name, bytes / 1e6 / s, tokens, s);
+  }
+
+  private static void stage(String name, Path lake, long bytes, int cores, String... sets) {
+    List<String> all = new ArrayList<>(List.of("lake=\"" + lake + "\""));
+    all.addAll(Arrays.asList(sets));
+    SlimConfig c = SlimConfig.load(null, all);
+    new TokenizeStage().run(new RunContext(TestSpark.session(), c)); // warm-up (JIT, tokenizer load)
+    long t0 = System.nanoTime();
+    JobSummary s = new TokenizeStage().run(new RunContext(TestSpark.session(), c));
+    double sec = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("stage, local[%d]     %-16s %8.2f MB/s per core  %9s tokens  %.2f s (incl. Delta write + counts)%n",
+        cores, name, bytes / 1e6 / sec / cores, s.counts().get("tokens"), sec);
+  }
+
+  /** spm_encode on the same text, one document per line (newlines become spaces), and id equality. */
+  private static void spm(List<String> docs, TextTokenizer hfLlama, Path model) throws Exception {
+    if (!Files.isRegularFile(model)) {
+      System.out.println("spm: " + model + " missing, skipped");
+      return;
+    }
+    List<String> lines = new ArrayList<>(docs.size());
+    for (String d : docs) {
+      lines.add(d.replace('\n', ' '));
+    }
+    Path in = Files.createTempFile("spm-in", ".txt");
+    Path out = Files.createTempFile("spm-out", ".txt");
+    Files.write(in, lines, StandardCharsets.UTF_8);
+    long bytes = Files.size(in);
+    ProcessBuilder pb;
+    try {
+      pb = new ProcessBuilder("spm_encode", "--model=" + model, "--output_format=id", "--input=" + in, "--output=" + out);
+      long t0 = System.nanoTime();
+      int rc = pb.inheritIO().start().waitFor();
+      double s = (System.nanoTime() - t0) / 1e9;
+      if (rc != 0) {
+        System.out.println("spm_encode failed: rc " + rc);
+        return;
+      }
+      System.out.printf("spm_encode, 1 proc  %-16s %8.2f MB/s  %.2f s (process incl. model load)%n", "llama2", bytes / 1e6 / s, s);
+    } catch (java.io.IOException e) {
+      System.out.println("spm_encode not installed (apt-get install sentencepiece), skipped");
+      return;
+    }
+    long t0 = System.nanoTime();
+    List<int[]> hf = new ArrayList<>(lines.size());
+    for (String l : lines) {
+      hf.add(hfLlama.encode(l));
+    }
+    double s = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("raw loop, 1 thread  %-16s %8.2f MB/s  on the same lines%n", "hf-llama2 (DJL)", bytes / 1e6 / s);
+    int same = 0;
+    int shown = 0;
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(Files.newInputStream(out), StandardCharsets.UTF_8))) {
+      for (int i = 0; i < lines.size(); i++) {
+        String line = r.readLine();
+        int[] spm = line == null || line.isBlank() ? new int[0]
+            : Arrays.stream(line.trim().split(" ")).mapToInt(Integer::parseInt).toArray();
+        if (Arrays.equals(spm, hf.get(i))) {
+          same++;
+        } else if (shown++ < 3) {
+          int k = 0;
+          while (k < Math.min(spm.length, hf.get(i).length) && spm[k] == hf.get(i)[k]) {
+            k++;
+          }
+          System.out.printf("  differs, line %d at token %d: spm %s | hf %s | text near: %s%n", i, k,
+              Arrays.toString(Arrays.copyOfRange(spm, k, Math.min(spm.length, k + 6))),
+              Arrays.toString(Arrays.copyOfRange(hf.get(i), k, Math.min(hf.get(i).length, k + 6))),
+              hfLlama.decode(Arrays.copyOfRange(hf.get(i), Math.max(0, k - 3), Math.min(hf.get(i).length, k + 3)))
+                  .replace("\n", "\\n"));
+        }
+      }
+    }
+    System.out.printf("spm_encode vs hf-llama2: %d of %d documents token-identical%n", same, lines.size());
+    Files.deleteIfExists(in);
+    Files.deleteIfExists(out);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.slimspark.jobs.pack;
+
+import static org.apache.spark.sql.functions.col;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The seeded global shuffle of one split's rows and their placement: rows are sorted by their
+ * seeded key (a total order, ties broken by partition and row number), numbered 0..n-1 (Spark's
+ * zipWithIndex: one extra job counting rows per sorted partition, no data to the driver) and cut
+ * into shards of rowsPerShard rows: shard_id = firstShard + index / rowsPerShard, row_id = index %
+ * rowsPerShard. Only the last shard of a split may be short.
+ */
+final class ShardAssigner {
+  private ShardAssigner() {}
+
+  static JavaRDD<Row> assign(
+      Dataset<Row> packed, String split, int firstShard, long rowsPerShard, String dtype, int seqLen) {
+    Dataset<Row> rows =
+        packed
+            .filter(col("is_stats").equalTo(false).and(col("split").equalTo(split)))
+            .select("row_key", "part", "seq", "tokens", "segment_lengths", "doc_ids", "pad_count")
+            .sort(col("row_key"), col("part"), col("seq"));
+    return rows.javaRDD()
+        .zipWithIndex()
+        .map(t -> {
+          Row r = t._1();
+          long i = t._2();
+          return RowFactory.create(split, (int) (firstShard + i / rowsPerShard), i % rowsPerShard,
+              r.get(3), dtype, seqLen, r.get(4), r.get(5), r.get(6));
+        });
+  }
+
+  static Dataset<Row> toTable(SparkSession spark, JavaRDD<Row> rows) {
+    return spark.createDataFrame(rows, PackedRowsTable.SCHEMA);
+  }
+}

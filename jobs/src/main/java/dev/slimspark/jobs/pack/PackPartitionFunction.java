@@ -96,7 +96,7 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
         for (PackedRow r = packer.ready.pollFirst(); r != null; r = packer.ready.pollFirst()) {
           long key = Hashing.key(config.seed, splitCode, part, seq);
           out.addLast(RowFactory.create(split, false, key, part, seq, TokenCodec.encode(r.tokens, dtype),
-              boxed(r.segmentLengths), java.util.Arrays.asList(r.docIds), r.padCount, null, null, null, null, null));
+              seq(boxed(r.segmentLengths)), seq(java.util.Arrays.asList(r.docIds)), r.padCount, null, null, null, null, null));
           seq++;
         }
       }
@@ -109,6 +109,11 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
         return out.pollFirst();
       }
     };
+  }
+
+  /** Rows from Encoders.row take Scala sequences for array columns. */
+  private static <T> scala.collection.Seq<T> seq(List<T> list) {
+    return scala.collection.JavaConverters.asScalaBuffer(list).toSeq();
   }
 
   private static List<Integer> boxed(int[] a) {

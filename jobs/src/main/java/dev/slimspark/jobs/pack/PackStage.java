@@ -2,7 +2,6 @@ package dev.slimspark.jobs.pack;
 
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
@@ -10,6 +9,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.slimspark.errors.UserErrors;
+import io.delta.tables.DeltaTable;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -89,19 +88,19 @@ public final class PackStage implements Stage {
     try {
       Map<String, long[]> perSplit = stats(packed);
       long rowsPerShard = c.rowsPerShard(TokenCodec.bytesPerToken(dtype));
-      JavaRDD<Row> all = null;
-      for (String split : perSplit.keySet()) {
-        JavaRDD<Row> r = ShardAssigner.assign(packed, split, firstShard.getOrDefault(split, 0), rowsPerShard, dtype, c.seqLen);
-        all = all == null ? r : all.union(r);
+      Map<String, Long> splitStart = new TreeMap<>();
+      long before = 0;
+      for (Map.Entry<String, long[]> e : perSplit.entrySet()) { // TreeMap: same order as Spark's string sort
+        splitStart.put(e.getKey(), before);
+        before += e.getValue()[0];
       }
-      Dataset<Row> table = all == null
-          ? ctx.spark().createDataFrame(new ArrayList<Row>(), PackedRowsTable.SCHEMA)
-          : ShardAssigner.toTable(ctx.spark(), all);
+      Dataset<Row> table = ShardAssigner.toTable(ctx.spark(),
+          ShardAssigner.assign(packed, splitStart, firstShard, rowsPerShard, dtype, c.seqLen));
       SaveMode mode = c.append ? SaveMode.Append : SaveMode.Overwrite;
       long v = lake.write(table, PackedRowsTable.TABLE, mode, ctx.commitMetadata(name()), "split", "shard_id");
       summary.output(PackedRowsTable.TABLE, lake.path(PackedRowsTable.TABLE), v);
       PackSummary.fill(summary, c, scan, plan, perSplit, rowsPerShard, firstShard, dtype, partitions,
-          writtenRows(lake, firstShard));
+          committedRows(ctx, lake));
     } finally {
       packed.unpersist();
     }
@@ -170,14 +169,11 @@ public final class PackStage implements Stage {
     return first;
   }
 
-  /** Rows the commit holds in the shards this run wrote, per split (reconciliation). */
-  private static Map<String, Long> writtenRows(Lake lake, Map<String, Integer> firstShard) {
-    Map<String, Long> out = new TreeMap<>();
-    for (Row r : lake.read(PackedRowsTable.TABLE, "pack").groupBy("split", "shard_id").agg(count(lit(1))).collectAsList()) {
-      if (r.getInt(1) >= firstShard.getOrDefault(r.getString(0), 0)) {
-        out.merge(r.getString(0), r.getLong(2), Long::sum);
-      }
-    }
-    return out;
+  /** Rows our commit added, from its Delta operation metrics (reconciliation without a scan). */
+  private static long committedRows(RunContext ctx, Lake lake) {
+    Row h = DeltaTable.forPath(ctx.spark(), lake.path(PackedRowsTable.TABLE)).history(1)
+        .select("operationMetrics").head();
+    scala.collection.Map<String, String> m = h.getMap(0);
+    return m.contains("numOutputRows") ? Long.parseLong(m.apply("numOutputRows")) : -1;
   }
 }

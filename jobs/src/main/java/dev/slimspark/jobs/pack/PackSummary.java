@@ -16,7 +16,7 @@ final class PackSummary {
 
   static void fill(JobSummary s, PackConfig c, CorpusScan scan, MixPlan plan, Map<String, long[]> perSplit,
       long rowsPerShard, Map<String, Integer> firstShard, String dtype, int partitions,
-      Map<String, Long> written) {
+      long committedRows) {
     long docsNatural = 0;
     long tokensNatural = 0;
     for (CorpusScan.Cell cell : scan.cells) {
@@ -57,7 +57,6 @@ final class PackSummary {
       splits.put(e.getKey(), m);
       ok &= packedT == in - v[5];
       ok &= in == planned.getOrDefault(e.getKey(), 0L);
-      ok &= written.getOrDefault(e.getKey(), 0L) == r;
       rows += r;
       packedTokens += packedT;
       pad += padT;
@@ -79,6 +78,8 @@ final class PackSummary {
     s.put("dtype", dtype);
     s.put("partitions", partitions);
     s.put("rows_per_shard", rowsPerShard);
+    s.put("committed_rows", committedRows);
+    ok &= committedRows == rows;
     s.put("reconciled", ok);
     if (!ok) {
       s.status("error");

@@ -146,13 +146,16 @@ final class MixPlan {
   Map<String, Object> describe() {
     Map<String, Object> out = new TreeMap<>();
     Map<String, Long> totals = new TreeMap<>();
+    Map<String, Long> naturalTotals = new TreeMap<>();
     for (Entry e : entries) {
       totals.merge(e.split, e.sampledTokens, Long::sum);
+      naturalTotals.merge(e.split, e.naturalTokens, Long::sum);
     }
     for (Entry e : entries) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("target_share", round(e.targetShare));
       long tot = totals.get(e.split);
+      m.put("tokens_target", Math.round(e.targetShare * naturalTotals.get(e.split)));
       m.put("achieved_share", round(tot == 0 ? 0 : (double) e.sampledTokens / tot));
       m.put("epochs", round(e.epochs()));
       m.put("docs_natural", e.naturalDocs);

@@ -66,7 +66,8 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
               closeSplit();
               split = s;
               seq = 0;
-              packer = RowPacker.create(config.mode, config.rowTokens(), config.padId, config.windowTokens);
+              packer = RowPacker.create(
+                  config.mode, config.rowTokens(), config.padId, config.windowTokens);
             }
             packer.add(d.getString(1), toInts(d.getList(2)));
             drain();

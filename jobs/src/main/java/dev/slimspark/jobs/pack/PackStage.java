@@ -9,11 +9,11 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.slimspark.errors.UserErrors;
-import io.delta.tables.DeltaTable;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
 import dev.slimspark.lake.Lake;
+import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +79,7 @@ public final class PackStage implements Stage {
 
     Map<String, Integer> firstShard = firstShards(ctx, c, dtype);
     Dataset<Row> packed =
-        copies(assigned, plan, ctx)
+        copies(assigned, plan, c, ctx)
             .repartition(partitions, col("_ph"))
             .sortWithinPartitions(col("split"), col("_ord"), col("doc_id"), col("epoch"))
             .select("split", "doc_id", "tokens")
@@ -108,7 +108,7 @@ public final class PackStage implements Stage {
   }
 
   /** Document copies: whole epochs plus the fractional sample, with partition and order hashes. */
-  private static Dataset<Row> copies(Dataset<Row> assigned, MixPlan plan, RunContext ctx) {
+  private static Dataset<Row> copies(Dataset<Row> assigned, MixPlan plan, PackConfig c, RunContext ctx) {
     StructType planSchema = new StructType()
         .add("p_split", DataTypes.StringType)
         .add("p_source", DataTypes.StringType)
@@ -119,7 +119,7 @@ public final class PackStage implements Stage {
       planRows.add(RowFactory.create(e.split, e.source, e.whole, e.limit));
     }
     Dataset<Row> p = ctx.spark().createDataFrame(planRows, planSchema);
-    long seed = PackConfig.from(ctx.config()).seed;
+    long seed = c.seed;
     return assigned
         .withColumn("source", expr("coalesce(source, 'unknown')"))
         .join(broadcast(p), col("split").equalTo(col("p_split")).and(col("source").equalTo(col("p_source"))))

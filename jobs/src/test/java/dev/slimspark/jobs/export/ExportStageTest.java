@@ -91,7 +91,8 @@ class ExportStageTest {
   void megatronFilesHoldOneSequenceAndDocumentPerRow() throws Exception {
     for (Map.Entry<String, Map<Integer, List<long[]>>> split : table.entrySet()) {
       for (Map.Entry<Integer, List<long[]>> shard : split.getValue().entrySet()) {
-        MegatronReader m = new MegatronReader(out.resolve(String.format("megatron/%s_%010d", split.getKey(), shard.getKey())));
+        MegatronReader m = new MegatronReader(
+            out.resolve(String.format("megatron/%s_%010d", split.getKey(), shard.getKey())));
         List<long[]> rows = shard.getValue();
         assertEquals(8, m.dtypeCode);
         assertEquals(rows.size(), m.size());
@@ -114,7 +115,8 @@ class ExportStageTest {
         "export.litgpt_short_files=keep")));
     for (Map.Entry<String, Map<Integer, List<long[]>>> split : table.entrySet()) {
       for (Map.Entry<Integer, List<long[]>> shard : split.getValue().entrySet()) {
-        LitGptReader r = new LitGptReader(keep.resolve(String.format("litgpt/%s_%010d.bin", split.getKey(), shard.getKey())));
+        LitGptReader r = new LitGptReader(
+            keep.resolve(String.format("litgpt/%s_%010d.bin", split.getKey(), shard.getKey())));
         assertEquals((long) shard.getValue().size() * L, r.chunkSize);
       }
     }

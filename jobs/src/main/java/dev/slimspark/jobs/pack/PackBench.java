@@ -23,7 +23,8 @@ import org.apache.spark.sql.types.StructType;
  * distribution (log-normal, median 450 tokens, sigma 1.2, clipped to 64k; about 10% of docs
  * exceed 2049 tokens) and prints padding fraction, share of docs split and rows/s for concat and for
  * best-fit at several window sizes (rows/s includes generating the synthetic documents). Part 2
- * runs the whole pack stage on local Spark over a docs_tokens table and prints rows/s end to end. One JSON line per measurement on stdout.
+ * runs the whole pack stage on local Spark over a docs_tokens table and prints rows/s end to end.
+ * One JSON line per measurement on stdout.
  */
 public final class PackBench {
   private PackBench() {}

@@ -30,6 +30,8 @@ public final class TestSpark {
               .config("spark.sql.warehouse.dir", scratch.resolve("warehouse").toString())
               .config("spark.driver.host", "127.0.0.1")
               .config("spark.sql.session.timeZone", "UTC")
+              // Delta's default 50 snapshot partitions cost seconds per tiny test table.
+              .config("spark.databricks.delta.snapshotPartitions", "2")
               .getOrCreate();
       session.sparkContext().setLogLevel("WARN");
     }

@@ -2,8 +2,10 @@ package dev.slimspark.cli;
 
 import dev.slimspark.jobs.Stage;
 import dev.slimspark.jobs.dedup.DedupStage;
+import dev.slimspark.jobs.export.ExportStage;
 import dev.slimspark.jobs.filter.FilterStage;
 import dev.slimspark.jobs.ingest.IngestStage;
+import dev.slimspark.jobs.pack.PackStage;
 import dev.slimspark.jobs.tokenize.TokenizeStage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +21,8 @@ public final class Pipeline {
     register(new FilterStage());
     register(new DedupStage());
     register(new TokenizeStage());
+    register(new PackStage());
+    register(new ExportStage());
   }
 
   private Pipeline() {}

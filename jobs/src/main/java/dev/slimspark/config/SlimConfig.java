@@ -24,8 +24,11 @@ import java.util.TreeMap;
  * values of the wrong type are rejected with the nearest valid key suggested.
  */
 public final class SlimConfig {
-  /** Subtrees whose keys are free-form (passed through, not validated). */
-  private static final Set<String> FREE_FORM = Set.of("spark");
+  /**
+   * Subtrees whose keys are free-form (passed through, not validated): Spark settings, and
+   * pack.mix whose keys are source names.
+   */
+  private static final Set<String> FREE_FORM = Set.of("spark", "pack.mix");
 
   private final Config config;
   private final Config defaults;
@@ -90,8 +93,7 @@ public final class SlimConfig {
   private static void validate(Config user, Config defaults, String origin) {
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       String key = e.getKey();
-      String top = key.contains(".") ? key.substring(0, key.indexOf('.')) : key;
-      if (FREE_FORM.contains(top)) {
+      if (isFreeForm(key)) {
         continue;
       }
       if (!defaults.hasPathOrNull(key)) {
@@ -104,6 +106,15 @@ public final class SlimConfig {
             key, e.getValue().render(ConfigRenderOptions.concise()), "a " + want.name().toLowerCase());
       }
     }
+  }
+
+  private static boolean isFreeForm(String key) {
+    for (String p : FREE_FORM) {
+      if (key.equals(p) || key.startsWith(p + ".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean compatible(ConfigValueType want, ConfigValueType got, ConfigValue v) {

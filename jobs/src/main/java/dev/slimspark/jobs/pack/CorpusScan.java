@@ -1,0 +1,114 @@
+package dev.slimspark.jobs.pack;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import dev.slimspark.errors.UserErrors;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * Assigns each document its split and mix bucket (seeded hashes of doc_id, so a document always
+ * lands in the same split) and scans the corpus once: tokens per (split, source, bucket), the id
+ * range (for the dtype) and documents containing the pad id. Only these aggregates reach the
+ * driver: at most splits x sources x {@link #BUCKETS} rows.
+ */
+final class CorpusScan {
+  /** Mix buckets: the fractional sample is exact to 1/BUCKETS of a source's tokens (or one doc). */
+  static final int BUCKETS = 1 << 14;
+
+  /** One (split, source, bucket) cell. */
+  static final class Cell {
+    final String split;
+    final String source;
+    final int bucket;
+    final long docs;
+    final long tokens;
+
+    Cell(String split, String source, int bucket, long docs, long tokens) {
+      this.split = split;
+      this.source = source;
+      this.bucket = bucket;
+      this.docs = docs;
+      this.tokens = tokens;
+    }
+  }
+
+  final List<Cell> cells = new ArrayList<>();
+  long minId = Long.MAX_VALUE;
+  long maxId = Long.MIN_VALUE;
+  long docsWithPad;
+  long padOccurrences;
+
+  private CorpusScan() {}
+
+  /** docs_tokens plus split, bucket and ntok columns. */
+  static Dataset<Row> assign(Dataset<Row> docs, PackConfig c) {
+    long cut = Math.round(c.validationFraction * 1_000_000L);
+    int buckets = c.mix.isEmpty() ? 1 : BUCKETS;
+    return docs
+        .withColumn("split",
+            when(pmod(xxhash64(lit(c.seed), lit("split"), col("doc_id")), lit(1_000_000L)).lt(cut),
+                lit(PackedRowsTable.VALIDATION))
+                .otherwise(lit(PackedRowsTable.TRAIN)))
+        .withColumn("bucket",
+            pmod(xxhash64(lit(c.seed), lit("mix"), col("doc_id")), lit((long) buckets)).cast("int"))
+        .withColumn("ntok", expr("coalesce(size(tokens), 0)").cast("long"));
+  }
+
+  static CorpusScan run(Dataset<Row> assigned, PackConfig c) {
+    String pad = Integer.toString(c.padId);
+    CorpusScan s = new CorpusScan();
+    List<Row> rows =
+        assigned
+            .groupBy(col("split"), col("source"), col("bucket"))
+            .agg(
+                count(lit(1)),
+                sum("ntok"),
+                min(expr("array_min(tokens)")),
+                max(expr("array_max(tokens)")),
+                sum(expr("CASE WHEN exists(tokens, x -> x = " + pad + ") THEN 1 ELSE 0 END")),
+                sum(expr("size(filter(tokens, x -> x = " + pad + "))")))
+            .collectAsList();
+    for (Row r : rows) {
+      String source = r.isNullAt(1) ? "unknown" : r.getString(1);
+      s.cells.add(new Cell(r.getString(0), source, r.getInt(2), r.getLong(3), r.isNullAt(4) ? 0 : r.getLong(4)));
+      if (!r.isNullAt(5)) {
+        s.minId = Math.min(s.minId, r.getInt(5));
+        s.maxId = Math.max(s.maxId, r.getInt(6));
+      }
+      s.docsWithPad += r.isNullAt(7) ? 0 : r.getLong(7);
+      s.padOccurrences += r.isNullAt(8) ? 0 : r.getLong(8);
+    }
+    return s;
+  }
+
+  /** Fails the job, naming a few documents, when any document token equals the pad id. */
+  void requireNoPad(Dataset<Row> assigned, PackConfig c) {
+    if (docsWithPad == 0) {
+      return;
+    }
+    List<String> examples = new ArrayList<>();
+    for (Row r :
+        assigned.filter(expr("exists(tokens, x -> x = " + c.padId + ")")).select("doc_id").limit(5).collectAsList()) {
+      examples.add(r.getString(0));
+    }
+    throw UserErrors.of(
+        "pack.pad_id = " + c.padId + " occurs " + padOccurrences + " times as a real token, in "
+            + docsWithPad + " documents (e.g. " + String.join(", ", examples) + ").",
+        "Padding must be distinguishable from text: a trainer masks pad positions, so a real token "
+            + "with the pad id would be silently masked or learned as padding.",
+        "Set pack.pad_id to an id the tokenizer never emits (e.g. the vocabulary size), or fix the "
+            + "tokenize stage.");
+  }
+}

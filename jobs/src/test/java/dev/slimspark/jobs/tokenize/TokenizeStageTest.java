@@ -88,7 +88,8 @@ class TokenizeStageTest {
   }
 
   static JobSummary run(String... sets) {
-    List<String> all = new ArrayList<>(List.of("lake=" + q(lake)));
+    // This test writes a docs_filtered-shaped table; the default input is docs_dedup.
+    List<String> all = new ArrayList<>(List.of("lake=" + q(lake), "tokenize.input_table=docs_filtered"));
     all.addAll(List.of(sets));
     SlimConfig c = Stages.config(all.toArray(new String[0]));
     return new TokenizeStage().run(new RunContext(TestSpark.session(), c));

@@ -189,7 +189,7 @@ final class DedupBench {
 
   /** Runs every measurement on {@code spark} and returns the JSON fields (see the report). */
   static Map<String, Object> measure(SparkSession spark, Settings s) throws IOException {
-    int cores = spark.sparkContext().defaultParallelism();
+    int cores = cores(spark);
     Files.createDirectories(s.out);
     List<Prepared> prepared = new ArrayList<>();
     for (int k : s.scales) {
@@ -519,7 +519,8 @@ final class DedupBench {
    * Spark job: one untimed pass, then a timed one. Per core = UTF-8 bytes / summed task CPU time
    * (executorCpuTime, which includes reading the cached rows), and bytes / (wall × cores). Then
    * the plain single-thread loop of SignatureThroughputBench over the same texts collected to the
-   * driver (one warm-up pass, one timed pass).
+   * driver (one warm-up pass, one timed pass; wall and thread CPU time). The ratio compares CPU
+   * time with CPU time: 1.0 means Spark adds nothing per byte on top of the loop.
    */
   static Map<String, Object> signatureThroughput(
       SparkSession spark, Loaded docs, ShingleType type, int n, Settings s, int cores, TaskListener listener) {
@@ -542,12 +543,16 @@ final class DedupBench {
       mh.signature(t, sig);
       sink += sig[0];
     }
+    java.lang.management.ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    long c1 = threads.getCurrentThreadCpuTime();
     long t1 = System.nanoTime();
     for (String t : local) {
       mh.signature(t, sig);
       sink += sig[0];
     }
     double loop = secs(t1);
+    // CPU time too: on a shared machine the loop's wall time counts other processes' load.
+    double loopCpu = (threads.getCurrentThreadCpuTime() - c1) / 1e9;
     double mb = docs.mb();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("spark_wall_s", round(wall));
@@ -557,8 +562,10 @@ final class DedupBench {
     m.put("spark_docs_per_s_per_core_cpu", round(docs.count / cpu));
     m.put("loop_s", round(loop));
     m.put("loop_mb_per_s", round(mb / loop));
+    m.put("loop_cpu_s", round(loopCpu));
+    m.put("loop_mb_per_s_cpu", round(mb / loopCpu));
     m.put("loop_docs_per_s", round(docs.count / loop));
-    m.put("ratio_spark_cpu_over_loop", round((mb / cpu) / (mb / loop)));
+    m.put("ratio_spark_cpu_over_loop_cpu", round(loopCpu / cpu));
     LOG.debug("signature sink {}", sink);
     return m;
   }
@@ -831,6 +838,20 @@ final class DedupBench {
       stop = true;
       thread.interrupt();
     }
+  }
+
+  /**
+   * Cores that run tasks: N of local[N] (all processors for local[*]), else defaultParallelism
+   * (which in local mode can be set higher than the cores, e.g. by the test session).
+   */
+  static int cores(SparkSession spark) {
+    String m = spark.sparkContext().master();
+    java.util.regex.Matcher x = java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?").matcher(m);
+    if (x.matches()) {
+      String n = x.group(1);
+      return n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
+    }
+    return spark.sparkContext().defaultParallelism();
   }
 
   private static long usedHeapMb() {

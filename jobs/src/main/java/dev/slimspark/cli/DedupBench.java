@@ -246,7 +246,7 @@ final class DedupBench {
     // 1. ours vs MLlib ----------------------------------------------------------------------
     OurRun ours = runOurs(spark, docs, opts, listener);
     Recall oursRecall = recall(base.planted, ours.cluster, s.threshold);
-    MllibRun ml = runMllib(spark, docs, s);
+    MllibRun ml = runMllib(spark, docs, s, listener);
     Recall mlRecall = recall(base.planted, ml.component, s.threshold);
     Map<String, Object> vs = new LinkedHashMap<>();
     vs.put("ours_s", round(ours.seconds));
@@ -258,6 +258,11 @@ final class DedupBench {
     vs.put("mllib_removed", ml.removed);
     vs.put("ratio_mllib_join_over_ours", round(ml.joinSeconds / ours.seconds));
     vs.put("ratio_mllib_join_cc_over_ours", round((ml.joinSeconds + ml.ccSeconds) / ours.seconds));
+    // Summed task CPU: less sensitive than wall time to other load on the machine, blind to
+    // scheduling overhead and driver work.
+    vs.put("ours_task_cpu_s", round(ours.taskCpuSeconds));
+    vs.put("mllib_task_cpu_s", round(ml.taskCpuSeconds));
+    vs.put("ratio_mllib_task_cpu_over_ours", round(ml.taskCpuSeconds / ours.taskCpuSeconds));
     vs.put("should_find", oursRecall.should);
     vs.put("should_find_hi", oursRecall.shouldHi);
     vs.put("ours_found", oursRecall.found);
@@ -382,7 +387,9 @@ final class DedupBench {
 
   // ---------------------------------------------------------------------------------- MLlib
 
-  record MllibRun(double joinSeconds, double ccSeconds, long pairs, long removed, Map<String, String> component) {}
+  record MllibRun(
+      double joinSeconds, double ccSeconds, long pairs, long removed, Map<String, String> component,
+      double taskCpuSeconds) {}
 
   /**
    * MLlib: normalization UDF → RegexTokenizer → NGram(5) → HashingTF(binary) → MinHashLSH fit and
@@ -391,8 +398,9 @@ final class DedupBench {
    * ({@code mllib_cc_s}) for a comparable "docs removed". Documents with fewer than 5 words get
    * no vector (MLlib rejects empty vectors), as ours signs no document shorter than one shingle.
    */
-  static MllibRun runMllib(SparkSession spark, Loaded docs, Settings s) {
+  static MllibRun runMllib(SparkSession spark, Loaded docs, Settings s, TaskListener listener) {
     drain(spark);
+    listener.reset();
     long t0 = System.nanoTime();
     UDF1<String, String> normalize = t -> t == null ? "" : Normalization.SLIMPAJAMA.apply(t);
     Dataset<Row> norm =
@@ -440,6 +448,8 @@ final class DedupBench {
     long vertices = comp.count();
     long components = comp.select("comp").distinct().count();
     double ccSecs = secs(t1);
+    drain(spark);
+    double cpu = listener.cpuNanos.get() / 1e9;
 
     // Component of every doc in a pair, by doc_id, outside the timing.
     Map<String, String> component = new HashMap<>();
@@ -457,7 +467,7 @@ final class DedupBench {
     cc.unpersist(false);
     LOG.info("bench dedup: MLlib join {} s ({} pairs), GraphX cc {} s, {} docs removed",
         round(joinSecs), nPairs, round(ccSecs), vertices - components);
-    return new MllibRun(joinSecs, ccSecs, nPairs, vertices - components, component);
+    return new MllibRun(joinSecs, ccSecs, nPairs, vertices - components, component, cpu);
   }
 
   // ---------------------------------------------------------------------------------- recall

@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * {@code slimspark bench ingest-filter [--bytes 1g] [--out DIR]}: measures our ingest and
  * ingest+filter throughput per core and, in the same run, the reference (a plain single-threaded
  * Jackson loop reading and parsing the same JSONL, timed before and after ours), and prints the
- * ratios as one JSON line.
+ * ratios as one JSON line. {@code slimspark bench dedup ...} is {@link DedupBench}.
  */
 final class BenchCommand {
   private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
@@ -33,11 +33,16 @@ final class BenchCommand {
 
   static int run(String[] args) throws IOException {
     if (args.length == 0 || Main.isHelp(args[0])) {
-      System.err.println("usage: slimspark bench ingest-filter [--bytes N(k|m|g), default 1g] [--out DIR, default target/bench]");
+      System.err.println("usage: slimspark bench ingest-filter [--bytes N(k|m|g), default 1g] [--out DIR, default target/bench]\n"
+          + "       slimspark bench dedup [--docs N, default 20000] [--scales 1,2,4,8] [--out DIR, default target/bench-dedup]\n"
+          + "                             [--mllib-tables L, default 5] [--shuffle-partitions N, default 4 x cores] [--no-warmup]");
       return 0;
     }
+    if (args[0].equals("dedup")) {
+      return DedupBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     if (!args[0].equals("ingest-filter")) {
-      throw UserErrors.badArgument(args[0], "benchmarks: ingest-filter");
+      throw UserErrors.badArgument(args[0], "benchmarks: ingest-filter, dedup");
     }
     long bytes = 1L << 30;
     Path out = Path.of("target/bench");

@@ -179,6 +179,7 @@ public final class Main {
     sb.append(String.format("  %-16s %s%n", "sql", "\"QUERY\" [--lake DIR] [--conf FILE]: Spark SQL over the lake's tables, JSON lines out"));
     sb.append(String.format("  %-16s %s%n", "generate-sample", "--out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain]"));
     sb.append(String.format("  %-16s %s%n", "bench", "ingest-filter [--bytes N] [--out DIR]: throughput vs a plain Jackson loop"));
+    sb.append(String.format("  %-16s %s%n", "", "dedup [--docs N] [--scales 1,2,4,8] [--out DIR]: vs MLlib MinHashLSH and dropDuplicates, scaling"));
     sb.append("\nLauncher options: --submit (run through $SPARK_HOME/bin/spark-submit)\n");
     sb.append("Each job prints one JSON summary line on stdout; logs go to stderr.");
     return sb.toString();

@@ -41,7 +41,12 @@ public final class ExactDedupStep {
   private static final Logger LOG = LoggerFactory.getLogger(ExactDedupStep.class);
 
   /** Meta table plus counts. */
-  public record Result(Dataset<Row> meta, long docsIn, long exactRemoved) {}
+  public record Result(Dataset<Row> meta, long docsIn, long exactRemoved) {
+    /** Frees the checkpointed meta table; {@link #meta()} is unusable afterwards. */
+    public void release() {
+      Lineage.release(meta);
+    }
+  }
 
   private ExactDedupStep() {}
 

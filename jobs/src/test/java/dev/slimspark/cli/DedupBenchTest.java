@@ -16,6 +16,12 @@ import org.slf4j.LoggerFactory;
  * shared test session and checks the JSON fields and that the values are sane. Timings are not
  * asserted (meaningless at this size).
  */
+/**
+ * Exercises the dedup benchmark's code path at tiny scale. Tagged "bench": it runs MLlib, GraphX and
+ * our pipeline several times (minutes of fixed Spark overhead), so the default build skips it; run it
+ * with {@code ./mvnw -pl jobs -am verify -Dgroups=bench -Dtest=DedupBenchTest}.
+ */
+@org.junit.jupiter.api.Tag("bench")
 class DedupBenchTest {
   private static final Logger LOG = LoggerFactory.getLogger(DedupBenchTest.class);
 

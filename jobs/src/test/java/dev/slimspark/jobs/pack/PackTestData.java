@@ -73,6 +73,7 @@ public final class PackTestData {
   public static SlimConfig config(Path lake, String... sets) {
     List<String> all = new ArrayList<>();
     all.add("lake=" + q(lake));
+    all.add("pack.pad_id=0"); // synthetic ids are 1..60002, so 0 is free (the default 50257 is not)
     all.addAll(Arrays.asList(sets));
     return Stages.config(all.toArray(new String[0]));
   }

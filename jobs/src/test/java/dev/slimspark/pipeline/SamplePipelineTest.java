@@ -171,7 +171,7 @@ class SamplePipelineTest {
 
   @Test
   void twoRunsGiveIdenticalTables() {
-    for (String t : List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary")) {
+    for (String t : List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures")) {
       Dataset<Row> a = table(lakeA, t);
       Dataset<Row> b = table(lakeB, t);
       assertEquals(a.count(), b.count(), t);
@@ -191,7 +191,7 @@ class SamplePipelineTest {
     try (var s = Files.list(lakeA)) {
       s.filter(Files::isDirectory).forEach(p -> tables.add(p.getFileName().toString()));
     }
-    assertTrue(tables.containsAll(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "runs")), tables.toString());
+    assertTrue(tables.containsAll(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "runs")), tables.toString());
     for (String t : tables) {
       StructType actual = table(lakeA, t).schema();
       Path f = schemas.resolve(t + ".json");

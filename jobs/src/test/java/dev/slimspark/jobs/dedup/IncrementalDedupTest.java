@@ -41,6 +41,8 @@ class IncrementalDedupTest {
   static JobSummary full;
   static JobSummary incr;
   static JobSummary rerun;
+  static JobSummary redo;
+  static Map<String, List<String>> redoRows;
   static Map<String, Long> versionsBeforeIncr = new HashMap<>();
   static Map<String, Long> versionsAfterIncr = new HashMap<>();
   static Map<String, List<String>> batch1Rows;
@@ -139,10 +141,19 @@ class IncrementalDedupTest {
     }
     incr = Stages.run("dedup", config("batch1", "dedup.mode=incremental"));
     assertEquals("ok", incr.status(), incr.toJson());
+    batch1Rows = batch1();
+
+    // A run that died before committing its summary, redone on the same batch stored in another
+    // order and partitioning: the same batch number, the same rows, nothing twice.
+    DeltaTable.forPath(spark, lake.resolve("dedup_summary").toString())
+        .restoreToVersion(versionsBeforeIncr.get("dedup_summary"));
+    java.util.Collections.reverse(batch);
+    writeInput("batch1", batch, 1);
+    redo = Stages.run("dedup", config("batch1", "dedup.mode=incremental"));
+    redoRows = batch1();
     for (String t : TABLES) {
       versionsAfterIncr.put(t, version(t));
     }
-    batch1Rows = batch1();
     rerun = Stages.run("dedup", config("batch1", "dedup.mode=incremental"));
   }
 
@@ -230,6 +241,15 @@ class IncrementalDedupTest {
     assertEquals(1, sigs.where("doc_id = 'n-short-new' and sig is null and band_keys is null").count());
     int bands = ((Number) ((Map<?, ?>) incr.extra().get("lsh")).get("bands")).intValue();
     assertEquals(7, sigs.where("size(sig) = 128 and size(band_keys) = " + bands + " and octet_length(content_hash) = 16").count());
+  }
+
+  @Test
+  void redoneBatchGivesIdenticalRows() {
+    assertEquals(1, redo.extra().get("batch"));
+    assertEquals(16L, redo.counts().get("new_docs"));
+    assertEquals(batch1Rows, redoRows);
+    assertEquals(8, batch1Rows.get("docs_dedup").size());
+    assertEquals(13, batch1Rows.get("dup_clusters").size());
   }
 
   @Test

@@ -60,6 +60,21 @@ public final class Lake {
   }
 
   /**
+   * Atomically replaces the rows matching {@code predicate} (Delta replaceWhere) with {@code df},
+   * whose rows must all match it; creates the table if absent. Returns the new version. Used for
+   * idempotent appends: rewriting "batch = N" twice leaves one copy.
+   */
+  public long replace(Dataset<Row> df, String table, String predicate, String userMetadata) {
+    df.write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .option("replaceWhere", predicate)
+        .option("userMetadata", userMetadata)
+        .save(path(table));
+    return version(table);
+  }
+
+  /**
    * Overwrites (or appends to) a table in one atomic commit and returns the new version.
    *
    * @param partitionBy partition columns, may be empty

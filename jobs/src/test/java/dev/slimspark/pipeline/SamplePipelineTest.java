@@ -171,7 +171,7 @@ class SamplePipelineTest {
 
   @Test
   void twoRunsGiveIdenticalTables() {
-    for (String t : List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "docs_tokens", "packed_rows")) {
+    for (String t : List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "docs_tokens", "packed_rows")) {
       Dataset<Row> a = table(lakeA, t);
       Dataset<Row> b = table(lakeB, t);
       assertEquals(a.count(), b.count(), t);
@@ -194,7 +194,7 @@ class SamplePipelineTest {
           .filter(n -> !n.startsWith("_")) // _export holds trainer files, not a table
           .forEach(tables::add);
     }
-    assertTrue(tables.containsAll(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "docs_tokens", "packed_rows", "runs")), tables.toString());
+    assertTrue(tables.containsAll(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "docs_tokens", "packed_rows", "runs")), tables.toString());
     for (String t : tables) {
       StructType actual = table(lakeA, t).schema();
       Path f = schemas.resolve(t + ".json");

@@ -44,7 +44,8 @@ public final class ClusterAuditStep {
       Dataset<Row> removedIds,
       Dataset<Row> decided,
       long exactRemoved,
-      long nearRemoved) {}
+      long nearRemoved,
+      long removedAgainstOld) {}
 
   private ClusterAuditStep() {}
 
@@ -54,6 +55,19 @@ public final class ClusterAuditStep {
    */
   public static Result run(
       Dataset<Row> meta, Dataset<Row> assignment, Dataset<Row> signatures, Dataset<Row> texts, DedupOptions opts) {
+    return run(meta, assignment, signatures, texts, null, opts);
+  }
+
+  /**
+   * Incremental form: {@code oldNodes (node < 0, doc_id, source)} are old-corpus docs that may be
+   * cluster roots. They are never decided on (not in {@code meta}); each one that roots a cluster
+   * gets a kept row in {@code clusters} (the caller drops it when the old run already wrote one).
+   *
+   * @param oldNodes null in full mode
+   */
+  public static Result run(
+      Dataset<Row> meta, Dataset<Row> assignment, Dataset<Row> signatures, Dataset<Row> texts,
+      Dataset<Row> oldNodes, DedupOptions opts) {
     // Similarity of each near-removed node to its root (the kept doc).
     Dataset<Row> sims =
         PairSimilarity.compute(
@@ -83,6 +97,15 @@ public final class ClusterAuditStep {
     Dataset<Row> members = removed.unionByName(decided.join(roots, Cols.NODE));
     Dataset<Row> clusterIds =
         decided.select(col(Cols.NODE).as(Cols.ROOT), col(Cols.DOC_ID).as("cluster_id"));
+    if (oldNodes != null) {
+      clusterIds = clusterIds.union(oldNodes.select(col(Cols.NODE).as(Cols.ROOT), col(Cols.DOC_ID).as("cluster_id")));
+      members =
+          members.unionByName(
+              oldNodes.join(roots, Cols.NODE)
+                  .select(col(Cols.DOC_ID), col(Cols.SOURCE), lit(null).cast("long").as(Cols.BYTES), col(Cols.NODE),
+                      col(Cols.NODE).as(Cols.ROOT), lit(true).as("kept"), lit(null).cast("string").as("reason"),
+                      lit(1.0).as("similarity_to_kept")));
+    }
     Dataset<Row> clusters =
         members.join(clusterIds, Cols.ROOT)
             .select("cluster_id", Cols.DOC_ID, Cols.SOURCE, "kept", "reason", "similarity_to_kept");
@@ -103,7 +126,10 @@ public final class ClusterAuditStep {
 
     long exactRemoved = decided.where(isExact).count();
     long nearRemoved = decided.where(isNear).count();
-    LOG.info("dedup decision: {} exact + {} near duplicates removed", exactRemoved, nearRemoved);
-    return new Result(clusters, summary, removed.select(Cols.DOC_ID), decided, exactRemoved, nearRemoved);
+    // Old-corpus nodes are the only negative ones (OldCorpusMatchStep).
+    long againstOld = oldNodes == null ? 0 : removed.where(col(Cols.ROOT).lt(0)).count();
+    LOG.info("dedup decision: {} exact + {} near duplicates removed ({} against the old corpus)",
+        exactRemoved, nearRemoved, againstOld);
+    return new Result(clusters, summary, removed.select(Cols.DOC_ID), decided, exactRemoved, nearRemoved, againstOld);
   }
 }

@@ -115,6 +115,21 @@ public final class DedupOptions implements Serializable {
         : LshParams.optimal(threshold, numPerm, fpWeight, fnWeight);
   }
 
+  /**
+   * Canonical string of every option that determines a stored signature, band key or duplicate
+   * decision: threshold, num_perm, shingle type/size, normalization, seed and the resolved banding.
+   * Incremental dedup refuses to extend a corpus whose signatures were made under another key
+   * (they would not be comparable). Verification, weights and source priority are not in it: they
+   * do not change stored rows (weights only through the banding, which is in it).
+   */
+  public String signatureKey() {
+    LshParams p = lshParams();
+    return "threshold=" + threshold + ", num_perm=" + numPerm + ", shingle="
+        + shingleType.name().toLowerCase(java.util.Locale.ROOT) + "/" + shingleSize
+        + ", normalization=" + normalization.configName() + ", seed=" + seed + ", bands="
+        + p.bands() + ", rows=" + p.rows();
+  }
+
   /** Rank of a source in the priority list (0 = most preferred); unlisted sources rank last. */
   public int priorityOf(String source) {
     int i = sourcePriority.indexOf(source);

@@ -25,12 +25,25 @@ public final class DedupPipeline {
   private DedupPipeline() {}
 
   public static DedupResult run(Dataset<Row> docs, DedupOptions opts) {
+    return run(docs, null, opts);
+  }
+
+  /**
+   * Incremental form: dedups {@code docs} (new, never seen) among themselves and against an old,
+   * already deduplicated corpus given only by its {@code dedup_signatures} rows ({@code doc_id,
+   * source, content_hash, band_keys, sig}, computed with the same {@link
+   * DedupOptions#signatureKey()}). Old docs always win and are never removed; only the new docs
+   * appear in {@link DedupResult#kept()}, the summary and removals. See {@link OldCorpusMatchStep}.
+   *
+   * @param old null for a full (non-incremental) run
+   */
+  public static DedupResult run(Dataset<Row> docs, Dataset<Row> old, DedupOptions opts) {
     for (String c : new String[] {Cols.DOC_ID, Cols.SOURCE, Cols.TEXT}) {
       if (!List.of(docs.columns()).contains(c)) {
         throw new IllegalArgumentException("input lacks column " + c);
       }
     }
-    LOG.info("dedup with {}", opts);
+    LOG.info("dedup with {}{}", opts, old == null ? "" : " against an old corpus");
     LshParams params = opts.lshParams();
     double pAtT = params.probability(opts.threshold());
     LOG.info("LSH bands={} rows={}: P(detect) at t={} is {}", params.bands(), params.rows(), opts.threshold(), pAtT);
@@ -49,25 +62,52 @@ public final class DedupPipeline {
     checkpoints.add(sigs.signatures());
     LshCandidatesStep.Result cand = LshCandidatesStep.run(sigs.signatures(), opts);
     checkpoints.add(cand.edges());
+    Dataset<Row> meta = exact.meta();
+    Dataset<Row> signatures = sigs.signatures();
+    Dataset<Row> candidates = cand.edges();
+    long candidateCount = cand.edgeCount();
+    Dataset<Row> oldNodes = null;
+    Dataset<Row> exactOldEdges = null;
+    if (old != null) {
+      OldCorpusMatchStep.Result m = OldCorpusMatchStep.run(meta, signatures, exact.docsIn(), old, opts);
+      checkpoints.addAll(List.of(m.meta(), m.oldNodes(), m.candidateEdges(), m.exactEdges()));
+      meta = m.meta();
+      signatures = signatures.union(m.oldSignatures());
+      candidates = candidates.union(m.candidateEdges());
+      candidateCount += m.candidateCount();
+      oldNodes = m.oldNodes();
+      exactOldEdges = m.exactEdges();
+    }
     EdgeVerificationStep.Result ver =
-        EdgeVerificationStep.run(cand.edges(), cand.edgeCount(), sigs.signatures(), texts, opts);
+        EdgeVerificationStep.run(candidates, candidateCount, signatures, texts, opts);
     checkpoints.add(ver.edges());
-    ConnectedComponentsStep.Result cc = ConnectedComponentsStep.run(ver.edges(), opts);
+    // Exact matches of old docs join the graph unverified: identical normalized text.
+    Dataset<Row> edges = exactOldEdges == null ? ver.edges() : ver.edges().unionByName(exactOldEdges);
+    ConnectedComponentsStep.Result cc = ConnectedComponentsStep.run(edges, opts);
     checkpoints.add(cc.assignment());
     ClusterAuditStep.Result audit =
-        ClusterAuditStep.run(exact.meta(), cc.assignment(), sigs.signatures(), texts, opts);
+        ClusterAuditStep.run(meta, cc.assignment(), signatures, texts, oldNodes, opts);
 
     checkpoints.add(audit.decided());
     // A USING join moves doc_id first; restore the input's column order.
     Dataset<Row> kept =
         docs.join(audit.removedIds(), new String[] {Cols.DOC_ID}, "left_anti")
             .selectExpr(java.util.Arrays.stream(docs.columns()).map(c -> "`" + c.replace("`", "``") + "`").toArray(String[]::new));
+    // Kept docs are their own exact rep (never rewritten), so the original meta has their hash.
+    Dataset<Row> keptSignatures =
+        audit.decided().where(col("kept"))
+            .select(Cols.DOC_ID, Cols.SOURCE, Cols.NODE)
+            .join(exact.meta().select(Cols.NODE, Cols.HASH), Cols.NODE)
+            .join(sigs.signatures(), new String[] {Cols.NODE}, "left")
+            .select(Cols.DOC_ID, Cols.SOURCE, Cols.HASH, Cols.BAND_KEYS, Cols.SIG);
     DedupResult.Counts counts =
         new DedupResult.Counts(
             exact.docsIn(), audit.exactRemoved(), audit.nearRemoved(), sigs.signed(), sigs.shortDocs(),
-            cand.multiBuckets(), cand.skippedBuckets(), cand.edgeCount(), ver.kept(), cc.iterations());
+            cand.multiBuckets(), cand.skippedBuckets(), candidateCount, ver.kept(), cc.iterations(),
+            audit.removedAgainstOld());
     LOG.info("dedup done: {}", counts);
     return new DedupResult(
-        kept, audit.clusters(), audit.summary(), params.bands(), params.rows(), pAtT, counts, checkpoints);
+        kept, audit.clusters(), audit.summary(), keptSignatures, params.bands(), params.rows(), pAtT, counts,
+        checkpoints);
   }
 }

@@ -11,6 +11,8 @@ import org.apache.spark.sql.Row;
  * @param kept input rows (all input columns) of the documents kept
  * @param clusters {@code dup_clusters}: cluster_id, doc_id, source, kept, reason, similarity_to_kept
  * @param summary per source: docs_in, exact_removed, near_removed, bytes_removed, pct_removed
+ * @param signatures one row per kept input doc for {@code dedup_signatures}: doc_id, source,
+ *     content_hash (16 bytes), band_keys and sig (both null for docs shorter than one shingle)
  * @param bands LSH bands used
  * @param rows LSH rows per band used
  * @param detectionProbability P(candidate) for a pair exactly at the threshold, 1-(1-t^r)^b
@@ -19,13 +21,17 @@ public record DedupResult(
     Dataset<Row> kept,
     Dataset<Row> clusters,
     Dataset<Row> summary,
+    Dataset<Row> signatures,
     int bands,
     int rows,
     double detectionProbability,
     Counts counts,
     List<Dataset<Row>> checkpoints) {
 
-  /** Counts gathered along the way (each a small aggregate, never data). */
+  /**
+   * Counts gathered along the way (each a small aggregate, never data). {@code removedAgainstOld}:
+   * new docs removed because their cluster holds an old-corpus doc (incremental mode; else 0).
+   */
   public record Counts(
       long docsIn,
       long exactRemoved,
@@ -36,7 +42,8 @@ public record DedupResult(
       long skippedBuckets,
       long candidateEdges,
       long verifiedEdges,
-      int ccIterations) {}
+      int ccIterations,
+      long removedAgainstOld) {}
 
   /** Frees the checkpointed intermediates; the Datasets above are unusable afterwards. */
   public void release() {

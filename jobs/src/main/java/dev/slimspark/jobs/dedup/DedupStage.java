@@ -17,14 +17,24 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Dedup: exact and MinHash-LSH near duplicates over the filtered documents → {@code docs_dedup}
  * (kept documents), {@code dup_clusters} (every document in a duplicate cluster, kept or removed,
- * with reason and similarity) and {@code dedup_summary} (per source, SlimPajama's table).
+ * with reason and similarity), {@code dedup_signatures} (content hash, band keys and MinHash
+ * signature of every kept document) and {@code dedup_summary} (per source and batch, SlimPajama's
+ * table).
+ *
+ * <p>{@code dedup.mode = full} (default) dedups the whole input and overwrites the tables (batch
+ * 0). {@code incremental} dedups only the input docs not seen before, among themselves and against
+ * the stored signatures of the kept corpus (old docs always win and are never rewritten), and
+ * appends one batch to each table; with nothing new it writes nothing and reports up_to_date. See
+ * {@link DedupTables} for batch bookkeeping and {@link OldCorpusMatchStep} for the matching.
  */
 public final class DedupStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(DedupStage.class);
   public static final String KEPT = "docs_dedup";
   public static final String CLUSTERS = "dup_clusters";
   public static final String SUMMARY = "dedup_summary";
@@ -95,7 +105,10 @@ public final class DedupStage implements Stage {
     JobSummary summary = new JobSummary(name(), ctx);
     String input = c.getString("dedup.input_table");
     summary.input(lake.path(input));
+    boolean incremental = c.getEnum("dedup.mode", "full", "incremental").equals("incremental");
     DedupOptions opts = options(c);
+    // Before any work: a corpus made under other options cannot be extended.
+    DedupTables.Committed prior = incremental ? DedupTables.committed(lake, opts) : null;
     Dataset<Row> docs = lake.read(input, "filter");
     if (List.of(docs.columns()).contains("kept")) {
       docs = docs.where(col("kept"));
@@ -107,19 +120,55 @@ public final class DedupStage implements Stage {
       }
     }
     docs = docs.select(cols.toArray(new org.apache.spark.sql.Column[0]));
-    DedupResult r = DedupPipeline.run(docs, opts);
+    summary.put("mode", incremental ? "incremental" : "full");
+    DedupTables.Unseen unseen = null;
+    int batch = 0;
+    if (incremental) {
+      batch = prior.batch() + 1;
+      long docsIn = docs.count(); // full mode takes it from the pipeline: no extra input scan
+      unseen = DedupTables.unseen(docs, lake, prior.batch(), opts);
+      docs = unseen.docs();
+      long newDocs = docs.count();
+      summary.count("docs_in", docsIn).count("new_docs", newDocs).count("skipped_already_seen", docsIn - newDocs);
+    }
+    if (incremental && (Long) summary.counts().get("new_docs") == 0) {
+      // Re-running a batch: nothing to write, every table stays at its version.
+      Lineage.release(unseen.seenIds());
+      LOG.info("dedup incremental: all {} input docs already seen, up to date", summary.counts().get("docs_in"));
+      for (String t : List.of(KEPT, CLUSTERS, DedupTables.SIGNATURES, SUMMARY)) {
+        summary.output(t, lake.path(t), lake.version(t));
+      }
+      summary.count("exact_removed", 0L).count("near_removed", 0L).count("removed_against_old", 0L)
+          .count("kept", 0L).count("corpus_kept", lake.read(KEPT, name()).count());
+      summary.put("up_to_date", true).put("reconciled", true);
+      return summary;
+    }
+    DedupResult r =
+        incremental
+            ? DedupPipeline.run(docs, DedupTables.oldSignatures(lake, prior.batch()), opts)
+            : DedupPipeline.run(docs, opts);
     try {
       String meta = ctx.commitMetadata(name());
-      summary.output(KEPT, lake.path(KEPT), lake.write(r.kept(), KEPT, SaveMode.Overwrite, meta));
-      summary.output(CLUSTERS, lake.path(CLUSTERS), lake.write(r.clusters(), CLUSTERS, SaveMode.Overwrite, meta));
-      summary.output(SUMMARY, lake.path(SUMMARY), lake.write(r.summary().coalesce(1), SUMMARY, SaveMode.Overwrite, meta));
+      // The signature table's commits also say which options made them.
+      String sigMeta =
+          JobSummary.toJson(Map.of("run_id", ctx.runId(), "job", name(), "config_hash", ctx.configHash(),
+              "dedup_options", opts.signatureKey(), "batch", batch));
+      Map<String, Long> versions =
+          incremental
+              ? DedupTables.appendBatch(lake, r, batch, opts, meta, sigMeta)
+              : DedupTables.writeFull(lake, r, opts, meta, sigMeta);
+      versions.forEach((t, v) -> summary.output(t, lake.path(t), v));
     } finally {
       r.release();
+      if (unseen != null) {
+        Lineage.release(unseen.seenIds());
+      }
     }
     Map<String, Object> bySource = new TreeMap<>();
     long bytesRemoved = 0;
-    for (Row s : lake.read(SUMMARY, name()).collectAsList()) { // one row per source
-      Map<String, Object> m = new LinkedHashMap<>();
+    final int thisBatch = batch;
+    for (Row s : lake.read(SUMMARY, name()).where(col(DedupTables.BATCH).equalTo(thisBatch)).collectAsList()) {
+      Map<String, Object> m = new LinkedHashMap<>(); // one row per source
       m.put("docs_in", s.getLong(s.fieldIndex("docs_in")));
       m.put("exact_removed", s.getLong(s.fieldIndex("exact_removed")));
       m.put("near_removed", s.getLong(s.fieldIndex("near_removed")));
@@ -129,18 +178,27 @@ public final class DedupStage implements Stage {
       bySource.put(s.getString(s.fieldIndex("source")), m);
     }
     DedupResult.Counts k = r.counts();
-    long keptDocs = lake.read(KEPT, name()).count();
+    if (!incremental) {
+      summary.count("docs_in", k.docsIn()).count("new_docs", k.docsIn()).count("skipped_already_seen", 0L);
+    }
+    long docsIn = (Long) summary.counts().get("docs_in");
+    long newDocs = (Long) summary.counts().get("new_docs");
+    long corpusKept = lake.read(KEPT, name()).count();
+    long kept = incremental ? k.docsIn() - k.exactRemoved() - k.nearRemoved() : corpusKept;
     summary
-        .count("docs_in", k.docsIn())
         .count("exact_removed", k.exactRemoved())
         .count("near_removed", k.nearRemoved())
-        .count("kept", keptDocs)
+        .count("removed_against_old", k.removedAgainstOld())
+        .count("kept", kept)
+        .count("corpus_kept", corpusKept)
         .count("bytes_removed", bytesRemoved)
         .count("short_docs_exact_only", k.shortDocs())
         .count("candidate_edges", k.candidateEdges())
         .count("verified_edges", k.verifiedEdges())
         .count("skipped_buckets", k.skippedBuckets())
         .count("by_source", bySource);
+    summary.put("batch", batch);
+    summary.put("up_to_date", false);
     Map<String, Object> lsh = new LinkedHashMap<>();
     lsh.put("threshold", opts.threshold());
     lsh.put("num_perm", opts.numPerm());
@@ -150,7 +208,9 @@ public final class DedupStage implements Stage {
     lsh.put("p_detect_at_threshold_plus_0.1", Math.round(dev.slimspark.udfs.minhash.LshParams.explicit(r.bands(), r.rows(), opts.numPerm()).probability(Math.min(1.0, opts.threshold() + 0.1)) * 10000) / 10000.0);
     lsh.put("cc_iterations", k.ccIterations());
     summary.put("lsh", lsh);
-    boolean reconciled = k.docsIn() == keptDocs + k.exactRemoved() + k.nearRemoved();
+    // Every input doc is skipped, kept or removed; in full mode docs_dedup holds exactly the kept.
+    boolean reconciled =
+        docsIn == (docsIn - newDocs) + kept + k.exactRemoved() + k.nearRemoved() && newDocs == k.docsIn();
     summary.put("reconciled", reconciled);
     if (!reconciled) {
       summary.status("error");

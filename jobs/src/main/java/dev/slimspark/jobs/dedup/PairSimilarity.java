@@ -19,7 +19,9 @@ import org.apache.spark.sql.types.DataTypes;
  * Similarity of node pairs {@code (src, dst)}: signature-estimated Jaccard (pure SQL over the two
  * signature arrays), or exact Jaccard of the two hashed shingle sets by re-shingling both texts.
  * Exact mode falls back to the estimate when a text exceeds {@code exactVerifyMaxChars} (the set
- * costs 8 bytes per shingle). Pairs whose nodes have no signature are dropped (inner joins).
+ * costs 8 bytes per shingle) or when a node has no text (old-corpus nodes in incremental mode:
+ * their text is never read, only their stored signature). Pairs whose nodes have no signature are
+ * dropped (inner joins).
  */
 final class PairSimilarity {
   private PairSimilarity() {}
@@ -36,11 +38,13 @@ final class PairSimilarity {
             .divide(opts.numPerm());
     Column sim = estimate;
     if (exact) {
-      j = j.join(texts.select(col(Cols.NODE).as(Cols.SRC), col(Cols.TEXT).as("text_a")), Cols.SRC)
-          .join(texts.select(col(Cols.NODE).as(Cols.DST), col(Cols.TEXT).as("text_b")), Cols.DST);
+      // Left joins: old-corpus nodes (incremental mode) have a signature but no text here.
+      j = j.join(texts.select(col(Cols.NODE).as(Cols.SRC), col(Cols.TEXT).as("text_a")), new String[] {Cols.SRC}, "left")
+          .join(texts.select(col(Cols.NODE).as(Cols.DST), col(Cols.TEXT).as("text_b")), new String[] {Cols.DST}, "left");
       int max = opts.exactVerifyMaxChars();
       sim =
-          when(length(col("text_a")).gt(max).or(length(col("text_b")).gt(max)), estimate)
+          when(col("text_a").isNull().or(col("text_b").isNull()), estimate)
+              .when(length(col("text_a")).gt(max).or(length(col("text_b")).gt(max)), estimate)
               .otherwise(exactUdf(opts).apply(col("text_a"), col("text_b")));
     }
     return j.withColumn(Cols.SIM, sim.cast("double")).drop("sig_a", "sig_b", "text_a", "text_b");

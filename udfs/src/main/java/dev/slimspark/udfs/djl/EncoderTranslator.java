@@ -22,10 +22,16 @@ final class EncoderTranslator implements NoBatchifyTranslator<String[], List<Enc
   private static final String ENCODINGS = "encodings";
   private final HuggingFaceTokenizer tokenizer;
   private final boolean typeIds;
+  private final boolean logits;
 
-  EncoderTranslator(HuggingFaceTokenizer tokenizer, boolean typeIds) {
+  /**
+   * @param logits when true the graph is a sequence classifier: its {@code logits} output is
+   *     returned raw per text (vector = logits), no pooling or normalization
+   */
+  EncoderTranslator(HuggingFaceTokenizer tokenizer, boolean typeIds, boolean logits) {
     this.tokenizer = tokenizer;
     this.typeIds = typeIds;
+    this.logits = logits;
   }
 
   @Override
@@ -67,6 +73,18 @@ final class EncoderTranslator implements NoBatchifyTranslator<String[], List<Enc
   @Override
   public List<Encoded> processOutput(TranslatorContext ctx, NDList out) {
     Encoding[] enc = (Encoding[]) ctx.getAttachment(ENCODINGS);
+    if (logits) {
+      NDArray l = out.get("logits") != null ? out.get("logits") : out.get(0);
+      int c = (int) l.getShape().get(1);
+      float[] d = l.toFloatArray();
+      List<Encoded> res = new ArrayList<>(enc.length);
+      for (int i = 0; i < enc.length; i++) {
+        float[] v = new float[c];
+        System.arraycopy(d, i * c, v, 0, c);
+        res.add(new Encoded(v, enc[i].getIds().length, enc[i].exceedMaxLength()));
+      }
+      return res;
+    }
     NDArray hidden = out.get("last_hidden_state");
     if (hidden == null) {
       hidden = out.get(0);

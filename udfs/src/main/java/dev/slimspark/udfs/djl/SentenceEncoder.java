@@ -44,7 +44,7 @@ public final class SentenceEncoder implements AutoCloseable {
   }
 
   /** Cache key: one loaded model per JVM per distinct value. */
-  public record Key(Path dir, String device, int threads, int maxLength) {}
+  public record Key(Path dir, String device, int threads, int maxLength, boolean logits) {}
 
   private final Key key;
   private final ZooModel<NDList, NDList> model;
@@ -84,7 +84,7 @@ public final class SentenceEncoder implements AutoCloseable {
     if (in != null) {
       typeIds = in.keys().contains("token_type_ids");
     }
-    this.translator = new EncoderTranslator(tokenizer, typeIds);
+    this.translator = new EncoderTranslator(tokenizer, typeIds, key.logits());
     LOG.info("loaded encoder {} on {} ({} intra-op threads, max length {})", onnx, device, key.threads(), key.maxLength());
   }
 
@@ -96,7 +96,15 @@ public final class SentenceEncoder implements AutoCloseable {
    *     flagged (all-MiniLM-L6-v2 was trained at 256, position table 512)
    */
   public static SentenceEncoder get(Path dir, Device device, int threads, int maxLength) {
-    Key k = new Key(dir.toAbsolutePath().normalize(), device.toString(), threads, maxLength);
+    return get(dir, device, threads, maxLength, false);
+  }
+
+  /**
+   * As {@link #get(Path, Device, int, int)}; with {@code logits} the model is a HuggingFace ONNX
+   * sequence classifier and each {@link Encoded#vector()} holds its raw logits.
+   */
+  public static SentenceEncoder get(Path dir, Device device, int threads, int maxLength, boolean logits) {
+    Key k = new Key(dir.toAbsolutePath().normalize(), device.toString(), threads, maxLength, logits);
     return CACHE.computeIfAbsent(
         k,
         x -> {
@@ -109,8 +117,8 @@ public final class SentenceEncoder implements AutoCloseable {
   }
 
   /** The encoder for the current Spark task's device and {@code spark.task.cpus} (CPU outside tasks). */
-  public static SentenceEncoder forCurrentTask(Path dir, int maxLength) {
-    return get(dir, Devices.forCurrentTask(), Devices.threadsForCurrentTask(1), maxLength);
+  public static SentenceEncoder forCurrentTask(Path dir, int maxLength, boolean logits) {
+    return get(dir, Devices.forCurrentTask(), Devices.threadsForCurrentTask(1), maxLength, logits);
   }
 
   /** How many encoders this JVM holds (tests check "loaded once"). */

@@ -96,29 +96,19 @@ public final class EvaluateStage implements Stage {
         LabeledData.read(
             ctx.spark(), lake, goldSrc, c.getString("evaluate.gold_id_column"), c.getString("evaluate.gold_text_column"),
             c.getString("evaluate.gold_label_column"), name());
-    // One small aggregate per (labeler, gold, predicted) and per labeler: everything else is driver math.
-    Dataset<Row> joined =
-        labels.join(gold.select(col("id"), col("label").as("gold")), labels.col("doc_id").equalTo(col("id")), "inner");
-    List<Row> cells =
-        joined.groupBy("labeler_id", "labeler_type", "model_version", "gold", "label")
-            .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("n"),
-                org.apache.spark.sql.functions.sum("tokens_processed").as("tokens"),
-                org.apache.spark.sql.functions.sum("device_ms").as("ms"))
-            .collectAsList();
-    TreeSet<String> predicted = new TreeSet<>();
-    for (Row r : cells) {
-      if (!r.isNullAt(4)) {
-        predicted.add(r.getString(4));
+    // Label set and gold check first (cheap distincts), so a bad gold file fails fast.
+    List<String> classes = c.getStringList("evaluate.labels");
+    if (classes.isEmpty()) {
+      TreeSet<String> predicted = new TreeSet<>();
+      for (Row r : labels.filter(col("label").isNotNull()).select("label").distinct().collectAsList()) {
+        predicted.add(r.getString(0));
       }
+      classes = new ArrayList<>(predicted);
     }
     // Every gold row is checked, not only those the labelers covered.
     List<String> rawGold = new ArrayList<>();
     for (Row r : gold.select("label").distinct().collectAsList()) {
       rawGold.add(r.isNullAt(0) ? null : r.getString(0));
-    }
-    List<String> classes = c.getStringList("evaluate.labels");
-    if (classes.isEmpty()) {
-      classes = new ArrayList<>(predicted);
     }
     List<String> unknown = LabeledData.unknown(rawGold, classes);
     if (!unknown.isEmpty()) {
@@ -127,6 +117,15 @@ public final class EvaluateStage implements Stage {
           "Gold labels must be label names the labelers produce (or integer ids into evaluate.labels).",
           "Set evaluate.labels to the label names in id order (e.g. [\"bearish\", \"bullish\", \"neutral\"]) or fix the gold file.");
     }
+    // One small aggregate per (labeler, gold, predicted): everything else is driver math.
+    Dataset<Row> joined =
+        labels.join(gold.select(col("id"), col("label").as("gold")), labels.col("doc_id").equalTo(col("id")), "inner");
+    List<Row> cells =
+        joined.groupBy("labeler_id", "labeler_type", "model_version", "gold", "label")
+            .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("n"),
+                org.apache.spark.sql.functions.sum("tokens_processed").as("tokens"),
+                org.apache.spark.sql.functions.sum("device_ms").as("ms"))
+            .collectAsList();
     Map<String, long[][]> cm = new TreeMap<>();
     Map<String, String[]> meta = new HashMap<>();
     Map<String, long[]> cost = new HashMap<>(); // docs, errors, tokens

@@ -74,7 +74,7 @@ class LabelStagesTest {
           "finetune.output=" + Stages.q(model),
           "finetune.batch_size=16",
           // Each LR iteration is a Spark job: few iterations keep the test fast; 68 rows converge quickly.
-          "finetune.max_iter=40",
+          "finetune.max_iter=15",
           "label.input=" + Stages.q(test),
           "label.batch_size=16",
           "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(model) + "}, "

@@ -17,7 +17,7 @@ public final class Stages {
 
   public static JobSummary run(String stage, SlimConfig config) {
     RunContext ctx = new RunContext(TestSpark.session(), config);
-    JobSummary s = Pipeline.stages().get(stage).run(ctx);
+    JobSummary s = Pipeline.find(stage).run(ctx);
     RunsTable.record(s);
     return s;
   }

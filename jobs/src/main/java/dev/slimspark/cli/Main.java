@@ -66,10 +66,11 @@ public final class Main {
       case "run":
         return runStages(Pipeline.stageNames(), rest, "run");
       default:
-        if (Pipeline.stages().containsKey(cmd)) {
+        if (Pipeline.find(cmd) != null) {
           return runStages(List.of(cmd), rest, cmd);
         }
         List<String> all = new ArrayList<>(Pipeline.stageNames());
+        all.addAll(Pipeline.standalone().keySet());
         all.addAll(List.of("run", "demo", "sql", "generate-sample", "bench"));
         throw UserErrors.unknownJob(cmd, all);
     }
@@ -128,7 +129,7 @@ public final class Main {
     RunContext pipelineRun = new RunContext(spark, config);
     int code = 0;
     for (String n : names) {
-      Stage stage = Pipeline.stages().get(n);
+      Stage stage = Pipeline.find(n);
       RunContext ctx = new RunContext(spark, config);
       JobSummary s = stage.run(ctx);
       RunsTable.record(s);
@@ -174,6 +175,10 @@ public final class Main {
       sb.append(String.format("  %-16s %s%n", s.name(), s.description()));
     }
     sb.append(String.format("  %-16s %s%n", "run", "all stages above, in order"));
+    sb.append("\nLabeling (each: --conf FILE [--set key=value ...] [--help]):\n");
+    for (Stage s : Pipeline.standalone().values()) {
+      sb.append(String.format("  %-16s %s%n", s.name(), s.description()));
+    }
     sb.append("\nOther commands:\n");
     sb.append(String.format("  %-16s %s%n", "demo", "[--lake DIR] generate the sample corpus and run every stage on it"));
     sb.append(String.format("  %-16s %s%n", "sql", "\"QUERY\" [--lake DIR] [--conf FILE]: Spark SQL over the lake's tables, JSON lines out"));
@@ -194,7 +199,7 @@ public final class Main {
     sb.append("\n\n");
     List<String> prefixes = new ArrayList<>();
     for (String n : names) {
-      Stage s = Pipeline.stages().get(n);
+      Stage s = Pipeline.find(n);
       sb.append(n).append(": ").append(s.description()).append('\n');
       for (String p : s.configPrefixes()) {
         if (!prefixes.contains(p)) {

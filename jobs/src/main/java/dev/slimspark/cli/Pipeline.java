@@ -5,6 +5,9 @@ import dev.slimspark.jobs.dedup.DedupStage;
 import dev.slimspark.jobs.export.ExportStage;
 import dev.slimspark.jobs.filter.FilterStage;
 import dev.slimspark.jobs.ingest.IngestStage;
+import dev.slimspark.jobs.label.EvaluateStage;
+import dev.slimspark.jobs.label.FinetuneStage;
+import dev.slimspark.jobs.label.LabelStage;
 import dev.slimspark.jobs.pack.PackStage;
 import dev.slimspark.jobs.tokenize.TokenizeStage;
 import java.util.ArrayList;
@@ -15,6 +18,8 @@ import java.util.Map;
 /** The stages that exist, in pipeline order. */
 public final class Pipeline {
   private static final Map<String, Stage> STAGES = new LinkedHashMap<>();
+  /** Stages run on their own (labeling), not part of the corpus pipeline's `run`. */
+  private static final Map<String, Stage> STANDALONE = new LinkedHashMap<>();
 
   static {
     register(new IngestStage());
@@ -23,6 +28,9 @@ public final class Pipeline {
     register(new TokenizeStage());
     register(new PackStage());
     register(new ExportStage());
+    for (Stage s : new Stage[] {new FinetuneStage(), new LabelStage(), new EvaluateStage()}) {
+      STANDALONE.put(s.name(), s);
+    }
   }
 
   private Pipeline() {}
@@ -33,6 +41,17 @@ public final class Pipeline {
 
   public static Map<String, Stage> stages() {
     return STAGES;
+  }
+
+  /** Labeling stages: commands of their own, not part of {@code run}. */
+  public static Map<String, Stage> standalone() {
+    return STANDALONE;
+  }
+
+  /** A corpus or standalone stage by command name, or null. */
+  public static Stage find(String name) {
+    Stage s = STAGES.get(name);
+    return s != null ? s : STANDALONE.get(name);
   }
 
   public static List<String> stageNames() {

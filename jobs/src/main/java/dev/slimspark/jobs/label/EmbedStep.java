@@ -1,0 +1,151 @@
+package dev.slimspark.jobs.label;
+
+import dev.slimspark.udfs.djl.Batching;
+import dev.slimspark.udfs.djl.Encoded;
+import dev.slimspark.udfs.djl.ModelDir;
+import dev.slimspark.udfs.djl.SentenceEncoder;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Adds encoder outputs to every row, one pass per partition: the JVM's cached encoder for the task's
+ * device, rows pulled in windows of {@link #WINDOW_BATCHES} batches, texts sorted by length inside
+ * a window (then put back in order) so each forward pass pads little. Empty or whitespace-only text
+ * is not sent to the model: the row gets {@code error = "empty_text"} and a null vector.
+ */
+public final class EmbedStep {
+  /** Batches per sort window: bigger windows pad less but hold more rows in memory. */
+  static final int WINDOW_BATCHES = 8;
+
+  public static final String EMPTY_TEXT = "empty_text";
+
+  /** Columns appended to the input's. */
+  public static final StructType ADDED =
+      new StructType()
+          .add("vector", DataTypes.createArrayType(DataTypes.FloatType, false), true)
+          .add("tokens_processed", DataTypes.IntegerType, false)
+          .add("truncated", DataTypes.BooleanType, false)
+          .add("device_ms", DataTypes.DoubleType, false)
+          .add("error", DataTypes.StringType, true);
+
+  private EmbedStep() {}
+
+  /** {@code in} with the {@link #ADDED} columns; {@code textCol} is the text to encode. */
+  public static Dataset<Row> apply(Dataset<Row> in, String textCol, EncoderSettings s) {
+    StructType out = new StructType();
+    for (StructField f : in.schema().fields()) {
+      out = out.add(f);
+    }
+    for (StructField f : ADDED.fields()) {
+      out = out.add(f);
+    }
+    int t = in.schema().fieldIndex(textCol);
+    int width = in.schema().size();
+    int window = s.batchSize() * WINDOW_BATCHES;
+    MapPartitionsFunction<Row, Row> fn =
+        rows -> {
+          Iterator<List<Row>> windows = Batching.windows(rows, window);
+          return new Iterator<Row>() {
+            private SentenceEncoder enc;
+            private Iterator<Row> current = java.util.Collections.emptyIterator();
+
+            @Override
+            public boolean hasNext() {
+              while (!current.hasNext() && windows.hasNext()) {
+                current = process(windows.next()).iterator();
+              }
+              return current.hasNext();
+            }
+
+            @Override
+            public Row next() {
+              if (!hasNext()) {
+                throw new java.util.NoSuchElementException();
+              }
+              return current.next();
+            }
+
+            private List<Row> process(List<Row> w) {
+              List<String> texts = new ArrayList<>();
+              List<Integer> at = new ArrayList<>();
+              for (int i = 0; i < w.size(); i++) {
+                String x = w.get(i).isNullAt(t) ? null : w.get(i).getString(t);
+                if (x != null && !x.isBlank()) {
+                  texts.add(x);
+                  at.add(i);
+                }
+              }
+              Encoded[] res = new Encoded[w.size()];
+              double msEach = 0;
+              if (!texts.isEmpty()) {
+                if (enc == null) {
+                  try {
+                    enc = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits());
+                  } catch (ModelDir.MissingModelFileException e) {
+                    throw EncoderSettings.missing(e);
+                  }
+                }
+                long t0 = System.nanoTime();
+                List<Encoded> e = enc.encodeAll(texts, s.batchSize());
+                // Inference time shared evenly by the window's texts: device-seconds per doc.
+                msEach = (System.nanoTime() - t0) / 1e6 / texts.size();
+                for (int i = 0; i < at.size(); i++) {
+                  res[at.get(i)] = e.get(i);
+                }
+              }
+              List<Row> o = new ArrayList<>(w.size());
+              for (int i = 0; i < w.size(); i++) {
+                Object[] v = new Object[width + ADDED.size()];
+                Row r = w.get(i);
+                for (int k = 0; k < width; k++) {
+                  v[k] = r.get(k);
+                }
+                Encoded e = res[i];
+                if (e == null) {
+                  v[width] = null;
+                  v[width + 1] = 0;
+                  v[width + 2] = false;
+                  v[width + 3] = 0.0;
+                  v[width + 4] = EMPTY_TEXT;
+                } else {
+                  v[width] = e.vector();
+                  v[width + 1] = e.tokens();
+                  v[width + 2] = e.truncated();
+                  v[width + 3] = msEach;
+                  v[width + 4] = null;
+                }
+                o.add(RowFactory.create(v));
+              }
+              return o;
+            }
+          };
+        };
+    return in.mapPartitions(fn, Encoders.row(out));
+  }
+
+  /** A row's vector column as a float array (Spark hands back a Seq or a float[]). */
+  static float[] vector(Row r, int i) {
+    if (r.isNullAt(i)) {
+      return null;
+    }
+    Object o = r.get(i);
+    if (o instanceof float[] f) {
+      return f;
+    }
+    List<Object> l = r.getList(i);
+    float[] f = new float[l.size()];
+    for (int k = 0; k < f.length; k++) {
+      f[k] = ((Number) l.get(k)).floatValue();
+    }
+    return f;
+  }
+}

@@ -1,0 +1,81 @@
+package dev.slimspark.jobs.label;
+
+import dev.slimspark.udfs.djl.ModelDir;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapFunction;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+
+/**
+ * {@code type = "fine-tuned"}: a {@link FineTunedModel} directory (finetune output or a HuggingFace
+ * ONNX sequence-classification export). Label = argmax of the class probabilities; {@code scores}
+ * holds every class's probability. Labeler id = "fine-tuned:" + SHA-256 over the model files and
+ * max length (first 16 hex chars).
+ */
+final class FineTunedLabeler implements Labeler {
+  private final FineTunedModel model;
+  private final EncoderSettings enc;
+  private final LabelsTable.Ident ident;
+
+  FineTunedLabeler(String modelDir, int maxLength, int batchSize) {
+    this.model = FineTunedModel.load(modelDir, maxLength);
+    this.enc = new EncoderSettings(model.encoderSpec(), model.maxLength(), batchSize, !model.hasHead());
+    Path encDir = enc.validate();
+    Path dir = Path.of(modelDir).toAbsolutePath();
+    String fp =
+        Fingerprint.of(
+            Fingerprint.file(ModelDir.onnxFile(encDir)),
+            Fingerprint.file(ModelDir.tokenizerFile(encDir)),
+            Fingerprint.file(dir.resolve("config.json")),
+            model.hasHead() ? Fingerprint.file(dir.resolve("head.json")) : "",
+            String.valueOf(model.maxLength()));
+    String version = model.modelVersion() != null ? model.modelVersion() : "sha256:" + fp.substring(0, 16);
+    this.ident = new LabelsTable.Ident("fine-tuned:" + fp.substring(0, 16), "fine-tuned", version);
+  }
+
+  @Override
+  public String type() {
+    return ident.type();
+  }
+
+  @Override
+  public String id() {
+    return ident.id();
+  }
+
+  @Override
+  public String modelVersion() {
+    return ident.modelVersion();
+  }
+
+  @Override
+  public Dataset<Row> label(Dataset<Row> docs, String runId) {
+    Dataset<Row> emb = EmbedStep.apply(docs.select("id", "text"), "text", enc);
+    FineTunedModel m = model;
+    LabelsTable.Ident id = ident;
+    int vi = emb.schema().fieldIndex("vector");
+    int ti = emb.schema().fieldIndex("tokens_processed");
+    int tri = emb.schema().fieldIndex("truncated");
+    int di = emb.schema().fieldIndex("device_ms");
+    int ei = emb.schema().fieldIndex("error");
+    return emb.map(
+        (MapFunction<Row, Row>)
+            r -> {
+              String docId = r.getString(0);
+              if (!r.isNullAt(ei)) {
+                return id.row(docId, null, null, null, r.getInt(ti), r.getBoolean(tri), r.getString(ei), r.getDouble(di), runId);
+              }
+              double[] p = m.scores(EmbedStep.vector(r, vi));
+              Map<String, Double> scores = new LinkedHashMap<>();
+              for (int c = 0; c < p.length; c++) {
+                scores.put(m.labels().get(c), p[c]);
+              }
+              String label = m.labels().get(FinetuneStage.argmax(p));
+              return id.row(docId, label, scores, null, r.getInt(ti), r.getBoolean(tri), null, r.getDouble(di), runId);
+            },
+        Encoders.row(LabelsTable.SCHEMA));
+  }
+}

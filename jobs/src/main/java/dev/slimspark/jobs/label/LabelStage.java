@@ -1,0 +1,121 @@
+package dev.slimspark.jobs.label;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import dev.slimspark.config.SlimConfig;
+import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.Stage;
+import dev.slimspark.lake.Lake;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Label: runs every configured labeler ({@link Labelers}) over {@code label.input} (a lake table
+ * such as docs_filtered, or a CSV) and appends one row per (document, labeler) to {@code labels}.
+ * Resumable: documents that already have a row for a labeler id are skipped, so a re-run after a
+ * failure (or with a new labeler added) only labels what is missing. Empty text gives a row with
+ * {@code error = "empty_text"}, not a failed job. A labeler's id changes when its model, k, pool or
+ * settings change, so changed labelers label everything again under the new id.
+ */
+public final class LabelStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(LabelStage.class);
+
+  @Override
+  public String name() {
+    return "label";
+  }
+
+  @Override
+  public String description() {
+    return "label documents with the configured labelers (fine-tuned head, knn-vote) -> labels (append, resumable)";
+  }
+
+  @Override
+  public String[] configPrefixes() {
+    return new String[] {"lake", "label"};
+  }
+
+  @Override
+  public JobSummary run(RunContext ctx) {
+    SlimConfig c = ctx.config();
+    Lake lake = ctx.lake();
+    JobSummary summary = new JobSummary(name(), ctx);
+    String input = c.getString("label.input");
+    summary.input(input);
+    List<Labeler> labelers = Labelers.fromConfig(ctx);
+    Dataset<Row> docs =
+        LabeledData.read(ctx.spark(), lake, input, c.getString("label.id_column"), c.getString("label.text_column"), null, name());
+    int parts = c.getInt("label.partitions");
+    if (parts > 0) {
+      docs = docs.repartition(parts);
+    }
+    docs = docs.cache();
+    try {
+      long in = docs.count();
+      Map<String, Object> per = new LinkedHashMap<>();
+      long version = -1;
+      for (Labeler l : labelers) {
+        Dataset<Row> todo = docs;
+        long already = 0;
+        if (lake.exists(LabelsTable.TABLE)) {
+          Dataset<Row> done =
+              lake.read(LabelsTable.TABLE, name()).filter(col("labeler_id").equalTo(l.id())).select(col("doc_id").as("id")).distinct();
+          todo = docs.join(done, docs.col("id").equalTo(done.col("id")), "left_anti");
+          already = in - todo.count();
+        }
+        long t0 = System.nanoTime();
+        long written = 0;
+        if (already < in) {
+          version =
+              lake.write(l.label(todo, ctx.runId()), LabelsTable.TABLE, SaveMode.Append, ctx.commitMetadata(name()));
+          Row agg =
+              lake.read(LabelsTable.TABLE, name())
+                  .filter(col("labeler_id").equalTo(l.id()).and(col("run_id").equalTo(ctx.runId())))
+                  .agg(count(lit(1)), sum(col("error").isNotNull().cast("long")), sum("tokens_processed"),
+                      sum(col("truncated").cast("long")), sum("device_ms"))
+                  .head();
+          written = agg.getLong(0);
+          Map<String, Object> m = new LinkedHashMap<>();
+          m.put("type", l.type());
+          m.put("model_version", l.modelVersion());
+          m.put("already_labeled", already);
+          m.put("labeled", written);
+          m.put("errors", agg.isNullAt(1) ? 0L : agg.getLong(1));
+          m.put("tokens", agg.isNullAt(2) ? 0L : agg.getLong(2));
+          m.put("truncated", agg.isNullAt(3) ? 0L : agg.getLong(3));
+          m.put("device_seconds", agg.isNullAt(4) ? 0.0 : agg.getDouble(4) / 1000);
+          double wall = (System.nanoTime() - t0) / 1e9;
+          m.put("wall_seconds", wall);
+          m.put("docs_per_second", wall > 0 ? written / wall : 0);
+          m.put("reconciled", already + written == in);
+          per.put(l.id(), m);
+        } else {
+          per.put(l.id(), Map.of("type", l.type(), "already_labeled", already, "labeled", 0L, "reconciled", true));
+        }
+        LOG.info("labeler {}: {} already labeled, {} labeled now", l.id(), already, written);
+      }
+      summary.count("docs_in", in).count("labelers", per);
+      boolean ok = per.values().stream().allMatch(v -> Boolean.TRUE.equals(((Map<?, ?>) v).get("reconciled")));
+      summary.put("reconciled", ok);
+      if (!ok) {
+        summary.status("error");
+      }
+      if (version >= 0) {
+        summary.output(LabelsTable.TABLE, lake.path(LabelsTable.TABLE), version);
+      }
+      return summary;
+    } finally {
+      docs.unpersist();
+    }
+  }
+}

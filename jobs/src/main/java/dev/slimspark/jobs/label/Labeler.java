@@ -1,0 +1,30 @@
+package dev.slimspark.jobs.label;
+
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * One way of labeling documents, configured as an entry of {@code label.labelers}. Implementations
+ * are built on the driver by a {@link Labelers} factory (which validates config and model files as
+ * user errors) and label a Dataset of {@code (id, text)} into rows of {@link LabelsTable#SCHEMA}.
+ * New kinds (e.g. a k-shot language-model labeler) register a factory in {@link Labelers}.
+ */
+public interface Labeler {
+  /** The config {@code type}, e.g. "fine-tuned". */
+  String type();
+
+  /**
+   * Fingerprint of everything that changes this labeler's output (model bytes, k, pool, seed...):
+   * rows already in {@code labels} with this id are skipped on re-runs.
+   */
+  String id();
+
+  /** Human-readable model version written to every row. */
+  String modelVersion();
+
+  /**
+   * Labels {@code docs} (columns id, text) and returns one row per input row in {@link
+   * LabelsTable#SCHEMA}. Empty text gives a row with {@code error} set, never an exception.
+   */
+  Dataset<Row> label(Dataset<Row> docs, String runId);
+}

@@ -4,6 +4,7 @@ import dev.slimspark.jobs.Stage;
 import dev.slimspark.jobs.dedup.DedupStage;
 import dev.slimspark.jobs.filter.FilterStage;
 import dev.slimspark.jobs.ingest.IngestStage;
+import dev.slimspark.jobs.stats.StatsStage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ public final class Pipeline {
     register(new IngestStage());
     register(new FilterStage());
     register(new DedupStage());
+    register(new StatsStage());
   }
 
   private Pipeline() {}

@@ -17,11 +17,12 @@ public final class HtmlReport {
   private static final String CSS =
       "body{font:14px/1.45 system-ui,sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}"
           + "h1{font-size:22px}h2{margin-top:32px;border-bottom:1px solid #ddd}h4{margin:8px 0 2px;font-size:14px}"
-          + "table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right}"
+          + "table{border-collapse:collapse;margin:8px 0;font-size:12px}td,th{border:1px solid #ddd;padding:3px 8px;text-align:right;white-space:nowrap}"
+          + ".tw{overflow-x:auto;max-width:100%}"
           + "td.t,th.t{text-align:left}figure{margin:12px 0}figcaption,.note{color:#666;font-size:12px}"
           + ".bar{fill:#4a7ab5}.axis{stroke:#888}.lbl,.val,.tick{font-size:11px;fill:#333}.axislbl{font-size:12px;fill:#555}"
           + ".ok{color:#1a7f37}.bad{color:#c62828;font-weight:bold}.grid{display:flex;flex-wrap:wrap;gap:8px}"
-          + "code{background:#f4f4f4;padding:0 3px}.pre{font-family:monospace;white-space:pre-wrap;text-align:left;max-width:420px}";
+          + "code{background:#f4f4f4;padding:0 3px}.pre{white-space:normal;text-align:left;min-width:360px;max-width:520px}";
 
   private static final String SCRIPT =
       "window.addEventListener('error',function(){document.body.setAttribute('data-ok','false')});"

@@ -17,7 +17,7 @@ final class HtmlTables {
 
   static String table(List<Map<String, Object>> rows, String from, List<String> columns,
       Function<Map<String, Object>, Map<String, Object>> mapper) {
-    StringBuilder h = new StringBuilder("<table data-from-table=\"" + Fmt.html(from) + "\"><tr>");
+    StringBuilder h = new StringBuilder("<div class=\"tw\"><table data-from-table=\"" + Fmt.html(from) + "\"><tr>");
     for (String c : columns) {
       h.append("<th class=\"t\">").append(Fmt.html(c)).append("</th>");
     }
@@ -35,7 +35,7 @@ final class HtmlTables {
       }
       h.append("</tr>");
     }
-    h.append("</table><p class=\"note\">Table: <code>").append(Fmt.html(from)).append("</code></p>");
+    h.append("</table></div><p class=\"note\">Table: <code>").append(Fmt.html(from)).append("</code></p>");
     return h.toString();
   }
 

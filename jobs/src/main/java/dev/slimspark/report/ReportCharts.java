@@ -54,11 +54,12 @@ final class ReportCharts {
         StatsTables.RECONCILE, b, Fmt::count);
   }
 
-  /** Bars per source of one stats_reconcile column (the pseudo-source included). */
+  /** Bars per real source of one stats_reconcile column. */
   String perSource(String id, String title, String column, String axis, DoubleFunction<String> fmt) {
     List<Svg.Bar> b = new ArrayList<>();
     for (Map<String, Object> r : data.list("reconcile")) {
-      if (r.get("source") != null && r.get(column) != null) {
+      // The pseudo-source of blank/quarantined lines has no documents: it belongs to the funnel only.
+      if (r.get("source") != null && r.get(column) != null && !StatsTables.NO_SOURCE.equals(r.get("source"))) {
         b.add(new Svg.Bar((String) r.get("source"), num(r.get(column))));
       }
     }

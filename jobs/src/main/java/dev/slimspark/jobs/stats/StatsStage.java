@@ -9,6 +9,11 @@ import dev.slimspark.lake.Lake;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -59,17 +64,20 @@ public final class StatsStage implements Stage {
     }
     String meta = ctx.commitMetadata(name());
     DocumentSets sets = new DocumentSets(lake);
-    write(summary, lake, StatsTables.SOURCES, SourceStats.compute(sets, accuracy).coalesce(1), meta);
-    write(summary, lake, StatsTables.HISTOGRAMS, HistogramStats.compute(sets).coalesce(1), meta);
-
     List<Row> funnel = FunnelStats.compute(lake);
     List<Row> reconcile = Reconciliation.compute(funnel);
-    write(summary, lake, StatsTables.FUNNEL, FunnelStats.toDataset(ctx.spark(), funnel), meta);
-    write(summary, lake, StatsTables.RECONCILE,
-        ctx.spark().createDataFrame(reconcile, Reconciliation.SCHEMA).coalesce(1), meta);
-    write(summary, lake, StatsTables.LANGUAGES, LanguageStats.compute(lake), meta);
-    write(summary, lake, StatsTables.CLUSTER_SIZES, DedupStats.sizes(lake), meta);
-    write(summary, lake, StatsTables.TOP_CLUSTERS, DedupStats.top(lake, top, prefix), meta);
+    // The tables are independent and small: on small lakes each write is mostly driver-side latency
+    // (planning, Delta commit), so they run as concurrent Spark jobs. Outputs are listed in
+    // StatsTables.ALL order whatever finishes first.
+    Map<String, Supplier<Dataset<Row>>> tables = new LinkedHashMap<>();
+    tables.put(StatsTables.SOURCES, () -> SourceStats.compute(sets, accuracy).coalesce(1));
+    tables.put(StatsTables.HISTOGRAMS, () -> HistogramStats.compute(sets).coalesce(1));
+    tables.put(StatsTables.FUNNEL, () -> FunnelStats.toDataset(ctx.spark(), funnel));
+    tables.put(StatsTables.RECONCILE, () -> ctx.spark().createDataFrame(reconcile, Reconciliation.SCHEMA).coalesce(1));
+    tables.put(StatsTables.LANGUAGES, () -> LanguageStats.compute(lake));
+    tables.put(StatsTables.CLUSTER_SIZES, () -> DedupStats.sizes(lake));
+    tables.put(StatsTables.TOP_CLUSTERS, () -> DedupStats.top(lake, top, prefix));
+    writeAll(summary, lake, tables, ctx.commitMetadata(name()), c.getInt("stats.parallel_writes"));
 
     Row all = reconcile.get(reconcile.size() - 1); // the all-sources row
     Map<String, Object> funnelCounts = new LinkedHashMap<>();
@@ -97,10 +105,32 @@ public final class StatsStage implements Stage {
     return summary;
   }
 
-  private static void write(JobSummary s, Lake lake, String table, Dataset<Row> df, String meta) {
+  private static void writeAll(JobSummary s, Lake lake, Map<String, Supplier<Dataset<Row>>> tables, String meta,
+      int threads) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+    try {
+      Map<String, Future<Long>> versions = new LinkedHashMap<>();
+      for (Map.Entry<String, Supplier<Dataset<Row>>> e : tables.entrySet()) {
+        versions.put(e.getKey(), pool.submit(() -> write(lake, e.getKey(), e.getValue().get(), meta)));
+      }
+      for (Map.Entry<String, Future<Long>> e : versions.entrySet()) {
+        s.output(e.getKey(), lake.path(e.getKey()), e.getValue().get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing the stats tables", e);
+    } catch (ExecutionException e) {
+      // Surface the write's own exception (a UserError stays a user error).
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static long write(Lake lake, String table, Dataset<Row> df, String meta) {
     long t0 = System.nanoTime();
     long v = lake.write(df, table, SaveMode.Overwrite, meta);
-    s.output(table, lake.path(table), v);
     LOG.info("stats: wrote {} v{} in {} ms", table, v, (System.nanoTime() - t0) / 1_000_000);
+    return v;
   }
 }

@@ -59,7 +59,7 @@ final class DocumentSets {
   /** The table a set's numbers come from, for the from_table column. */
   static String fromTable(String stage, boolean tokens) {
     if (stage.equals(StatsTables.KEPT_BY_DEDUP)) {
-      return "docs_filtered ⋉ docs_dedup" + (tokens ? " ⟕ docs_tokens" : "");
+      return "docs_filtered semi join docs_dedup" + (tokens ? " left join docs_tokens" : "");
     }
     return StatsTables.FILTERED;
   }

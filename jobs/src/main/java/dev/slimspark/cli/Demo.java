@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code slimspark demo [--lake DIR]}: generates the bundled sample corpus next to the lake (default
- * {@code demo-out/lake}, sample in {@code demo-out/sample}) and runs every stage on it.
+ * {@code demo-out/lake}, sample in {@code demo-out/sample}), runs every stage on it and writes the
+ * report ({@code demo-out/report.html} + {@code .json}); the final summary line names both.
  */
 final class Demo {
   private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -75,6 +76,13 @@ final class Demo {
     s.count("sample_valid_docs", m.totalValidDocs());
     s.count("sample_bad_lines", m.badLinesByReason());
     s.count("sample_blank_lines", m.blankLines());
+    if (code == 0) {
+      // Last, so the summary line ends with where to look: the HTML report and its JSON twin.
+      dev.slimspark.report.Report.Paths p =
+          dev.slimspark.report.Report.write(ctx.lake(), ReportCommand.defaultPath(ctx.lake()));
+      s.put("report", p.html().toAbsolutePath().toString());
+      s.put("report_json", p.json().toAbsolutePath().toString());
+    }
     System.out.println(s.toJson());
     return code;
   }

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code slimspark JOB --conf FILE [--set key=value ...]}, plus {@code run},
- * {@code demo}, {@code sql}, {@code generate-sample} and {@code bench}. Exit codes: 0 success, 1
+ * {@code demo}, {@code sql}, {@code report}, {@code generate-sample} and {@code bench}. Exit codes: 0 success, 1
  * internal error, 2 user error (printed as problem/cause/fix), 3 the job finished but its checks
  * failed (e.g. --fail-on-quarantine).
  */
@@ -59,6 +59,8 @@ public final class Main {
         return Demo.run(rest);
       case "sql":
         return SqlCommand.run(rest);
+      case "report":
+        return ReportCommand.run(rest);
       case "generate-sample":
         return GenerateSampleCommand.run(rest);
       case "bench":
@@ -71,7 +73,7 @@ public final class Main {
         }
         List<String> all = new ArrayList<>(Pipeline.stageNames());
         all.addAll(Pipeline.standalone().keySet());
-        all.addAll(List.of("run", "demo", "sql", "generate-sample", "bench"));
+        all.addAll(List.of("run", "demo", "sql", "report", "generate-sample", "bench"));
         throw UserErrors.unknownJob(cmd, all);
     }
   }
@@ -182,6 +184,7 @@ public final class Main {
     sb.append("\nOther commands:\n");
     sb.append(String.format("  %-16s %s%n", "demo", "[--lake DIR] generate the sample corpus and run every stage on it"));
     sb.append(String.format("  %-16s %s%n", "sql", "\"QUERY\" [--lake DIR] [--conf FILE]: Spark SQL over the lake's tables, JSON lines out"));
+    sb.append(String.format("  %-16s %s%n", "report", "[--lake DIR] [--out FILE.html]: HTML report + JSON twin from the stats tables"));
     sb.append(String.format("  %-16s %s%n", "generate-sample", "--out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain]"));
     sb.append(String.format("  %-16s %s%n", "bench", "ingest-filter [--bytes N] [--out DIR]: throughput vs a plain Jackson loop"));
     sb.append(String.format("  %-16s %s%n", "", "dedup [--docs N] [--scales 1,2,4,8] [--out DIR]: vs MLlib MinHashLSH and dropDuplicates, scaling"));

@@ -10,6 +10,7 @@ import dev.slimspark.jobs.label.FinetuneStage;
 import dev.slimspark.jobs.label.LabelStage;
 import dev.slimspark.jobs.pack.PackStage;
 import dev.slimspark.jobs.tokenize.TokenizeStage;
+import dev.slimspark.jobs.stats.StatsStage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,6 +29,7 @@ public final class Pipeline {
     register(new TokenizeStage());
     register(new PackStage());
     register(new ExportStage());
+    register(new StatsStage());
     for (Stage s : new Stage[] {new FinetuneStage(), new LabelStage(), new EvaluateStage()}) {
       STANDALONE.put(s.name(), s);
     }

@@ -171,7 +171,9 @@ class SamplePipelineTest {
 
   @Test
   void twoRunsGiveIdenticalTables() {
-    for (String t : List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "docs_tokens", "packed_rows")) {
+    List<String> tables = new ArrayList<>(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "docs_tokens", "packed_rows"));
+    tables.addAll(dev.slimspark.jobs.stats.StatsTables.ALL);
+    for (String t : tables) {
       Dataset<Row> a = table(lakeA, t);
       Dataset<Row> b = table(lakeB, t);
       assertEquals(a.count(), b.count(), t);

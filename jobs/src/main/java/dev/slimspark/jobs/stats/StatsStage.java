@@ -1,0 +1,136 @@
+package dev.slimspark.jobs.stats;
+
+import dev.slimspark.config.SlimConfig;
+import dev.slimspark.errors.UserErrors;
+import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.Stage;
+import dev.slimspark.lake.Lake;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Stats: reads the lake's tables (ingest, filter, dedup; tokenize and pack when present) and writes
+ * the small stats_* tables that {@code slimspark report} renders. Every output is an aggregate
+ * (sources x reasons x bins); only grouped counts reach the driver. Output is deterministic: fixed
+ * bins, sorted single-file tables, percentiles exact below about accuracy/2 documents per group.
+ * The status is "error" when the funnel does not reconcile.
+ */
+public final class StatsStage implements Stage {
+  private static final Logger LOG = LoggerFactory.getLogger(StatsStage.class);
+
+  @Override
+  public String name() {
+    return "stats";
+  }
+
+  @Override
+  public String description() {
+    return "per-source sizes, length and quality histograms, the reconciled funnel, languages, duplicate clusters -> stats_* tables";
+  }
+
+  @Override
+  public String[] configPrefixes() {
+    return new String[] {"lake", "stats"};
+  }
+
+  @Override
+  public JobSummary run(RunContext ctx) {
+    SlimConfig c = ctx.config();
+    Lake lake = ctx.lake();
+    int accuracy = c.getInt("stats.percentile_accuracy");
+    if (accuracy < 100) {
+      throw UserErrors.badConfigValue("stats.percentile_accuracy", Integer.toString(accuracy), "at least 100");
+    }
+    int top = c.getInt("stats.top_clusters");
+    int prefix = c.getInt("stats.example_prefix_chars");
+    JobSummary summary = new JobSummary(name(), ctx);
+    for (String t : List.of(StatsTables.FILES, StatsTables.QUARANTINE, StatsTables.DOCS_RAW, StatsTables.FILTERED,
+        StatsTables.DEDUP, StatsTables.CLUSTERS, StatsTables.TOKENS, StatsTables.PACKED)) {
+      if (lake.exists(t)) {
+        summary.input(lake.path(t));
+      }
+    }
+    String meta = ctx.commitMetadata(name());
+    DocumentSets sets = new DocumentSets(lake);
+    List<Row> funnel = FunnelStats.compute(lake);
+    List<Row> reconcile = Reconciliation.compute(funnel);
+    // The tables are independent and small: on small lakes each write is mostly driver-side latency
+    // (planning, Delta commit), so they run as concurrent Spark jobs. Outputs are listed in
+    // StatsTables.ALL order whatever finishes first.
+    Map<String, Supplier<Dataset<Row>>> tables = new LinkedHashMap<>();
+    tables.put(StatsTables.SOURCES, () -> SourceStats.compute(sets, accuracy).coalesce(1));
+    tables.put(StatsTables.HISTOGRAMS, () -> HistogramStats.compute(sets).coalesce(1));
+    tables.put(StatsTables.FUNNEL, () -> FunnelStats.toDataset(ctx.spark(), funnel));
+    tables.put(StatsTables.RECONCILE, () -> ctx.spark().createDataFrame(reconcile, Reconciliation.SCHEMA).coalesce(1));
+    tables.put(StatsTables.LANGUAGES, () -> LanguageStats.compute(lake));
+    tables.put(StatsTables.CLUSTER_SIZES, () -> DedupStats.sizes(lake));
+    tables.put(StatsTables.TOP_CLUSTERS, () -> DedupStats.top(lake, top, prefix));
+    writeAll(summary, lake, tables, ctx.commitMetadata(name()), c.getInt("stats.parallel_writes"));
+
+    Row all = reconcile.get(reconcile.size() - 1); // the all-sources row
+    Map<String, Object> funnelCounts = new LinkedHashMap<>();
+    for (String f : List.of("input_lines", "blank_lines", "quarantined", "filtered_out", "exact_duplicates", "near_duplicates", "kept")) {
+      funnelCounts.put(f, all.getLong(Reconciliation.SCHEMA.fieldIndex(f)));
+    }
+    Map<String, Object> differences = new LinkedHashMap<>();
+    boolean reconciled = true;
+    for (Row r : reconcile) {
+      // Rows from RowFactory carry no schema: look positions up in the table's schema.
+      if (!r.getBoolean(Reconciliation.SCHEMA.fieldIndex("reconciled"))) {
+        reconciled = false;
+        differences.put(r.isNullAt(0) ? "(all)" : r.getString(0), r.getLong(Reconciliation.SCHEMA.fieldIndex("difference")));
+      }
+    }
+    summary.count("funnel", funnelCounts);
+    summary.count("sources", reconcile.size() - 1);
+    summary.put("tokens_present", sets.hasTokens());
+    summary.put("reconciled", reconciled);
+    if (!reconciled) {
+      LOG.error("The funnel does not reconcile; difference per source: {}", differences);
+      summary.put("differences", differences);
+      summary.status("error");
+    }
+    return summary;
+  }
+
+  private static void writeAll(JobSummary s, Lake lake, Map<String, Supplier<Dataset<Row>>> tables, String meta,
+      int threads) {
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+    try {
+      Map<String, Future<Long>> versions = new LinkedHashMap<>();
+      for (Map.Entry<String, Supplier<Dataset<Row>>> e : tables.entrySet()) {
+        versions.put(e.getKey(), pool.submit(() -> write(lake, e.getKey(), e.getValue().get(), meta)));
+      }
+      for (Map.Entry<String, Future<Long>> e : versions.entrySet()) {
+        s.output(e.getKey(), lake.path(e.getKey()), e.getValue().get());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while writing the stats tables", e);
+    } catch (ExecutionException e) {
+      // Surface the write's own exception (a UserError stays a user error).
+      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private static long write(Lake lake, String table, Dataset<Row> df, String meta) {
+    long t0 = System.nanoTime();
+    long v = lake.write(df, table, SaveMode.Overwrite, meta);
+    LOG.info("stats: wrote {} v{} in {} ms", table, v, (System.nanoTime() - t0) / 1_000_000);
+    return v;
+  }
+}

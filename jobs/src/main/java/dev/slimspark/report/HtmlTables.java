@@ -1,0 +1,106 @@
+package dev.slimspark.report;
+
+import dev.slimspark.jobs.stats.StatsTables;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * HTML tables of the report. Numbers are formatted for people by column name (bytes columns in
+ * GB/MB, counts with K/M/B, rates as percents), the exact value in the cell's title; a null
+ * source is the all-sources row. Each table names the table it came from.
+ */
+final class HtmlTables {
+  private HtmlTables() {}
+
+  static String table(List<Map<String, Object>> rows, String from, List<String> columns,
+      Function<Map<String, Object>, Map<String, Object>> mapper) {
+    StringBuilder h = new StringBuilder("<div class=\"tw\"><table data-from-table=\"" + Fmt.html(from) + "\"><tr>");
+    for (String c : columns) {
+      h.append("<th class=\"t\">").append(Fmt.html(c)).append("</th>");
+    }
+    h.append("</tr>");
+    for (Map<String, Object> raw : rows) {
+      Map<String, Object> r = mapper.apply(raw);
+      h.append("<tr>");
+      for (String c : columns) {
+        Object v = r.get(c);
+        boolean text = v == null || v instanceof String || v instanceof List;
+        // Exact numbers as tooltips; text is shown whole, never copied into attributes.
+        h.append("<td").append(text ? (c.endsWith("_prefix") ? " class=\"t pre\"" : " class=\"t\"") : "")
+            .append(v instanceof Number ? " title=\"" + Fmt.html(v) + "\"" : "").append(">")
+            .append(Fmt.html(cell(c, v))).append("</td>");
+      }
+      h.append("</tr>");
+    }
+    h.append("</table></div><p class=\"note\">Table: <code>").append(Fmt.html(from)).append("</code></p>");
+    return h.toString();
+  }
+
+  /** A value for reading: units by column name. */
+  static String cell(String column, Object v) {
+    if (v == null) {
+      return column.equals("source") ? "all sources" : "–";
+    }
+    if (v instanceof Boolean b) {
+      return b ? "yes" : "NO";
+    }
+    if (v instanceof Number n) {
+      if (column.equals("difference") || column.equals("rank") || column.equals("cluster_size")) {
+        return n.toString();
+      }
+      if (column.contains("rate")) {
+        return Fmt.pct(n.doubleValue());
+      }
+      if (column.contains("similarity")) {
+        return String.format(Locale.ROOT, "%.3f", n.doubleValue());
+      }
+      if (column.startsWith("bytes") || column.endsWith("bytes")) {
+        return Fmt.bytes(n.doubleValue());
+      }
+      return Fmt.count(n.doubleValue());
+    }
+    return v.toString();
+  }
+
+  static String topClusters(ReportData d) {
+    return "<h4>Largest duplicate clusters</h4>"
+        + table(d.list("top_clusters"), StatsTables.TOP_CLUSTERS + " (example text from docs_filtered)",
+            List.of("rank", "cluster_size", "exact_removed", "near_removed", "sources", "min_similarity",
+                "example_doc_id", "example_text_prefix"),
+            r -> r);
+  }
+
+  @SuppressWarnings("unchecked")
+  static String labels(ReportData d) {
+    Map<String, Object> l = d.map("labels");
+    if (!"present".equals(l.get("status"))) {
+      return "<p class=\"note\" id=\"labels-not-run\">Labeling: not run yet (no <code>labels</code> table).</p>";
+    }
+    StringBuilder h = new StringBuilder("<p>").append(Fmt.count(ReportCharts.num(l.get("labels_rows"))))
+        .append(" labeled documents (table <code>labels</code>).</p>");
+    Object eval = l.get(StatsTables.LABEL_EVAL);
+    if (eval instanceof List<?> rows && !rows.isEmpty()) {
+      List<Map<String, Object>> r = (List<Map<String, Object>>) rows;
+      h.append(table(r, StatsTables.LABEL_EVAL, new ArrayList<>(r.get(0).keySet()), x -> x));
+    } else {
+      h.append("<p class=\"note\">No <code>label_eval</code> table yet.</p>");
+    }
+    return h.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  static String inventory(ReportData d) {
+    StringBuilder h = new StringBuilder("<h2>Tables</h2><table><tr><th class=\"t\">table</th><th class=\"t\">status</th><th>version</th></tr>");
+    for (Map.Entry<String, Object> e : d.map("tables").entrySet()) {
+      Map<String, Object> m = (Map<String, Object>) e.getValue();
+      boolean present = Boolean.TRUE.equals(m.get("present"));
+      h.append("<tr><td class=\"t\"><code>").append(Fmt.html(e.getKey())).append("</code></td><td class=\"t\">")
+          .append(present ? "present" : "not run yet").append("</td><td>")
+          .append(present ? m.get("version") : "–").append("</td></tr>");
+    }
+    return h.append("</table>").toString();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.slimspark.report;
+
+import dev.slimspark.errors.UserErrors;
+import dev.slimspark.jobs.stats.StatsTables;
+import dev.slimspark.lake.Lake;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Everything the report shows, read from the lake's stats_* tables (small aggregates written by the
+ * stats stage; only they are collected) plus which pipeline tables exist. This map is the JSON
+ * twin: the HTML is rendered from it, so both carry the same numbers. Optional stages (tokenize,
+ * pack, labeling) appear as {"status": "not run yet"} until their tables exist.
+ */
+public final class ReportData {
+  /** Tables listed in the inventory, in pipeline order. */
+  static final List<String> PIPELINE_TABLES =
+      List.of("ingest_files", "ingest_quarantine", "docs_raw", "docs_filtered", "docs_dedup", "dup_clusters",
+          "dedup_summary", StatsTables.TOKENS, StatsTables.PACKED, StatsTables.LABELS, StatsTables.LABEL_EVAL, "runs");
+
+  /** Most rows of an unknown optional table (e.g. label_eval) embedded in the report. */
+  static final int MAX_GENERIC_ROWS = 200;
+
+  private final Map<String, Object> root = new LinkedHashMap<>();
+
+  private ReportData() {}
+
+  /** Reads the stats tables; fails with a user error when the stats stage has not run. */
+  public static ReportData load(Lake lake) {
+    for (String t : StatsTables.ALL) {
+      if (!lake.exists(t)) {
+        throw UserErrors.missingTable(t, lake.path(t), "stats");
+      }
+    }
+    ReportData d = new ReportData();
+    d.root.put("report", "slimspark corpus report");
+    d.root.put("lake", lake.root());
+    Map<String, Object> inventory = new LinkedHashMap<>();
+    List<String> all = new ArrayList<>(PIPELINE_TABLES);
+    all.addAll(StatsTables.ALL);
+    for (String t : all) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      boolean present = lake.exists(t);
+      m.put("present", present);
+      if (present) {
+        m.put("version", lake.version(t));
+      }
+      inventory.put(t, m);
+    }
+    d.root.put("tables", inventory);
+    d.root.put("reconcile", rows(lake.read(StatsTables.RECONCILE, "stats")));
+    d.root.put("funnel", rows(lake.read(StatsTables.FUNNEL, "stats").orderBy("source", "step_order", "reason")));
+    d.root.put("sources", rows(lake.read(StatsTables.SOURCES, "stats").orderBy("stage", "source")));
+    d.root.put("histograms", rows(lake.read(StatsTables.HISTOGRAMS, "stats").orderBy("stage", "source", "metric", "bin")));
+    d.root.put("languages", rows(lake.read(StatsTables.LANGUAGES, "stats").orderBy("source", "language")));
+    d.root.put("cluster_sizes", rows(lake.read(StatsTables.CLUSTER_SIZES, "stats").orderBy("cluster_size")));
+    d.root.put("top_clusters", rows(lake.read(StatsTables.TOP_CLUSTERS, "stats").orderBy("rank")));
+    d.root.put("labels", optional(lake, StatsTables.LABELS, StatsTables.LABEL_EVAL));
+    return d;
+  }
+
+  /** Labeling output when present: row count of labels and the (small) evaluation table's rows. */
+  private static Map<String, Object> optional(Lake lake, String main, String eval) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (!lake.exists(main)) {
+      m.put("status", "not run yet");
+      return m;
+    }
+    m.put("status", "present");
+    m.put(main + "_rows", lake.read(main, "label").count());
+    if (lake.exists(eval)) {
+      Dataset<Row> e = lake.read(eval, "label");
+      m.put(eval, rows(e.limit(MAX_GENERIC_ROWS)));
+    }
+    return m;
+  }
+
+  /** A small table's rows as ordered maps (arrays become lists). */
+  static List<Map<String, Object>> rows(Dataset<Row> df) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    StructField[] fields = df.schema().fields();
+    for (Row r : df.collectAsList()) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      for (int i = 0; i < fields.length; i++) {
+        Object v = r.isNullAt(i) ? null : r.get(i);
+        if (v instanceof scala.collection.Seq<?>) {
+          v = new ArrayList<>(r.getList(i));
+        } else if (v instanceof byte[] || v instanceof Row) {
+          v = String.valueOf(v); // not expected in stats tables; keep the JSON valid
+        }
+        m.put(fields[i].name(), v);
+      }
+      out.add(m);
+    }
+    return out;
+  }
+
+  /** The JSON twin's root object (the HTML renderer adds its chart list). */
+  public Map<String, Object> root() {
+    return root;
+  }
+
+  @SuppressWarnings("unchecked")
+  List<Map<String, Object>> list(String key) {
+    return (List<Map<String, Object>>) root.get(key);
+  }
+
+  @SuppressWarnings("unchecked")
+  Map<String, Object> map(String key) {
+    return (Map<String, Object>) root.get(key);
+  }
+}

@@ -99,7 +99,7 @@ final class HtmlTables {
       boolean present = Boolean.TRUE.equals(m.get("present"));
       h.append("<tr><td class=\"t\"><code>").append(Fmt.html(e.getKey())).append("</code></td><td class=\"t\">")
           .append(present ? "present" : "not run yet").append("</td><td>")
-          .append(present ? m.get("version") : "–").append("</td></tr>");
+          .append(m.containsKey("version") ? m.get("version") : "–").append("</td></tr>");
     }
     return h.append("</table>").toString();
   }

@@ -47,7 +47,8 @@ public final class ReportData {
       Map<String, Object> m = new LinkedHashMap<>();
       boolean present = lake.exists(t);
       m.put("present", present);
-      if (present) {
+      // Versions only for the stats tables the report is drawn from: each lookup is a Spark job.
+      if (present && StatsTables.ALL.contains(t)) {
         m.put("version", lake.version(t));
       }
       inventory.put(t, m);

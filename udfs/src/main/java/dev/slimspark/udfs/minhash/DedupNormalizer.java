@@ -35,19 +35,8 @@ final class DedupNormalizer {
   }
 
   static boolean isPunctuation(int cp) {
-    switch (Character.getType(cp)) {
-      case Character.CONNECTOR_PUNCTUATION:
-      case Character.DASH_PUNCTUATION:
-      case Character.START_PUNCTUATION:
-      case Character.END_PUNCTUATION:
-      case Character.INITIAL_QUOTE_PUNCTUATION:
-      case Character.FINAL_QUOTE_PUNCTUATION:
-      case Character.OTHER_PUNCTUATION:
-        return true;
-      default:
-        return cp == '$' || cp == '+' || cp == '<' || cp == '=' || cp == '>' || cp == '^'
-            || cp == '`' || cp == '|' || cp == '~';
-    }
+    // One definition of punctuation for filter and dedup (Unicode P* plus Python's ASCII symbols).
+    return dev.slimspark.udfs.quality.TextNormalization.isPunctuation(cp);
   }
 
   /** Feeds the SlimPajama form of {@code text} to {@code sink}, one code point at a time. */

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.spark.sql.SparkSession;
 
-/** The one SparkSession shared by every test in this JVM: local[2], UI off, Delta on. */
+/**
+ * The one SparkSession shared by every test in this JVM: local[2] (benchmarks may set the system
+ * property {@code slimspark.test.master}), UI off, Delta on.
+ */
 public final class TestSpark {
   private static SparkSession session;
   private static Path scratch;
@@ -22,7 +25,7 @@ public final class TestSpark {
       }
       session =
           Sessions.withDelta(SparkSession.builder())
-              .master("local[2]")
+              .master(System.getProperty("slimspark.test.master", "local[2]"))
               .appName("slimspark-tests")
               .config("spark.ui.enabled", "false")
               .config("spark.sql.shuffle.partitions", "4")

@@ -35,6 +35,7 @@ final class BenchCommand {
     if (args.length == 0 || Main.isHelp(args[0])) {
       System.err.println("usage: slimspark bench ingest-filter [--bytes N(k|m|g), default 1g] [--out DIR, default target/bench]\n"
           + "       slimspark bench dedup [--docs N, default 20000] [--scales 1,2,4,8] [--out DIR, default target/bench-dedup]\n"
+          + "                             [--boilerplate FRACTION of docs with a shared web footer, default 0]\n"
           + "                             [--mllib-tables L, default 5] [--shuffle-partitions N, default 4 x cores] [--no-warmup]");
       return 0;
     }

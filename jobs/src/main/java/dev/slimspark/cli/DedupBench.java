@@ -98,6 +98,22 @@ final class DedupBench {
   /** Word replacement probabilities of planted variants, cycled (Jaccard ~0.98 … ~0.45). */
   static final double[] PLANT_RATES = {0.002, 0.005, 0.01, 0.015, 0.02, 0.025, 0.03, 0.05, 0.08};
 
+  /** Footers written for this benchmark (about 40-60 words each), appended by --boilerplate. */
+  static final String[] BOILERPLATE = {
+    "We use cookies and similar technologies to keep this site working, to measure how it is used and"
+        + " to show you content that matches your interests. You can accept all cookies, refuse the ones"
+        + " that are not strictly necessary, or choose by category in the settings panel at any time."
+        + " Read our privacy notice to learn which partners receive data and how long it is kept.",
+    "Subscribe to our weekly newsletter and never miss a story. Enter your email address below and press"
+        + " the button to confirm; we will send you a short message with a link to activate your"
+        + " subscription. You can unsubscribe with one click from any issue, and we never share your"
+        + " address with third parties for their own marketing.",
+    "Copyright all rights reserved. No part of this page may be reproduced, stored in a retrieval system"
+        + " or transmitted in any form without the prior written permission of the publisher, except for"
+        + " brief quotations in reviews. Terms of use, privacy policy, accessibility statement, contact"
+        + " the editorial team, advertise with us, careers, site map.",
+  };
+
   static final StructType SCHEMA =
       new StructType()
           .add("idx", DataTypes.LongType, false)
@@ -119,6 +135,12 @@ final class DedupBench {
     int mllibTables = 5;
     int mllibFeatures = 1 << 20;
     double plantRate = 0.10;
+    /**
+     * Share of documents that end with one of {@link #BOILERPLATE}'s footers (web pages do: cookie
+     * notices, newsletter boxes, copyright lines). 0 = none. Shared shingles put many unrelated
+     * documents into the same LSH bucket: a quadratic pair count for an all-pairs-per-bucket join.
+     */
+    double boilerplate = 0;
     long seed = 42;
     /** spark.sql.shuffle.partitions for the CLI run; 0 = 4 × cores. The test keeps its session's. */
     int shufflePartitions = 0;
@@ -139,6 +161,7 @@ final class DedupBench {
         case "--out" -> { s.out = Path.of(need(a, v)); i++; }
         case "--shuffle-partitions" -> { s.shufflePartitions = (int) GenerateSampleCommand.parseSize(a, need(a, v)); i++; }
         case "--no-warmup" -> s.warmup = false;
+        case "--boilerplate" -> { s.boilerplate = parseRate(a, need(a, v)); i++; }
         case "--mllib-tables" -> { s.mllibTables = (int) GenerateSampleCommand.parseSize(a, need(a, v)); i++; }
         default -> throw UserErrors.badArgument(a, "see `slimspark bench --help`");
       }
@@ -155,6 +178,18 @@ final class DedupBench {
     Map<String, Object> r = measure(spark, s);
     System.out.println(JobSummary.toJson(r));
     return 0;
+  }
+
+  private static double parseRate(String flag, String v) {
+    try {
+      double d = Double.parseDouble(v);
+      if (d >= 0 && d <= 1) {
+        return d;
+      }
+    } catch (NumberFormatException e) {
+      // reported below
+    }
+    throw UserErrors.badArgument(flag + " " + v, flag + " takes a fraction between 0 and 1, e.g. 0.3");
   }
 
   private static String need(String flag, String v) {
@@ -221,6 +256,7 @@ final class DedupBench {
     r.put("cores", cores);
     r.put("shuffle_partitions", spark.conf().get("spark.sql.shuffle.partitions"));
     r.put("docs", s.docs);
+    r.put("boilerplate", s.boilerplate);
     r.put("scales", s.scales);
     r.put("threshold", s.threshold);
     r.put("shingles", "word 5-grams, slimpajama normalization");
@@ -662,7 +698,8 @@ final class DedupBench {
     if (docs > Integer.MAX_VALUE) {
       throw UserErrors.badArgument("--docs " + s.docs, "docs × scale must stay below 2^31");
     }
-    Path dir = s.out.resolve(String.format("corpus-%d-seed%d-plant%.3f", docs, s.seed, s.plantRate));
+    Path dir = s.out.resolve(String.format("corpus-%d-seed%d-plant%.3f%s", docs, s.seed, s.plantRate,
+        s.boilerplate > 0 ? String.format("-boiler%.3f", s.boilerplate) : ""));
     Path parquet = dir.resolve("docs.parquet");
     Path pairs = dir.resolve("planted.tsv");
     Path ok = dir.resolve("prepared.ok");
@@ -705,6 +742,10 @@ final class DedupBench {
           }
           JsonNode node = mapper.readTree(line);
           String text = node.get("text").asText();
+          SplittableRandom footer = new SplittableRandom(s.seed * 0x2545F4914F6CDD1DL + idx);
+          if (s.boilerplate > 0 && footer.nextDouble() < s.boilerplate) {
+            text = text + "\n\n" + BOILERPLATE[footer.nextInt(BOILERPLATE.length)];
+          }
           JsonNode set = node.path("meta").path("redpajama_set_name");
           String source = set.isMissingNode() ? "unknown" : set.asText();
           String id = name + ":" + lineNo;

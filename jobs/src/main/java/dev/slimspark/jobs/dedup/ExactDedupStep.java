@@ -59,8 +59,13 @@ public final class ExactDedupStep {
             coalesce(octet_length(col(Cols.TEXT)).cast("long"), lit(0L)).as(Cols.BYTES),
             contentHashUdf(opts.normalization()).apply(col(Cols.TEXT)).as(Cols.HASH));
     // The sort's output partitions are range-ordered, so the id is monotone in (prio, doc_id).
+    // Materialized before its two uses below: evaluated twice, the sort's partitions (and so the
+    // ids, which encode the partition index) can differ between evaluations under adaptive
+    // execution, and reps would then name other documents' nodes.
     Dataset<Row> ordered =
-        keyed.orderBy(col(Cols.PRIO), col(Cols.DOC_ID)).withColumn(Cols.NODE, monotonically_increasing_id());
+        Lineage.cut(
+            keyed.orderBy(col(Cols.PRIO), col(Cols.DOC_ID)).withColumn(Cols.NODE, monotonically_increasing_id()),
+            opts);
     Dataset<Row> reps = ordered.groupBy(Cols.HASH).agg(min(Cols.NODE).as(Cols.REP));
     Dataset<Row> meta =
         Lineage.cut(
@@ -68,6 +73,7 @@ public final class ExactDedupStep {
                 .join(reps, Cols.HASH)
                 .select(Cols.DOC_ID, Cols.SOURCE, Cols.BYTES, Cols.HASH, Cols.NODE, Cols.REP),
             opts);
+    Lineage.release(ordered);
     long docsIn = meta.count();
     long removed = meta.where(col(Cols.NODE).notEqual(col(Cols.REP))).count();
     LOG.info("exact dedup: {} docs in, {} removed as exact duplicates", docsIn, removed);

@@ -31,7 +31,8 @@ import org.apache.spark.sql.types.StructType;
  * <pre>
  * ./mvnw -B -q -o -pl udfs,jobs test-compile -DskipTests
  * java -cp "jobs/target/test-classes:jobs/target/classes:udfs/target/classes:$(cat cp.txt)" \
- *   [opens] dev.slimspark.jobs.tokenize.TokenizeBench GPT2_JSON LLAMA2_DIR [MB]
+ *   [opens] [-Dslimspark.test.master=local[1]] dev.slimspark.jobs.tokenize.TokenizeBench \
+ *   GPT2_JSON LLAMA2_DIR [MB] [jtokkit-gpt2,hf-gpt2,hf-llama2,spm]
  * </pre>
  *
  * Documents: {@link VariedText} (deliberately mixed prose, code, CJK, emoji, odd whitespace).
@@ -41,23 +42,23 @@ import org.apache.spark.sql.types.StructType;
 public final class TokenizeBench {
   private TokenizeBench() {}
 
+  private static Path warm;
+  private static Path quarter;
+  private static long quarterBytes;
+
   public static void main(String[] args) throws Exception {
     Path gpt2 = Path.of(args[0]);
     Path llamaDir = Path.of(args[1]);
     double mb = args.length > 2 ? Double.parseDouble(args[2]) : 4;
+    List<String> which = args.length > 3 ? List.of(args[3].split(",")) : List.of("jtokkit-gpt2", "hf-gpt2", "hf-llama2", "spm");
     List<String> docs = VariedText.corpus(99, 2000, (long) (mb * 1_000_000));
     long bytes = docs.stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
     System.out.printf("documents: %d, %.2f MB UTF-8%n", docs.size(), bytes / 1e6);
 
-    TextTokenizer jt = new JTokkitGpt2Tokenizer();
-    TextTokenizer hfGpt2 = HfTokenizer.load(gpt2, HfTokenizer.DEFAULT_CHUNK_CHARS);
-    TextTokenizer hfLlama = HfTokenizer.load(llamaDir.resolve("tokenizer.json"), HfTokenizer.DEFAULT_CHUNK_CHARS);
-    raw("jtokkit-gpt2", jt, docs, bytes);
-    raw("hf-gpt2 (DJL)", hfGpt2, docs, bytes);
-    raw("hf-llama2 (DJL)", hfLlama, docs, bytes);
-
     SparkSession spark = TestSpark.session();
+    int cores = spark.sparkContext().defaultParallelism() >= 2 ? 2 : 1;
     Path lake = TestSpark.newDir("bench-lake");
+    warm = TestSpark.newDir("bench-warm");
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < docs.size(); i++) {
       rows.add(RowFactory.create("d" + i, "bench", docs.get(i), true));
@@ -69,39 +70,104 @@ public final class TokenizeBench {
         .add("kept", DataTypes.BooleanType, false);
     new Lake(spark, lake.toString())
         .write(spark.createDataFrame(rows, schema).repartition(8), "docs_filtered", SaveMode.Overwrite, "{}", "kept");
-    int cores = spark.sparkContext().defaultParallelism() >= 2 ? 2 : 1;
-    stage("jtokkit-gpt2", lake, bytes, cores, "tokenize.tokenizer.kind=jtokkit-gpt2");
-    stage("hf-gpt2 (DJL)", lake, bytes, cores, "tokenize.tokenizer.kind=hf", "tokenize.tokenizer.path=\"" + gpt2 + "\"");
-    stage("hf-llama2 (DJL)", lake, bytes, cores, "tokenize.tokenizer.kind=hf",
-        "tokenize.tokenizer.path=\"" + llamaDir + "\"", "tokenize.bos=\"<s>\"", "tokenize.eos=\"\"");
+    // A quarter of the documents: the stage's marginal throughput is (full - quarter) bytes over
+    // (full - quarter) seconds, which cancels the fixed per-stage cost (planning, Delta log, code
+    // generation: seconds, whatever the size) that a cluster-sized input makes negligible.
+    quarter = TestSpark.newDir("bench-quarter");
+    quarterBytes = docs.subList(0, docs.size() / 4).stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
+    new Lake(spark, quarter.toString())
+        .write(spark.createDataFrame(rows.subList(0, docs.size() / 4), schema).repartition(8),
+            "docs_filtered", SaveMode.Overwrite, "{}", "kept");
+    // The warm-up (JIT, tokenizer load, Delta classes) runs on a small copy, so it costs little.
+    new Lake(spark, warm.toString())
+        .write(spark.createDataFrame(rows.subList(0, Math.min(500, rows.size())), schema).repartition(2),
+            "docs_filtered", SaveMode.Overwrite, "{}", "kept");
+    rows.clear();
 
-    spm(docs, hfLlama, llamaDir.resolve("tokenizer.model"));
+    TextTokenizer hfLlama = null;
+    for (String w : which) {
+      switch (w) {
+        case "jtokkit-gpt2" -> compare(w, new JTokkitGpt2Tokenizer(), docs, bytes, cores, lake, "tokenize.tokenizer.kind=jtokkit-gpt2");
+        case "hf-gpt2" -> compare(w, HfTokenizer.load(gpt2, HfTokenizer.DEFAULT_CHUNK_CHARS), docs, bytes, cores, lake,
+            "tokenize.tokenizer.kind=hf", "tokenize.tokenizer.path=\"" + gpt2 + "\"");
+        case "hf-llama2" -> {
+          hfLlama = HfTokenizer.load(llamaDir.resolve("tokenizer.json"), HfTokenizer.DEFAULT_CHUNK_CHARS);
+          compare(w, hfLlama, docs, bytes, cores, lake, "tokenize.tokenizer.kind=hf",
+              "tokenize.tokenizer.path=\"" + llamaDir + "\"", "tokenize.bos=\"<s>\"", "tokenize.eos=\"\"");
+        }
+        case "spm" -> spm(docs, hfLlama != null ? hfLlama
+            : HfTokenizer.load(llamaDir.resolve("tokenizer.json"), HfTokenizer.DEFAULT_CHUNK_CHARS), llamaDir.resolve("tokenizer.model"));
+        default -> throw new IllegalArgumentException("unknown: " + w);
+      }
+    }
     spark.stop();
   }
 
-  private static void raw(String name, TextTokenizer t, List<String> docs, long bytes) {
+  /**
+   * Plain loop with as many threads as the stage has cores, then the stage, then the loop again;
+   * the ratio divides the stage's MB/s per core by the loops' mean MB/s per thread. Like with like:
+   * on a VM whose vCPUs do not scale linearly, a 1-thread reference would charge that to us.
+   */
+  private static void compare(String name, TextTokenizer t, List<String> docs, long bytes, int cores, Path lake, String... sets)
+      throws Exception {
+    raw(name, t, docs, bytes, cores); // warm-up: JIT of the tokenizer's Java code, untimed
+    double before = raw(name, t, docs, bytes, cores);
+    double[] full = stage(name, lake, bytes, cores, sets);
+    double[] small = stage(name, quarter, quarterBytes, cores, sets);
+    double after = raw(name, t, docs, bytes, cores);
+    double loop = (before + after) / 2;
+    double marginal = (bytes - quarterBytes) / 1e6 / (full[1] - small[1]) / cores;
+    System.out.printf("RATIO %-16s stage %.2f MB/s per core / plain loop %.2f MB/s per thread (%.2f, %.2f) = %.3f;"
+            + " marginal (full - quarter) %.2f MB/s per core = %.3f%n",
+        name, full[0], loop, before, after, full[0] / loop, marginal, marginal / loop);
+  }
+
+  /** MB/s per thread of {@code threads} threads encoding interleaved documents. */
+  private static double raw(String name, TextTokenizer t, List<String> docs, long bytes, int threads) throws Exception {
     for (int i = 0; i < Math.min(300, docs.size()); i++) {
       t.encode(docs.get(i)); // warm-up
     }
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
     long t0 = System.nanoTime();
-    long tokens = 0;
-    for (String d : docs) {
-      tokens += t.encode(d).length;
+    List<java.util.concurrent.Future<Long>> parts = new ArrayList<>();
+    for (int k = 0; k < threads; k++) {
+      int first = k;
+      parts.add(pool.submit(() -> {
+        long n = 0;
+        for (int i = first; i < docs.size(); i += threads) {
+          n += t.encode(docs.get(i)).length;
+        }
+        return n;
+      }));
     }
+    long tokens = 0;
+    for (java.util.concurrent.Future<Long> f : parts) {
+      tokens += f.get();
+    }
+    pool.shutdown();
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("raw loop, 1 thread  %-16s %8.2f MB/s  %9d tokens  %.2f s%n", name, bytes / 1e6 / s, tokens, s);
+    double perThread = bytes / 1e6 / s / threads;
+    System.out.printf("plain loop, %d thr   %-16s %8.2f MB/s per thread  %9d tokens  %.2f s%n", threads, name, perThread, tokens, s);
+    return perThread;
   }
 
-  private static void stage(String name, Path lake, long bytes, int cores, String... sets) {
-    List<String> all = new ArrayList<>(List.of("lake=\"" + lake + "\""));
-    all.addAll(Arrays.asList(sets));
-    SlimConfig c = SlimConfig.load(null, all);
-    new TokenizeStage().run(new RunContext(TestSpark.session(), c)); // warm-up (JIT, tokenizer load)
+  /** {MB/s per core, seconds}. */
+  private static double[] stage(String name, Path lake, long bytes, int cores, String... sets) {
+    new TokenizeStage().run(new RunContext(TestSpark.session(), config(warm, sets)));
+    SlimConfig c = config(lake, sets);
     long t0 = System.nanoTime();
     JobSummary s = new TokenizeStage().run(new RunContext(TestSpark.session(), c));
     double sec = (System.nanoTime() - t0) / 1e9;
+    double perCore = bytes / 1e6 / sec / cores;
     System.out.printf("stage, local[%d]     %-16s %8.2f MB/s per core  %9s tokens  %.2f s (incl. Delta write + counts)%n",
-        cores, name, bytes / 1e6 / sec / cores, s.counts().get("tokens"), sec);
+        cores, name, perCore, s.counts().get("tokens"), sec);
+    return new double[] {perCore, sec};
+  }
+
+  private static SlimConfig config(Path lake, String... sets) {
+    List<String> all = new ArrayList<>(List.of("lake=\"" + lake + "\"", "tokenize.input_table=docs_filtered"));
+    all.addAll(Arrays.asList(sets));
+    return SlimConfig.load(null, all);
   }
 
   /** spm_encode on the same text, one document per line (newlines become spaces), and id equality. */

@@ -54,18 +54,8 @@ final class KShotLabeler implements Labeler {
   }
 
   @Override
-  public String type() {
-    return ident.type();
-  }
-
-  @Override
-  public String id() {
-    return ident.id();
-  }
-
-  @Override
-  public String modelVersion() {
-    return ident.modelVersion();
+  public LabelsTable.Ident ident() {
+    return ident;
   }
 
   @Override
@@ -224,7 +214,7 @@ final class KShotLabeler implements Labeler {
   static double[] contentFreeProbabilities(List<double[]> cf) {
     double[] p = new double[cf.get(0).length];
     for (double[] s : cf) {
-      double[] q = softmax(s);
+      double[] q = FineTunedModel.softmax(s);
       for (int c = 0; c < p.length; c++) {
         p[c] += q[c] / cf.size();
       }
@@ -239,27 +229,10 @@ final class KShotLabeler implements Labeler {
       z[c] = scores[c] - Math.log(pCf[c]);
     }
     // Dividing softmax(scores) by pCf and renormalizing equals a log-softmax of scores - log pCf.
-    double[] p = softmax(z);
+    double[] p = FineTunedModel.softmax(z);
     for (int c = 0; c < z.length; c++) {
       z[c] = Math.log(p[c]);
     }
     return z;
-  }
-
-  static double[] softmax(double[] s) {
-    double m = Double.NEGATIVE_INFINITY;
-    for (double x : s) {
-      m = Math.max(m, x);
-    }
-    double sum = 0;
-    double[] p = new double[s.length];
-    for (int c = 0; c < s.length; c++) {
-      p[c] = Math.exp(s[c] - m);
-      sum += p[c];
-    }
-    for (int c = 0; c < s.length; c++) {
-      p[c] /= sum;
-    }
-    return p;
   }
 }

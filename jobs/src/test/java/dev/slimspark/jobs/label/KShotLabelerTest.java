@@ -345,7 +345,7 @@ class KShotLabelerTest {
       double[] r = {raw.get("negative"), raw.get("neutral"), raw.get("positive")};
       double[] want = KShotLabeler.calibrate(r, pcf);
       // Formula by hand: q_c = softmax(r)_c / pcf_c, normalized; score = log q.
-      double[] p = KShotLabeler.softmax(r);
+      double[] p = FineTunedModel.softmax(r);
       double z = 0;
       for (int c = 0; c < 3; c++) {
         z += p[c] / pcf[c];

@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,11 +43,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LanguageModel implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(LanguageModel.class);
-  private static final Map<Key, LanguageModel> CACHE = new ConcurrentHashMap<>();
+  private static final ModelCache<Key, LanguageModel> CACHE = new ModelCache<>("lm");
 
   static {
     System.setProperty("ai.djl.offline", "true");
-    Runtime.getRuntime().addShutdownHook(new Thread(LanguageModel::closeAll, "slimspark-lm-close"));
   }
 
   /** Cache key: one loaded model per JVM per distinct value. */
@@ -104,7 +102,7 @@ public final class LanguageModel implements AutoCloseable {
   /** The JVM's model for {@code dir} on {@code device}: loaded on first use, reused afterwards. */
   public static LanguageModel get(Path dir, Device device, int threads) {
     Key k = new Key(dir.toAbsolutePath().normalize(), device.toString(), threads);
-    return CACHE.computeIfAbsent(
+    return CACHE.get(
         k,
         x -> {
           try {
@@ -118,17 +116,6 @@ public final class LanguageModel implements AutoCloseable {
   /** The model for the current Spark task's device and {@code spark.task.cpus} (CPU outside tasks). */
   public static LanguageModel forCurrentTask(Path dir) {
     return get(dir, Devices.forCurrentTask(), Devices.threadsForCurrentTask(1));
-  }
-
-  static void closeAll() {
-    for (LanguageModel m : CACHE.values()) {
-      try {
-        m.close();
-      } catch (RuntimeException ex) {
-        // Shutdown: nothing useful left to do with the error.
-      }
-    }
-    CACHE.clear();
   }
 
   public boolean encoderDecoder() {

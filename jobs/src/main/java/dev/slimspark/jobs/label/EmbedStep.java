@@ -5,7 +5,6 @@ import dev.slimspark.udfs.djl.Encoded;
 import dev.slimspark.udfs.djl.ModelDir;
 import dev.slimspark.udfs.djl.SentenceEncoder;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.apache.spark.api.java.function.MapPartitionsFunction;
 import org.apache.spark.sql.Dataset;
@@ -53,83 +52,64 @@ public final class EmbedStep {
     int window = s.batchSize() * WINDOW_BATCHES;
     MapPartitionsFunction<Row, Row> fn =
         rows -> {
-          Iterator<List<Row>> windows = Batching.windows(rows, window);
-          return new Iterator<Row>() {
-            private SentenceEncoder enc;
-            private Iterator<Row> current = java.util.Collections.emptyIterator();
-
-            @Override
-            public boolean hasNext() {
-              while (!current.hasNext() && windows.hasNext()) {
-                current = process(windows.next()).iterator();
-              }
-              return current.hasNext();
-            }
-
-            @Override
-            public Row next() {
-              if (!hasNext()) {
-                throw new java.util.NoSuchElementException();
-              }
-              return current.next();
-            }
-
-            private List<Row> process(List<Row> w) {
-              List<String> texts = new ArrayList<>();
-              List<Integer> at = new ArrayList<>();
-              for (int i = 0; i < w.size(); i++) {
-                String x = w.get(i).isNullAt(t) ? null : w.get(i).getString(t);
-                if (x != null && !x.isBlank()) {
-                  texts.add(x);
-                  at.add(i);
-                }
-              }
-              Encoded[] res = new Encoded[w.size()];
-              double msEach = 0;
-              if (!texts.isEmpty()) {
-                if (enc == null) {
-                  try {
-                    enc = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits());
-                  } catch (ModelDir.MissingModelFileException e) {
-                    throw EncoderSettings.missing(e);
-                  }
-                }
-                long t0 = System.nanoTime();
-                List<Encoded> e = enc.encodeAll(texts, s.batchSize());
-                // Inference time shared evenly by the window's texts: device-seconds per doc.
-                msEach = (System.nanoTime() - t0) / 1e6 / texts.size();
-                for (int i = 0; i < at.size(); i++) {
-                  res[at.get(i)] = e.get(i);
-                }
-              }
-              List<Row> o = new ArrayList<>(w.size());
-              for (int i = 0; i < w.size(); i++) {
-                Object[] v = new Object[width + ADDED.size()];
-                Row r = w.get(i);
-                for (int k = 0; k < width; k++) {
-                  v[k] = r.get(k);
-                }
-                Encoded e = res[i];
-                if (e == null) {
-                  v[width] = null;
-                  v[width + 1] = 0;
-                  v[width + 2] = false;
-                  v[width + 3] = 0.0;
-                  v[width + 4] = EMPTY_TEXT;
-                } else {
-                  v[width] = e.vector();
-                  v[width + 1] = e.tokens();
-                  v[width + 2] = e.truncated();
-                  v[width + 3] = msEach;
-                  v[width + 4] = null;
-                }
-                o.add(RowFactory.create(v));
-              }
-              return o;
-            }
-          };
+          SentenceEncoder[] enc = new SentenceEncoder[1]; // Loaded on the first non-empty window.
+          return Batching.perWindow(rows, window, w -> process(w, enc, s, t, width));
         };
     return in.mapPartitions(fn, Encoders.row(out));
+  }
+
+  private static List<Row> process(List<Row> w, SentenceEncoder[] enc, EncoderSettings s, int t, int width) {
+    List<String> texts = new ArrayList<>();
+    List<Integer> at = new ArrayList<>();
+    for (int i = 0; i < w.size(); i++) {
+      String x = w.get(i).isNullAt(t) ? null : w.get(i).getString(t);
+      if (x != null && !x.isBlank()) {
+        texts.add(x);
+        at.add(i);
+      }
+    }
+    Encoded[] res = new Encoded[w.size()];
+    double msEach = 0;
+    if (!texts.isEmpty()) {
+      if (enc[0] == null) {
+        try {
+          enc[0] = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits());
+        } catch (ModelDir.MissingModelFileException e) {
+          throw EncoderSettings.missing(e);
+        }
+      }
+      long t0 = System.nanoTime();
+      List<Encoded> e = enc[0].encodeAll(texts, s.batchSize());
+      // Inference time shared evenly by the window's texts: device-seconds per doc.
+      msEach = (System.nanoTime() - t0) / 1e6 / texts.size();
+      for (int i = 0; i < at.size(); i++) {
+        res[at.get(i)] = e.get(i);
+      }
+    }
+    List<Row> o = new ArrayList<>(w.size());
+    for (int i = 0; i < w.size(); i++) {
+      Object[] v = new Object[width + ADDED.size()];
+      Row r = w.get(i);
+      for (int k = 0; k < width; k++) {
+        v[k] = r.get(k);
+      }
+      Encoded e = res[i];
+      if (e == null) {
+        v[width] = null;
+        v[width + 1] = 0;
+        v[width + 2] = false;
+        v[width + 3] = 0.0;
+        v[width + 4] = EMPTY_TEXT;
+      } else {
+        v[width] = e.vector();
+        v[width + 1] = e.tokens();
+        v[width + 2] = e.truncated();
+        v[width + 3] = msEach;
+        v[width + 4] = null;
+      }
+      o.add(RowFactory.create(v));
+    }
+    return o;
   }
 
   /** A row's vector column as a float array (Spark hands back a Seq or a float[]). */

@@ -37,18 +37,8 @@ final class FineTunedLabeler implements Labeler {
   }
 
   @Override
-  public String type() {
-    return ident.type();
-  }
-
-  @Override
-  public String id() {
-    return ident.id();
-  }
-
-  @Override
-  public String modelVersion() {
-    return ident.modelVersion();
+  public LabelsTable.Ident ident() {
+    return ident;
   }
 
   @Override

@@ -66,18 +66,8 @@ final class KnnVoteLabeler implements Labeler {
   }
 
   @Override
-  public String type() {
-    return ident.type();
-  }
-
-  @Override
-  public String id() {
-    return ident.id();
-  }
-
-  @Override
-  public String modelVersion() {
-    return ident.modelVersion();
+  public LabelsTable.Ident ident() {
+    return ident;
   }
 
   Pool embedPool() {
@@ -146,31 +136,8 @@ final class KnnVoteLabeler implements Labeler {
 
   /** Exact top-k by dot product (vectors are unit length), excluding {@code selfId}; null if no neighbour. */
   static Vote vote(Pool p, float[] q, String selfId, int k, List<String> labels) {
-    int n = p.ids().length;
-    int[] top = new int[Math.min(k, n)];
-    double[] sim = new double[top.length];
-    int size = 0;
-    for (int i = 0; i < n; i++) {
-      if (p.ids()[i].equals(selfId) || p.labels()[i] == null) {
-        continue;
-      }
-      double s = 0;
-      float[] v = p.vectors()[i];
-      for (int d = 0; d < v.length; d++) {
-        s += v[d] * q[d];
-      }
-      if (size < top.length || better(s, p.ids()[i], sim[size - 1], p.ids()[top[size - 1]])) {
-        int j = size < top.length ? size++ : size - 1;
-        // Insertion into the sorted top list (k is small).
-        while (j > 0 && better(s, p.ids()[i], sim[j - 1], p.ids()[top[j - 1]])) {
-          top[j] = top[j - 1];
-          sim[j] = sim[j - 1];
-          j--;
-        }
-        top[j] = i;
-        sim[j] = s;
-      }
-    }
+    int[] top = Nearest.topK(p.ids(), p.vectors(), q, k, i -> p.ids()[i].equals(selfId) || p.labels()[i] == null);
+    int size = top.length;
     if (size == 0) {
       return null;
     }
@@ -180,7 +147,7 @@ final class KnnVoteLabeler implements Labeler {
     for (int j = 0; j < size; j++) {
       String l = p.labels()[top[j]];
       votes.merge(l, 1, Integer::sum);
-      simSum.merge(l, sim[j], Double::sum);
+      simSum.merge(l, Nearest.dot(p.vectors()[top[j]], q), Double::sum);
       demo.add(p.ids()[top[j]]);
     }
     String best = null;
@@ -205,9 +172,5 @@ final class KnnVoteLabeler implements Labeler {
       scores.put(l, votes.getOrDefault(l, 0) / (double) size);
     }
     return new Vote(best, scores, demo);
-  }
-
-  private static boolean better(double s, String id, double s2, String id2) {
-    return s > s2 || (s == s2 && id.compareTo(id2) < 0);
   }
 }

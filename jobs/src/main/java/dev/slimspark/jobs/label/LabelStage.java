@@ -37,7 +37,7 @@ public final class LabelStage implements Stage {
 
   @Override
   public String description() {
-    return "label documents with the configured labelers (fine-tuned head, knn-vote) -> labels (append, resumable)";
+    return "label documents with the configured labelers (fine-tuned head, knn-vote, k-shot LM) -> labels (append, resumable)";
   }
 
   @Override

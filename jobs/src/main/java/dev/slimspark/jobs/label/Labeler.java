@@ -10,17 +10,26 @@ import org.apache.spark.sql.Row;
  * New kinds (e.g. a k-shot language-model labeler) register a factory in {@link Labelers}.
  */
 public interface Labeler {
+  /** Type, id and model version written to every row (see {@link LabelsTable.Ident}). */
+  LabelsTable.Ident ident();
+
   /** The config {@code type}, e.g. "fine-tuned". */
-  String type();
+  default String type() {
+    return ident().type();
+  }
 
   /**
    * Fingerprint of everything that changes this labeler's output (model bytes, k, pool, seed...):
    * rows already in {@code labels} with this id are skipped on re-runs.
    */
-  String id();
+  default String id() {
+    return ident().id();
+  }
 
   /** Human-readable model version written to every row. */
-  String modelVersion();
+  default String modelVersion() {
+    return ident().modelVersion();
+  }
 
   /**
    * Labels {@code docs} (columns id, text) and returns one row per input row in {@link

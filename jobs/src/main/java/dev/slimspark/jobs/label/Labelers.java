@@ -26,6 +26,10 @@ import org.apache.spark.sql.Row;
  *       encoder} (default {@code label.encoder}), {@code labels} (names; integer pool labels are
  *       ids into it), {@code pool_id_column}, {@code pool_text_column}, {@code pool_label_column},
  *       {@code max_length}, {@code batch_size}.
+ *   <li>{@code k-shot}: {@code model} (language-model directory, required), {@code prompt}, {@code
+ *       demo_template}, {@code verbalizers}, {@code labels}, {@code k}, {@code selection}, {@code seed},
+ *       {@code calibrate}, {@code content_free}, {@code max_length}, {@code batch_size}, {@code
+ *       truncation}, {@code pool} and the pool/encoder keys of knn-vote ({@link KShotConfig}).
  * </ul>
  *
  * Pluggable: a new kind adds an entry to {@link #FACTORIES}.
@@ -47,6 +51,7 @@ public final class Labelers {
         Set.of("type", "k", "pool", "encoder", "labels", "pool_id_column", "pool_text_column", "pool_label_column",
             "max_length", "batch_size"),
         Labelers::knnVote);
+    register("k-shot", KShotConfig.KEYS, KShotConfig::create);
   }
 
   private Labelers() {}
@@ -113,18 +118,21 @@ public final class Labelers {
         e.getString("model"), intOr(e, "max_length", c.getInt("label.max_length")), intOr(e, "batch_size", c.getInt("label.batch_size")));
   }
 
-  private static Labeler knnVote(Config e, RunContext ctx) {
+  /** A labeled demonstration pool read for a labeler entry, with its label names and version. */
+  record PoolData(Dataset<Row> data, List<String> names, String source, String version) {}
+
+  /**
+   * Reads the entry's {@code pool} (CSV or table) as (id, text, label), checks every label maps to
+   * one of {@code configured} (or, when empty, uses the pool's sorted distinct labels).
+   */
+  static PoolData readPool(Config e, RunContext ctx, String type, List<String> configured) {
     SlimConfig c = ctx.config();
     if (!e.hasPath("pool")) {
       throw UserErrors.of(
-          "A knn-vote labeler has no pool.", "Its entry in label.labelers lacks 'pool'.",
+          "A " + type + " labeler has no pool.", "Its entry in label.labelers lacks 'pool'.",
           "Add pool = \"labeled.csv\" (CSV with text,label columns) or a Delta table name.");
     }
     String pool = e.getString("pool");
-    EncoderSettings enc =
-        new EncoderSettings(
-            strOr(e, "encoder", c.getString("label.encoder")), intOr(e, "max_length", c.getInt("label.max_length")),
-            intOr(e, "batch_size", c.getInt("label.batch_size")), false);
     Dataset<Row> data =
         LabeledData.read(
             ctx.spark(), ctx.lake(), pool, strOr(e, "pool_id_column", c.getString("label.id_column")),
@@ -133,14 +141,13 @@ public final class Labelers {
     for (Row r : data.select("label").distinct().collectAsList()) {
       raw.add(r.isNullAt(0) ? null : r.getString(0));
     }
-    List<String> configured = e.hasPath("labels") ? e.getStringList("labels") : List.of();
     List<String> names = LabeledData.labelNames(configured, raw.stream().filter(x -> x != null).toList());
     List<String> unknown = LabeledData.unknown(raw, names);
     if (!unknown.isEmpty()) {
       throw UserErrors.of(
           "Pool labels " + unknown + " in " + pool + " are not in the labeler's labels " + names + ".",
           "Every pool label must be a configured name or an integer id into 'labels'.",
-          "Add the names to the knn-vote entry's 'labels' or clean the pool.");
+          "Add the names to the " + type + " entry's 'labels' or clean the pool.");
     }
     String version;
     if (LabeledData.isCsv(pool)) {
@@ -149,6 +156,21 @@ public final class Labelers {
     } else {
       version = "delta-v" + ctx.lake().version(pool);
     }
-    return new KnnVoteLabeler(ctx.spark(), enc, intOr(e, "k", 5), data, names, pool, version);
+    return new PoolData(data, names, pool, version);
+  }
+
+  /** The entry's encoder settings: {@code encoder}, {@code max_length}, {@code batch_size} or the label.* defaults. */
+  static EncoderSettings encoderSettings(Config e, SlimConfig c, String maxLengthKey) {
+    return new EncoderSettings(
+        strOr(e, "encoder", c.getString("label.encoder")), intOr(e, maxLengthKey, c.getInt("label.max_length")),
+        intOr(e, "batch_size", c.getInt("label.batch_size")), false);
+  }
+
+  private static Labeler knnVote(Config e, RunContext ctx) {
+    List<String> configured = e.hasPath("labels") ? e.getStringList("labels") : List.of();
+    PoolData p = readPool(e, ctx, "knn-vote", configured);
+    return new KnnVoteLabeler(
+        ctx.spark(), encoderSettings(e, ctx.config(), "max_length"), intOr(e, "k", 5), p.data(), p.names(), p.source(),
+        p.version());
   }
 }

@@ -31,7 +31,7 @@ public final class LabelsTable {
   private LabelsTable() {}
 
   /** Fields a labeler needs to build rows on executors (Labelers themselves may not serialize). */
-  record Ident(String id, String type, String modelVersion) implements java.io.Serializable {
+  public record Ident(String id, String type, String modelVersion) implements java.io.Serializable {
     Row row(String docId, String label, Map<String, Double> scores, List<String> demoIds, int tokens,
         boolean truncated, String error, double deviceMs, String runId) {
       return RowFactory.create(

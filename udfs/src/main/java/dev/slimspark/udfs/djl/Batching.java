@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /** Batching helpers for per-partition inference. */
 public final class Batching {
@@ -38,30 +39,66 @@ public final class Batching {
   }
 
   /**
+   * Lazily applies {@code fn} to consecutive windows of at most {@code size} items and yields its
+   * results in order: per-partition inference holds one window in memory, not the partition.
+   */
+  public static <T, R> Iterator<R> perWindow(Iterator<T> it, int size, Function<List<T>, List<R>> fn) {
+    Iterator<List<T>> windows = windows(it, size);
+    return new Iterator<>() {
+      private Iterator<R> current = java.util.Collections.emptyIterator();
+
+      @Override
+      public boolean hasNext() {
+        while (!current.hasNext() && windows.hasNext()) {
+          current = fn.apply(windows.next()).iterator();
+        }
+        return current.hasNext();
+      }
+
+      @Override
+      public R next() {
+        if (!hasNext()) {
+          throw new NoSuchElementException();
+        }
+        return current.next();
+      }
+    };
+  }
+
+  /**
    * Runs {@code fn} over batches of at most {@code batchSize} texts and returns one result per text
    * in the input order. Texts are sorted by length first (stable, so equal lengths keep their order)
    * so that each batch pads to similar lengths; {@code fn} must return one result per text of its
    * batch, in batch order.
    */
   public static <R> List<R> sortedBatches(List<String> texts, int batchSize, Function<List<String>, List<R>> fn) {
+    return sortedBatches(texts, String::length, batchSize, fn);
+  }
+
+  /**
+   * As {@link #sortedBatches(List, int, Function)} for any item with a length (e.g. token id arrays,
+   * sorted by token count, which is what padding depends on).
+   */
+  public static <T, R> List<R> sortedBatches(
+      List<T> items, ToIntFunction<T> length, int batchSize, Function<List<T>, List<R>> fn) {
     if (batchSize < 1) {
       throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
     }
-    int n = texts.size();
+    int n = items.size();
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    Arrays.sort(order, Comparator.comparingInt(i -> texts.get(i).length()));
+    Arrays.sort(order, Comparator.comparingInt(i -> length.applyAsInt(items.get(i))));
     List<R> out = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
       out.add(null);
     }
     for (int start = 0; start < n; start += batchSize) {
       int end = Math.min(n, start + batchSize);
-      List<String> batch = new ArrayList<>(end - start);
+      List<T> batch = new ArrayList<>(end - start);
       for (int i = start; i < end; i++) {
-        batch.add(texts.get(order[i]));
+        batch.add(items.get(order[i]));
       }
       List<R> r = fn.apply(batch);
       if (r.size() != batch.size()) {

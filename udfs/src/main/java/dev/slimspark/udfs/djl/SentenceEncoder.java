@@ -15,9 +15,7 @@ import ai.djl.util.PairList;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +31,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class SentenceEncoder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SentenceEncoder.class);
-  private static final Map<Key, SentenceEncoder> CACHE = new ConcurrentHashMap<>();
-  private static final Thread HOOK = new Thread(SentenceEncoder::closeAll, "slimspark-encoder-close");
+  private static final ModelCache<Key, SentenceEncoder> CACHE = new ModelCache<>("encoder");
 
   static {
     // No model hub at run time: DJL must never try the network.
     System.setProperty("ai.djl.offline", "true");
     System.setProperty("offline", "true");
-    Runtime.getRuntime().addShutdownHook(HOOK);
   }
 
   /** Cache key: one loaded model per JVM per distinct value. */
@@ -105,7 +101,7 @@ public final class SentenceEncoder implements AutoCloseable {
    */
   public static SentenceEncoder get(Path dir, Device device, int threads, int maxLength, boolean logits) {
     Key k = new Key(dir.toAbsolutePath().normalize(), device.toString(), threads, maxLength, logits);
-    return CACHE.computeIfAbsent(
+    return CACHE.get(
         k,
         x -> {
           try {
@@ -124,17 +120,6 @@ public final class SentenceEncoder implements AutoCloseable {
   /** How many encoders this JVM holds (tests check "loaded once"). */
   public static int cachedCount() {
     return CACHE.size();
-  }
-
-  static void closeAll() {
-    for (SentenceEncoder e : CACHE.values()) {
-      try {
-        e.close();
-      } catch (RuntimeException ex) {
-        // Shutdown: nothing useful left to do with the error.
-      }
-    }
-    CACHE.clear();
   }
 
   public Key key() {

@@ -1,0 +1,238 @@
+package dev.slimspark.jobs.label;
+
+import dev.slimspark.udfs.djl.Batching;
+import dev.slimspark.udfs.djl.LanguageModel;
+import java.io.Serializable;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.function.MapPartitionsFunction;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+
+/**
+ * {@code type = "k-shot"}: a language model labels by rank classification. For each document the
+ * prompt (template + k demonstrations + the document) is scored against every label's verbalizer,
+ * score = sum of the verbalizer tokens' log-probabilities, label = argmax, so the output is always
+ * one of the labels whatever the text says. {@code scores} = those sums, or with calibration the
+ * calibrated log-probabilities (below). {@code demo_ids} = the demonstrations used, in prompt
+ * order. {@code tokens_processed} = tokens the language model processed for the document (prompt
+ * rows, verbalizers, content-free prompts computed for it; padding excluded) plus, for knn, the
+ * query's encoder tokens.
+ *
+ * <p>Calibration ("Calibrate Before Use", Zhao et al. 2021): the same demonstrations with each
+ * content-free text in place of the document give label probabilities p_cf (softmax over labels,
+ * averaged over the content-free texts); the document's softmax p is divided by p_cf and
+ * renormalized, scores = log of the result. Content-free scores are cached per demonstration set
+ * within a task (k = 0: computed once per task).
+ *
+ * <p>Work per partition: windows of {@code batch_size x 8} documents, prompts sorted by token
+ * length inside the window, {@code batch_size} prompts per forward pass.
+ */
+final class KShotLabeler implements Labeler {
+  /** Everything executors need, shipped once per task. */
+  record Settings(String modelDir, KShotPrompt prompt, List<String> labels, boolean calibrate, List<String> contentFree,
+      int maxLength, int batchSize, boolean knn) implements Serializable {}
+
+  static final String PROMPT_TOO_LONG = "prompt_too_long";
+
+  private final Settings settings;
+  private final Demonstrations pool;
+  private final EncoderSettings encoder;
+  private final LabelsTable.Ident ident;
+
+  KShotLabeler(Settings settings, Demonstrations pool, EncoderSettings encoder, LabelsTable.Ident ident) {
+    this.settings = settings;
+    this.pool = pool;
+    this.encoder = encoder;
+    this.ident = ident;
+  }
+
+  @Override
+  public LabelsTable.Ident ident() {
+    return ident;
+  }
+
+  @Override
+  public Dataset<Row> label(Dataset<Row> docs, String runId) {
+    Dataset<Row> in = settings.knn() ? EmbedStep.apply(docs.select("id", "text"), "text", encoder) : docs.select("id", "text");
+    Broadcast<Demonstrations> bp =
+        new org.apache.spark.api.java.JavaSparkContext(docs.sparkSession().sparkContext()).broadcast(pool);
+    Settings s = settings;
+    LabelsTable.Ident id = ident;
+    boolean knn = s.knn();
+    int vi = knn ? in.schema().fieldIndex("vector") : -1;
+    int ti = knn ? in.schema().fieldIndex("tokens_processed") : -1;
+    int di = knn ? in.schema().fieldIndex("device_ms") : -1;
+    int ei = knn ? in.schema().fieldIndex("error") : -1;
+    MapPartitionsFunction<Row, Row> fn = partitions(s, bp, id, runId, vi, ti, di, ei);
+    return in.mapPartitions(fn, Encoders.row(LabelsTable.SCHEMA));
+  }
+
+  /** Static (captures no labeler): the per-partition function shipped to executors. */
+  private static MapPartitionsFunction<Row, Row> partitions(
+      Settings s, Broadcast<Demonstrations> bp, LabelsTable.Ident id, String runId, int vi, int ti, int di, int ei) {
+    return rows -> {
+      Window w = new Window(s, bp.value(), id, runId, vi, ti, di, ei);
+      return Batching.perWindow(rows, s.batchSize() * EmbedStep.WINDOW_BATCHES, w::process);
+    };
+  }
+
+  /** Per-task state: the model, verbalizer ids, content-free cache. */
+  static final class Window {
+    private final Settings s;
+    private final Demonstrations pool;
+    private final LabelsTable.Ident id;
+    private final String runId;
+    private final int vi;
+    private final int ti;
+    private final int di;
+    private final int ei;
+    private final Map<List<Integer>, double[]> cfCache = new HashMap<>();
+    private LanguageModel lm;
+    private long[][] conts;
+    private int budget;
+
+    Window(Settings s, Demonstrations pool, LabelsTable.Ident id, String runId, int vi, int ti, int di, int ei) {
+      this.s = s;
+      this.pool = pool;
+      this.id = id;
+      this.runId = runId;
+      this.vi = vi;
+      this.ti = ti;
+      this.di = di;
+      this.ei = ei;
+    }
+
+    private void load() {
+      if (lm != null) {
+        return;
+      }
+      lm = LanguageModel.forCurrentTask(Path.of(s.modelDir()));
+      conts = new long[s.labels().size()][];
+      for (int c = 0; c < conts.length; c++) {
+        conts[c] = lm.encode(s.prompt().verbalizers().get(c), false).getIds();
+      }
+      budget = lm.promptBudget(conts, s.maxLength());
+    }
+
+    List<Row> process(List<Row> w) {
+      int n = w.size();
+      KShotPrompt.Fitted[] fitted = new KShotPrompt.Fitted[n];
+      String[] errors = new String[n];
+      int[] tokens = new int[n];
+      List<long[]> prompts = new ArrayList<>();
+      int[] promptOf = new int[n];
+      // Content-free prompts still to compute in this window: demo set -> first prompt index.
+      Map<List<Integer>, Integer> cfNew = new LinkedHashMap<>();
+      for (int i = 0; i < n; i++) {
+        Row r = w.get(i);
+        String text = r.isNullAt(1) ? null : r.getString(1);
+        if (ei >= 0 && !r.isNullAt(ei)) {
+          errors[i] = r.getString(ei);
+          continue;
+        }
+        if (text == null || text.isBlank()) {
+          errors[i] = EmbedStep.EMPTY_TEXT;
+          continue;
+        }
+        load();
+        List<Integer> demos = pool.select(r.getString(0), text, vi >= 0 ? EmbedStep.vector(r, vi) : null);
+        fitted[i] = s.prompt().fit(lm::encode, pool, demos, text, budget);
+        if (fitted[i] == null) {
+          errors[i] = PROMPT_TOO_LONG;
+          continue;
+        }
+        promptOf[i] = prompts.size();
+        prompts.add(fitted[i].ids());
+        tokens[i] = lm.tokensProcessed(fitted[i].ids().length, conts);
+        List<Integer> key = fitted[i].demos();
+        if (s.calibrate() && !cfCache.containsKey(key) && !cfNew.containsKey(key)) {
+          cfNew.put(key, prompts.size());
+          for (String cf : s.contentFree()) {
+            KShotPrompt.Fitted f = s.prompt().fit(lm::encode, pool, key, cf, budget);
+            prompts.add(f.ids());
+            tokens[i] += lm.tokensProcessed(f.ids().length, conts);
+          }
+        }
+      }
+      long t0 = System.nanoTime();
+      List<double[]> scores = prompts.isEmpty() ? List.of() : lm.scoreAll(prompts, conts, s.batchSize());
+      double msEach = prompts.isEmpty() ? 0 : (System.nanoTime() - t0) / 1e6 / (n - count(errors));
+      for (Map.Entry<List<Integer>, Integer> e : cfNew.entrySet()) {
+        cfCache.put(e.getKey(), contentFreeProbabilities(scores.subList(e.getValue(), e.getValue() + s.contentFree().size())));
+      }
+      if (cfCache.size() > 10_000) {
+        cfCache.clear(); // Bounded: per-document demo sets (random, knn) rarely repeat.
+      }
+      List<Row> out = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        Row r = w.get(i);
+        int extraTokens = ti >= 0 ? r.getInt(ti) : 0;
+        double extraMs = di >= 0 ? r.getDouble(di) : 0;
+        if (errors[i] != null) {
+          out.add(id.row(r.getString(0), null, null, null, extraTokens, false, errors[i], extraMs, runId));
+          continue;
+        }
+        double[] sc = scores.get(promptOf[i]);
+        if (s.calibrate()) {
+          sc = calibrate(sc, cfCache.get(fitted[i].demos()));
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        int best = 0;
+        for (int c = 0; c < sc.length; c++) {
+          m.put(s.labels().get(c), sc[c]);
+          if (sc[c] > sc[best]) {
+            best = c;
+          }
+        }
+        List<String> demoIds = new ArrayList<>(fitted[i].demos().size());
+        for (int d : fitted[i].demos()) {
+          demoIds.add(pool.id(d));
+        }
+        out.add(id.row(r.getString(0), s.labels().get(best), m, demoIds, tokens[i] + extraTokens, fitted[i].truncated(), null,
+            msEach + extraMs, runId));
+      }
+      return out;
+    }
+  }
+
+  private static int count(String[] a) {
+    int c = 0;
+    for (String x : a) {
+      c += x == null ? 0 : 1;
+    }
+    return c;
+  }
+
+  /** Softmax over labels of each content-free prompt's scores, averaged. */
+  static double[] contentFreeProbabilities(List<double[]> cf) {
+    double[] p = new double[cf.get(0).length];
+    for (double[] s : cf) {
+      double[] q = FineTunedModel.softmax(s);
+      for (int c = 0; c < p.length; c++) {
+        p[c] += q[c] / cf.size();
+      }
+    }
+    return p;
+  }
+
+  /** log(normalize(softmax(scores) / pCf)): the calibrated log-probabilities. */
+  static double[] calibrate(double[] scores, double[] pCf) {
+    double[] z = new double[scores.length];
+    for (int c = 0; c < z.length; c++) {
+      z[c] = scores[c] - Math.log(pCf[c]);
+    }
+    // Dividing softmax(scores) by pCf and renormalizing equals a log-softmax of scores - log pCf.
+    double[] p = FineTunedModel.softmax(z);
+    for (int c = 0; c < z.length; c++) {
+      z[c] = Math.log(p[c]);
+    }
+    return z;
+  }
+}

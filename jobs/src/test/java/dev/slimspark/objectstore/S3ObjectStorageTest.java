@@ -190,7 +190,8 @@ class S3ObjectStorageTest {
 
   @Test
   void tablesOnS3EqualTheLocalRun() {
-    String localRoot = new org.apache.hadoop.fs.Path(sample.toUri()).toString();
+    // The listing's spelling of local paths: "file:/abs/dir" (no "//", no trailing slash).
+    String localRoot = "file:" + sample.toAbsolutePath();
     for (String t : TABLES) {
       Dataset<Row> remote = table(s3Lake, t);
       Dataset<Row> local = table(localLake.toUri().toString(), t);

@@ -61,6 +61,23 @@ class StandaloneClusterTest {
     jvmBase.add(ChildProcesses.java());
     jvmBase.addAll(Arrays.asList(opens.split("\\s+")));
     jvmBase.removeIf(String::isBlank);
+    // The test classpath holds log4j2-test.properties (WARN); the readiness checks below read the
+    // master's and workers' INFO lines, so the children log at INFO to their own files.
+    Path log4j = work.resolve("log4j2-children.properties");
+    Files.writeString(
+        log4j,
+        String.join(
+            "\n",
+            "rootLogger.level = info",
+            "rootLogger.appenderRef.out.ref = out",
+            "appender.out.type = Console",
+            "appender.out.name = out",
+            "appender.out.layout.type = PatternLayout",
+            "appender.out.layout.pattern = %d{HH:mm:ss} %p %c{1}: %m%n",
+            "logger.parquet.name = org.apache.parquet",
+            "logger.parquet.level = error",
+            ""));
+    jvmBase.add("-Dlog4j2.configurationFile=" + log4j);
     Map<String, String> env =
         Map.of(
             "SPARK_HOME", sparkHome.toString(),

@@ -2,13 +2,18 @@ package dev.slimspark.cluster;
 
 import static dev.slimspark.Stages.q;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
-import dev.slimspark.config.SlimConfig;
+import dev.slimspark.cli.Main;
+import dev.slimspark.jobs.Resume;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.testing.ChildProcesses;
+import dev.slimspark.testing.StdoutCapture;
+import io.delta.tables.DeltaTable;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -24,32 +29,63 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.jar.Manifest;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real multi-process Spark standalone cluster on 127.0.0.1: one master and two workers (one core
- * each) started as separate JVMs from the project's runtime jars, and a separate driver JVM that
- * runs ingest, filter and dedup on a small sample with {@code spark.master=spark://...}. Executors
- * are separate JVMs too, so this exercises what local mode never does: closure and broadcast
- * serialization across JVMs, Hadoop configuration shipped to executors, and the Java 17 flags the
- * executors need. The lake must equal a local[2] run of the same stages (same input paths, so the
- * same doc ids). Every process is stopped in finally; every wait is bounded.
+ * each) started once as separate JVMs from the project's runtime jars; drivers are separate JVMs
+ * running the CLI ({@code slimspark run --until dedup}) with {@code spark.master=spark://...}, and
+ * executors are JVMs the workers start. That exercises what local mode never does (closures and
+ * broadcasts across JVMs, Hadoop configuration shipped to executors, the executors' Java 17 flags)
+ * and the faults a cluster has, in the order a user would meet them:
+ *
+ * <ol>
+ *   <li>the driver is killed while dedup writes: every table is either absent or complete, and the
+ *       {@code runs} table has no dedup row;
+ *   <li>the same command again: ingest and filter are "up to date" (skipped), dedup runs, and one
+ *       executor is killed mid-dedup; the run completes and the whole lake equals a local[2] run;
+ *   <li>the same command once more: every stage "up to date", nothing written.
+ * </ol>
+ *
+ * Every process is stopped in {@link #stopCluster}; every wait is bounded.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterTest {
   private static final Logger LOG = LoggerFactory.getLogger(StandaloneClusterTest.class);
   static final List<String> TABLES =
-      List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary");
+      List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures");
+  static final Set<String> DEDUP_TABLES = Set.of("docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures");
+  /** C1 only and the serial collector: short-lived JVMs on two cores spend less on themselves. */
+  static final List<String> SMALL_JVM = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData");
 
-  @Test
-  void pipelineOnAStandaloneClusterEqualsLocalRun() throws Exception {
-    Path work = TestSpark.newDir("standalone");
-    Path sample = work.resolve("sample");
+  static Path work;
+  static Path sample;
+  static Path clusterLake;
+  static Path localLake;
+  static String url;
+  static List<String> jvmBase;
+  static String classPath;
+  static Map<String, String> env;
+  static List<String> driverSets;
+  static final List<Process> servers = new ArrayList<>();
+  static final List<Path> workerLogs = new ArrayList<>();
+
+  @BeforeAll
+  static void startCluster() throws Exception {
+    work = TestSpark.newDir("standalone");
+    sample = work.resolve("sample");
     SampleCorpusGenerator.Options o = new SampleCorpusGenerator.Options();
-    o.docs = 150;
+    o.docs = 120;
     o.shards = 2;
     o.seed = 5;
     SampleCorpusGenerator.generate(o, sample);
@@ -57,12 +93,13 @@ class StandaloneClusterTest {
     ClassPath cp = ClassPath.ofThisJvm();
     Path sparkHome = fakeSparkHome(work.resolve("spark-home"), cp.jars);
     String opens = System.getProperty("slimspark.java.opens", "");
-    List<String> jvmBase = new ArrayList<>();
+    jvmBase = new ArrayList<>();
     jvmBase.add(ChildProcesses.java());
     jvmBase.addAll(Arrays.asList(opens.split("\\s+")));
     jvmBase.removeIf(String::isBlank);
-    // The test classpath holds log4j2-test.properties (WARN); the readiness checks below read the
-    // master's and workers' INFO lines, so the children log at INFO to their own files.
+    jvmBase.addAll(SMALL_JVM);
+    // The test classpath holds log4j2-test.properties (WARN); the waits below read the children's
+    // INFO lines (master, workers, the driver's stage steps), so the children log at INFO.
     Path log4j = work.resolve("log4j2-children.properties");
     Files.writeString(
         log4j,
@@ -78,96 +115,198 @@ class StandaloneClusterTest {
             "logger.parquet.level = error",
             ""));
     jvmBase.add("-Dlog4j2.configurationFile=" + log4j);
-    Map<String, String> env =
+    env =
         Map.of(
             "SPARK_HOME", sparkHome.toString(),
             // Without it the worker's executor launcher looks for a Spark source build tree.
             "SPARK_SCALA_VERSION", "2.12",
             "SPARK_LOCAL_IP", "127.0.0.1",
             "SPARK_CONF_DIR", work.resolve("no-conf").toString());
-    String classPath = String.join(File.pathSeparator, cp.all);
+    classPath = String.join(File.pathSeparator, cp.all);
 
-    List<Process> started = new ArrayList<>();
+    int masterPort = ChildProcesses.freePort();
+    Path masterLog = work.resolve("master.log");
+    Process master =
+        ChildProcesses.start(
+            cmd(jvmBase, "-Xmx192m", "-cp", classPath, "org.apache.spark.deploy.master.Master",
+                "--host", "127.0.0.1", "--port", Integer.toString(masterPort), "--webui-port", "0"),
+            env, masterLog);
+    servers.add(master);
+    url = "spark://127.0.0.1:" + masterPort;
+    ChildProcesses.await("master", () -> logHas(masterLog, "I have been elected leader"), Duration.ofSeconds(90), master, masterLog);
+    for (int i = 0; i < 2; i++) {
+      Path wlog = work.resolve("worker-" + i + ".log");
+      workerLogs.add(wlog);
+      servers.add(
+          ChildProcesses.start(
+              cmd(jvmBase, "-Xmx192m", "-cp", classPath, "org.apache.spark.deploy.worker.Worker",
+                  "--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", "0",
+                  "--work-dir", work.resolve("worker-" + i).toString(), url),
+              env, wlog));
+    }
+
+    // The reference: the same stages in this JVM, local[2], while the workers start.
+    clusterLake = work.resolve("lake-cluster");
+    localLake = work.resolve("lake-local");
+    String input = "ingest.input=[" + q(sample + "/*.jsonl*") + "]";
+    for (String stage : List.of("ingest", "filter", "dedup")) {
+      assertEquals("ok", Stages.run(stage, Stages.config("lake=" + q(localLake), input)).status());
+    }
+    for (int i = 0; i < 2; i++) {
+      Path wlog = workerLogs.get(i);
+      ChildProcesses.await("worker " + i, () -> logHas(wlog, "Successfully registered with master"), Duration.ofSeconds(90), servers.get(i + 1), wlog);
+    }
+    String executorOpts = String.join(" ", opens, String.join(" ", SMALL_JVM));
+    driverSets =
+        List.of(
+            "lake=" + q(clusterLake),
+            input,
+            "spark.master=" + q(url),
+            "spark.app.name=slimspark-cluster-test",
+            "spark.driver.host=127.0.0.1",
+            "spark.driver.bindAddress=127.0.0.1",
+            "spark.ui.enabled=false",
+            "spark.cores.max=2",
+            "spark.executor.cores=1",
+            "spark.executor.memory=640m",
+            "spark.sql.shuffle.partitions=4",
+            "spark.default.parallelism=4",
+            "spark.sql.session.timeZone=UTC",
+            // Delta's default of 50 partitions for log replay costs seconds per commit here.
+            "spark.databricks.delta.snapshotPartitions=2",
+            "spark.executor.extraJavaOptions=" + q(executorOpts),
+            // Our classes are directories here (target/classes); the jars are in SPARK_HOME/jars.
+            "spark.executor.extraClassPath=" + q(String.join(File.pathSeparator, cp.dirs)));
+  }
+
+  @AfterAll
+  static void stopCluster() {
+    // Workers (their executors with them) before the master.
+    for (int i = servers.size() - 1; i >= 0; i--) {
+      ChildProcesses.stop(servers.get(i));
+    }
+  }
+
+  /** Starts the CLI as a driver JVM: {@code slimspark run --until dedup --set ...}. */
+  static Process startDriver(Path log) {
+    List<String> c = cmd(jvmBase, "-Xmx768m", "-cp", classPath, Main.class.getName(), "run", "--until", "dedup");
+    for (String s : driverSets) {
+      c.add("--set");
+      c.add(s);
+    }
+    return ChildProcesses.start(c, env, log);
+  }
+
+  @Test
+  @Order(1)
+  void driverKilledWhileDedupWritesLeavesOnlyCommittedData() throws Exception {
+    Path log = work.resolve("driver-1.log");
+    Process driver = startDriver(log);
     try {
-      int masterPort = ChildProcesses.freePort();
-      Path masterLog = work.resolve("master.log");
-      Process master =
-          ChildProcesses.start(
-              cmd(jvmBase, "-Xmx256m", "-cp", classPath, "org.apache.spark.deploy.master.Master",
-                  "--host", "127.0.0.1", "--port", Integer.toString(masterPort), "--webui-port", "0"),
-              env, masterLog);
-      started.add(master);
-      ChildProcesses.await("master", () -> logHas(masterLog, "I have been elected leader"), Duration.ofSeconds(90), master, masterLog);
-      String url = "spark://127.0.0.1:" + masterPort;
-      List<Path> workerLogs = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        Path wlog = work.resolve("worker-" + i + ".log");
-        workerLogs.add(wlog);
-        Process w =
-            ChildProcesses.start(
-                cmd(jvmBase, "-Xmx256m", "-cp", classPath, "org.apache.spark.deploy.worker.Worker",
-                    "--host", "127.0.0.1", "--cores", "1", "--memory", "1g", "--webui-port", "0",
-                    "--work-dir", work.resolve("worker-" + i).toString(), url),
-                env, wlog);
-        started.add(w);
-      }
-      for (int i = 0; i < 2; i++) {
-        Path wlog = workerLogs.get(i);
-        ChildProcesses.await("worker " + i, () -> logHas(wlog, "Successfully registered with master"), Duration.ofSeconds(90), started.get(i + 1), wlog);
-      }
-
-      Path clusterLake = work.resolve("lake-cluster");
-      Path driverLog = work.resolve("driver.log");
-      String input = "ingest.input=[" + q(sample + "/*.jsonl*") + "]";
-      Process driver =
-          ChildProcesses.start(
-              cmd(jvmBase, "-Xmx1g", "-cp", classPath, ClusterDriver.class.getName(),
-                  "lake=" + q(clusterLake), input,
-                  "spark.master=" + q(url),
-                  "spark.app.name=slimspark-cluster-test",
-                  "spark.driver.host=127.0.0.1",
-                  "spark.driver.bindAddress=127.0.0.1",
-                  "spark.ui.enabled=false",
-                  "spark.cores.max=2",
-                  "spark.executor.cores=1",
-                  "spark.executor.memory=640m",
-                  "spark.sql.shuffle.partitions=4",
-                  "spark.default.parallelism=4",
-                  "spark.sql.session.timeZone=UTC",
-                  "spark.executor.extraJavaOptions=" + q(opens),
-                  // Our classes are directories here (target/classes); the jars are in SPARK_HOME/jars.
-                  "spark.executor.extraClassPath=" + q(String.join(File.pathSeparator, cp.dirs))),
-              env, driverLog);
-      started.add(driver);
-      boolean done = driver.waitFor(240, TimeUnit.SECONDS);
-      String out = ChildProcesses.tail(driverLog);
-      assertTrue(done, "driver did not finish in 240 s\n" + out);
-      assertEquals(0, driver.exitValue(), "driver failed\n" + out);
-      String log = Files.readString(driverLog, StandardCharsets.UTF_8);
-      // The work really ran on the cluster's executors, not in the driver.
-      assertTrue(log.contains("\"job\":\"dedup\""), out);
-      long executors = workerLogs.stream().filter(w -> logHas(w, "Asked to launch executor")).count();
-      assertEquals(2, executors, "both workers ran an executor");
-
-      Path localLake = work.resolve("lake-local");
-      SlimConfig local = Stages.config("lake=" + q(localLake), input);
-      for (String stage : List.of("ingest", "filter", "dedup")) {
-        assertEquals("ok", Stages.run(stage, local).status());
-      }
-      for (String t : TABLES) {
-        Dataset<Row> a = table(clusterLake, t);
-        Dataset<Row> b = table(localLake, t);
-        assertEquals(b.count(), a.count(), t);
-        assertEquals(0, a.exceptAll(b).count(), t + ": rows only in the cluster run");
-        assertEquals(0, b.exceptAll(a).count(), t + ": rows only in the local run");
-      }
-      assertTrue(table(clusterLake, "docs_raw").count() > 100);
+      // Mid-write: the first file of docs_dedup exists, its commit does not yet.
+      ChildProcesses.await("dedup writing", () -> Files.isDirectory(clusterLake.resolve("docs_dedup")), Duration.ofSeconds(300), driver, log);
+      driver.destroyForcibly();
+      assertTrue(driver.waitFor(30, TimeUnit.SECONDS));
     } finally {
-      // Driver first, then workers (their executors with them), then the master.
-      for (int i = started.size() - 1; i >= 0; i--) {
-        ChildProcesses.stop(started.get(i));
+      ChildProcesses.stop(driver);
+    }
+    assertNotEquals(0, driver.exitValue(), "the driver was killed");
+    List<String> jobs = summaries(log).stream().map(StandaloneClusterTest::job).toList();
+    assertEquals(List.of("ingest", "filter"), jobs, "killed during dedup, after filter's summary");
+    assertEquals(Set.of("ingest", "filter"), committedJobs(), "a runs row only for committed stages");
+    // Delta commits are atomic: a table is absent (never committed) or complete.
+    for (String t : TABLES) {
+      if (DeltaTable.isDeltaTable(TestSpark.session(), clusterLake.resolve(t).toString())) {
+        assertEquals(table(localLake, t).count(), table(clusterLake, t).count(), t + " holds partial data");
+      } else {
+        assertTrue(DEDUP_TABLES.contains(t), t + " missing though its stage committed");
       }
     }
+  }
+
+  @Test
+  @Order(2)
+  void rerunResumesSurvivesAnExecutorKillAndEqualsTheLocalRun() throws Exception {
+    Path log = work.resolve("driver-2.log");
+    Process driver = startDriver(log);
+    long killed;
+    try {
+      // After the exact-dedup step: checkpoints and shuffle files exist on the executors.
+      ChildProcesses.await("dedup running", () -> logHas(log, "ExactDedupStep: exact dedup:"), Duration.ofSeconds(300), driver, log);
+      killed = killOneExecutor();
+      assertTrue(driver.waitFor(300, TimeUnit.SECONDS), "driver did not finish\n" + ChildProcesses.tail(log));
+    } finally {
+      ChildProcesses.stop(driver);
+    }
+    String out = ChildProcesses.tail(log);
+    assertEquals(0, driver.exitValue(), "driver failed\n" + out);
+    LOG.info("executor {} was killed mid-dedup; the run completed", killed);
+    List<String> lines = summaries(log);
+    assertEquals(4, lines.size(), out);
+    assertTrue(lines.get(0).contains("\"job\":\"ingest\"") && lines.get(0).contains("\"status\":\"up to date\""), lines.get(0));
+    assertTrue(lines.get(1).contains("\"job\":\"filter\"") && lines.get(1).contains("\"status\":\"up to date\""), lines.get(1));
+    assertTrue(lines.get(2).contains("\"job\":\"dedup\"") && lines.get(2).contains("\"status\":\"ok\""), lines.get(2));
+    assertTrue(lines.get(3).contains("\"job\":\"run\"") && lines.get(3).contains("\"status\":\"ok\""), lines.get(3));
+    // The lost executor was replaced: 2 executors per driver plus the replacement.
+    long launched = workerLogs.stream().mapToLong(w -> count(w, "Asked to launch executor")).sum();
+    assertEquals(5, launched, "executor launches over both drivers");
+    for (String t : TABLES) {
+      Dataset<Row> a = table(clusterLake, t);
+      Dataset<Row> b = table(localLake, t);
+      assertEquals(b.count(), a.count(), t);
+      assertEquals(0, a.exceptAll(b).count(), t + ": rows only in the cluster run");
+      assertEquals(0, b.exceptAll(a).count(), t + ": rows only in the local run");
+    }
+    assertTrue(table(clusterLake, "docs_dedup").count() > 80);
+    assertFalse(Files.exists(clusterLake.resolve("_checkpoints")) && hasFiles(clusterLake.resolve("_checkpoints")), "checkpoints left behind");
+  }
+
+  @Test
+  @Order(3)
+  void rerunOfTheFinishedPipelineIsUpToDate() throws Exception {
+    long runsBefore = table(clusterLake, "runs").count();
+    // The same config (same hash) checked from this JVM: nothing may need a cluster.
+    StdoutCapture out = new StdoutCapture();
+    int code;
+    try (out) {
+      code = Main.runStages(TestSpark.session(), Stages.config(driverSets.toArray(new String[0])), List.of("ingest", "filter", "dedup"), "run", true);
+    }
+    assertEquals(0, code);
+    List<String> lines = out.lines();
+    assertEquals(4, lines.size(), lines.toString());
+    for (String l : lines) {
+      assertTrue(l.contains("\"status\":\"" + Resume.UP_TO_DATE + "\""), l);
+    }
+    assertEquals(runsBefore, table(clusterLake, "runs").count(), "an up-to-date run records nothing");
+  }
+
+  /** SIGKILLs one executor JVM (a child of a worker); returns its pid. */
+  static long killOneExecutor() {
+    for (Process w : servers.subList(1, servers.size())) {
+      for (ProcessHandle h : w.descendants().toList()) {
+        String c = h.info().commandLine().orElse("");
+        if (c.contains("CoarseGrainedExecutorBackend")) {
+          LOG.info("killing executor pid {}", h.pid());
+          h.destroyForcibly();
+          return h.pid();
+        }
+      }
+    }
+    throw new IllegalStateException("no executor process found under the workers");
+  }
+
+  static Set<String> committedJobs() {
+    return table(clusterLake, "runs").select("job").as(org.apache.spark.sql.Encoders.STRING()).collectAsList().stream().collect(Collectors.toSet());
+  }
+
+  /** The JSON summary lines the driver printed (stdout shares the log file). */
+  static List<String> summaries(Path log) throws IOException {
+    return Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("{\"job\":")).toList();
+  }
+
+  static String job(String summary) {
+    int i = summary.indexOf("\"job\":\"") + 7;
+    return summary.substring(i, summary.indexOf('"', i));
   }
 
   static Dataset<Row> table(Path lake, String name) {
@@ -181,10 +320,28 @@ class StandaloneClusterTest {
   }
 
   static boolean logHas(Path log, String text) {
+    return count(log, text) > 0;
+  }
+
+  static long count(Path log, String text) {
     try {
-      return Files.exists(log) && Files.readString(log, StandardCharsets.ISO_8859_1).contains(text);
+      if (!Files.exists(log)) {
+        return 0;
+      }
+      String s = Files.readString(log, StandardCharsets.ISO_8859_1);
+      long n = 0;
+      for (int i = s.indexOf(text); i >= 0; i = s.indexOf(text, i + 1)) {
+        n++;
+      }
+      return n;
     } catch (IOException e) {
-      return false;
+      return 0;
+    }
+  }
+
+  static boolean hasFiles(Path dir) throws IOException {
+    try (var s = Files.walk(dir)) {
+      return s.anyMatch(Files::isRegularFile);
     }
   }
 

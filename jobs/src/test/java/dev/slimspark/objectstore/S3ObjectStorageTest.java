@@ -11,11 +11,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
+import dev.slimspark.cli.Main;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.spark.Sessions;
 import dev.slimspark.testing.S3ProxyServer;
+import dev.slimspark.testing.StdoutCapture;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.net.URI;
@@ -42,45 +44,52 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pipeline (ingest, filter, dedup) against object storage: S3Proxy on 127.0.0.1 (its own
- * process, filesystem backend) reached through S3A with path-style access, the lake and the input
- * both on s3a://. The same sample is also run from a local copy into a local lake; with {@code
- * ingest.id_base} set to each copy's root the doc ids agree, so every table must be equal once the
- * file column's prefix is removed. Credentials go into the session's Hadoop configuration only
- * (restored afterwards) and must appear nowhere: runs table, summaries, logs, stored objects.
+ * The pipeline (ingest, filter) against object storage: S3Proxy on 127.0.0.1 (its own process,
+ * filesystem backend) reached through S3A with path-style access, the lake and the input both on
+ * s3a://, run through the CLI entry point ({@code run --until filter}) in this JVM. The server is
+ * killed while filter writes: the command must fail with a problem/cause/fix message (exit 2, no
+ * stack trace on stdout); after a restart on the same port the same command resumes (ingest "up
+ * to date", filter redone), and once more is a no-op. The same sample is also run from a local
+ * copy into a local lake; with {@code ingest.id_base} set to each copy's root the doc ids agree, so
+ * every table must be equal once the file column's prefix is removed. Credentials go into the
+ * session's Hadoop configuration only (restored afterwards) and must appear nowhere: runs table,
+ * summaries, error messages, logs, stored objects.
  */
 class S3ObjectStorageTest {
   static final String BUCKET = "slimspark-test";
   static final String IDENTITY = "slimspark-test-identity";
   // Distinctive so that a leak is found by a plain substring search.
   static final String SECRET = "s3cr3t-7f3a9c-do-not-log";
-  static final List<String> STAGES = List.of("ingest", "filter", "dedup");
-  static final List<String> TABLES =
-      List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary");
+  static final List<String> STAGES = List.of("ingest", "filter");
+  static final List<String> TABLES = List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered");
   static final String[] S3A_KEYS = {
     "fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access", "fs.s3a.connection.ssl.enabled",
     "fs.s3a.access.key", "fs.s3a.secret.key", "fs.s3a.aws.credentials.provider", "fs.s3a.attempts.maximum",
-    "fs.s3a.retry.limit", "fs.s3a.directory.marker.retention"
+    "fs.s3a.retry.limit", "fs.s3a.retry.interval", "fs.s3a.directory.marker.retention"
   };
 
   static S3ProxyServer server;
+  static final List<Path> serverLogs = new ArrayList<>();
   static Path basedir;
   static Path sample;
   static Path localLake;
   static final Map<String, String> SAVED = new HashMap<>();
-  static final List<String> SUMMARY_LINES = new ArrayList<>();
+  /** stdout and stderr of the three CLI runs on S3: killed server, resumed, up to date. */
+  static final List<StdoutCapture> RUNS = new ArrayList<>();
+  static final List<Integer> CODES = new ArrayList<>();
   static final StringWriter LOGS = new StringWriter();
   static String s3Sample;
   static String s3Lake;
 
   @BeforeAll
-  static void runOnS3AndLocally() throws IOException {
+  static void runOnS3AndLocally() throws Exception {
     SparkSession spark = TestSpark.session();
     Path work = TestSpark.newDir("s3");
     basedir = Files.createDirectories(work.resolve("store"));
     // The filesystem backend maps a bucket to a directory under basedir.
     Files.createDirectories(basedir.resolve(BUCKET));
     server = S3ProxyServer.start(basedir, work, IDENTITY, SECRET);
+    serverLogs.add(server.log());
 
     Configuration hc = spark.sparkContext().hadoopConfiguration();
     for (String k : S3A_KEYS) {
@@ -94,16 +103,17 @@ class S3ObjectStorageTest {
     hc.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     hc.set("fs.s3a.access.key", IDENTITY);
     hc.set("fs.s3a.secret.key", SECRET);
-    // A dead server should fail the test quickly, not after minutes of retries.
+    // A dead server should fail the run quickly, not after minutes of retries.
     hc.set("fs.s3a.attempts.maximum", "2");
     hc.set("fs.s3a.retry.limit", "2");
+    hc.set("fs.s3a.retry.interval", "100ms");
     // Fewer requests per write (no parent-marker cleanup); safe with Hadoop 3.3+ readers.
     hc.set("fs.s3a.directory.marker.retention", "keep");
 
     sample = TestSpark.newDir("s3-sample");
     SampleCorpusGenerator.Options o = new SampleCorpusGenerator.Options();
-    o.docs = 200;
-    o.shards = 2;
+    o.docs = 80;
+    o.shards = 1;
     o.seed = 11;
     SampleCorpusGenerator.generate(o, sample);
     s3Sample = "s3a://" + BUCKET + "/sample";
@@ -125,31 +135,62 @@ class S3ObjectStorageTest {
     capture.start();
     ctx.getConfiguration().getRootLogger().addAppender(capture, null, null);
     ctx.updateLoggers();
+    String[] cli = {
+      "run", "--until", "filter",
+      "--set", "lake=" + q(s3Lake),
+      "--set", "ingest.input=[" + q(s3Sample + "/*.jsonl*") + "]",
+      "--set", "ingest.id_base=" + q(s3Sample)
+    };
     try {
-      run(
-          Stages.config(
-              "lake=" + q(s3Lake),
-              "ingest.input=[" + q(s3Sample + "/*.jsonl*") + "]",
-              "ingest.id_base=" + q(s3Sample)));
+      // 1: the server dies as soon as filter's first file lands in the bucket.
+      Path filtered = basedir.resolve(BUCKET).resolve("lake").resolve("docs_filtered");
+      Thread killer =
+          new Thread(
+              () -> {
+                try {
+                  while (!Files.exists(filtered)) {
+                    Thread.sleep(5);
+                  }
+                  server.kill();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+              },
+              "s3proxy-killer");
+      killer.setDaemon(true);
+      killer.start();
+      cliRun(cli);
+      killer.interrupt();
+      killer.join(10_000);
+      // 2: restarted on the same port (the endpoint the configuration names), same command.
+      server = S3ProxyServer.start(basedir, work, IDENTITY, SECRET, server.port());
+      serverLogs.add(server.log());
+      cliRun(cli);
+      // 3: once more: nothing to do.
+      cliRun(cli);
     } finally {
       ctx.getConfiguration().getRootLogger().removeAppender("s3-secret-check");
       ctx.updateLoggers();
       capture.stop();
     }
     localLake = TestSpark.newDir("s3-local-lake");
-    run(
+    SlimConfig local =
         Stages.config(
             "lake=" + q(localLake),
             "ingest.input=[" + q(sample + "/*.jsonl*") + "]",
-            "ingest.id_base=" + q(sample)));
-  }
-
-  private static void run(SlimConfig c) {
+            "ingest.id_base=" + q(sample));
     for (String stage : STAGES) {
-      JobSummary s = Stages.run(stage, c);
-      SUMMARY_LINES.add(s.toJson());
+      JobSummary s = Stages.run(stage, local);
       assertEquals("ok", s.status(), s.toJson());
     }
+  }
+
+  private static void cliRun(String[] args) {
+    StdoutCapture out = new StdoutCapture();
+    try (out) {
+      CODES.add(Main.run(args));
+    }
+    RUNS.add(out);
   }
 
   @AfterAll
@@ -205,7 +246,7 @@ class S3ObjectStorageTest {
       assertEquals(0, a.exceptAll(b).count(), t + ": rows only in the S3 run");
       assertEquals(0, b.exceptAll(a).count(), t + ": rows only in the local run");
     }
-    assertTrue(table(s3Lake, "docs_raw").count() > 200);
+    assertTrue(table(s3Lake, "docs_raw").count() > 80);
     // The lake really is in the bucket (S3Proxy stores objects as files under basedir/bucket).
     assertTrue(Files.isDirectory(basedir.resolve(BUCKET).resolve("lake/docs_raw/_delta_log")));
   }
@@ -214,13 +255,15 @@ class S3ObjectStorageTest {
   void credentialsAppearNowhere() throws IOException {
     List<String> runs =
         table(s3Lake, "runs").select(to_json(struct(col("*")))).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+    // ingest (first run), filter (second run): the failed and the up-to-date runs record nothing.
     assertEquals(STAGES.size(), runs.size());
     for (String r : runs) {
       assertFalse(r.contains(SECRET), "secret in runs table: " + r);
       assertFalse(r.contains(IDENTITY), "access key in runs table: " + r);
     }
-    for (String s : SUMMARY_LINES) {
-      assertFalse(s.contains(SECRET) || s.contains(IDENTITY), "credential in summary: " + s);
+    for (StdoutCapture run : RUNS) {
+      String printed = run.stdout() + run.stderr();
+      assertFalse(printed.contains(SECRET) || printed.contains(IDENTITY), "credential printed: " + printed);
     }
     String logs = LOGS.toString();
     assertFalse(logs.contains(SECRET), "secret in the logs");
@@ -231,7 +274,27 @@ class S3ObjectStorageTest {
         assertFalse(content.contains(SECRET), "secret stored in " + f);
       }
     }
-    assertFalse(Files.readString(server.log(), StandardCharsets.ISO_8859_1).contains(SECRET), "S3Proxy logged the secret");
+    for (Path log : serverLogs) {
+      assertFalse(Files.readString(log, StandardCharsets.ISO_8859_1).contains(SECRET), "S3Proxy logged the secret");
+    }
+  }
+
+  @Test
+  void aStoppedServerFailsTheRunClearlyAndTheRerunResumes() {
+    StdoutCapture failed = RUNS.get(0);
+    assertEquals(2, CODES.get(0), "exit code of the run whose server died\n" + failed.stderr());
+    List<String> out = failed.lines();
+    assertEquals(1, out.size(), "only ingest's summary: " + out);
+    assertTrue(out.get(0).startsWith("{\"job\":\"ingest\"") && out.get(0).contains("\"status\":\"ok\""), out.get(0));
+    String err = failed.stderr();
+    assertTrue(err.startsWith("error: The job lost its connection to storage"), err);
+    assertTrue(err.contains("\n  cause: ") && err.contains("\n  fix:   "), err);
+    assertFalse(err.contains("\tat ") || failed.stdout().contains("\tat "), "stack trace printed: " + err);
+
+    assertEquals(0, CODES.get(1), RUNS.get(1).stderr());
+    assertEquals(List.of("ingest=up to date", "filter=ok", "run=ok"), RUNS.get(1).jobStatuses());
+    assertEquals(0, CODES.get(2), RUNS.get(2).stderr());
+    assertEquals(List.of("ingest=up to date", "filter=up to date", "run=up to date"), RUNS.get(2).jobStatuses());
   }
 
   @Test

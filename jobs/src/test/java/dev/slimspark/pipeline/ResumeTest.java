@@ -18,7 +18,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -26,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * {@code run} resumes: a stage whose outputs are committed for this config and whose inputs are
  * unchanged is skipped ("up to date"); a stage whose output was replaced without a commit record
  * (what a killed driver leaves) is redone; changed input files redo everything downstream; another
- * config redoes everything, and so does returning to a config whose outputs were replaced since.
+ * config redoes everything.
  */
 class ResumeTest {
   static final List<String> STAGES = List.of("ingest", "filter");
@@ -39,12 +38,7 @@ class ResumeTest {
     try (out) {
       code = Main.runStages(TestSpark.session(), c, STAGES, "run", resume);
     }
-    List<String> statuses = new ArrayList<>();
-    for (String l : out.lines()) {
-      int i = l.indexOf("\"status\":\"") + 10;
-      statuses.add(l.substring(l.indexOf("\"job\":\"") + 7, l.indexOf('"', l.indexOf("\"job\":\"") + 7)) + "=" + l.substring(i, l.indexOf('"', i)));
-    }
-    return new Result(code, statuses);
+    return new Result(code, out.jobStatuses());
   }
 
   @Test
@@ -85,10 +79,8 @@ class ResumeTest {
     assertEquals(new Result(0, List.of("ingest=ok", "filter=ok", "run=ok")), run(c, true));
     assertTrue(lake.version("docs_raw") > raw);
 
-    // Another config: nothing committed for it yet.
+    // Another config (any key counts): nothing committed for it yet.
     SlimConfig other = Stages.config(sets[0], sets[1], "dedup.seed=7");
     assertEquals(new Result(0, List.of("ingest=ok", "filter=ok", "run=ok")), run(other, true));
-    // Back to the first config: its rows exist, but other's run replaced the outputs.
-    assertEquals(new Result(0, List.of("ingest=ok", "filter=ok", "run=ok")), run(c, true));
   }
 }

@@ -29,12 +29,17 @@ public final class S3ProxyServer implements AutoCloseable {
   /** Starts the server and waits (at most 90 s, S3Proxy needs ~15 s on 2 busy cores) until it answers. */
   public static S3ProxyServer start(Path basedir, Path workDir, String identity, String credential)
       throws IOException {
+    return start(basedir, workDir, identity, credential, ChildProcesses.freePort());
+  }
+
+  /** Starts the server on a given port (a restart keeps the endpoint clients are configured with). */
+  public static S3ProxyServer start(Path basedir, Path workDir, String identity, String credential, int port)
+      throws IOException {
     Path jar = Path.of(System.getProperty("slimspark.s3proxy.jar", "target/s3proxy/s3proxy.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
           "S3Proxy jar missing at " + jar + ": run the tests through Maven (the build copies it)");
     }
-    int port = ChildProcesses.freePort();
     Path props = workDir.resolve("s3proxy.properties");
     Files.writeString(
         props,
@@ -47,7 +52,7 @@ public final class S3ProxyServer implements AutoCloseable {
             "jclouds.provider=filesystem",
             "jclouds.filesystem.basedir=" + basedir.toAbsolutePath(),
             ""));
-    Path log = workDir.resolve("s3proxy.log");
+    Path log = workDir.resolve("s3proxy-" + port + "-" + System.nanoTime() + ".log");
     Process p =
         ChildProcesses.start(
             List.of(ChildProcesses.java(), "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString()),
@@ -83,6 +88,15 @@ public final class S3ProxyServer implements AutoCloseable {
 
   public Path log() {
     return log;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** Kills the server at once (SIGKILL): requests in flight fail, as when a store goes away. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor();
   }
 
   public boolean isAlive() {

@@ -1,8 +1,12 @@
 package dev.slimspark.testing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -11,6 +15,7 @@ import java.util.List;
  * appenders hold their own streams).
  */
 public final class StdoutCapture implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final PrintStream out = System.out;
   private final PrintStream err = System.err;
   private final ByteArrayOutputStream outBytes = new ByteArrayOutputStream();
@@ -32,6 +37,20 @@ public final class StdoutCapture implements AutoCloseable {
   /** The non-empty lines printed on stdout. */
   public List<String> lines() {
     return stdout().lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  /** "job=status" of each JSON summary line printed, in order. */
+  public List<String> jobStatuses() {
+    List<String> out = new ArrayList<>();
+    for (String l : lines()) {
+      try {
+        JsonNode n = JSON.readTree(l);
+        out.add(n.path("job").asText() + "=" + n.path("status").asText());
+      } catch (JsonProcessingException e) {
+        throw new AssertionError("stdout line is not JSON: " + l, e);
+      }
+    }
+    return out;
   }
 
   @Override

@@ -133,7 +133,7 @@ class StandaloneClusterTest {
             env, masterLog);
     servers.add(master);
     url = "spark://127.0.0.1:" + masterPort;
-    ChildProcesses.await("master", () -> logHas(masterLog, "I have been elected leader"), Duration.ofSeconds(90), master, masterLog);
+    ChildProcesses.await("master", () -> logHas(masterLog, "I have been elected leader"), Duration.ofSeconds(600), master, masterLog);
     for (int i = 0; i < 2; i++) {
       Path wlog = work.resolve("worker-" + i + ".log");
       workerLogs.add(wlog);
@@ -154,7 +154,7 @@ class StandaloneClusterTest {
     }
     for (int i = 0; i < 2; i++) {
       Path wlog = workerLogs.get(i);
-      ChildProcesses.await("worker " + i, () -> logHas(wlog, "Successfully registered with master"), Duration.ofSeconds(90), servers.get(i + 1), wlog);
+      ChildProcesses.await("worker " + i, () -> logHas(wlog, "Successfully registered with master"), Duration.ofSeconds(600), servers.get(i + 1), wlog);
     }
     String executorOpts = String.join(" ", opens, String.join(" ", SMALL_JVM));
     driverSets =

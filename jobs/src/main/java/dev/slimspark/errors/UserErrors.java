@@ -82,6 +82,7 @@ public final class UserErrors {
           "java.net.SocketTimeoutException",
           "org.apache.hadoop.net.ConnectTimeoutException",
           "org.apache.hadoop.fs.s3a.AWSClientIOException",
+          "com.amazonaws.SdkClientException",
           "software.amazon.awssdk.core.exception.SdkClientException");
   /** The same failures as they read in a task failure's message (executor exceptions arrive as text). */
   private static final java.util.regex.Pattern CONNECTION_FAILURE_TEXT =

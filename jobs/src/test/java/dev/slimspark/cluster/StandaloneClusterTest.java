@@ -1,6 +1,7 @@
 package dev.slimspark.cluster;
 
 import static dev.slimspark.Stages.q;
+import static dev.slimspark.testing.SameRows.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -246,11 +247,7 @@ class StandaloneClusterTest {
     long launched = workerLogs.stream().mapToLong(w -> count(w, "Asked to launch executor")).sum();
     assertEquals(5, launched, "executor launches over both drivers");
     for (String t : TABLES) {
-      Dataset<Row> a = table(clusterLake, t);
-      Dataset<Row> b = table(localLake, t);
-      assertEquals(b.count(), a.count(), t);
-      assertEquals(0, a.exceptAll(b).count(), t + ": rows only in the cluster run");
-      assertEquals(0, b.exceptAll(a).count(), t + ": rows only in the local run");
+      assertSameRows(table(clusterLake, t), table(localLake, t), t, "cluster");
     }
     assertTrue(table(clusterLake, "docs_dedup").count() > 80);
     // Dedup ran with reliable checkpoints (a cluster) and deleted them when done.

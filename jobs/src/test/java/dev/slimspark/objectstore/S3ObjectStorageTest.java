@@ -42,6 +42,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -56,6 +57,7 @@ import org.junit.jupiter.api.Test;
  * session's Hadoop configuration only (restored afterwards) and must appear nowhere: runs table,
  * summaries, error messages, logs, stored objects.
  */
+@Tag("cluster") // multi-process; excluded from the default build, see the parent pom
 class S3ObjectStorageTest {
   static final String BUCKET = "slimspark-test";
   static final String IDENTITY = "slimspark-test-identity";

@@ -70,6 +70,8 @@ public final class HtmlReport {
     }
     h.append("</div>");
 
+    h.append("<h2>Sentences and words (Spark NLP)</h2>").append(HtmlTables.linguistic(d));
+
     h.append("<h2>Quality signals (every ingested document)</h2><div class=\"grid\">");
     for (Metric m : Metric.SIGNALS) {
       h.append(c.histogram("chart-signal-" + m.name(), "Quality signal " + m.name() + " (all sources)",

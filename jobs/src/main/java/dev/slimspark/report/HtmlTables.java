@@ -51,7 +51,7 @@ final class HtmlTables {
       if (column.equals("difference") || column.equals("rank") || column.equals("cluster_size")) {
         return n.toString();
       }
-      if (column.contains("rate")) {
+      if (column.contains("rate") || column.endsWith("fraction")) {
         return Fmt.pct(n.doubleValue());
       }
       if (column.contains("similarity")) {
@@ -70,6 +70,24 @@ final class HtmlTables {
         + table(d.list("top_clusters"), StatsTables.TOP_CLUSTERS + " (example text from docs_filtered)",
             List.of("rank", "cluster_size", "exact_removed", "near_removed", "sources", "min_similarity",
                 "example_doc_id", "example_text_prefix"),
+            r -> r);
+  }
+
+  /** Spark NLP sentence and token counts, headed by the method (sample or full table, seed, N). */
+  @SuppressWarnings("unchecked")
+  static String linguistic(ReportData d) {
+    Map<String, Object> l = d.map("linguistic");
+    if (!"present".equals(l.get("status"))) {
+      return "<p class=\"note\" id=\"linguistic-off\">Not computed: <code>stats.linguistic.sample_docs_per_source</code>"
+          + " is 0 (no rows in <code>" + StatsTables.LINGUISTIC + "</code>).</p>";
+    }
+    return "<p id=\"linguistic-method\">Method: " + Fmt.html(l.get("method")) + ". Sentences and tokens are Spark NLP's"
+        + " (rule-based SentenceDetector, Tokenizer) over the sampled documents; <code>word_count</code> is the filter's"
+        + " over the same documents; <code>estimated_sentences</code> = mean per sampled document × kept documents"
+        + " (all sources: the sum of the per-source estimates).</p>"
+        + table((List<Map<String, Object>>) l.get("rows"), StatsTables.LINGUISTIC,
+            List.of("source", "docs_sampled", "docs_total", "sample_fraction", "docs_truncated", "sentences",
+                "spark_nlp_tokens", "spark_nlp_words", "word_count", "mean_sentences_per_doc", "estimated_sentences"),
             r -> r);
   }
 

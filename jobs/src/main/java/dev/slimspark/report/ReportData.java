@@ -43,12 +43,13 @@ public final class ReportData {
     Map<String, Object> inventory = new LinkedHashMap<>();
     List<String> all = new ArrayList<>(PIPELINE_TABLES);
     all.addAll(StatsTables.ALL);
+    all.addAll(StatsTables.OPTIONAL);
     for (String t : all) {
       Map<String, Object> m = new LinkedHashMap<>();
       boolean present = lake.exists(t);
       m.put("present", present);
       // Versions only for the stats tables the report is drawn from: each lookup is a Spark job.
-      if (present && StatsTables.ALL.contains(t)) {
+      if (present && (StatsTables.ALL.contains(t) || StatsTables.OPTIONAL.contains(t))) {
         m.put("version", lake.version(t));
       }
       inventory.put(t, m);
@@ -61,8 +62,28 @@ public final class ReportData {
     d.root.put("languages", rows(lake.read(StatsTables.LANGUAGES, "stats").orderBy("source", "language")));
     d.root.put("cluster_sizes", rows(lake.read(StatsTables.CLUSTER_SIZES, "stats").orderBy("cluster_size")));
     d.root.put("top_clusters", rows(lake.read(StatsTables.TOP_CLUSTERS, "stats").orderBy("rank")));
+    d.root.put("linguistic", linguistic(lake));
     d.root.put("labels", optional(lake, StatsTables.LABELS, StatsTables.LABEL_EVAL));
     return d;
+  }
+
+  /**
+   * Spark NLP sentence counts (stats_linguistic) with the method that produced them (seeded sample
+   * or full table), or {"status": "off"} when stats did not compute them.
+   */
+  private static Map<String, Object> linguistic(Lake lake) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    List<Map<String, Object>> rows = lake.exists(StatsTables.LINGUISTIC)
+        ? rows(lake.read(StatsTables.LINGUISTIC, "stats").orderBy(org.apache.spark.sql.functions.col("source").asc_nulls_first()))
+        : List.of();
+    if (rows.isEmpty()) {
+      m.put("status", "off");
+      return m;
+    }
+    m.put("status", "present");
+    m.put("method", rows.get(0).get("method"));
+    m.put("rows", rows);
+    return m;
   }
 
   /** Labeling output when present: row count of labels and the (small) evaluation table's rows. */

@@ -173,6 +173,7 @@ class SamplePipelineTest {
   void twoRunsGiveIdenticalTables() {
     List<String> tables = new ArrayList<>(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "docs_tokens", "packed_rows"));
     tables.addAll(dev.slimspark.jobs.stats.StatsTables.ALL);
+    tables.addAll(dev.slimspark.jobs.stats.StatsTables.OPTIONAL);
     for (String t : tables) {
       Dataset<Row> a = table(lakeA, t);
       Dataset<Row> b = table(lakeB, t);

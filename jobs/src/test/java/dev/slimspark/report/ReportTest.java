@@ -73,6 +73,13 @@ class ReportTest {
     assertEquals(s.table(StatsTables.HISTOGRAMS).count(), json.get("histograms").size());
     assertEquals(s.table(StatsTables.FUNNEL).count(), json.get("funnel").size());
     assertEquals("not run yet", json.get("labels").get("status").asText());
+    // Spark NLP counts with the default seeded sample; the method is stated in both files.
+    JsonNode ling = json.get("linguistic");
+    assertEquals(s.table(StatsTables.LINGUISTIC).count(), ling.get("rows").size());
+    assertEquals("spark-nlp SentenceDetector+Tokenizer, seeded sample of 2000 docs per source (seed 42),"
+        + " first 20000 chars per doc", ling.get("method").asText());
+    assertTrue(Files.readString(s.report().html()).contains("<h2>Sentences and words (Spark NLP)</h2><p id=\"linguistic-method\">Method: "
+        + ling.get("method").asText()));
     // The sample pipeline runs every corpus stage, tokenize included.
     assertTrue(json.get("tables").get("docs_tokens").get("present").asBoolean());
   }

@@ -37,7 +37,8 @@ public final class StatsStage implements Stage {
 
   @Override
   public String description() {
-    return "per-source sizes, length and quality histograms, the reconciled funnel, languages, duplicate clusters -> stats_* tables";
+    return "per-source sizes, length and quality histograms, the reconciled funnel, languages, duplicate clusters,"
+        + " Spark NLP sentence counts (seeded sample) -> stats_* tables";
   }
 
   @Override
@@ -55,6 +56,16 @@ public final class StatsStage implements Stage {
     }
     int top = c.getInt("stats.top_clusters");
     int prefix = c.getInt("stats.example_prefix_chars");
+    int nlpSample = c.getInt("stats.linguistic.sample_docs_per_source");
+    if (nlpSample < LinguisticStats.FULL_TABLE) {
+      throw UserErrors.badConfigValue("stats.linguistic.sample_docs_per_source", Integer.toString(nlpSample),
+          "a number of documents per source, 0 (off) or -1 (every kept document)");
+    }
+    int nlpSeed = c.getInt("stats.linguistic.seed");
+    int nlpChars = c.getInt("stats.linguistic.max_chars");
+    if (nlpChars < 1) {
+      throw UserErrors.badConfigValue("stats.linguistic.max_chars", Integer.toString(nlpChars), "at least 1");
+    }
     JobSummary summary = new JobSummary(name(), ctx);
     for (String t : List.of(StatsTables.FILES, StatsTables.QUARANTINE, StatsTables.DOCS_RAW, StatsTables.FILTERED,
         StatsTables.DEDUP, StatsTables.CLUSTERS, StatsTables.TOKENS, StatsTables.PACKED)) {
@@ -77,6 +88,10 @@ public final class StatsStage implements Stage {
     tables.put(StatsTables.LANGUAGES, () -> LanguageStats.compute(lake));
     tables.put(StatsTables.CLUSTER_SIZES, () -> DedupStats.sizes(lake));
     tables.put(StatsTables.TOP_CLUSTERS, () -> DedupStats.top(lake, top, prefix));
+    Supplier<Dataset<Row>> linguistic = linguistic(lake, nlpSample, nlpSeed, nlpChars);
+    if (linguistic != null) {
+      tables.put(StatsTables.LINGUISTIC, linguistic);
+    }
     writeAll(summary, lake, tables, ctx.commitMetadata(name()), c.getInt("stats.parallel_writes"));
 
     Row all = reconcile.get(reconcile.size() - 1); // the all-sources row
@@ -96,6 +111,7 @@ public final class StatsStage implements Stage {
     summary.count("funnel", funnelCounts);
     summary.count("sources", reconcile.size() - 1);
     summary.put("tokens_present", sets.hasTokens());
+    summary.put("linguistic", nlpSample == 0 ? "off" : LinguisticStats.method(nlpSample, nlpSeed, nlpChars));
     summary.put("reconciled", reconciled);
     if (!reconciled) {
       LOG.error("The funnel does not reconcile; difference per source: {}", differences);
@@ -103,6 +119,29 @@ public final class StatsStage implements Stage {
       summary.status("error");
     }
     return summary;
+  }
+
+  /**
+   * What to write to stats_linguistic, or null for nothing: Spark NLP counts, or when off (0) an
+   * empty table if an earlier run wrote one (so the report shows no stale numbers).
+   */
+  static Supplier<Dataset<Row>> linguistic(Lake lake, int perSource, int seed, int maxChars) {
+    if (perSource != 0) {
+      return () -> LinguisticStats.compute(lake, perSource, seed, maxChars);
+    }
+    if (lake.exists(StatsTables.LINGUISTIC)) {
+      LOG.info("stats: linguistic counts off; emptying {}", StatsTables.LINGUISTIC);
+      return () -> lake.read(StatsTables.LINGUISTIC, "stats").limit(0);
+    }
+    LOG.info("stats: linguistic counts off (stats.linguistic.sample_docs_per_source = 0)");
+    return null;
+  }
+
+  static long write(Lake lake, String table, Dataset<Row> df, String meta) {
+    long t0 = System.nanoTime();
+    long v = lake.write(df, table, SaveMode.Overwrite, meta);
+    LOG.info("stats: wrote {} v{} in {} ms", table, v, (System.nanoTime() - t0) / 1_000_000);
+    return v;
   }
 
   private static void writeAll(JobSummary s, Lake lake, Map<String, Supplier<Dataset<Row>>> tables, String meta,
@@ -125,12 +164,5 @@ public final class StatsStage implements Stage {
     } finally {
       pool.shutdownNow();
     }
-  }
-
-  private static long write(Lake lake, String table, Dataset<Row> df, String meta) {
-    long t0 = System.nanoTime();
-    long v = lake.write(df, table, SaveMode.Overwrite, meta);
-    LOG.info("stats: wrote {} v{} in {} ms", table, v, (System.nanoTime() - t0) / 1_000_000);
-    return v;
   }
 }

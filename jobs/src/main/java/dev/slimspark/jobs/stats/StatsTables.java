@@ -15,9 +15,18 @@ public final class StatsTables {
   public static final String CLUSTER_SIZES = "stats_dup_cluster_sizes";
   public static final String TOP_CLUSTERS = "stats_dup_top_clusters";
 
-  /** Every table the stats stage writes, in report order. */
+  /**
+   * Sentences and tokens by Spark NLP (a seeded sample by default). Optional: not written while
+   * stats.linguistic.sample_docs_per_source = 0, emptied when turned off after a run wrote it.
+   */
+  public static final String LINGUISTIC = "stats_linguistic";
+
+  /** Every table the stats stage always writes, in report order (the report requires them). */
   public static final List<String> ALL =
       List.of(SOURCES, HISTOGRAMS, FUNNEL, RECONCILE, LANGUAGES, CLUSTER_SIZES, TOP_CLUSTERS);
+
+  /** Stats tables written depending on config; the report shows them when present. */
+  public static final List<String> OPTIONAL = List.of(LINGUISTIC);
 
   // Inputs written by other stages. The optional ones may be absent: stats then leaves their
   // columns null and the report says "not run yet".

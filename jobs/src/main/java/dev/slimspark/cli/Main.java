@@ -4,6 +4,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Resume;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.RunsTable;
 import dev.slimspark.jobs.Stage;
@@ -37,6 +38,12 @@ public final class Main {
       return dispatch(args);
     } catch (Throwable t) {
       UserError u = UserError.find(t);
+      if (u == null) {
+        u = UserErrors.connectionLost(t);
+        if (u != null) {
+          LOG.warn("connection lost; details:", t);
+        }
+      }
       if (u != null) {
         System.err.println(u.render());
         return 2;
@@ -87,6 +94,10 @@ public final class Main {
     String conf;
     final List<String> sets = new ArrayList<>();
     boolean help;
+    /** run only: redo every stage, even those up to date. */
+    boolean force;
+    /** run only: the last stage to run (null: all). */
+    String until;
   }
 
   static JobArgs parseJobArgs(String[] args, String cmd) {
@@ -103,6 +114,10 @@ public final class Main {
         a.sets.add(args[++i]);
       } else if (x.startsWith("--set=")) {
         a.sets.add(x.substring("--set=".length()));
+      } else if (cmd.equals("run") && x.equals("--force")) {
+        a.force = true;
+      } else if (cmd.equals("run") && x.equals("--until") && i + 1 < args.length) {
+        a.until = args[++i];
       } else if (x.equals("--fail-on-quarantine")) {
         a.sets.add("ingest.fail_on_quarantine=true");
       } else if (x.equals("--lake") && i + 1 < args.length) {
@@ -120,21 +135,46 @@ public final class Main {
       System.err.println(jobHelp(cmd, names));
       return 0;
     }
+    if (a.until != null) {
+      int last = names.indexOf(a.until);
+      if (last < 0) {
+        throw UserErrors.badArgument("--until " + a.until, "--until takes a pipeline stage: " + String.join(", ", names));
+      }
+      names = names.subList(0, last + 1);
+    }
     SlimConfig config = SlimConfig.load(a.conf, a.sets);
     SparkSession spark = session(config, cmd);
-    return runStages(spark, config, names, cmd);
+    return runStages(spark, config, names, cmd, cmd.equals("run") && !a.force);
   }
 
   /** Runs stages in order on an existing session, printing each summary line; returns exit code. */
   public static int runStages(SparkSession spark, SlimConfig config, List<String> names, String cmd) {
+    return runStages(spark, config, names, cmd, false);
+  }
+
+  /**
+   * Runs stages in order on an existing session, printing each summary line; returns exit code.
+   * With {@code resume}, a stage whose outputs are committed for this config and whose inputs are
+   * unchanged is skipped and reported "up to date" ({@link Resume}).
+   */
+  public static int runStages(SparkSession spark, SlimConfig config, List<String> names, String cmd, boolean resume) {
     List<Map<String, Object>> done = new ArrayList<>();
     RunContext pipelineRun = new RunContext(spark, config);
+    Resume committed = resume ? Resume.load(pipelineRun) : null;
     int code = 0;
+    int skipped = 0;
     for (String n : names) {
       Stage stage = Pipeline.find(n);
       RunContext ctx = new RunContext(spark, config);
-      JobSummary s = stage.run(ctx);
-      RunsTable.record(s);
+      Resume.Committed c = committed == null ? null : committed.upToDate(n);
+      JobSummary s;
+      if (c != null) {
+        s = Resume.skipped(n, ctx, c);
+        skipped++;
+      } else {
+        s = stage.run(ctx);
+        RunsTable.record(s);
+      }
       System.out.println(s.toJson());
       System.out.flush();
       Map<String, Object> brief = new LinkedHashMap<>();
@@ -142,7 +182,7 @@ public final class Main {
       brief.put("run_id", ctx.runId());
       brief.put("status", s.status());
       done.add(brief);
-      if (!"ok".equals(s.status())) {
+      if (!"ok".equals(s.status()) && c == null) {
         code = 3;
         if (s.status().equals("failed_on_quarantine")) {
           System.err.println(
@@ -154,7 +194,7 @@ public final class Main {
     if (names.size() > 1 && cmd.equals("run")) {
       JobSummary all = new JobSummary(cmd, pipelineRun);
       all.count("stages", done);
-      all.status(code == 0 ? "ok" : "failed");
+      all.status(code != 0 ? "failed" : skipped == names.size() ? Resume.UP_TO_DATE : "ok");
       System.out.println(all.toJson());
     }
     return code;
@@ -176,7 +216,8 @@ public final class Main {
     for (Stage s : Pipeline.stages().values()) {
       sb.append(String.format("  %-16s %s%n", s.name(), s.description()));
     }
-    sb.append(String.format("  %-16s %s%n", "run", "all stages above, in order"));
+    sb.append(String.format("  %-16s %s%n", "run", "all stages above, in order; skips those up to date for this config and input"));
+    sb.append(String.format("  %-16s %s%n", "", "  [--until STAGE] stop after STAGE, [--force] redo every stage"));
     sb.append("\nLabeling (each: --conf FILE [--set key=value ...] [--help]):\n");
     for (Stage s : Pipeline.standalone().values()) {
       sb.append(String.format("  %-16s %s%n", s.name(), s.description()));

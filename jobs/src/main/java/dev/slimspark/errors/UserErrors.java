@@ -72,4 +72,48 @@ public final class UserErrors {
         "The input holds malformed or unreadable lines; see the '" + table + "' table for each line and its reason.",
         "Fix or remove the bad input, or run without --fail-on-quarantine to keep the good lines.");
   }
+
+  /** Exception class names that mean a storage or network endpoint did not answer. */
+  private static final java.util.List<String> CONNECTION_FAILURES =
+      java.util.List.of(
+          "java.net.ConnectException",
+          "java.net.NoRouteToHostException",
+          "java.net.UnknownHostException",
+          "java.net.SocketTimeoutException",
+          "org.apache.hadoop.net.ConnectTimeoutException",
+          "org.apache.hadoop.fs.s3a.AWSClientIOException",
+          "com.amazonaws.SdkClientException",
+          "software.amazon.awssdk.core.exception.SdkClientException");
+  /** The same failures as they read in a task failure's message (executor exceptions arrive as text). */
+  private static final java.util.regex.Pattern CONNECTION_FAILURE_TEXT =
+      java.util.regex.Pattern.compile(
+          "(Connection refused|Unable to execute HTTP request[^\\n]*|Connect(ion)? timed out|UnknownHostException[^\\n]*|No route to host)");
+
+  /**
+   * A job that stopped because storage (S3, HDFS) or another endpoint stopped answering, as a
+   * problem/cause/fix error; null when {@code t} is anything else.
+   */
+  public static UserError connectionLost(Throwable t) {
+    String found = null;
+    for (Throwable c = t; c != null && found == null; c = c.getCause() == c ? null : c.getCause()) {
+      if (CONNECTION_FAILURES.contains(c.getClass().getName())) {
+        found = c.getClass().getSimpleName() + ": " + c.getMessage();
+      } else if (c.getMessage() != null) {
+        java.util.regex.Matcher m = CONNECTION_FAILURE_TEXT.matcher(c.getMessage());
+        if (m.find()) {
+          found = m.group(1);
+        }
+      }
+    }
+    if (found == null) {
+      return null;
+    }
+    String cause = found.length() > 300 ? found.substring(0, 300) + "..." : found;
+    return of(
+        "The job lost its connection to storage (or another service it needs) and stopped.",
+        cause,
+        "Check that the endpoint is up and reachable (for s3a://: fs.s3a.endpoint, network, credentials), then run the same"
+            + " command again: `run` skips the stages already committed and redoes the interrupted one; Delta commits are"
+            + " atomic, so no partial output is visible.");
+  }
 }

@@ -20,15 +20,17 @@ import org.apache.hadoop.fs.RemoteIterator;
 public final class InputFiles {
   private InputFiles() {}
 
-  /** A file and its size in bytes. */
+  /** A file, its size in bytes and its modification time (ms since the epoch). */
   public static final class Entry implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     public final String path;
     public final long size;
+    public final long modified;
 
-    Entry(String path, long size) {
+    Entry(String path, long size, long modified) {
       this.path = path;
       this.size = size;
+      this.modified = modified;
     }
   }
 
@@ -80,7 +82,7 @@ public final class InputFiles {
   private static void add(List<Entry> out, TreeSet<String> seen, FileStatus f) {
     String path = f.getPath().toString();
     if (seen.add(path)) {
-      out.add(new Entry(path, f.getLen()));
+      out.add(new Entry(path, f.getLen(), f.getModificationTime()));
     }
   }
 

@@ -21,6 +21,7 @@ public final class JobSummary {
   private final Map<String, Object> counts = new LinkedHashMap<>();
   private final List<Map<String, Object>> outputs = new ArrayList<>();
   private final Map<String, Object> extra = new LinkedHashMap<>();
+  private final Map<String, String> inputState = new LinkedHashMap<>();
   private String status = "ok";
 
   public JobSummary(String job, RunContext run) {
@@ -39,6 +40,17 @@ public final class JobSummary {
 
   public List<String> inputs() {
     return inputs;
+  }
+
+  /** The state of each input when the run committed (see {@link Resume#inputState}). */
+  public JobSummary inputState(Map<String, String> state) {
+    inputState.clear();
+    inputState.putAll(state);
+    return this;
+  }
+
+  public Map<String, String> inputState() {
+    return inputState;
   }
 
   /** Sets a count; nested maps are allowed for breakdowns (per reason, per source). */
@@ -94,6 +106,9 @@ public final class JobSummary {
     m.put("run_id", run.runId());
     m.put("status", status);
     m.put("inputs", inputs);
+    if (!inputState.isEmpty()) {
+      m.put("input_state", inputState);
+    }
     m.put("counts", counts);
     m.put("outputs", outputs);
     m.putAll(extra);

@@ -6,7 +6,6 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -27,13 +26,19 @@ public final class RunsTable {
           .add("inputs", DataTypes.createArrayType(DataTypes.StringType, false), false)
           .add("counts_json", DataTypes.StringType, false)
           .add("outputs_json", DataTypes.StringType, false)
-          .add("summary_json", DataTypes.StringType, false);
+          .add("summary_json", DataTypes.StringType, false)
+          .add("input_state_json", DataTypes.StringType, false);
 
   private RunsTable() {}
 
-  /** Appends the summary's row; returns the runs table's new version. */
+  /**
+   * Appends the summary's row, with the state of its inputs now (what {@link Resume} compares
+   * against), after the stage's last commit: a row means the stage's outputs are committed. Returns
+   * the runs table's new version.
+   */
   public static long record(JobSummary s) {
     RunContext run = s.run();
+    s.inputState(Resume.inputState(run, s.inputs()));
     Row row =
         RowFactory.create(
             run.runId(),
@@ -47,8 +52,10 @@ public final class RunsTable {
             scala.collection.JavaConverters.asScalaBuffer(s.inputs()).toSeq(),
             JobSummary.toJson(s.counts()),
             JobSummary.toJson(s.outputs()),
-            s.toJson());
+            s.toJson(),
+            JobSummary.toJson(s.inputState()));
     Dataset<Row> df = run.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1);
-    return run.lake().write(df, TABLE, SaveMode.Append, run.commitMetadata(s.job()));
+    // Lakes written before input_state_json existed gain the column.
+    return run.lake().appendEvolving(df, TABLE, run.commitMetadata(s.job()));
   }
 }

@@ -8,6 +8,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import scala.Option;
 
 /**
  * The lake: one root (local directory or URI) holding every Delta table by name. Writes are atomic
@@ -53,10 +55,31 @@ public final class Lake {
     return spark.read().format("delta").load(path(table));
   }
 
-  /** Latest committed version of a table. */
+  /**
+   * Latest committed version of a table, or -1 when it has none. Read from the Delta log on the
+   * driver (no Spark job, unlike {@code history(1)}).
+   */
   public long version(String table) {
-    Row r = DeltaTable.forPath(spark, path(table)).history(1).select("version").head();
-    return r.getLong(0);
+    return versionAt(spark, path(table));
+  }
+
+  /** Latest committed version of the Delta table at {@code path}, or -1 when there is none. */
+  public static long versionAt(SparkSession spark, String path) {
+    return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
+  }
+
+  /**
+   * Appends to a table whose schema may have gained columns since it was created (the {@code runs}
+   * table of an older lake). One atomic commit; returns the new version.
+   */
+  public long appendEvolving(Dataset<Row> df, String table, String userMetadata) {
+    df.write()
+        .format("delta")
+        .mode(SaveMode.Append)
+        .option("mergeSchema", "true")
+        .option("userMetadata", userMetadata)
+        .save(path(table));
+    return version(table);
   }
 
   /**

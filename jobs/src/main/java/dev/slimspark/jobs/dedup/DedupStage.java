@@ -59,8 +59,16 @@ public final class DedupStage implements Stage {
     return new String[] {"lake", "dedup"};
   }
 
-  /** Typed options from the dedup.* keys. */
+  /** Typed options from the dedup.* keys, for a local-mode session. */
   public static DedupOptions options(SlimConfig c) {
+    return options(c, true);
+  }
+
+  /**
+   * Typed options from the dedup.* keys. {@code localMaster}: whether the session runs in local
+   * mode, where {@code dedup.checkpoint = auto} means local checkpoints (on a cluster: reliable).
+   */
+  public static DedupOptions options(SlimConfig c, boolean localMaster) {
     String n = "dedup.near.";
     double t = c.getDouble(n + "threshold");
     if (!(t > 0 && t < 1)) {
@@ -80,6 +88,8 @@ public final class DedupStage implements Stage {
             .sourcePriority(c.getStringList("dedup.source_priority"))
             .maxBucketSize(c.getInt(n + "max_bucket_size"))
             .maxCcIterations(c.getInt(n + "max_cc_iterations"));
+    String checkpoint = c.getEnum("dedup.checkpoint", "auto", "local", "reliable");
+    b.reliableCheckpoint(checkpoint.equals("reliable") || (checkpoint.equals("auto") && !localMaster));
     if (c.getInt(n + "shingle_size") > 0) {
       b.shingleSize(c.getInt(n + "shingle_size"));
     }
@@ -106,7 +116,11 @@ public final class DedupStage implements Stage {
     String input = c.getString("dedup.input_table");
     summary.input(lake.path(input));
     boolean incremental = c.getEnum("dedup.mode", "full", "incremental").equals("incremental");
-    DedupOptions opts = options(c);
+    DedupOptions opts = options(c, ctx.spark().sparkContext().isLocal());
+    if (opts.reliableCheckpoint() && ctx.spark().sparkContext().getCheckpointDir().isEmpty()) {
+      // Executors must all reach it: the lake is on storage every executor reads anyway.
+      ctx.spark().sparkContext().setCheckpointDir(lake.path("_checkpoints"));
+    }
     // Before any work: a corpus made under other options cannot be extended.
     DedupTables.Committed prior = incremental ? DedupTables.committed(lake, opts) : null;
     Dataset<Row> docs = lake.read(input, "filter");

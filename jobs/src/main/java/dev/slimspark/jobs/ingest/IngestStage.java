@@ -78,6 +78,34 @@ public final class IngestStage implements Stage {
     return o;
   }
 
+  /**
+   * The configured {@code ingest.id_base} as a fully qualified directory prefix ending in "/"
+   * (the form {@link InputFiles} lists paths in), or "" when unset. Fails with a user error when a
+   * listed file is outside it: its id would silently fall back to the full path.
+   */
+  static String idBase(String configured, List<InputFiles.Entry> files, org.apache.hadoop.conf.Configuration conf) {
+    if (configured.isEmpty()) {
+      return "";
+    }
+    String q;
+    try {
+      org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(configured);
+      q = p.getFileSystem(conf).makeQualified(p).toString();
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw UserErrors.badConfigValue("ingest.id_base", "\"" + configured + "\"", "a directory path or URI (" + e.getMessage() + ")");
+    }
+    String base = q.endsWith("/") ? q : q + "/";
+    for (InputFiles.Entry e : files) {
+      if (!e.path.startsWith(base)) {
+        throw UserErrors.of(
+            "Input file " + e.path + " is not under ingest.id_base (" + base + ").",
+            "Doc ids hash the path relative to ingest.id_base; a file outside it has no such path.",
+            "Set ingest.id_base to a directory holding every input, or leave it empty.");
+      }
+    }
+    return base;
+  }
+
   @Override
   public JobSummary run(RunContext ctx) {
     SparkSession spark = ctx.spark();
@@ -90,6 +118,8 @@ public final class IngestStage implements Stage {
 
     List<InputFiles.Entry> files =
         InputFiles.expand(patterns, spark.sparkContext().hadoopConfiguration());
+    String idBase = idBase(c.getString("ingest.id_base"), files, spark.sparkContext().hadoopConfiguration());
+    opts.idBase = idBase;
     List<InputFiles.Entry> jsonl = new ArrayList<>();
     List<InputFiles.Entry> parquet = new ArrayList<>();
     for (InputFiles.Entry e : files) {
@@ -111,6 +141,7 @@ public final class IngestStage implements Stage {
             .select(cols(IngestTables.DOCS_RAW_COLUMNS));
     ShardReader.Options counting = readerOptions(c);
     counting.emitDocs = false;
+    counting.idBase = idBase;
     Dataset<Row> side =
         records(spark, jsonl, parquet, counting, filesPerTask, textColumn)
             .where(col("kind").notEqual("doc"))

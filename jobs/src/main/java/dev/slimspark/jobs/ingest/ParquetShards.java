@@ -79,9 +79,10 @@ final class ParquetShards {
       }
     }
     Column meta = others.isEmpty() ? lit(null).cast("string") : to_json(struct(others.toArray(new Column[0])));
+    String idBase = opts.idBase;
     UserDefinedFunction docId =
         udf(
-            (String file, Long line) -> DocIdHolder.IDS.get().of(file, line),
+            (String file, Long line) -> DocIdHolder.IDS.get().of(DocIds.idPath(file, idBase), line),
             DataTypes.StringType);
     String defaultSource = opts.defaultSource;
     String regex = opts.pathSourceRegex;

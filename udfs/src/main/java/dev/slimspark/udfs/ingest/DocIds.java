@@ -7,7 +7,9 @@ import java.security.NoSuchAlgorithmException;
 /**
  * Stable document ids: the first 128 bits of SHA-256 over "file path \n line number", as 32 hex
  * characters. Same file path and line → same id on every run; 128 bits keep collisions negligible
- * at 10^12 documents. Moving the input to another path changes ids (the path is the identity).
+ * at 10^12 documents. Moving the input to another path changes ids (the path is the identity),
+ * unless an id base is given: {@link #idPath} strips that prefix first, so the same corpus under
+ * {@code s3a://bucket/corpus/} and {@code file:/data/corpus/} gets the same ids.
  *
  * <p>Not thread-safe (one digest per instance); use one per task.
  */
@@ -21,6 +23,21 @@ public final class DocIds {
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is required by every Java runtime", e);
     }
+  }
+
+  /**
+   * The part of {@code file} that identifies a document: {@code file} itself when {@code idBase} is
+   * null or empty (the default), else {@code file} without the {@code idBase} prefix. The caller
+   * checks that every input lies under the base (see the ingest stage); a file outside it would
+   * keep its full path, which is still a stable id but no longer a path-independent one.
+   *
+   * @param idBase a fully qualified directory prefix ending in "/", or null/empty
+   */
+  public static String idPath(String file, String idBase) {
+    if (idBase == null || idBase.isEmpty() || !file.startsWith(idBase)) {
+      return file;
+    }
+    return file.substring(idBase.length());
   }
 
   public String of(String file, long lineNumber) {

@@ -56,6 +56,11 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
     public String pathSourceRegex = null;
     public String defaultSource = "unknown";
     /**
+     * Prefix stripped from the file path before hashing doc ids ({@link DocIds#idPath}); a fully
+     * qualified directory ending in "/". Null or empty (default): ids hash the full path.
+     */
+    public String idBase = null;
+    /**
      * False for a counting pass: documents are counted in the file summary but not emitted (and
      * their text is not decoded); quarantine rows and the summary are emitted as usual.
      */
@@ -324,7 +329,7 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
     d.file = file;
     d.lineNumber = lineNo;
     d.byteOffset = lines.lineStartOffset();
-    d.docId = ids.of(file, lineNo);
+    d.docId = ids.of(DocIds.idPath(file, opts.idBase), lineNo);
     d.text = parsed.text;
     d.metaJson = parsed.metaJson;
     d.extraJson = parsed.extraJson;

@@ -283,4 +283,30 @@ class ShardReaderTest {
     assertEquals(0, Utf8.firstInvalid(new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, 0, 3));
     assertEquals(1, Utf8.firstInvalid(new byte[] {'a', (byte) 0xE4, (byte) 0xB8}, 0, 3));
   }
+
+  @Test
+  void idBaseMakesDocIdsIndependentOfWhereTheCorpusLives() throws IOException {
+    Path a = dir.resolve("a/corpus/shard.jsonl");
+    Path b = dir.resolve("b/corpus/shard.jsonl");
+    for (Path p : List.of(a, b)) {
+      Files.createDirectories(p.getParent());
+      Files.writeString(p, "{\"text\":\"one\"}\n{\"text\":\"two\"}\n");
+    }
+    ShardReader.Options plain = new ShardReader.Options();
+    List<IngestRecord> fullA = read(a, plain);
+    // Default (no base): the full path is hashed, as before the option existed.
+    assertEquals(new DocIds().of(a.toString(), 1), fullA.get(0).docId);
+    assertFalse(fullA.get(0).docId.equals(read(b, plain).get(0).docId));
+    ShardReader.Options baseA = new ShardReader.Options();
+    baseA.idBase = dir.resolve("a") + "/";
+    ShardReader.Options baseB = new ShardReader.Options();
+    baseB.idBase = dir.resolve("b") + "/";
+    List<IngestRecord> relA = read(a, baseA);
+    List<IngestRecord> relB = read(b, baseB);
+    assertEquals(new DocIds().of("corpus/shard.jsonl", 2), relA.get(1).docId);
+    assertEquals(relA.get(0).docId, relB.get(0).docId);
+    assertEquals(relA.get(1).docId, relB.get(1).docId);
+    // The file column keeps the real path: only the id is path-independent.
+    assertEquals(a.toString(), relA.get(0).file);
+  }
 }

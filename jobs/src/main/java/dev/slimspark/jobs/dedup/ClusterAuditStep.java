@@ -124,10 +124,15 @@ public final class ClusterAuditStep {
                 round(col("exact_removed").plus(col("near_removed")).multiply(100.0).divide(col("docs_in")), 4))
             .orderBy(Cols.SOURCE);
 
-    long exactRemoved = decided.where(isExact).count();
-    long nearRemoved = decided.where(isNear).count();
-    // Old-corpus nodes are the only negative ones (OldCorpusMatchStep).
-    long againstOld = oldNodes == null ? 0 : removed.where(col(Cols.ROOT).lt(0)).count();
+    // One job for the three counts. Old-corpus nodes are the only negative ones (OldCorpusMatchStep).
+    Row n = decided.agg(
+            sum(when(isExact, 1L).otherwise(0L)),
+            sum(when(isNear, 1L).otherwise(0L)),
+            sum(when(col("kept").equalTo(false).and(col(Cols.ROOT).lt(0)), 1L).otherwise(0L)))
+        .first();
+    long exactRemoved = n.isNullAt(0) ? 0 : n.getLong(0);
+    long nearRemoved = n.isNullAt(1) ? 0 : n.getLong(1);
+    long againstOld = oldNodes == null || n.isNullAt(2) ? 0 : n.getLong(2);
     LOG.info("dedup decision: {} exact + {} near duplicates removed ({} against the old corpus)",
         exactRemoved, nearRemoved, againstOld);
     return new Result(clusters, summary, removed.select(Cols.DOC_ID), decided, exactRemoved, nearRemoved, againstOld);

@@ -58,7 +58,7 @@ public final class DedupPipeline {
                 Cols.DOC_ID)
             .select(Cols.NODE, Cols.TEXT);
 
-    MinHashStep.Result sigs = MinHashStep.run(texts, opts, params);
+    MinHashStep.Result sigs = MinHashStep.run(texts, exact.docsIn() - exact.exactRemoved(), opts, params);
     checkpoints.add(sigs.signatures());
     LshCandidatesStep.Result cand = LshCandidatesStep.run(sigs.signatures(), opts);
     checkpoints.add(cand.edges());

@@ -2,6 +2,8 @@ package dev.slimspark.jobs.dedup;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
@@ -74,8 +76,10 @@ public final class ExactDedupStep {
                 .select(Cols.DOC_ID, Cols.SOURCE, Cols.BYTES, Cols.HASH, Cols.NODE, Cols.REP),
             opts);
     Lineage.release(ordered);
-    long docsIn = meta.count();
-    long removed = meta.where(col(Cols.NODE).notEqual(col(Cols.REP))).count();
+    // Both counts in one job over the (materialized) meta table.
+    Row n = meta.agg(count(lit(1)), sum(when(col(Cols.NODE).notEqual(col(Cols.REP)), 1L).otherwise(0L))).first();
+    long docsIn = n.getLong(0);
+    long removed = n.isNullAt(1) ? 0 : n.getLong(1);
     LOG.info("exact dedup: {} docs in, {} removed as exact duplicates", docsIn, removed);
     return new Result(meta, docsIn, removed);
   }

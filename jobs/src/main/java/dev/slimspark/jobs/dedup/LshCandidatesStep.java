@@ -1,6 +1,9 @@
 package dev.slimspark.jobs.dedup;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.posexplode;
@@ -38,8 +41,9 @@ public final class LshCandidatesStep {
                 .agg(min(Cols.NODE).as("bmin"), count("*").as("size"))
                 .where(col("size").gt(1)),
             opts);
-    long multi = buckets.count();
-    long skipped = buckets.where(col("size").gt(opts.maxBucketSize())).count();
+    Row b = buckets.agg(count(lit(1)), sum(when(col("size").gt(opts.maxBucketSize()), 1L).otherwise(0L))).first();
+    long multi = b.getLong(0);
+    long skipped = b.isNullAt(1) ? 0 : b.getLong(1);
     // Big side streamed, unique bucket side buffered: a huge bucket is linear work, not memory.
     Dataset<Row> edges =
         Lineage.cut(

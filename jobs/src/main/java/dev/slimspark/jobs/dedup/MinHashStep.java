@@ -38,13 +38,17 @@ public final class MinHashStep {
 
   private MinHashStep() {}
 
-  /** @param texts {@code (node, text)} of the exact-dedup survivors */
-  public static Result run(Dataset<Row> texts, DedupOptions opts, LshParams params) {
+  /**
+   * @param texts {@code (node, text)} of the exact-dedup survivors
+   * @param survivors how many rows {@code texts} has (known from exact dedup: counting would
+   *     re-read every text)
+   */
+  public static Result run(Dataset<Row> texts, long survivors, DedupOptions opts, LshParams params) {
     Dataset<Row> sigs =
         Lineage.cut(
             texts.select(Cols.NODE, Cols.TEXT).mapPartitions(new SignFn(opts, params), Encoders.row(SCHEMA)),
             opts);
-    long total = texts.count();
+    long total = survivors;
     long signed = sigs.count();
     LOG.info("minhash: {} docs signed, {} shorter than one shingle (exact dedup only)", signed, total - signed);
     return new Result(sigs, signed, total - signed);

@@ -41,6 +41,14 @@ public final class EmbedStep {
 
   /** {@code in} with the {@link #ADDED} columns; {@code textCol} is the text to encode. */
   public static Dataset<Row> apply(Dataset<Row> in, String textCol, EncoderSettings s) {
+    return apply(in, textCol, s, false);
+  }
+
+  /**
+   * As {@link #apply(Dataset, String, EncoderSettings)}; with {@code withIds} one more column,
+   * {@code token_ids} (array of long, the ids the model saw; null for empty text).
+   */
+  public static Dataset<Row> apply(Dataset<Row> in, String textCol, EncoderSettings s, boolean withIds) {
     StructType out = new StructType();
     for (StructField f : in.schema().fields()) {
       out = out.add(f);
@@ -48,6 +56,10 @@ public final class EmbedStep {
     for (StructField f : ADDED.fields()) {
       out = out.add(f);
     }
+    if (withIds) {
+      out = out.add("token_ids", DataTypes.createArrayType(DataTypes.LongType, false), true);
+    }
+    int extra = withIds ? 1 : 0;
     int t = in.schema().fieldIndex(textCol);
     int width = in.schema().size();
     int window = s.batchSize() * WINDOW_BATCHES;
@@ -89,7 +101,7 @@ public final class EmbedStep {
               if (!texts.isEmpty()) {
                 if (enc == null) {
                   try {
-                    enc = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits());
+                    enc = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits(), s.pooling());
                   } catch (ModelDir.MissingModelFileException e) {
                     throw EncoderSettings.missing(e);
                   }
@@ -104,7 +116,7 @@ public final class EmbedStep {
               }
               List<Row> o = new ArrayList<>(w.size());
               for (int i = 0; i < w.size(); i++) {
-                Object[] v = new Object[width + ADDED.size()];
+                Object[] v = new Object[width + ADDED.size() + extra];
                 Row r = w.get(i);
                 for (int k = 0; k < width; k++) {
                   v[k] = r.get(k);
@@ -122,6 +134,9 @@ public final class EmbedStep {
                   v[width + 2] = e.truncated();
                   v[width + 3] = msEach;
                   v[width + 4] = null;
+                  if (withIds) {
+                    v[width + 5] = e.ids();
+                  }
                 }
                 o.add(RowFactory.create(v));
               }

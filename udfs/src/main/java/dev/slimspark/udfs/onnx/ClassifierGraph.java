@@ -34,7 +34,6 @@ public final class ClassifierGraph {
   private static final String P = "slimspark_head/";
   private static final int FLOAT = 1;
   private static final int INT64 = 7;
-  private static final int BOOL = 9;
 
   private final long opset;
   private final List<Proto.Writer> nodes = new ArrayList<>();
@@ -133,7 +132,6 @@ public final class ClassifierGraph {
   private String lexical(String maskF, Lexical lex, int classes) {
     int dims = lex.vocab() + lex.buckets();
     String ids = "input_ids";
-    String axis1 = "ax1";
     String cur = slice(ids, 0, -1);
     String nxt = slice(ids, 1, Long.MAX_VALUE);
     String mixed = op("Add", List.of(op("Mul", List.of(cur, constI64(new long[] {lex.prime()}, new long[0]))), nxt));

@@ -31,7 +31,8 @@ class ProtoTest {
     assertEquals("logits", in.get(0).string());
     assertEquals(-7, in.get(1).varint());
     assertEquals(1.5f, Float.intBitsToFloat((int) in.get(2).varint()));
-    byte[] cut = java.util.Arrays.copyOf(outer, outer.length - 3);
+    // Cut inside the embedded message (the last field, 8 = 300, is 3 bytes).
+    byte[] cut = java.util.Arrays.copyOf(outer, outer.length - 5);
     assertThrows(IllegalArgumentException.class, () -> Proto.fields(cut));
   }
 

@@ -40,6 +40,14 @@ public final class EmbedStep {
 
   /** {@code in} with the {@link #ADDED} columns; {@code textCol} is the text to encode. */
   public static Dataset<Row> apply(Dataset<Row> in, String textCol, EncoderSettings s) {
+    return apply(in, textCol, s, false);
+  }
+
+  /**
+   * As {@link #apply(Dataset, String, EncoderSettings)}; with {@code withIds} one more column,
+   * {@code token_ids} (array of long, the ids the model saw; null for empty text).
+   */
+  public static Dataset<Row> apply(Dataset<Row> in, String textCol, EncoderSettings s, boolean withIds) {
     StructType out = new StructType();
     for (StructField f : in.schema().fields()) {
       out = out.add(f);
@@ -47,18 +55,22 @@ public final class EmbedStep {
     for (StructField f : ADDED.fields()) {
       out = out.add(f);
     }
+    if (withIds) {
+      out = out.add("token_ids", DataTypes.createArrayType(DataTypes.LongType, false), true);
+    }
     int t = in.schema().fieldIndex(textCol);
     int width = in.schema().size();
     int window = s.batchSize() * WINDOW_BATCHES;
     MapPartitionsFunction<Row, Row> fn =
         rows -> {
           SentenceEncoder[] enc = new SentenceEncoder[1]; // Loaded on the first non-empty window.
-          return Batching.perWindow(rows, window, w -> process(w, enc, s, t, width));
+          return Batching.perWindow(rows, window, w -> process(w, enc, s, t, width, withIds));
         };
     return in.mapPartitions(fn, Encoders.row(out));
   }
 
-  private static List<Row> process(List<Row> w, SentenceEncoder[] enc, EncoderSettings s, int t, int width) {
+  private static List<Row> process(
+      List<Row> w, SentenceEncoder[] enc, EncoderSettings s, int t, int width, boolean withIds) {
     List<String> texts = new ArrayList<>();
     List<Integer> at = new ArrayList<>();
     for (int i = 0; i < w.size(); i++) {
@@ -73,7 +85,7 @@ public final class EmbedStep {
     if (!texts.isEmpty()) {
       if (enc[0] == null) {
         try {
-          enc[0] = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits());
+          enc[0] = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits(), s.pooling());
         } catch (ModelDir.MissingModelFileException e) {
           throw EncoderSettings.missing(e);
         }
@@ -88,7 +100,7 @@ public final class EmbedStep {
     }
     List<Row> o = new ArrayList<>(w.size());
     for (int i = 0; i < w.size(); i++) {
-      Object[] v = new Object[width + ADDED.size()];
+      Object[] v = new Object[width + ADDED.size() + (withIds ? 1 : 0)];
       Row r = w.get(i);
       for (int k = 0; k < width; k++) {
         v[k] = r.get(k);
@@ -106,6 +118,9 @@ public final class EmbedStep {
         v[width + 2] = e.truncated();
         v[width + 3] = msEach;
         v[width + 4] = null;
+        if (withIds) {
+          v[width + 5] = e.ids();
+        }
       }
       o.add(RowFactory.create(v));
     }

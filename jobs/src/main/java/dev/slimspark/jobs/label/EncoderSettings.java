@@ -7,12 +7,21 @@ import java.nio.file.Path;
 
 /**
  * How tasks run an encoder: model spec (local directory or {@code builtin:} name), max tokens per
- * text, texts per forward pass, and whether the graph outputs classifier logits instead of hidden
- * states. Serializable: shipped to executors, which resolve the spec locally (a local directory
+ * text, texts per forward pass, whether the graph outputs classifier logits instead of hidden
+ * states, and how hidden states are pooled into an embedding ("mean" or "cls"). Serializable: shipped to executors, which resolve the spec locally (a local directory
  * must exist at the same path on every executor, e.g. on a shared filesystem).
  */
-public record EncoderSettings(String spec, int maxLength, int batchSize, boolean logits) implements Serializable {
+public record EncoderSettings(String spec, int maxLength, int batchSize, boolean logits, String pooling)
+    implements Serializable {
+  /** Mean pooling. */
+  public EncoderSettings(String spec, int maxLength, int batchSize, boolean logits) {
+    this(spec, maxLength, batchSize, logits, "mean");
+  }
+
   public EncoderSettings {
+    if (!pooling.equals("mean") && !pooling.equals("cls")) {
+      throw UserErrors.badConfigValue("pooling", pooling, "mean or cls");
+    }
     if (maxLength < 2) {
       throw UserErrors.badConfigValue("max_length", String.valueOf(maxLength), "at least 2 (CLS and SEP)");
     }

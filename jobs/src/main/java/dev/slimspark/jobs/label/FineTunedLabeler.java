@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
 
 /**
  * {@code type = "fine-tuned"}: a {@link FineTunedModel} directory (finetune output or a HuggingFace
- * ONNX sequence-classification export). Label = argmax of the class probabilities; {@code scores}
+ * ONNX sequence-classification export: one layout for both). Label = argmax of the class probabilities; {@code scores}
  * holds every class's probability. Labeler id = "fine-tuned:" + SHA-256 over the model files and
  * max length (first 16 hex chars).
  */
@@ -22,7 +22,7 @@ final class FineTunedLabeler implements Labeler {
 
   FineTunedLabeler(String modelDir, int maxLength, int batchSize) {
     this.model = FineTunedModel.load(modelDir, maxLength);
-    this.enc = new EncoderSettings(model.encoderSpec(), model.maxLength(), batchSize, !model.hasHead());
+    this.enc = new EncoderSettings(model.encoderSpec(), model.maxLength(), batchSize, true);
     Path encDir = enc.validate();
     Path dir = Path.of(modelDir).toAbsolutePath();
     String fp =
@@ -30,7 +30,6 @@ final class FineTunedLabeler implements Labeler {
             Fingerprint.file(ModelDir.onnxFile(encDir)),
             Fingerprint.file(ModelDir.tokenizerFile(encDir)),
             Fingerprint.file(dir.resolve("config.json")),
-            model.hasHead() ? Fingerprint.file(dir.resolve("head.json")) : "",
             String.valueOf(model.maxLength()));
     String version = model.modelVersion() != null ? model.modelVersion() : "sha256:" + fp.substring(0, 16);
     this.ident = new LabelsTable.Ident("fine-tuned:" + fp.substring(0, 16), "fine-tuned", version);

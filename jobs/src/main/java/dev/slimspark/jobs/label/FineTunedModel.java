@@ -16,18 +16,13 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A fine-tuned classifier directory, in one of two layouts:
- *
- * <ul>
- *   <li><b>slimspark head</b> (written by {@code finetune}): {@code config.json} (HuggingFace-style
- *       {@code id2label}/{@code label2id}, plus pooling, max length, model version), {@code
- *       head.json} (linear head: {@code weights[class][dim]}, {@code bias[class]}, {@code labels})
- *       and {@code encoder/} (a copy of the frozen encoder: model.onnx + tokenizer.json), so the
- *       directory is self-contained. Scores = softmax(W · meanpool_l2(encoder(text)) + b).
- *   <li><b>HuggingFace ONNX sequence classification</b> (e.g. an Optimum export): {@code
- *       model.onnx} with a {@code logits} output, {@code tokenizer.json} and {@code config.json}
- *       with {@code id2label}. Scores = softmax(logits).
- * </ul>
+ * A fine-tuned classifier directory in the HuggingFace ONNX sequence-classification layout: {@code
+ * model.onnx} (inputs input_ids, attention_mask[, token_type_ids]; output {@code logits}), {@code
+ * tokenizer.json} and {@code config.json} with {@code id2label}. Scores = softmax(logits). The same
+ * loader serves FinBERT-style exports (e.g. from Optimum) and the directories {@code finetune}
+ * writes, whose model.onnx is the frozen encoder with the trained head appended to its graph ({@link
+ * LinearHead}, {@code dev.slimspark.udfs.onnx.ClassifierGraph}); those also hold {@code head.json}
+ * (the head's weights, for inspection and as the Java reference), which labeling does not need.
  */
 public final class FineTunedModel implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -35,23 +30,17 @@ public final class FineTunedModel implements Serializable {
 
   /** Layout text for errors. */
   public static final String LAYOUT =
-      "either DIR/config.json (id2label) + DIR/head.json + DIR/encoder/{model.onnx,tokenizer.json} (slimspark finetune), "
-          + "or DIR/config.json (id2label) + DIR/model.onnx (logits output) + DIR/tokenizer.json (HuggingFace ONNX export)";
+      "DIR/config.json (id2label) + DIR/model.onnx (logits output) + DIR/tokenizer.json "
+          + "(HuggingFace ONNX sequence-classification export, or the output of `slimspark finetune`)";
 
   private final List<String> labels;
-  /** Null for the HuggingFace layout (the graph has the head). */
-  private final float[][] weights;
-  private final float[] bias;
-  private final String encoderSpec;
+  private final String dir;
   private final int maxLength;
   private final String modelVersion;
 
-  public FineTunedModel(
-      List<String> labels, float[][] weights, float[] bias, String encoderSpec, int maxLength, String modelVersion) {
+  public FineTunedModel(List<String> labels, String dir, int maxLength, String modelVersion) {
     this.labels = List.copyOf(labels);
-    this.weights = weights;
-    this.bias = bias;
-    this.encoderSpec = encoderSpec;
+    this.dir = dir;
     this.maxLength = maxLength;
     this.modelVersion = modelVersion;
   }
@@ -60,21 +49,9 @@ public final class FineTunedModel implements Serializable {
     return labels;
   }
 
-  public boolean hasHead() {
-    return weights != null;
-  }
-
-  public float[][] weights() {
-    return weights;
-  }
-
-  public float[] bias() {
-    return bias;
-  }
-
-  /** The encoder directory: DIR/encoder for the head layout, DIR itself for a HF export. */
+  /** The model directory (model.onnx + tokenizer.json). */
   public String encoderSpec() {
-    return encoderSpec;
+    return dir;
   }
 
   public int maxLength() {
@@ -85,22 +62,11 @@ public final class FineTunedModel implements Serializable {
     return modelVersion;
   }
 
-  /** Class probabilities for a pooled embedding (head layout) or raw logits (HF layout). */
-  public double[] scores(float[] x) {
+  /** Class probabilities from the model's logits. */
+  public double[] scores(float[] logits) {
     double[] z = new double[labels.size()];
-    if (weights == null) {
-      for (int c = 0; c < z.length; c++) {
-        z[c] = x[c];
-      }
-    } else {
-      for (int c = 0; c < z.length; c++) {
-        double s = bias[c];
-        float[] w = weights[c];
-        for (int k = 0; k < w.length; k++) {
-          s += w[k] * x[k];
-        }
-        z[c] = s;
-      }
+    for (int c = 0; c < z.length; c++) {
+      z[c] = logits[c];
     }
     return softmax(z);
   }
@@ -122,20 +88,23 @@ public final class FineTunedModel implements Serializable {
     return p;
   }
 
-  /** Writes the head layout to {@code dir}, copying the encoder files from {@code encoderDir}. */
+  /**
+   * Writes the HuggingFace layout to {@code dir}: model.onnx (the encoder of {@code encoderDir} with
+   * {@code head} appended), its tokenizer.json, config.json and head.json.
+   */
   public static void write(
-      Path dir, Path encoderDir, List<String> labels, float[][] w, float[] b, int maxLength, String modelVersion,
-      Map<String, Object> trainingInfo) throws IOException {
-    Files.createDirectories(dir.resolve("encoder"));
-    Files.copy(ModelDir.onnxFile(encoderDir), dir.resolve("encoder/model.onnx"), StandardCopyOption.REPLACE_EXISTING);
-    Files.copy(ModelDir.tokenizerFile(encoderDir), dir.resolve("encoder/tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
-    Map<String, Object> head = new LinkedHashMap<>();
-    head.put("labels", labels);
-    head.put("weights", w);
-    head.put("bias", b);
-    JSON.writeValue(dir.resolve("head.json").toFile(), head);
+      Path dir, Path encoderDir, LinearHead head, int maxLength, String modelVersion, Map<String, Object> trainingInfo)
+      throws IOException {
+    Files.createDirectories(dir);
+    byte[] onnx = head.toOnnx(Files.readAllBytes(ModelDir.onnxFile(encoderDir)));
+    Path tmp = Files.createTempFile(dir, "model.onnx", ".part");
+    Files.write(tmp, onnx);
+    Files.move(tmp, dir.resolve("model.onnx"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    Files.copy(ModelDir.tokenizerFile(encoderDir), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+    new ObjectMapper().writeValue(dir.resolve("head.json").toFile(), head.toJson());
+    List<String> labels = head.labels();
     Map<String, Object> cfg = new LinkedHashMap<>();
-    cfg.put("architectures", List.of("SlimsparkMeanPoolLinearHead"));
+    cfg.put("architectures", List.of("SlimsparkFrozenEncoderLinearHead"));
     Map<String, String> id2label = new LinkedHashMap<>();
     Map<String, Integer> label2id = new LinkedHashMap<>();
     for (int i = 0; i < labels.size(); i++) {
@@ -144,17 +113,19 @@ public final class FineTunedModel implements Serializable {
     }
     cfg.put("id2label", id2label);
     cfg.put("label2id", label2id);
-    cfg.put("encoder", "encoder");
-    cfg.put("pooling", "mean");
+    cfg.put("problem_type", "single_label_classification");
+    cfg.put("pooling", head.pooling());
     cfg.put("normalize", true);
+    cfg.put("token_ngrams", head.ngrams() == null ? null
+        : Map.of("vocab", head.ngrams().vocab(), "bigram_buckets", head.ngrams().buckets()));
     cfg.put("max_length", maxLength);
-    cfg.put("hidden_size", w.length == 0 ? 0 : w[0].length);
+    cfg.put("hidden_size", head.hidden());
     cfg.put("model_version", modelVersion);
     cfg.put("training", trainingInfo);
     JSON.writeValue(dir.resolve("config.json").toFile(), cfg);
   }
 
-  /** Loads either layout; a missing file is a user error naming it and the expected layouts. */
+  /** Loads a model directory; a missing file is a user error naming it and the expected layouts. */
   public static FineTunedModel load(String dirSpec, int defaultMaxLength) {
     Path dir = Path.of(dirSpec).toAbsolutePath();
     Path cfgFile = dir.resolve("config.json");
@@ -179,25 +150,6 @@ public final class FineTunedModel implements Serializable {
       }
       int maxLength = cfg.has("max_length") ? cfg.get("max_length").asInt() : defaultMaxLength;
       String version = cfg.has("model_version") ? cfg.get("model_version").asText() : null;
-      Path headFile = dir.resolve("head.json");
-      if (Files.isRegularFile(headFile)) {
-        Path enc = dir.resolve(cfg.has("encoder") ? cfg.get("encoder").asText() : "encoder");
-        for (Path need : List.of(enc.resolve("model.onnx"), enc.resolve("tokenizer.json"))) {
-          if (!Files.isRegularFile(need)) {
-            throw missing(need);
-          }
-        }
-        JsonNode head = JSON.readTree(headFile.toFile());
-        float[][] w = JSON.treeToValue(head.get("weights"), float[][].class);
-        float[] b = JSON.treeToValue(head.get("bias"), float[].class);
-        if (w == null || b == null || w.length != labels.size() || b.length != labels.size()) {
-          throw UserErrors.of(
-              headFile + " does not match config.json.",
-              "head.json needs weights[" + labels.size() + "][dim] and bias[" + labels.size() + "] (one row per id2label entry).",
-              "Re-run `slimspark finetune` to rewrite the model directory.");
-        }
-        return new FineTunedModel(labels, w, b, enc.toString(), maxLength, version);
-      }
       Path onnx = dir.resolve("model.onnx");
       if (!Files.isRegularFile(onnx) && !Files.isRegularFile(dir.resolve("onnx/model.onnx"))) {
         throw missing(onnx);
@@ -205,7 +157,7 @@ public final class FineTunedModel implements Serializable {
       if (!Files.isRegularFile(dir.resolve("tokenizer.json"))) {
         throw missing(dir.resolve("tokenizer.json"));
       }
-      return new FineTunedModel(labels, null, null, dir.toString(), maxLength, version);
+      return new FineTunedModel(labels, dir.toString(), maxLength, version);
     } catch (IOException e) {
       throw UserErrors.of("Cannot read the model directory " + dir + ".", e.getMessage(), "Check the files (" + LAYOUT + ").");
     }

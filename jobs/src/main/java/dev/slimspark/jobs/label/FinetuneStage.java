@@ -10,6 +10,8 @@ import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.udfs.djl.ModelDir;
+import dev.slimspark.udfs.text.TokenNgrams;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,12 +31,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Finetune: trains a linear classification head on frozen sentence embeddings. Reads a labeled CSV
- * or table ({@code finetune.input}), embeds every text once per partition with the encoder, fits a
- * Spark MLlib multinomial logistic regression (optionally class-weighted, L2/elastic-net
- * regularized) and writes a self-contained model directory ({@link FineTunedModel}) for the
- * {@code fine-tuned} labeler. Rows with empty text are skipped and counted. With {@code
- * finetune.holdout_fraction > 0} a seeded, hash-based share of rows is held out and scored.
+ * Finetune: trains a linear classification head on a frozen encoder. Reads a labeled CSV or table
+ * ({@code finetune.input}), embeds every text once per partition with the encoder (pooled and
+ * L2-normalized), optionally adds token n-gram tf-idf features of the encoder's own token ids
+ * ({@code finetune.lexical}, see {@link TokenNgrams}; idf from the training rows), fits a Spark
+ * MLlib multinomial logistic regression (optionally class-weighted, L2/elastic-net regularized) on
+ * the concatenation and writes a HuggingFace-layout model directory ({@link FineTunedModel}): the
+ * head, n-gram features included, is appended to the encoder's ONNX graph, so labeling runs one
+ * model.onnx that outputs logits. Rows with empty text are skipped and counted. With {@code
+ * finetune.holdout_fraction > 0} a seeded, hash-based share of rows is held out and scored with
+ * the Java head ({@link LinearHead}).
  */
 public final class FinetuneStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(FinetuneStage.class);
@@ -46,7 +52,7 @@ public final class FinetuneStage implements Stage {
 
   @Override
   public String description() {
-    return "train a logistic-regression head on frozen encoder embeddings -> model directory (finetune.output)";
+    return "train a logistic-regression head on frozen encoder embeddings (+ token n-grams) -> ONNX classifier directory (finetune.output)";
   }
 
   @Override
@@ -65,10 +71,26 @@ public final class FinetuneStage implements Stage {
     JobSummary summary = new JobSummary(name(), ctx);
     String input = c.getString("finetune.input");
     summary.input(input);
+    String encoderSpec = c.getString("finetune.encoder");
+    String pooling = c.getEnum("finetune.pooling", "auto", "mean", "cls");
+    if (pooling.equals("auto")) {
+      pooling = ModelDir.defaultPooling(encoderSpec);
+    }
     EncoderSettings enc =
-        new EncoderSettings(
-            c.getString("finetune.encoder"), c.getInt("finetune.max_length"), c.getInt("finetune.batch_size"), false);
+        new EncoderSettings(encoderSpec, c.getInt("finetune.max_length"), c.getInt("finetune.batch_size"), false, pooling);
     Path encoderDir = enc.validate();
+    boolean lexical = c.getBoolean("finetune.lexical");
+    int buckets = c.getInt("finetune.lexical_buckets");
+    if (lexical && buckets < 1) {
+      throw UserErrors.badConfigValue("finetune.lexical_buckets", String.valueOf(buckets), "at least 1");
+    }
+    TokenNgrams ngrams;
+    try {
+      ngrams = lexical ? new TokenNgrams(TokenNgrams.vocabSize(ModelDir.tokenizerFile(encoderDir)), buckets) : null;
+    } catch (IOException e) {
+      throw UserErrors.of("Cannot read the encoder's tokenizer.json in " + encoderDir + ".", e.getMessage(),
+          "Point finetune.encoder at a directory with a HuggingFace tokenizer.json, or set finetune.lexical = false.");
+    }
     String out = c.getString("finetune.output");
     if (out.isBlank()) {
       throw UserErrors.badConfigValue("finetune.output", "\"\"", "a directory path for the model");
@@ -100,13 +122,14 @@ public final class FinetuneStage implements Stage {
       throw UserErrors.of("Only one label (" + labels + ") in " + input + ".", "A classifier needs at least two classes.", "Add examples of other classes.");
     }
 
-    // Embed once; cached because LR iterates over it many times.
-    Dataset<Row> emb = EmbedStep.apply(data, "text", enc);
+    // Embed once; cached because idf and LR pass over it many times.
+    Dataset<Row> emb = EmbedStep.apply(data, "text", enc, lexical);
     StructType ts =
         new StructType()
             .add("id", DataTypes.StringType)
             .add("label_idx", DataTypes.DoubleType)
-            .add("features", new org.apache.spark.ml.linalg.VectorUDT())
+            .add("embedding", DataTypes.createArrayType(DataTypes.FloatType, false))
+            .add("token_ids", DataTypes.createArrayType(DataTypes.LongType, false))
             .add("tokens", DataTypes.IntegerType)
             .add("truncated", DataTypes.BooleanType);
     List<String> names = labels;
@@ -114,20 +137,14 @@ public final class FinetuneStage implements Stage {
     int li = emb.schema().fieldIndex("label");
     int ti = emb.schema().fieldIndex("tokens_processed");
     int tri = emb.schema().fieldIndex("truncated");
+    int ii = lexical ? emb.schema().fieldIndex("token_ids") : -1;
     Dataset<Row> feats =
         emb.filter(col("error").isNull())
             .map(
                 (org.apache.spark.api.java.function.MapFunction<Row, Row>)
-                    r -> {
-                      float[] f = EmbedStep.vector(r, vi);
-                      double[] d = new double[f.length];
-                      for (int k = 0; k < f.length; k++) {
-                        d[k] = f[k];
-                      }
-                      return RowFactory.create(
-                          r.getString(0), (double) names.indexOf(LabeledData.canonical(r.getString(li), names)),
-                          org.apache.spark.ml.linalg.Vectors.dense(d), r.getInt(ti), r.getBoolean(tri));
-                    },
+                    r -> RowFactory.create(
+                        r.getString(0), (double) names.indexOf(LabeledData.canonical(r.getString(li), names)),
+                        EmbedStep.vector(r, vi), ii < 0 ? new long[0] : ids(r, ii), r.getInt(ti), r.getBoolean(tri)),
                 org.apache.spark.sql.Encoders.row(ts))
             .cache();
     try {
@@ -155,6 +172,9 @@ public final class FinetuneStage implements Stage {
       for (int k = classWeight.length - 1; k >= 0; k--) {
         w = org.apache.spark.sql.functions.when(col("label_idx").equalTo(k), lit(classWeight[k])).otherwise(w);
       }
+      float[] idf = ngrams == null ? null : idf(train, ngrams, nTrain);
+      int hidden = EmbedStep.vector(feats.head(), 2).length;
+      Dataset<Row> trainVec = featureVectors(train.withColumn("weight", w), hidden, ngrams, idf);
       LogisticRegression lr =
           new LogisticRegression()
               .setFamily("multinomial")
@@ -165,20 +185,24 @@ public final class FinetuneStage implements Stage {
               .setElasticNetParam(c.getDouble("finetune.elastic_net"))
               .setMaxIter(c.getInt("finetune.max_iter"))
               .setStandardization(c.getBoolean("finetune.standardize"));
-      LogisticRegressionModel m = lr.fit(train.withColumn("weight", w));
+      LogisticRegressionModel m = lr.fit(trainVec);
       Matrix coef = m.coefficientMatrix();
       Vector icpt = m.interceptVector();
       int k = labels.size();
-      float[][] wm = new float[k][coef.numCols()];
+      float[][] wm = new float[k][hidden];
+      float[][] wl = ngrams == null ? null : new float[k][ngrams.dims()];
       float[] b = new float[k];
       for (int i = 0; i < Math.min(k, coef.numRows()); i++) {
-        for (int j = 0; j < coef.numCols(); j++) {
+        for (int j = 0; j < hidden; j++) {
           wm[i][j] = (float) coef.apply(i, j);
+        }
+        for (int j = 0; wl != null && j < ngrams.dims(); j++) {
+          wl[i][j] = (float) coef.apply(i, hidden + j);
         }
         b[i] = (float) icpt.apply(i);
       }
+      LinearHead head = new LinearHead(labels, pooling, wm, b, ngrams, idf, wl);
       String version = "finetune-" + ctx.runId() + "-" + ctx.configHash();
-      FineTunedModel model = new FineTunedModel(labels, wm, b, encoderDir.toString(), enc.maxLength(), version);
 
       Map<String, Object> info = new LinkedHashMap<>();
       info.put("input", input);
@@ -193,11 +217,13 @@ public final class FinetuneStage implements Stage {
       info.put("elastic_net", c.getDouble("finetune.elastic_net"));
       info.put("seed", seed);
       info.put("encoder", enc.spec());
+      info.put("pooling", pooling);
+      info.put("lexical_buckets", ngrams == null ? 0 : ngrams.buckets());
       long nHeld = 0;
       if (frac > 0) {
         long[][] cm = new long[k][k];
         for (Row r : held.collectAsList()) {
-          double[] s = model.scores(toFloat(((Vector) r.get(2)).toArray()));
+          double[] s = head.logits(EmbedStep.vector(r, 2), ids(r, 3));
           cm[(int) r.getDouble(1)][argmax(s)]++;
           nHeld++;
         }
@@ -209,7 +235,7 @@ public final class FinetuneStage implements Stage {
         summary.put("holdout", Map.of("rows", nHeld, "accuracy", mt.accuracy(), "macro_f1", mt.macroF1()));
       }
       Path dir = Path.of(out).toAbsolutePath();
-      FineTunedModel.write(dir, encoderDir, labels, wm, b, enc.maxLength(), version, info);
+      FineTunedModel.write(dir, encoderDir, head, enc.maxLength(), version, info);
       Row agg = feats.agg(org.apache.spark.sql.functions.sum("tokens"),
           org.apache.spark.sql.functions.sum(col("truncated").cast("long"))).head();
       long embedded = feats.count();
@@ -243,12 +269,70 @@ public final class FinetuneStage implements Stage {
     return o;
   }
 
-  static float[] toFloat(double[] d) {
-    float[] f = new float[d.length];
-    for (int i = 0; i < d.length; i++) {
-      f[i] = (float) d[i];
+  /** A row's long-array column (Spark hands back a Seq or a long[]). */
+  static long[] ids(Row r, int i) {
+    if (r.isNullAt(i)) {
+      return new long[0];
     }
-    return f;
+    Object o = r.get(i);
+    if (o instanceof long[] l) {
+      return l;
+    }
+    List<Object> l = r.getList(i);
+    long[] x = new long[l.size()];
+    for (int k = 0; k < x.length; k++) {
+      x[k] = ((Number) l.get(k)).longValue();
+    }
+    return x;
+  }
+
+  /** Smoothed idf per term over the training rows' token ids (0 for terms never seen). */
+  static float[] idf(Dataset<Row> train, TokenNgrams ngrams, long n) {
+    org.apache.spark.api.java.JavaPairRDD<Integer, Long> df =
+        train.select("token_ids").javaRDD()
+            .flatMapToPair(
+                r -> {
+                  List<scala.Tuple2<Integer, Long>> out = new ArrayList<>();
+                  for (int t : ngrams.termCounts(ids(r, 0)).keySet()) {
+                    out.add(new scala.Tuple2<>(t, 1L));
+                  }
+                  return out.iterator();
+                })
+            .reduceByKey(Long::sum);
+    float[] idf = new float[ngrams.dims()];
+    for (scala.Tuple2<Integer, Long> e : df.collect()) {
+      idf[e._1()] = (float) TokenNgrams.idf(n, e._2());
+    }
+    return idf;
+  }
+
+  /** label_idx, weight, features = [embedding | token n-gram tf-idf] as one (sparse) vector. */
+  static Dataset<Row> featureVectors(Dataset<Row> in, int hidden, TokenNgrams ngrams, float[] idf) {
+    StructType s =
+        new StructType()
+            .add("label_idx", DataTypes.DoubleType)
+            .add("weight", DataTypes.DoubleType)
+            .add("features", new org.apache.spark.ml.linalg.VectorUDT());
+    int dims = hidden + (ngrams == null ? 0 : ngrams.dims());
+    return in.select("label_idx", "weight", "embedding", "token_ids")
+        .map(
+            (org.apache.spark.api.java.function.MapFunction<Row, Row>)
+                r -> {
+                  float[] e = EmbedStep.vector(r, 2);
+                  TokenNgrams.Sparse lex = ngrams == null ? new TokenNgrams.Sparse(new int[0], new double[0]) : ngrams.vector(ids(r, 3), idf);
+                  int[] idx = new int[hidden + lex.indices().length];
+                  double[] val = new double[idx.length];
+                  for (int j = 0; j < hidden; j++) {
+                    idx[j] = j;
+                    val[j] = e[j];
+                  }
+                  for (int j = 0; j < lex.indices().length; j++) {
+                    idx[hidden + j] = hidden + lex.indices()[j];
+                    val[hidden + j] = lex.values()[j];
+                  }
+                  return RowFactory.create(r.getDouble(0), r.getDouble(1), org.apache.spark.ml.linalg.Vectors.sparse(dims, idx, val));
+                },
+            org.apache.spark.sql.Encoders.row(s));
   }
 
   static int argmax(double[] s) {

@@ -104,15 +104,19 @@ class LabelStagesTest {
   void finetuneWritesASelfContainedModelDirectory() throws IOException {
     assertEquals("ok", finetune.status());
     assertEquals(68L, finetune.counts().get("trained"));
-    for (String f : List.of("config.json", "head.json", "encoder/model.onnx", "encoder/tokenizer.json")) {
+    // HuggingFace sequence-classification layout: one graph with a logits output.
+    for (String f : List.of("config.json", "model.onnx", "tokenizer.json", "head.json")) {
       assertTrue(Files.isRegularFile(model.resolve(f)), f);
     }
     JsonNode cfg = new ObjectMapper().readTree(model.resolve("config.json").toFile());
     assertEquals("bearish", cfg.get("id2label").get("0").asText());
+    assertEquals(2, cfg.get("label2id").get("neutral").asInt());
     assertEquals(3, cfg.get("id2label").size());
-    FineTunedModel m = FineTunedModel.load(model.toString(), 256);
-    assertEquals(3, m.weights().length);
-    assertEquals(384, m.weights()[0].length);
+    assertEquals("cls", cfg.get("pooling").asText(), "auto pooling for the default BGE encoder");
+    assertTrue(dev.slimspark.udfs.onnx.OnnxModelInfo.read(model.resolve("model.onnx")).outputs().contains("logits"));
+    LinearHead head = LinearHead.read(model.resolve("head.json"), new ObjectMapper());
+    assertEquals(384, head.hidden());
+    assertEquals(65536, head.ngrams().buckets());
   }
 
   @Test
@@ -197,7 +201,7 @@ class LabelStagesTest {
     Files.writeString(empty.resolve("config.json"), "{\"id2label\": {\"0\": \"a\", \"1\": \"b\"}}");
     e = assertThrows(UserError.class, () -> FineTunedModel.load(empty.toString(), 256));
     assertTrue(e.problem().contains("model.onnx"), e.problem());
-    assertTrue(e.why().contains("head.json"), e.why());
+    assertTrue(e.why().contains("tokenizer.json"), e.why());
 
     Path gold = dir.resolve("bad-gold.csv");
     Files.write(gold, List.of("doc_id,text,label", "fs-003,x,bullish", "fs-999,y,sideways", "fs-007,z,7"));

@@ -15,23 +15,30 @@ import java.util.List;
  * DJL Translator of a BERT-family ONNX encoder: a batch of texts in, one {@link Encoded} per text
  * out. Pre-processing tokenizes without padding (then pads to the longest text of the batch, not to
  * a fixed length, which is what makes length-sorted batches cheap) and truncates to the max length,
- * recording which texts were cut. Post-processing mean-pools {@code last_hidden_state} over the
- * attention mask and L2-normalizes, as sentence-transformers does for all-MiniLM-L6-v2.
+ * recording which texts were cut. Post-processing pools {@code last_hidden_state} ("mean": over the
+ * attention mask, as sentence-transformers does for all-MiniLM-L6-v2; "cls": the first token's
+ * state, as BGE does) and L2-normalizes. Each result carries the token ids the model saw.
  */
 final class EncoderTranslator implements NoBatchifyTranslator<String[], List<Encoded>> {
   private static final String ENCODINGS = "encodings";
   private final HuggingFaceTokenizer tokenizer;
   private final boolean typeIds;
   private final boolean logits;
+  private final boolean cls;
 
   /**
    * @param logits when true the graph is a sequence classifier: its {@code logits} output is
    *     returned raw per text (vector = logits), no pooling or normalization
+   * @param pooling "mean" or "cls"
    */
-  EncoderTranslator(HuggingFaceTokenizer tokenizer, boolean typeIds, boolean logits) {
+  EncoderTranslator(HuggingFaceTokenizer tokenizer, boolean typeIds, boolean logits, String pooling) {
+    if (!pooling.equals("mean") && !pooling.equals("cls")) {
+      throw new IllegalArgumentException("pooling must be mean or cls, got " + pooling);
+    }
     this.tokenizer = tokenizer;
     this.typeIds = typeIds;
     this.logits = logits;
+    this.cls = pooling.equals("cls");
   }
 
   @Override
@@ -81,7 +88,7 @@ final class EncoderTranslator implements NoBatchifyTranslator<String[], List<Enc
       for (int i = 0; i < enc.length; i++) {
         float[] v = new float[c];
         System.arraycopy(d, i * c, v, 0, c);
-        res.add(new Encoded(v, enc[i].getIds().length, enc[i].exceedMaxLength()));
+        res.add(new Encoded(v, enc[i].getIds().length, enc[i].exceedMaxLength(), enc[i].getIds()));
       }
       return res;
     }
@@ -98,7 +105,7 @@ final class EncoderTranslator implements NoBatchifyTranslator<String[], List<Enc
     for (int i = 0; i < b; i++) {
       int n = enc[i].getIds().length;
       double[] acc = new double[h];
-      for (int j = 0; j < n; j++) {
+      for (int j = 0; j < (cls ? 1 : n); j++) {
         int base = (i * len + j) * h;
         for (int k = 0; k < h; k++) {
           acc[k] += data[base + k];
@@ -106,7 +113,7 @@ final class EncoderTranslator implements NoBatchifyTranslator<String[], List<Enc
       }
       double norm = 0;
       for (int k = 0; k < h; k++) {
-        acc[k] /= Math.max(1, n);
+        acc[k] /= cls ? 1 : Math.max(1, n);
         norm += acc[k] * acc[k];
       }
       // Same epsilon as torch.nn.functional.normalize, so an all-zero vector stays finite.
@@ -115,7 +122,7 @@ final class EncoderTranslator implements NoBatchifyTranslator<String[], List<Enc
       for (int k = 0; k < h; k++) {
         v[k] = (float) (acc[k] / norm);
       }
-      res.add(new Encoded(v, n, enc[i].exceedMaxLength()));
+      res.add(new Encoded(v, n, enc[i].exceedMaxLength(), enc[i].getIds()));
     }
     return res;
   }

@@ -81,7 +81,12 @@ public final class LanguageModel implements AutoCloseable {
     return HuggingFaceTokenizer.builder().optTokenizerPath(file).optTruncation(false).optPadding(false).build();
   }
 
-  private static ZooModel<NDList, NDList> load(Path onnx, Device device, int threads) throws IOException {
+  /**
+   * Loads one ONNX graph through DJL's ONNX Runtime engine, untranslated: {@code threads}
+   * intra-op threads, one inter-op thread (one inference call at a time per task; parallelism
+   * across tasks comes from Spark). Shared by every ONNX model this package loads.
+   */
+  static ZooModel<NDList, NDList> load(Path onnx, Device device, int threads) throws IOException {
     Criteria<NDList, NDList> c =
         Criteria.builder()
             .setTypes(NDList.class, NDList.class)

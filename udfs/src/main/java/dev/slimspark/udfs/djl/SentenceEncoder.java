@@ -1,15 +1,11 @@
 package dev.slimspark.udfs.djl;
 
 import ai.djl.Device;
-import ai.djl.MalformedModelException;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.repository.zoo.Criteria;
-import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
-import ai.djl.translate.NoopTranslator;
 import ai.djl.translate.TranslateException;
 import ai.djl.util.PairList;
 import java.io.IOException;
@@ -58,22 +54,11 @@ public final class SentenceEncoder implements AutoCloseable {
             .optPadding(false)
             .optMaxLength(key.maxLength())
             .build();
-    Criteria<NDList, NDList> c =
-        Criteria.builder()
-            .setTypes(NDList.class, NDList.class)
-            .optModelPath(onnx)
-            .optEngine("OnnxRuntime")
-            .optDevice(device)
-            .optTranslator(new NoopTranslator())
-            .optOption("intraOpNumThreads", String.valueOf(key.threads()))
-            // One inference call at a time per task; parallelism across tasks comes from Spark.
-            .optOption("interOpNumThreads", "1")
-            .build();
     try {
-      this.model = c.loadModel();
-    } catch (ModelNotFoundException | MalformedModelException e) {
+      this.model = LanguageModel.load(onnx, device, key.threads());
+    } catch (IOException e) {
       tokenizer.close();
-      throw new IOException("cannot load ONNX model " + onnx + ": " + e.getMessage(), e);
+      throw e;
     }
     boolean typeIds = false;
     PairList<String, Shape> in = model.describeInput();

@@ -61,7 +61,7 @@ import org.slf4j.LoggerFactory;
  *
  * Every process is stopped in {@link #stopCluster}; every wait is bounded.
  */
-@Tag("cluster") // multi-process; excluded from the default build, see the parent pom
+@Tag("cluster") // multi-process; skip with -Dslimspark.test.excludedGroups=bench,cluster
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StandaloneClusterTest {
   private static final Logger LOG = LoggerFactory.getLogger(StandaloneClusterTest.class);

@@ -57,7 +57,7 @@ import org.junit.jupiter.api.Test;
  * session's Hadoop configuration only (restored afterwards) and must appear nowhere: runs table,
  * summaries, error messages, logs, stored objects.
  */
-@Tag("cluster") // multi-process; excluded from the default build, see the parent pom
+@Tag("cluster") // multi-process; skip with -Dslimspark.test.excludedGroups=bench,cluster
 class S3ObjectStorageTest {
   static final String BUCKET = "slimspark-test";
   static final String IDENTITY = "slimspark-test-identity";

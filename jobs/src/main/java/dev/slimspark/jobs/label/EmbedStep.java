@@ -127,6 +127,26 @@ public final class EmbedStep {
     return o;
   }
 
+  /**
+   * Positions of the {@link #ADDED} columns in an {@link #apply} output, and the labels row of an
+   * embedded row that carries an error (labelers emit it unchanged, with no label).
+   */
+  record Columns(int vector, int tokens, int truncated, int deviceMs, int error) implements java.io.Serializable {
+    static Columns of(StructType schema) {
+      return new Columns(schema.fieldIndex("vector"), schema.fieldIndex("tokens_processed"),
+          schema.fieldIndex("truncated"), schema.fieldIndex("device_ms"), schema.fieldIndex("error"));
+    }
+
+    /** The error row for {@code r} (doc id in column 0), or null when {@code r} has a vector. */
+    Row errorRow(LabelsTable.Ident id, Row r, String runId) {
+      if (r.isNullAt(error)) {
+        return null;
+      }
+      return id.row(r.getString(0), null, null, null, r.getInt(tokens), r.getBoolean(truncated), r.getString(error),
+          r.getDouble(deviceMs), runId);
+    }
+  }
+
   /** A row's vector column as a float array (Spark hands back a Seq or a float[]). */
   static float[] vector(Row r, int i) {
     if (r.isNullAt(i)) {

@@ -45,25 +45,23 @@ final class FineTunedLabeler implements Labeler {
     Dataset<Row> emb = EmbedStep.apply(docs.select("id", "text"), "text", enc);
     FineTunedModel m = model;
     LabelsTable.Ident id = ident;
-    int vi = emb.schema().fieldIndex("vector");
-    int ti = emb.schema().fieldIndex("tokens_processed");
-    int tri = emb.schema().fieldIndex("truncated");
-    int di = emb.schema().fieldIndex("device_ms");
-    int ei = emb.schema().fieldIndex("error");
+    EmbedStep.Columns col = EmbedStep.Columns.of(emb.schema());
     return emb.map(
         (MapFunction<Row, Row>)
             r -> {
-              String docId = r.getString(0);
-              if (!r.isNullAt(ei)) {
-                return id.row(docId, null, null, null, r.getInt(ti), r.getBoolean(tri), r.getString(ei), r.getDouble(di), runId);
+              Row failed = col.errorRow(id, r, runId);
+              if (failed != null) {
+                return failed;
               }
-              double[] p = m.scores(EmbedStep.vector(r, vi));
+              String docId = r.getString(0);
+              double[] p = m.scores(EmbedStep.vector(r, col.vector()));
               Map<String, Double> scores = new LinkedHashMap<>();
               for (int c = 0; c < p.length; c++) {
                 scores.put(m.labels().get(c), p[c]);
               }
               String label = m.labels().get(FinetuneStage.argmax(p));
-              return id.row(docId, label, scores, null, r.getInt(ti), r.getBoolean(tri), null, r.getDouble(di), runId);
+              return id.row(docId, label, scores, null, r.getInt(col.tokens()), r.getBoolean(col.truncated()), null,
+                  r.getDouble(col.deviceMs()), runId);
             },
         Encoders.row(LabelsTable.SCHEMA));
   }

@@ -108,25 +108,24 @@ final class KnnVoteLabeler implements Labeler {
     int kk = k;
     List<String> names = labels;
     LabelsTable.Ident id = ident;
-    int vi = emb.schema().fieldIndex("vector");
-    int ti = emb.schema().fieldIndex("tokens_processed");
-    int tri = emb.schema().fieldIndex("truncated");
-    int di = emb.schema().fieldIndex("device_ms");
-    int ei = emb.schema().fieldIndex("error");
+    EmbedStep.Columns c = EmbedStep.Columns.of(emb.schema());
     return emb.map(
         (MapFunction<Row, Row>)
             r -> {
+              Row failed = c.errorRow(id, r, runId);
+              if (failed != null) {
+                return failed;
+              }
               String docId = r.getString(0);
-              if (!r.isNullAt(ei)) {
-                return id.row(docId, null, null, null, r.getInt(ti), r.getBoolean(tri), r.getString(ei), r.getDouble(di), runId);
-              }
               long t0 = System.nanoTime();
-              Vote v = vote(bp.value(), EmbedStep.vector(r, vi), docId, kk, names);
-              double ms = r.getDouble(di) + (System.nanoTime() - t0) / 1e6;
+              Vote v = vote(bp.value(), EmbedStep.vector(r, c.vector()), docId, kk, names);
+              double ms = r.getDouble(c.deviceMs()) + (System.nanoTime() - t0) / 1e6;
+              int tokens = r.getInt(c.tokens());
+              boolean truncated = r.getBoolean(c.truncated());
               if (v == null) {
-                return id.row(docId, null, null, null, r.getInt(ti), r.getBoolean(tri), "empty_pool", ms, runId);
+                return id.row(docId, null, null, null, tokens, truncated, "empty_pool", ms, runId);
               }
-              return id.row(docId, v.label(), v.scores(), v.demoIds(), r.getInt(ti), r.getBoolean(tri), null, ms, runId);
+              return id.row(docId, v.label(), v.scores(), v.demoIds(), tokens, truncated, null, ms, runId);
             },
         Encoders.row(LabelsTable.SCHEMA));
   }

@@ -71,7 +71,9 @@ final class DedupStats {
             col("cluster_size").cast(DataTypes.LongType).as("cluster_size"), col("exact_removed"),
             col("near_removed"), col("sources"), col("min_similarity"), col("example_doc_id"),
             col("example_text_prefix"), lit("dup_clusters + docs_filtered").as("from_table"))
-        .orderBy("rank")
-        .coalesce(1);
+        // n rows: one partition, sorted in place. orderBy would first sample its input to pick range
+        // bounds, which reruns the join and so scans every text in docs_filtered a second time.
+        .repartition(1)
+        .sortWithinPartitions("rank");
   }
 }

@@ -48,6 +48,12 @@ public final class StatsStage implements Stage {
 
   @Override
   public JobSummary run(RunContext ctx) {
+    try (DeltaMetadataParallelism p = DeltaMetadataParallelism.forStats(ctx.spark())) {
+      return stats(ctx);
+    }
+  }
+
+  private JobSummary stats(RunContext ctx) {
     SlimConfig c = ctx.config();
     Lake lake = ctx.lake();
     int accuracy = c.getInt("stats.percentile_accuracy");
@@ -75,24 +81,42 @@ public final class StatsStage implements Stage {
     }
     String meta = ctx.commitMetadata(name());
     DocumentSets sets = new DocumentSets(lake);
-    List<Row> funnel = FunnelStats.compute(lake);
-    List<Row> reconcile = Reconciliation.compute(funnel);
+    Map<String, Future<Long>> versions = new LinkedHashMap<>();
+    List<Row> reconcile;
     // The tables are independent and small: on small lakes each write is mostly driver-side latency
-    // (planning, Delta commit), so they run as concurrent Spark jobs. Outputs are listed in
+    // (Delta snapshots, planning, commits), so they run as concurrent Spark jobs. The funnel is
+    // collected first (the summary needs it) but on the pool too, so its latency overlaps the other
+    // tables'; its two tables are queued last, as they wait for it. Outputs are listed in
     // StatsTables.ALL order whatever finishes first.
-    Map<String, Supplier<Dataset<Row>>> tables = new LinkedHashMap<>();
-    tables.put(StatsTables.SOURCES, () -> SourceStats.compute(sets, accuracy).coalesce(1));
-    tables.put(StatsTables.HISTOGRAMS, () -> HistogramStats.compute(sets).coalesce(1));
-    tables.put(StatsTables.FUNNEL, () -> FunnelStats.toDataset(ctx.spark(), funnel));
-    tables.put(StatsTables.RECONCILE, () -> ctx.spark().createDataFrame(reconcile, Reconciliation.SCHEMA).coalesce(1));
-    tables.put(StatsTables.LANGUAGES, () -> LanguageStats.compute(lake));
-    tables.put(StatsTables.CLUSTER_SIZES, () -> DedupStats.sizes(lake));
-    tables.put(StatsTables.TOP_CLUSTERS, () -> DedupStats.top(lake, top, prefix));
-    Supplier<Dataset<Row>> linguistic = linguistic(lake, nlpSample, nlpSeed, nlpChars);
-    if (linguistic != null) {
-      tables.put(StatsTables.LINGUISTIC, linguistic);
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, c.getInt("stats.parallel_writes")));
+    try {
+      Future<List<Row>> funnel = pool.submit(() -> FunnelStats.compute(lake));
+      Map<String, Supplier<Dataset<Row>>> tables = new LinkedHashMap<>();
+      Supplier<Dataset<Row>> linguistic = linguistic(lake, nlpSample, nlpSeed, nlpChars);
+      if (linguistic != null) {
+        tables.put(StatsTables.LINGUISTIC, linguistic); // the longest job: started first
+      }
+      tables.put(StatsTables.SOURCES, () -> SourceStats.compute(sets, accuracy).coalesce(1));
+      tables.put(StatsTables.HISTOGRAMS, () -> HistogramStats.compute(sets).coalesce(1));
+      tables.put(StatsTables.LANGUAGES, () -> LanguageStats.compute(lake));
+      tables.put(StatsTables.CLUSTER_SIZES, () -> DedupStats.sizes(lake));
+      tables.put(StatsTables.TOP_CLUSTERS, () -> DedupStats.top(lake, top, prefix));
+      tables.put(StatsTables.FUNNEL, () -> FunnelStats.toDataset(ctx.spark(), await(funnel)));
+      tables.put(StatsTables.RECONCILE,
+          () -> ctx.spark().createDataFrame(Reconciliation.compute(await(funnel)), Reconciliation.SCHEMA).coalesce(1));
+      for (Map.Entry<String, Supplier<Dataset<Row>>> e : tables.entrySet()) {
+        versions.put(e.getKey(), pool.submit(() -> write(lake, e.getKey(), e.getValue().get(), meta)));
+      }
+      reconcile = Reconciliation.compute(await(funnel));
+      for (String t : StatsTables.ALL) {
+        summary.output(t, lake.path(t), await(versions.get(t)));
+      }
+      if (versions.containsKey(StatsTables.LINGUISTIC)) {
+        summary.output(StatsTables.LINGUISTIC, lake.path(StatsTables.LINGUISTIC), await(versions.get(StatsTables.LINGUISTIC)));
+      }
+    } finally {
+      pool.shutdownNow();
     }
-    writeAll(summary, lake, tables, ctx.commitMetadata(name()), c.getInt("stats.parallel_writes"));
 
     Row all = reconcile.get(reconcile.size() - 1); // the all-sources row
     Map<String, Object> funnelCounts = new LinkedHashMap<>();
@@ -144,25 +168,15 @@ public final class StatsStage implements Stage {
     return v;
   }
 
-  private static void writeAll(JobSummary s, Lake lake, Map<String, Supplier<Dataset<Row>>> tables, String meta,
-      int threads) {
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, threads));
+  /** The task's result; its own exception rethrown (a UserError stays a user error). */
+  private static <T> T await(Future<T> f) {
     try {
-      Map<String, Future<Long>> versions = new LinkedHashMap<>();
-      for (Map.Entry<String, Supplier<Dataset<Row>>> e : tables.entrySet()) {
-        versions.put(e.getKey(), pool.submit(() -> write(lake, e.getKey(), e.getValue().get(), meta)));
-      }
-      for (Map.Entry<String, Future<Long>> e : versions.entrySet()) {
-        s.output(e.getKey(), lake.path(e.getKey()), e.getValue().get());
-      }
+      return f.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing the stats tables", e);
     } catch (ExecutionException e) {
-      // Surface the write's own exception (a UserError stays a user error).
       throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
-    } finally {
-      pool.shutdownNow();
     }
   }
 }

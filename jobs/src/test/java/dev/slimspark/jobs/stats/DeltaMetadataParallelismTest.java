@@ -1,0 +1,37 @@
+package dev.slimspark.jobs.stats;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.slimspark.TestSpark;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+
+/** The snapshot-partition cap holds while stats runs, then goes; a user's own setting is kept. */
+class DeltaMetadataParallelismTest {
+  private static final String KEY = DeltaMetadataParallelism.KEY;
+
+  @Test
+  void capsToTheCoresWhileOpenAndRestores() {
+    SparkSession spark = TestSpark.session();
+    int cores = spark.sparkContext().defaultParallelism();
+    try (DeltaMetadataParallelism p = DeltaMetadataParallelism.forStats(spark)) {
+      assertEquals(Integer.toString(Math.min(50, cores)), spark.conf().get(KEY));
+    }
+    assertFalse(spark.conf().contains(KEY), "unset again after stats");
+  }
+
+  @Test
+  void keepsTheUsersSetting() {
+    SparkSession spark = TestSpark.session();
+    spark.conf().set(KEY, "7");
+    try {
+      try (DeltaMetadataParallelism p = DeltaMetadataParallelism.forStats(spark)) {
+        assertEquals("7", spark.conf().get(KEY));
+      }
+      assertEquals("7", spark.conf().get(KEY));
+    } finally {
+      spark.conf().unset(KEY);
+    }
+  }
+}

@@ -76,7 +76,7 @@ class ReportTest {
     // Spark NLP counts with the default seeded sample; the method is stated in both files.
     JsonNode ling = json.get("linguistic");
     assertEquals(s.table(StatsTables.LINGUISTIC).count(), ling.get("rows").size());
-    assertEquals("spark-nlp SentenceDetector+Tokenizer, seeded sample of 2000 docs per source (seed 42),"
+    assertEquals("spark-nlp SentenceDetector+Tokenizer, seeded sample of 200 docs per source (seed 42),"
         + " first 20000 chars per doc", ling.get("method").asText());
     assertTrue(Files.readString(s.report().html()).contains("<h2>Sentences and words (Spark NLP)</h2><p id=\"linguistic-method\">Method: "
         + ling.get("method").asText()));

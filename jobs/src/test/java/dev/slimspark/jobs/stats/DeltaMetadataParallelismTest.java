@@ -14,16 +14,23 @@ class DeltaMetadataParallelismTest {
   @Test
   void capsToTheCoresWhileOpenAndRestores() {
     SparkSession spark = TestSpark.session();
-    int cores = spark.sparkContext().defaultParallelism();
-    try (DeltaMetadataParallelism p = DeltaMetadataParallelism.forStats(spark)) {
-      assertEquals(Integer.toString(Math.min(50, cores)), spark.conf().get(KEY));
+    String shared = spark.conf().contains(KEY) ? spark.conf().get(KEY) : null; // TestSpark sets its own
+    spark.conf().unset(KEY);
+    try {
+      int cores = spark.sparkContext().defaultParallelism();
+      try (DeltaMetadataParallelism p = DeltaMetadataParallelism.forStats(spark)) {
+        assertEquals(Integer.toString(Math.min(50, cores)), spark.conf().get(KEY));
+      }
+      assertFalse(spark.conf().contains(KEY), "unset again after stats");
+    } finally {
+      restore(spark, shared);
     }
-    assertFalse(spark.conf().contains(KEY), "unset again after stats");
   }
 
   @Test
   void keepsTheUsersSetting() {
     SparkSession spark = TestSpark.session();
+    String shared = spark.conf().contains(KEY) ? spark.conf().get(KEY) : null;
     spark.conf().set(KEY, "7");
     try {
       try (DeltaMetadataParallelism p = DeltaMetadataParallelism.forStats(spark)) {
@@ -31,7 +38,15 @@ class DeltaMetadataParallelismTest {
       }
       assertEquals("7", spark.conf().get(KEY));
     } finally {
+      restore(spark, shared);
+    }
+  }
+
+  private static void restore(SparkSession spark, String value) {
+    if (value == null) {
       spark.conf().unset(KEY);
+    } else {
+      spark.conf().set(KEY, value);
     }
   }
 }

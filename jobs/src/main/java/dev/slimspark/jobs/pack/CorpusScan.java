@@ -8,14 +8,20 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.slimspark.errors.UserErrors;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.api.java.UDF3;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Assigns each document its split and mix bucket (seeded hashes of doc_id, so a document always
@@ -63,22 +69,49 @@ final class CorpusScan {
                 .otherwise(lit(PackedRowsTable.TRAIN)))
         .withColumn("bucket",
             pmod(xxhash64(lit(c.seed), lit("mix"), col("doc_id")), lit((long) buckets)).cast("int"))
-        .withColumn("ntok", expr("coalesce(size(tokens), 0)").cast("long"));
+        .withColumn("ntok", expr("coalesce(token_count, 0)").cast("long"));
+  }
+
+  private static final StructType ID_STATS =
+      new StructType()
+          .add("lo", DataTypes.IntegerType, true)
+          .add("hi", DataTypes.IntegerType, true)
+          .add("pads", DataTypes.IntegerType, false);
+
+  /**
+   * Per document, from its encoded tokens: smallest id, largest id (null when empty) and how often
+   * the pad id occurs. One decode per document; SQL on the binary column cannot do this cheaply.
+   */
+  static Column idStats(int padId) {
+    UDF3<byte[], String, Integer, Row> f =
+        (bytes, dtype, pad) -> {
+          int lo = Integer.MAX_VALUE;
+          int hi = Integer.MIN_VALUE;
+          int pads = 0;
+          int[] ids = bytes == null ? new int[0] : TokenCodec.decode(bytes, dtype);
+          for (int id : ids) {
+            lo = Math.min(lo, id);
+            hi = Math.max(hi, id);
+            pads += id == pad ? 1 : 0;
+          }
+          return ids.length == 0 ? RowFactory.create(null, null, pads) : RowFactory.create(lo, hi, pads);
+        };
+    return udf(f, ID_STATS).apply(col("tokens"), col("dtype"), lit(padId));
   }
 
   static CorpusScan run(Dataset<Row> assigned, PackConfig c) {
-    String pad = Integer.toString(c.padId);
     CorpusScan s = new CorpusScan();
     List<Row> rows =
         assigned
+            .withColumn("_ids", idStats(c.padId))
             .groupBy(col("split"), col("source"), col("bucket"))
             .agg(
                 count(lit(1)),
                 sum("ntok"),
-                min(expr("array_min(tokens)")),
-                max(expr("array_max(tokens)")),
-                sum(expr("CASE WHEN exists(tokens, x -> x = " + pad + ") THEN 1 ELSE 0 END")),
-                sum(expr("size(filter(tokens, x -> x = " + pad + "))")))
+                min("_ids.lo"),
+                max("_ids.hi"),
+                sum(when(col("_ids.pads").gt(0), 1).otherwise(0)),
+                sum("_ids.pads"))
             .collectAsList();
     for (Row r : rows) {
       String source = r.isNullAt(1) ? "unknown" : r.getString(1);
@@ -100,7 +133,7 @@ final class CorpusScan {
     }
     List<String> examples = new ArrayList<>();
     for (Row r :
-        assigned.filter(expr("exists(tokens, x -> x = " + c.padId + ")")).select("doc_id").limit(5).collectAsList()) {
+        assigned.filter(idStats(c.padId).getField("pads").gt(0)).select("doc_id").limit(5).collectAsList()) {
       examples.add(r.getString(0));
     }
     throw UserErrors.of(

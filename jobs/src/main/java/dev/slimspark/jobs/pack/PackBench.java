@@ -81,18 +81,20 @@ public final class PackBench {
     StructType schema = new StructType()
         .add("doc_id", DataTypes.StringType, false).add("source", DataTypes.StringType, false)
         .add("token_count", DataTypes.IntegerType, false)
-        .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
+        .add("tokens", DataTypes.BinaryType, false)
+        .add("dtype", DataTypes.StringType, false);
     Random r = new Random(7);
     List<Row> rows = new ArrayList<>();
     long total = 0;
     for (int i = 0; i < docs; i++) {
       int len = length(r);
-      Integer[] t = new Integer[len];
+      int[] t = new int[len];
       for (int k = 0; k < len; k++) {
         t[k] = 3 + (i + k) % 31997;
       }
       total += len;
-      rows.add(RowFactory.create("d" + i, i % 3 == 0 ? "Starcoder" : "RedPajamaC4", len, Arrays.asList(t)));
+      rows.add(RowFactory.create("d" + i, i % 3 == 0 ? "Starcoder" : "RedPajamaC4", len,
+          TokenCodec.encode(t, TokenCodec.UINT16), TokenCodec.UINT16));
     }
     spark.createDataFrame(rows, schema).repartition(8).write().format("delta").mode(SaveMode.Overwrite)
         .save(lake.resolve(PackedRowsTable.INPUT_TABLE).toString());

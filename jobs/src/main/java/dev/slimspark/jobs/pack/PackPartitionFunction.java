@@ -69,7 +69,7 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
               packer = RowPacker.create(
                   config.mode, config.rowTokens(), config.padId, config.windowTokens);
             }
-            packer.add(d.getString(1), toInts(d.getList(2)));
+            packer.add(d.getString(1), TokenCodec.decode((byte[]) d.get(2), d.getString(3)));
             drain();
           } else if (packer != null) {
             closeSplit();
@@ -123,14 +123,5 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
       b[i] = a[i];
     }
     return java.util.Arrays.asList(b);
-  }
-
-  private static int[] toInts(List<Integer> list) {
-    int[] a = new int[list.size()];
-    int i = 0;
-    for (Integer v : list) {
-      a[i++] = v;
-    }
-    return a;
   }
 }

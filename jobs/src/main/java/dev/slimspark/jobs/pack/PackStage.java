@@ -68,7 +68,7 @@ public final class PackStage implements Stage {
 
     Dataset<Row> assigned =
         CorpusScan.assign(lake.read(PackedRowsTable.INPUT_TABLE, "tokenize")
-            .select("doc_id", "source", "tokens"), c);
+            .select("doc_id", "source", "token_count", "tokens", "dtype"), c);
     CorpusScan scan = CorpusScan.run(assigned, c);
     scan.requireNoPad(assigned, c);
     String dtype = TokenCodec.dtypeFor(Math.min(scan.minId, c.padId), Math.max(scan.maxId, c.padId));
@@ -82,7 +82,7 @@ public final class PackStage implements Stage {
         copies(assigned, plan, c, ctx)
             .repartition(partitions, col("_ph"))
             .sortWithinPartitions(col("split"), col("_ord"), col("doc_id"), col("epoch"))
-            .select("split", "doc_id", "tokens")
+            .select("split", "doc_id", "tokens", "dtype")
             .mapPartitions(new PackPartitionFunction(c, dtype), Encoders.row(PackPartitionFunction.SCHEMA))
             .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {

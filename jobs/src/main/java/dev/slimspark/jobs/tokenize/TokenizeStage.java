@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * {@code kept} column is read where {@code kept = true}) becomes one row of {@code docs_tokens}
  * holding its token ids with the configured document-boundary policy: an optional BOS id before
  * and an optional EOS id after each document (TinyLlama: {@code <s>} first, no EOS; GPT-2 style:
- * {@code <|endoftext|>} after each document).
+ * {@code <|endoftext|>} after each document). Ids are stored as one binary value per document
+ * (uint16 when the vocabulary fits, else int32; see {@link TokenizeStep#SCHEMA}).
  *
  * <p>The tokenizer file is read on the driver and broadcast, so executors need no copy of it; each
  * executor JVM builds one tokenizer ({@link Tokenizers}) shared by its task threads.
@@ -145,7 +146,8 @@ public final class TokenizeStage implements Stage {
     in = in.select(col("doc_id"), col("source"), col("text"));
     Broadcast<byte[]> contents =
         r.contents() == null ? null : JavaSparkContext.fromSparkContext(ctx.spark().sparkContext()).broadcast(r.contents());
-    Dataset<Row> tokens = TokenizeStep.apply(in, r.spec(), contents, bos, eos);
+    String dtype = TokenizeStep.dtypeFor(driverTok);
+    Dataset<Row> tokens = TokenizeStep.apply(in, r.spec(), contents, bos, eos, dtype);
     long v = lake.write(tokens, TABLE, SaveMode.Overwrite, ctx.commitMetadata(name()));
     summary.output(TABLE, lake.path(TABLE), v);
     if (contents != null) {
@@ -187,6 +189,7 @@ public final class TokenizeStage implements Stage {
     tok.put("name", driverTok.name());
     tok.put("fingerprint", r.spec().fingerprint());
     tok.put("vocab_size", driverTok.vocabSize());
+    tok.put("dtype", dtype);
     tok.put("bos_id", bos);
     tok.put("eos_id", eos);
     summary.put("tokenizer", tok);

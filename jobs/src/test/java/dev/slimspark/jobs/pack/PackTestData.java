@@ -32,7 +32,8 @@ public final class PackTestData {
           .add("doc_id", DataTypes.StringType, false)
           .add("source", DataTypes.StringType, false)
           .add("token_count", DataTypes.IntegerType, false)
-          .add("tokens", DataTypes.createArrayType(DataTypes.IntegerType, false), false);
+          .add("tokens", DataTypes.BinaryType, false)
+          .add("dtype", DataTypes.StringType, false);
 
   private PackTestData() {}
 
@@ -61,9 +62,11 @@ public final class PackTestData {
   public static Path writeLake(Map<String, int[]> docs) {
     Path lake = TestSpark.newDir("pack-lake");
     List<Row> rows = new ArrayList<>();
+    int max = docs.values().stream().flatMapToInt(Arrays::stream).max().orElse(0);
+    String dtype = TokenCodec.dtypeFor(0, max); // as the tokenize stage: one dtype for the table
     for (Map.Entry<String, int[]> e : docs.entrySet()) {
-      Integer[] boxed = Arrays.stream(e.getValue()).boxed().toArray(Integer[]::new);
-      rows.add(RowFactory.create(e.getKey(), sourceOf(e.getKey()), boxed.length, Arrays.asList(boxed)));
+      int[] t = e.getValue();
+      rows.add(RowFactory.create(e.getKey(), sourceOf(e.getKey()), t.length, TokenCodec.encode(t, dtype), dtype));
     }
     TestSpark.session().createDataFrame(rows, SCHEMA).repartition(3)
         .write().format("delta").mode(SaveMode.Overwrite).save(lake.resolve(PackedRowsTable.INPUT_TABLE).toString());

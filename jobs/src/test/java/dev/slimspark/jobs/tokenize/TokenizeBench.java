@@ -37,7 +37,9 @@ import org.apache.spark.sql.types.StructType;
  *
  * Documents: {@link VariedText} (deliberately mixed prose, code, CJK, emoji, odd whitespace).
  * Stage: local[2] (the shared test session), input in 8 partitions; the stage time includes the
- * Delta write and the summary's aggregates.
+ * Delta write and the summary's aggregates. Each timed stage run follows an untimed one on the
+ * quarter table (JIT). RATIO lines divide wall-clock MB/s; RATIO-CPU lines divide MB per CPU-second
+ * of the JVM, which other processes on a shared machine do not disturb.
  */
 public final class TokenizeBench {
   private TokenizeBench() {}
@@ -111,23 +113,30 @@ public final class TokenizeBench {
   private static void compare(String name, TextTokenizer t, List<String> docs, long bytes, int cores, Path lake, String... sets)
       throws Exception {
     raw(name, t, docs, bytes, cores); // warm-up: JIT of the tokenizer's Java code, untimed
-    double before = raw(name, t, docs, bytes, cores);
+    double[] before = raw(name, t, docs, bytes, cores);
     double[] full = stage(name, lake, bytes, cores, sets);
     double[] small = stage(name, quarter, quarterBytes, cores, sets);
-    double after = raw(name, t, docs, bytes, cores);
-    double loop = (before + after) / 2;
+    double[] after = raw(name, t, docs, bytes, cores);
+    double loop = (before[0] + after[0]) / 2;
     double marginal = (bytes - quarterBytes) / 1e6 / (full[1] - small[1]) / cores;
     System.out.printf("RATIO %-16s stage %.2f MB/s per core / plain loop %.2f MB/s per thread (%.2f, %.2f) = %.3f;"
             + " marginal (full - quarter) %.2f MB/s per core = %.3f%n",
-        name, full[0], loop, before, after, full[0] / loop, marginal, marginal / loop);
+        name, full[0], loop, before[0], after[0], full[0] / loop, marginal, marginal / loop);
+    // The same per CPU-second of this JVM: other processes on a shared machine slow wall time but
+    // not the CPU time either side uses (idle cores at a stage's end count against wall time only).
+    double loopCpu = (before[1] + after[1]) / 2;
+    double marginalCpu = (bytes - quarterBytes) / 1e6 / (full[2] - small[2]);
+    System.out.printf("RATIO-CPU %-12s stage %.2f MB per CPU-s / plain loop %.2f = %.3f; marginal %.2f = %.3f%n",
+        name, bytes / 1e6 / full[2], loopCpu, bytes / 1e6 / full[2] / loopCpu, marginalCpu, marginalCpu / loopCpu);
   }
 
-  /** MB/s per thread of {@code threads} threads encoding interleaved documents. */
-  private static double raw(String name, TextTokenizer t, List<String> docs, long bytes, int threads) throws Exception {
+  /** {MB/s per thread, MB per CPU-second} of {@code threads} threads encoding interleaved documents. */
+  private static double[] raw(String name, TextTokenizer t, List<String> docs, long bytes, int threads) throws Exception {
     for (int i = 0; i < Math.min(300, docs.size()); i++) {
       t.encode(docs.get(i)); // warm-up
     }
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    double c0 = cpuSeconds();
     long t0 = System.nanoTime();
     List<java.util.concurrent.Future<Long>> parts = new ArrayList<>();
     for (int k = 0; k < threads; k++) {
@@ -146,22 +155,35 @@ public final class TokenizeBench {
     }
     pool.shutdown();
     double s = (System.nanoTime() - t0) / 1e9;
+    double cpu = cpuSeconds() - c0;
     double perThread = bytes / 1e6 / s / threads;
-    System.out.printf("plain loop, %d thr   %-16s %8.2f MB/s per thread  %9d tokens  %.2f s%n", threads, name, perThread, tokens, s);
-    return perThread;
+    System.out.printf("plain loop, %d thr   %-16s %8.2f MB/s per thread  %9d tokens  %.2f s  %.2f MB per CPU-s%n",
+        threads, name, perThread, tokens, s, bytes / 1e6 / cpu);
+    return new double[] {perThread, bytes / 1e6 / cpu};
   }
 
-  /** {MB/s per core, seconds}. */
+  /** {MB/s per core, seconds, CPU seconds}. */
   private static double[] stage(String name, Path lake, long bytes, int cores, String... sets) {
+    // Warm-up on the quarter table, not only a few hundred documents: the first tokenizer measured
+    // in a JVM otherwise pays the JIT of Spark's Parquet read/write paths inside its timed run.
     new TokenizeStage().run(new RunContext(TestSpark.session(), config(warm, sets)));
+    new TokenizeStage().run(new RunContext(TestSpark.session(), config(quarter, sets)));
     SlimConfig c = config(lake, sets);
+    double c0 = cpuSeconds();
     long t0 = System.nanoTime();
     JobSummary s = new TokenizeStage().run(new RunContext(TestSpark.session(), c));
     double sec = (System.nanoTime() - t0) / 1e9;
+    double cpu = cpuSeconds() - c0;
     double perCore = bytes / 1e6 / sec / cores;
-    System.out.printf("stage, local[%d]     %-16s %8.2f MB/s per core  %9s tokens  %.2f s (incl. Delta write + counts)%n",
-        cores, name, perCore, s.counts().get("tokens"), sec);
-    return new double[] {perCore, sec};
+    System.out.printf("stage, local[%d]     %-16s %8.2f MB/s per core  %9s tokens  %.2f s (incl. Delta write + counts)"
+            + "  %.2f MB per CPU-s%n", cores, name, perCore, s.counts().get("tokens"), sec, bytes / 1e6 / cpu);
+    return new double[] {perCore, sec, cpu};
+  }
+
+  /** CPU seconds used by this JVM so far (all threads: tasks, GC, JIT, Spark's own). */
+  private static double cpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime() / 1e9;
   }
 
   private static SlimConfig config(Path lake, String... sets) {

@@ -12,6 +12,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.pack.TokenCodec;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.udfs.tokenize.HfTokenizer;
 import dev.slimspark.udfs.tokenize.VariedText;
@@ -104,8 +105,7 @@ class TokenizeStageTest {
   }
 
   static int[] ids(Row r) {
-    List<Integer> l = r.getList(3);
-    return l.stream().mapToInt(Integer::intValue).toArray();
+    return TokenCodec.decode((byte[]) r.get(r.fieldIndex("tokens")), r.getString(r.fieldIndex("dtype")));
   }
 
   @Test
@@ -125,7 +125,7 @@ class TokenizeStageTest {
       assertArrayEquals(want, java.util.Arrays.copyOf(got, want.length), e.getKey());
       assertEquals(EOT, got[got.length - 1]);
       tokens += r.getInt(2);
-      split += r.getInt(4) > 1 ? 1 : 0;
+      split += r.getInt(r.fieldIndex("chunks")) > 1 ? 1 : 0;
     }
     assertTrue(split >= 1, "the long document is split");
     assertEquals("ok", s.status());
@@ -153,9 +153,36 @@ class TokenizeStageTest {
       assertEquals(want.length + 1, got.length, e.getKey());
       assertEquals(EOT, got[0]);
       assertArrayEquals(want, java.util.Arrays.copyOfRange(got, 1, got.length), e.getKey());
-      assertEquals(1, out.get(e.getKey()).getInt(4));
+      assertEquals(1, out.get(e.getKey()).getInt(out.get(e.getKey()).fieldIndex("chunks")));
     }
     assertEquals(0L, s.counts().get("docs_split_into_chunks"));
+    // GPT-2's 50257 ids fit uint16: 2 bytes per token, and the table says so.
+    for (Row r : out.values()) {
+      assertEquals("uint16", r.getString(r.fieldIndex("dtype")));
+      assertEquals(2 * r.getInt(r.fieldIndex("token_count")), ((byte[]) r.get(r.fieldIndex("tokens"))).length);
+    }
+  }
+
+  /** The documented SQL expression gives the same ids as TokenCodec, for both dtypes. */
+  @Test
+  void tokensDecodeInPlainSql() {
+    run("tokenize.tokenizer.kind=jtokkit-gpt2", "tokenize.bos=\"\"", "tokenize.eos=\"<|endoftext|>\"");
+    SparkSession spark = TestSpark.session();
+    List<Row> rows = new Lake(spark, lake.toString()).read(TokenizeStage.TABLE, "tokenize")
+        .selectExpr("doc_id", "tokens", "dtype", TokenCodec.SQL_DECODE + " AS ids").collectAsList();
+    assertEquals(kept.size(), rows.size());
+    for (Row r : rows) {
+      List<Integer> sql = r.getList(3);
+      assertArrayEquals(TokenCodec.decode((byte[]) r.get(1), r.getString(2)), sql.stream().mapToInt(Integer::intValue).toArray(),
+          r.getString(0));
+    }
+    int[] wide = {0, 1, 65535, 65536, 128000, Integer.MAX_VALUE};
+    Row r = spark.createDataFrame(List.of(RowFactory.create(TokenCodec.encode(wide, TokenCodec.INT32), TokenCodec.INT32)),
+            new StructType().add("tokens", DataTypes.BinaryType).add("dtype", DataTypes.StringType))
+        .selectExpr(TokenCodec.SQL_DECODE).head();
+    assertEquals(List.of(0, 1, 65535, 65536, 128000, Integer.MAX_VALUE), r.getList(0));
+    Row empty = spark.sql("SELECT X'' AS tokens, 'uint16' AS dtype").selectExpr(TokenCodec.SQL_DECODE).head();
+    assertEquals(List.of(), empty.getList(0));
   }
 
   @Test

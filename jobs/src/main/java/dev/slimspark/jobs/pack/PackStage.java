@@ -15,6 +15,7 @@ import dev.slimspark.jobs.Stage;
 import dev.slimspark.lake.Lake;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -59,6 +60,25 @@ public final class PackStage implements Stage {
     return new String[] {"lake", "pack"};
   }
 
+  /**
+   * docs_tokens written before tokens became one binary value per document (array&lt;int&gt;, no
+   * dtype column) cannot be packed; say so instead of failing in Spark's analyzer.
+   */
+  static void requireBinaryTokens(Dataset<Row> tokens, String path) {
+    StructType schema = tokens.schema();
+    boolean binary = Arrays.asList(schema.fieldNames()).contains("dtype")
+        && schema.apply("tokens").dataType().equals(DataTypes.BinaryType);
+    if (!binary) {
+      throw UserErrors.of(
+          "docs_tokens at " + path + " stores tokens as " + schema.apply("tokens").dataType().simpleString()
+              + " without a dtype column.",
+          "It was written by an older slimspark; tokens are now one little-endian binary value per"
+              + " document (uint16 or int32, named by the dtype column).",
+          "Remove " + path + " and run `bin/slimspark run --conf FILE` again: tokenize rewrites it,"
+              + " and pack and export are redone because their input changed.");
+    }
+  }
+
   @Override
   public JobSummary run(RunContext ctx) {
     PackConfig c = PackConfig.from(ctx.config());
@@ -66,9 +86,10 @@ public final class PackStage implements Stage {
     JobSummary summary = new JobSummary(name(), ctx);
     summary.input(lake.path(PackedRowsTable.INPUT_TABLE));
 
+    Dataset<Row> tokens = lake.read(PackedRowsTable.INPUT_TABLE, "tokenize");
+    requireBinaryTokens(tokens, lake.path(PackedRowsTable.INPUT_TABLE));
     Dataset<Row> assigned =
-        CorpusScan.assign(lake.read(PackedRowsTable.INPUT_TABLE, "tokenize")
-            .select("doc_id", "source", "token_count", "tokens", "dtype"), c);
+        CorpusScan.assign(tokens.select("doc_id", "source", "token_count", "tokens", "dtype"), c);
     CorpusScan scan = CorpusScan.run(assigned, c);
     scan.requireNoPad(assigned, c);
     String dtype = TokenCodec.dtypeFor(Math.min(scan.minId, c.padId), Math.max(scan.maxId, c.padId));

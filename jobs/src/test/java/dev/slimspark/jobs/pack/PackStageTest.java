@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.slimspark.TestSpark;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -165,6 +167,15 @@ class PackStageTest {
         () -> PackTestData.pack(PackTestData.config(lake, "pack.pad_id=2")));
     assertTrue(e.problem().contains("pack.pad_id = 2"), e.problem());
     assertTrue(e.problem().contains("in 3000 documents"), e.problem());
+  }
+
+  @Test
+  void docsTokensInTheOldArrayFormatFailWithAUserError() {
+    Dataset<Row> old = TestSpark.session().sql(
+        "SELECT 'd1' AS doc_id, 'A' AS source, 3 AS token_count, array(5, 6, 7) AS tokens");
+    UserError e = assertThrows(UserError.class, () -> PackStage.requireBinaryTokens(old, "/lake/docs_tokens"));
+    assertTrue(e.problem().contains("array<int> without a dtype column"), e.problem());
+    assertTrue(e.fix().contains("Remove /lake/docs_tokens"), e.fix());
   }
 
   static void assertRowEquals(Row a, Row b, int shardShift) {

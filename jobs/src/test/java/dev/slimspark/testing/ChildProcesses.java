@@ -40,7 +40,15 @@ public final class ChildProcesses {
 
   /** Starts {@code command} with stdout and stderr going to {@code log}. */
   public static Process start(List<String> command, Map<String, String> env, Path log) {
+    return start(command, env, log, null);
+  }
+
+  /** Starts {@code command} in {@code dir} (null: this JVM's) with stdout and stderr going to {@code log}. */
+  public static Process start(List<String> command, Map<String, String> env, Path log, Path dir) {
     ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    if (dir != null) {
+      pb.directory(dir.toFile());
+    }
     pb.environment().putAll(env);
     try {
       Process p = pb.start();

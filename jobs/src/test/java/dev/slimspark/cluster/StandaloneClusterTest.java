@@ -28,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -369,32 +367,14 @@ class StandaloneClusterTest {
     final List<String> jars = new ArrayList<>();
     final List<String> dirs = new ArrayList<>();
 
-    static ClassPath ofThisJvm() throws IOException {
+    static ClassPath ofThisJvm() {
       ClassPath cp = new ClassPath();
-      for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-        if (e.contains("surefirebooter")) {
-          try (JarFile jf = new JarFile(e)) {
-            Manifest m = jf.getManifest();
-            for (String u : m.getMainAttributes().getValue("Class-Path").split(" ")) {
-              if (!u.isBlank()) {
-                cp.add(Path.of(java.net.URI.create(u)).toString());
-              }
-            }
-          }
-        } else if (!e.isBlank()) {
-          cp.add(e);
-        }
+      for (String e : ChildProcesses.classPath()) {
+        cp.all.add(e);
+        (new File(e).isDirectory() ? cp.dirs : cp.jars).add(e);
       }
       LOG.info("classpath: {} jars, {} directories", cp.jars.size(), cp.dirs.size());
       return cp;
-    }
-
-    private void add(String e) {
-      if (e.contains("surefire") && !new File(e).isDirectory()) {
-        return; // the test runner's own jars: not needed by Spark
-      }
-      all.add(e);
-      (new File(e).isDirectory() ? dirs : jars).add(e);
     }
   }
 }

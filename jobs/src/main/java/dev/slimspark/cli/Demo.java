@@ -19,8 +19,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code slimspark demo [--lake DIR]}: generates the bundled sample corpus next to the lake (default
- * {@code demo-out/lake}, sample in {@code demo-out/sample}), runs every stage on it and writes the
- * report ({@code demo-out/report.html} + {@code .json}); the final summary line names both.
+ * {@code demo-out/lake}, sample in {@code demo-out/sample}), runs every stage on it, then the
+ * labeling stages on the bundled labeled sentences ({@link DemoLabeling}: model in {@code
+ * demo-out/models/finetuned}), and writes the report ({@code demo-out/report.html} + {@code .json});
+ * the final summary line names both.
  */
 final class Demo {
   private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -41,7 +43,8 @@ final class Demo {
     Main.JobArgs ja = Main.parseJobArgs(rest.toArray(new String[0]), "demo");
     if (ja.help) {
       System.err.println("usage: slimspark demo [--lake DIR] [--conf FILE] [--set key=value ...]\n"
-          + "Generates the sample corpus in DIR/../sample and runs every stage into DIR.");
+          + "Generates the sample corpus in DIR/../sample and runs every stage into DIR, then finetune,\n"
+          + "label (fine-tuned head + knn-vote) and evaluate on bundled labeled sentences (DIR/../sample/labeled).");
       return 0;
     }
     Path lakeDir = new File(lake).getAbsoluteFile().toPath();
@@ -63,6 +66,11 @@ final class Demo {
     SparkSession spark = Main.session(config, "demo");
     RunContext ctx = new RunContext(spark, config);
     int code = Main.runStages(spark, config, Pipeline.stageNames(), "demo-stages");
+    if (code == 0) {
+      List<String> labeling = new ArrayList<>(sets);
+      labeling.addAll(2, DemoLabeling.prepare(sampleDir.resolve("labeled"), lakeDir.resolveSibling("models").resolve("finetuned")));
+      code = DemoLabeling.run(spark, ja.conf, labeling);
+    }
     JobSummary s = new JobSummary("demo", ctx);
     s.input(sampleDir.toString());
     s.status(code == 0 ? "ok" : "failed");

@@ -175,8 +175,7 @@ public final class Main {
         s = stage.run(ctx);
         RunsTable.record(s);
       }
-      System.out.println(s.toJson());
-      System.out.flush();
+      printSummary(s);
       Map<String, Object> brief = new LinkedHashMap<>();
       brief.put("job", n);
       brief.put("run_id", ctx.runId());
@@ -198,6 +197,19 @@ public final class Main {
       System.out.println(all.toJson());
     }
     return code;
+  }
+
+  /** Runs one stage, records it in the runs table and prints its summary line. */
+  static JobSummary runOne(Stage stage, RunContext ctx) {
+    JobSummary s = stage.run(ctx);
+    RunsTable.record(s);
+    printSummary(s);
+    return s;
+  }
+
+  private static void printSummary(JobSummary s) {
+    System.out.println(s.toJson());
+    System.out.flush();
   }
 
   /** Creates (or reuses) the session with the config's spark.* settings. */

@@ -34,8 +34,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.JarFile;
-import java.util.jar.Manifest;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -444,19 +442,8 @@ class StandaloneClusterIT {
    */
   static List<Path> sparkJars() throws IOException {
     List<Path> entries = new ArrayList<>();
-    for (String e : System.getProperty("java.class.path").split(File.pathSeparator)) {
-      if (e.contains("surefirebooter")) {
-        try (JarFile jf = new JarFile(e)) {
-          Manifest m = jf.getManifest();
-          for (String u : m.getMainAttributes().getValue("Class-Path").split(" ")) {
-            if (!u.isBlank()) {
-              entries.add(Path.of(java.net.URI.create(u)));
-            }
-          }
-        }
-      } else if (!e.isBlank()) {
-        entries.add(Path.of(e));
-      }
+    for (String e : ChildProcesses.classPath()) {
+      entries.add(Path.of(e));
     }
     List<Path> jars = new ArrayList<>();
     for (Path p : entries) {

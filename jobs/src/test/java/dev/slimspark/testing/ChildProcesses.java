@@ -38,6 +38,31 @@ public final class ChildProcesses {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
+  /**
+   * This JVM's classpath entries, for child JVMs of the same code: surefire may hide them in its
+   * booter jar's manifest; the test runner's own jars are left out (children don't need them).
+   */
+  public static List<String> classPath() {
+    List<String> out = new java.util.ArrayList<>();
+    for (String e : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (e.contains("surefirebooter")) {
+        try (java.util.jar.JarFile jf = new java.util.jar.JarFile(e)) {
+          for (String u : jf.getManifest().getMainAttributes().getValue("Class-Path").split(" ")) {
+            if (!u.isBlank()) {
+              out.add(Path.of(java.net.URI.create(u)).toString());
+            }
+          }
+        } catch (IOException x) {
+          throw new IllegalStateException("cannot read the surefire booter jar " + e, x);
+        }
+      } else if (!e.isBlank()) {
+        out.add(e);
+      }
+    }
+    out.removeIf(e -> e.contains("surefire") && !new java.io.File(e).isDirectory());
+    return out;
+  }
+
   /** Starts {@code command} with stdout and stderr going to {@code log}. */
   public static Process start(List<String> command, Map<String, String> env, Path log) {
     return start(command, env, log, null);

@@ -175,6 +175,7 @@ public final class FinetuneStage implements Stage {
       float[] idf = ngrams == null ? null : idf(train, ngrams, nTrain);
       int hidden = EmbedStep.vector(feats.head(), 2).length;
       Dataset<Row> trainVec = featureVectors(train.withColumn("weight", w), hidden, ngrams, idf);
+      boolean standardize = c.getBoolean("finetune.standardize");
       LogisticRegression lr =
           new LogisticRegression()
               .setFamily("multinomial")
@@ -184,8 +185,34 @@ public final class FinetuneStage implements Stage {
               .setRegParam(c.getDouble("finetune.reg_param"))
               .setElasticNetParam(c.getDouble("finetune.elastic_net"))
               .setMaxIter(c.getInt("finetune.max_iter"))
-              .setStandardization(c.getBoolean("finetune.standardize"));
+              .setStandardization(standardize);
+      trainVec = trainVec.cache();
       LogisticRegressionModel m = lr.fit(trainVec);
+      String degenerate = degenerate(m, trainVec, perClass, labels);
+      String fallback = null;
+      if (degenerate != null && !standardize) {
+        // Seen on MiniLM + n-gram features at reg 1e-4: L-BFGS on the raw (tiny-variance) inputs
+        // stops at a head that predicts one class; standardized inputs train.
+        LOG.warn("finetune: degenerate head ({}); refitting with finetune.standardize = true", degenerate);
+        fallback = "standardize";
+        m = lr.setStandardization(true).fit(trainVec);
+        String again = degenerate(m, trainVec, perClass, labels);
+        if (again != null) {
+          degenerate = degenerate + "; with standardization: " + again;
+        } else {
+          degenerate = null;
+        }
+      }
+      trainVec.unpersist();
+      if (degenerate != null) {
+        throw UserErrors.of(
+            "finetune trained a useless head: " + degenerate + ".",
+            "Logistic regression did not fit these features (too strong regularization, too few iterations, or "
+                + "features the solver cannot scale: reg_param " + c.getDouble("finetune.reg_param") + ", max_iter "
+                + c.getInt("finetune.max_iter") + ").",
+            "Lower finetune.reg_param (e.g. 1e-4), raise finetune.max_iter, try finetune.class_weights = \"balanced\" "
+                + "or another finetune.encoder; no model was written.");
+      }
       Matrix coef = m.coefficientMatrix();
       Vector icpt = m.interceptVector();
       int k = labels.size();
@@ -215,6 +242,11 @@ public final class FinetuneStage implements Stage {
       info.put("class_weights", weighting);
       info.put("reg_param", c.getDouble("finetune.reg_param"));
       info.put("elastic_net", c.getDouble("finetune.elastic_net"));
+      info.put("standardize", standardize || fallback != null);
+      if (fallback != null) {
+        info.put("fallback", fallback);
+        summary.put("fallback", fallback);
+      }
       info.put("seed", seed);
       info.put("encoder", enc.spec());
       info.put("pooling", pooling);
@@ -333,6 +365,53 @@ public final class FinetuneStage implements Stage {
                   return RowFactory.create(r.getDouble(0), r.getDouble(1), org.apache.spark.ml.linalg.Vectors.sparse(dims, idx, val));
                 },
             org.apache.spark.sql.Encoders.row(s));
+  }
+
+  /** Share of training predictions at or above which one class counts as taking them all. */
+  static final double COLLAPSE_SHARE = 0.99;
+  /** ... unless that class is at least this share of the training labels (a truly skewed set). */
+  static final double SKEWED_SHARE = 0.9;
+
+  /**
+   * Why {@code m} is a useless head, or null when it is not: its objective is not finite, or one
+   * class takes at least {@link #COLLAPSE_SHARE} of its predictions on the training rows while
+   * being under {@link #SKEWED_SHARE} of their labels (a head that learned only a prior).
+   */
+  static String degenerate(LogisticRegressionModel m, Dataset<Row> trainVec, long[] perClass, List<String> labels) {
+    double[] history = m.summary().objectiveHistory();
+    double last = history.length == 0 ? Double.NaN : history[history.length - 1];
+    if (!Double.isFinite(last)) {
+      return "the training objective is " + last;
+    }
+    long[] predicted = new long[labels.size()];
+    for (Row r : m.transform(trainVec).groupBy("prediction").count().collectAsList()) {
+      predicted[(int) r.getDouble(0)] = r.getLong(1);
+    }
+    return collapsed(perClass, predicted, labels);
+  }
+
+  /** The collapse test of {@link #degenerate} on per-class label and prediction counts. */
+  static String collapsed(long[] labeled, long[] predicted, List<String> labels) {
+    long n = 0;
+    int top = 0;
+    for (int k = 0; k < predicted.length; k++) {
+      n += predicted[k];
+      top = predicted[k] > predicted[top] ? k : top;
+    }
+    long nLabeled = 0;
+    for (long x : labeled) {
+      nLabeled += x;
+    }
+    if (n == 0 || nLabeled == 0) {
+      return null;
+    }
+    double share = predicted[top] / (double) n;
+    double truth = labeled[top] / (double) nLabeled;
+    if (share >= COLLAPSE_SHARE && truth < SKEWED_SHARE) {
+      return String.format(java.util.Locale.ROOT, "it predicts \"%s\" for %.1f%% of the training rows, which are %.1f%% \"%s\"",
+          labels.get(top), 100 * share, 100 * truth, labels.get(top));
+    }
+    return null;
   }
 
   static int argmax(double[] s) {

@@ -3,9 +3,12 @@ package dev.slimspark.jobs.label;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.slimspark.config.SlimConfig;
+import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
@@ -13,6 +16,8 @@ import dev.slimspark.lake.Lake;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -23,12 +28,19 @@ import org.slf4j.LoggerFactory;
  * Label: runs every configured labeler ({@link Labelers}) over {@code label.input} (a lake table
  * such as docs_filtered, or a CSV) and appends one row per (document, labeler) to {@code labels}.
  * Resumable: documents that already have a row for a labeler id are skipped, so a re-run after a
- * failure (or with a new labeler added) only labels what is missing. Empty text gives a row with
+ * failure (or with a new labeler added) only labels what is missing. Each labeler's rows are
+ * appended in several commits of about {@code label.commit_every_rows} documents (documents are
+ * assigned to commits by a hash of their id over all input documents, so a re-run's commits hold
+ * the same documents as an uninterrupted run's, minus those already done): a killed run loses at
+ * most the commits in flight. Every commit re-reads the (cached) input once, so keep the number of
+ * commits per labeler in the hundreds at most. Empty text gives a row with
  * {@code error = "empty_text"}, not a failed job. A labeler's id changes when its model, k, pool or
  * settings change, so changed labelers label everything again under the new id.
  */
 public final class LabelStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(LabelStage.class);
+  /** Seed of the id hash that assigns documents to commits; fixed, so re-runs agree. */
+  private static final long CHUNK_SEED = 17;
 
   @Override
   public String name() {
@@ -60,8 +72,15 @@ public final class LabelStage implements Stage {
       docs = docs.repartition(parts);
     }
     docs = docs.cache();
+    long every = c.getInt("label.commit_every_rows");
+    if (every < 1) {
+      throw UserErrors.badConfigValue("label.commit_every_rows", String.valueOf(every), "at least 1");
+    }
     try {
       long in = docs.count();
+      // Fixed by the whole input, not by what is left, so resumed commits match a clean run's.
+      long chunks = Math.max(1, (in + every - 1) / every);
+      Column chunk = pmod(xxhash64(col("id"), lit(CHUNK_SEED)), lit(chunks));
       Map<String, Object> per = new LinkedHashMap<>();
       long version = -1;
       for (Labeler l : labelers) {
@@ -75,9 +94,21 @@ public final class LabelStage implements Stage {
         }
         long t0 = System.nanoTime();
         long written = 0;
+        int commits = 0;
         if (already < in) {
-          version =
-              lake.write(l.label(todo, ctx.runId()), LabelsTable.TABLE, SaveMode.Append, ctx.commitMetadata(name()));
+          Map<Long, Long> sizes = new TreeMap<>();
+          for (Row r : todo.groupBy(chunk.as("chunk")).count().collectAsList()) {
+            sizes.put(r.getLong(0), r.getLong(1));
+          }
+          for (Map.Entry<Long, Long> e : sizes.entrySet()) {
+            version =
+                lake.write(
+                    l.label(todo.filter(chunk.equalTo(e.getKey())), ctx.runId()), LabelsTable.TABLE, SaveMode.Append,
+                    ctx.commitMetadata(name()));
+            commits++;
+            LOG.info("labeler {}: committed {} rows (commit {} of {}), version {}", l.id(), e.getValue(), commits,
+                sizes.size(), version);
+          }
           Row agg =
               lake.read(LabelsTable.TABLE, name())
                   .filter(col("labeler_id").equalTo(l.id()).and(col("run_id").equalTo(ctx.runId())))
@@ -90,6 +121,7 @@ public final class LabelStage implements Stage {
           m.put("model_version", l.modelVersion());
           m.put("already_labeled", already);
           m.put("labeled", written);
+          m.put("commits", commits);
           m.put("errors", agg.isNullAt(1) ? 0L : agg.getLong(1));
           m.put("tokens", agg.isNullAt(2) ? 0L : agg.getLong(2));
           m.put("truncated", agg.isNullAt(3) ? 0L : agg.getLong(3));

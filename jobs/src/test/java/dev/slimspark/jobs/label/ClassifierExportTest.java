@@ -33,7 +33,7 @@ class ClassifierExportTest {
 
   static List<String> texts() throws IOException {
     List<String> out = new ArrayList<>();
-    List<String> lines = Files.readAllLines(Path.of("src/test/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
+    List<String> lines = Files.readAllLines(Path.of("src/main/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
     for (String l : lines.subList(1, 31)) {
       out.add(l.substring(l.indexOf(',') + 1, l.lastIndexOf(',')).replace("\"", ""));
     }

@@ -33,7 +33,7 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * finetune -> label -> evaluate end to end on a small hand-written set of financial sentences
- * (src/test/resources/label/finance_sentences.csv: 90 rows, bearish 26 / bullish 28 / neutral 36).
+ * (src/main/resources/label/finance_sentences.csv: 90 rows, bearish 26 / bullish 28 / neutral 36).
  * Every 4th row is held out for testing; the rest trains the head and forms the knn pool.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -56,7 +56,7 @@ class LabelStagesTest {
     train = dir.resolve("train.csv");
     test = dir.resolve("test.csv");
     model = dir.resolve("model");
-    List<String> lines = Files.readAllLines(Path.of("src/test/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
+    List<String> lines = Files.readAllLines(Path.of("src/main/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
     List<String> tr = new ArrayList<>(List.of(lines.get(0)));
     List<String> te = new ArrayList<>(List.of(lines.get(0)));
     for (int i = 1; i < lines.size(); i++) {

@@ -213,6 +213,18 @@ public final class FinetuneStage implements Stage {
             "Lower finetune.reg_param (e.g. 1e-4), raise finetune.max_iter, try finetune.class_weights = \"balanced\" "
                 + "or another finetune.encoder; no model was written.");
       }
+      // L-BFGS stops at max_iter or when the objective stops improving (tol); a head cut off at
+      // max_iter is not the fitted optimum, so say so (and record it in config.json).
+      int iterations = m.summary().totalIterations();
+      double[] history = m.summary().objectiveHistory();
+      boolean converged = iterations < c.getInt("finetune.max_iter");
+      double objective = history.length == 0 ? Double.NaN : history[history.length - 1];
+      if (converged) {
+        LOG.info("finetune: LR converged after {} iterations, objective {}", iterations, objective);
+      } else {
+        LOG.warn("finetune: LR stopped at finetune.max_iter = {} before converging (objective {}); raise"
+            + " finetune.max_iter for the fitted optimum", iterations, objective);
+      }
       Matrix coef = m.coefficientMatrix();
       Vector icpt = m.interceptVector();
       int k = labels.size();
@@ -243,6 +255,11 @@ public final class FinetuneStage implements Stage {
       info.put("reg_param", c.getDouble("finetune.reg_param"));
       info.put("elastic_net", c.getDouble("finetune.elastic_net"));
       info.put("standardize", standardize || fallback != null);
+      info.put("lr_iterations", iterations);
+      info.put("lr_converged", converged);
+      info.put("lr_objective", objective);
+      summary.put("lr_iterations", iterations);
+      summary.put("lr_converged", converged);
       if (fallback != null) {
         info.put("fallback", fallback);
         summary.put("fallback", fallback);
@@ -253,11 +270,11 @@ public final class FinetuneStage implements Stage {
       info.put("lexical_buckets", ngrams == null ? 0 : ngrams.buckets());
       long nHeld = 0;
       if (frac > 0) {
+        // Scored on the executors; only the k x k confusion counts reach the driver.
         long[][] cm = new long[k][k];
-        for (Row r : held.collectAsList()) {
-          double[] s = head.logits(EmbedStep.vector(r, 2), ids(r, 3));
-          cm[(int) r.getDouble(1)][argmax(s)]++;
-          nHeld++;
+        for (Row r : confusion(held, head).collectAsList()) {
+          cm[r.getInt(0)][r.getInt(1)] = r.getLong(2);
+          nHeld += r.getLong(2);
         }
         Metrics mt = new Metrics(labels, cm);
         info.put("holdout_rows", nHeld);
@@ -302,6 +319,15 @@ public final class FinetuneStage implements Stage {
   }
 
   /** A row's long-array column (Spark hands back a Seq or a long[]). */
+  /** (gold index, predicted index, rows) of {@code held} (label_idx at 1, vector at 2, ids at 3). */
+  static Dataset<Row> confusion(Dataset<Row> held, LinearHead head) {
+    org.apache.spark.api.java.function.MapFunction<Row, Row> score = r ->
+        RowFactory.create(
+            (int) r.getDouble(1), argmax(head.logits(EmbedStep.vector(r, 2), ids(r, 3))));
+    StructType pair = new StructType().add("gold", DataTypes.IntegerType).add("pred", DataTypes.IntegerType);
+    return held.map(score, org.apache.spark.sql.Encoders.row(pair)).groupBy("gold", "pred").count();
+  }
+
   static long[] ids(Row r, int i) {
     if (r.isNullAt(i)) {
       return new long[0];

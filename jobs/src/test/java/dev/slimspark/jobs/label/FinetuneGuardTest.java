@@ -67,6 +67,34 @@ class FinetuneGuardTest {
   }
 
   @Test
+  void aHealthyHeadRecordsItsSolverAndScoresTheHoldoutOnTheExecutors() throws IOException {
+    Path model = TestSpark.newDir("guard").resolve("model");
+    String[] base = sets(model, 1e-3);
+    String[] conf = java.util.Arrays.copyOf(base, base.length + 3);
+    conf[base.length] = "finetune.holdout_fraction=0.25";
+    conf[base.length + 1] = "finetune.class_weights=balanced";
+    conf[base.length + 2] = "finetune.standardize=true"; // MiniLM alone at 15 iterations needs it
+    JobSummary s = LabelStagesTest.run(new FinetuneStage(), Stages.config(conf));
+    assertEquals("ok", s.status());
+    assertNull(s.extra().get("fallback"));
+    long trained = ((Number) s.counts().get("trained")).longValue();
+    long held = ((Number) s.counts().get("held_out")).longValue();
+    assertEquals(((Number) s.counts().get("embedded")).longValue(), trained + held);
+    assertTrue(held > 5 && trained > 40, "held " + held + ", trained " + trained);
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> holdout = (java.util.Map<String, Object>) s.extra().get("holdout");
+    assertEquals(held, ((Number) holdout.get("rows")).longValue());
+    double acc = ((Number) holdout.get("accuracy")).doubleValue();
+    assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
+    JsonNode training = new ObjectMapper().readTree(model.resolve("config.json").toFile()).get("training");
+    int iterations = ((Number) s.extra().get("lr_iterations")).intValue();
+    assertTrue(iterations > 0 && iterations <= 15, "iterations " + iterations);
+    assertEquals(iterations, training.get("lr_iterations").asInt());
+    assertEquals(iterations < 15, training.get("lr_converged").asBoolean());
+    assertEquals(held, training.get("holdout_rows").asLong());
+  }
+
+  @Test
   void aHeadThatCollapsesEitherWayIsAUserErrorAndNoModel() throws IOException {
     Path model = TestSpark.newDir("guard").resolve("model");
     UserError e =

@@ -85,6 +85,15 @@ public final class SampleCorpusGenerator {
 
   /** Generator settings; public mutable fields with the defaults shown. */
   public static final class Options {
+    /** Defaults except the number of docs, shards and the seed (what tests vary). */
+    public static Options of(int docs, int shards, long seed) {
+      Options o = new Options();
+      o.docs = docs;
+      o.shards = shards;
+      o.seed = seed;
+      return o;
+    }
+
     /** Seed of all randomness. Default 42. */
     public long seed = 42L;
     /** Number of valid docs in the shards (planted bad input comes on top). Default 2000. */

@@ -107,11 +107,7 @@ class StandaloneClusterIT {
   static void startCluster() throws Exception {
     work = TestSpark.newDir("standalone");
     sample = work.resolve("sample");
-    SampleCorpusGenerator.Options o = new SampleCorpusGenerator.Options();
-    o.docs = 120;
-    o.shards = 2;
-    o.seed = 5;
-    SampleCorpusGenerator.generate(o, sample);
+    SampleCorpusGenerator.generate(SampleCorpusGenerator.Options.of(120, 2, 5), sample);
 
     sparkHome = fakeSparkHome(work.resolve("spark-home"), sparkJars());
     int masterPort = ChildProcesses.freePort();

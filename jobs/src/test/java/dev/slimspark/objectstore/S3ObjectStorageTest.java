@@ -114,11 +114,7 @@ class S3ObjectStorageTest {
     hc.set("fs.s3a.directory.marker.retention", "keep");
 
     sample = TestSpark.newDir("s3-sample");
-    SampleCorpusGenerator.Options o = new SampleCorpusGenerator.Options();
-    o.docs = 80;
-    o.shards = 1;
-    o.seed = 11;
-    SampleCorpusGenerator.generate(o, sample);
+    SampleCorpusGenerator.generate(SampleCorpusGenerator.Options.of(80, 1, 11), sample);
     s3Sample = "s3a://" + BUCKET + "/sample";
     s3Lake = "s3a://" + BUCKET + "/lake";
     FileSystem s3 = FileSystem.get(URI.create(s3Sample), hc);

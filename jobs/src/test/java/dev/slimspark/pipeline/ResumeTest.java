@@ -44,11 +44,7 @@ class ResumeTest {
   @Test
   void rerunSkipsCommittedStagesAndRedoesChangedOnes() throws IOException {
     Path sample = TestSpark.newDir("resume-sample");
-    SampleCorpusGenerator.Options o = new SampleCorpusGenerator.Options();
-    o.docs = 30;
-    o.shards = 1;
-    o.seed = 3;
-    SampleCorpusGenerator.generate(o, sample);
+    SampleCorpusGenerator.generate(SampleCorpusGenerator.Options.of(30, 1, 3), sample);
     Path lakeDir = TestSpark.newDir("resume-lake");
     String[] sets = {"lake=" + q(lakeDir), "ingest.input=[" + q(sample + "/*.jsonl*") + "]"};
     SlimConfig c = Stages.config(sets);

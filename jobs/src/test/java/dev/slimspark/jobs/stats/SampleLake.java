@@ -32,11 +32,7 @@ public final class SampleLake {
 
   private SampleLake() throws IOException {
     Path sample = TestSpark.newDir("stats-sample");
-    SampleCorpusGenerator.Options o = new SampleCorpusGenerator.Options();
-    o.docs = 300;
-    o.shards = 2;
-    o.seed = 11;
-    SampleCorpusGenerator.generate(o, sample);
+    SampleCorpusGenerator.generate(SampleCorpusGenerator.Options.of(300, 2, 11), sample);
     lake = TestSpark.newDir("stats-lake");
     config = Stages.config("lake=" + q(lake), "ingest.input=[" + q(sample + "/*.jsonl*") + "]");
     for (String stage : Pipeline.stageNames()) {

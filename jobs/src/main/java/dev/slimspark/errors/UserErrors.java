@@ -66,6 +66,16 @@ public final class UserErrors {
         "Check the path; relative paths resolve against the current directory.");
   }
 
+  /** A task that Spark gave a GPU cannot use it (CPU build of ONNX Runtime, or CUDA libraries missing). */
+  public static UserError gpuUnavailable(dev.slimspark.udfs.djl.Devices.GpuUnavailableException e) {
+    return of(
+        "Spark assigned " + e.device() + " to a task, but ONNX Runtime cannot run on it.",
+        e.reason(),
+        "Build the GPU jar (`./mvnw -B -Pgpu -DskipTests package`, ONNX Runtime with CUDA) and give the executors the"
+            + " NVIDIA driver, CUDA 12 and cuDNN 9 (conf/gpu-a100-example.conf); or label on CPUs by removing"
+            + " spark.executor.resource.gpu.amount and spark.task.resource.gpu.amount.");
+  }
+
   public static UserError quarantineNotAllowed(long n, String table) {
     return of(
         n + " input lines were quarantined and --fail-on-quarantine is set.",

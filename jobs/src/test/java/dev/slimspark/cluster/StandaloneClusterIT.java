@@ -67,7 +67,12 @@ import org.slf4j.LoggerFactory;
  *   <li>the same command again: ingest and filter are "up to date" (skipped), dedup to stats run, and
  *       one executor is killed mid-dedup; the run completes, and every table of the lake equals a
  *       local[2] run of the same config, and the exported trainer files are byte for byte the same;
- *   <li>the same command once more: every stage "up to date", nothing written.
+ *   <li>the same command once more: every stage "up to date", nothing written;
+ *   <li>finetune and label (the bundled BGE encoder, ONNX Runtime, the fine-tuned head) run on the
+ *       executors from the cluster jar alone;
+ *   <li>finetune asking for a GPU per task (each worker offers one through a discovery script):
+ *       tasks load the encoder on their assigned {@code gpu(0)}, and this CPU build of ONNX Runtime
+ *       gives a user error that names the device and the GPU build, not a silent CPU run.
  * </ol>
  *
  * An integration test (failsafe, after {@code package}): the cluster jar must exist. Every process
@@ -136,6 +141,14 @@ class StandaloneClusterIT {
             env, masterLog);
     servers.add(master);
     ChildProcesses.await("master", () -> logHas(masterLog, "I have been elected leader"), Duration.ofSeconds(600), master, masterLog);
+    // Each worker offers one "GPU" (a discovery script that prints address 0), as a GPU node's
+    // worker would; only an application that asks for GPUs gets one (test 4).
+    Path discovery = work.resolve("gpu-discovery.sh");
+    Files.writeString(discovery, "#!/usr/bin/env bash\necho '{\"name\": \"gpu\", \"addresses\": [\"0\"]}'\n");
+    discovery.toFile().setExecutable(true);
+    Map<String, String> workerEnv = new HashMap<>(env);
+    workerEnv.put("SPARK_WORKER_OPTS",
+        "-Dspark.worker.resource.gpu.amount=1 -Dspark.worker.resource.gpu.discoveryScript=" + discovery);
     for (int i = 0; i < 2; i++) {
       Path wlog = work.resolve("worker-" + i + ".log");
       workerLogs.add(wlog);
@@ -143,7 +156,7 @@ class StandaloneClusterIT {
           ChildProcesses.start(
               sparkClass("org.apache.spark.deploy.worker.Worker", "--host", "127.0.0.1", "--cores", "1",
                   "--memory", "1g", "--webui-port", "0", "--work-dir", work.resolve("worker-" + i).toString(), url),
-              env, wlog));
+              workerEnv, wlog));
     }
 
     // The reference: the whole pipeline in this JVM, local[2], while the workers start.
@@ -287,6 +300,77 @@ class StandaloneClusterIT {
     expected.add("run=up to date");
     assertEquals(expected, out.jobStatuses());
     assertEquals(runsBefore, table(clusterLake, "runs").count(), "an up-to-date run records nothing");
+  }
+
+  @Test
+  @Order(4)
+  void finetuneAndLabelRunOnTheExecutors() throws Exception {
+    // The ONNX encoders, ONNX Runtime and DJL's engine come from the cluster jar alone.
+    Path model = work.resolve("model-cpu");
+    Path log = work.resolve("driver-finetune.log");
+    int code = submitAndWait(log, "finetune", "finetune.input=" + q(financeCsv()), "finetune.output=" + q(model));
+    assertEquals(0, code, ChildProcesses.tail(log));
+    assertEquals(List.of("finetune=ok"), jobStatuses(log));
+    assertTrue(Files.isRegularFile(model.resolve("model.onnx")), "model written");
+    Path labelLog = work.resolve("driver-label.log");
+    code =
+        submitAndWait(labelLog, "label", "label.input=" + q(financeCsv()),
+            "label.labelers=[{type = fine-tuned, model = " + q(model) + "}]");
+    assertEquals(0, code, ChildProcesses.tail(labelLog));
+    assertEquals(List.of("label=ok"), jobStatuses(labelLog));
+    assertEquals(90, table(work.resolve("lake-ml"), "labels").filter("error is null").count(), "every sentence labeled");
+  }
+
+  @Test
+  @Order(5)
+  void tasksGivenAGpuLoadTheirModelOnItAndACpuOnlyRuntimeSaysSo() throws Exception {
+    // finetune asks for one GPU per executor and per task: Spark's scheduler hands each task the
+    // worker's address 0 (TaskContext.resources()), the encoder is loaded on gpu(0), and this
+    // build's ONNX Runtime (the CPU library) cannot: a user error naming the device and the fix,
+    // not a stack trace and not a silent CPU run. (With -Pgpu on a CUDA node the same path loads
+    // the model on the GPU; no machine here has one.)
+    Path model = work.resolve("model-gpu");
+    Path log = work.resolve("driver-gpu.log");
+    int code =
+        submitAndWait(log, "finetune", "finetune.input=" + q(financeCsv()), "finetune.output=" + q(model),
+            "spark.executor.resource.gpu.amount=1", "spark.task.resource.gpu.amount=1", "spark.task.maxFailures=1");
+    String out = Files.readString(log);
+    assertNotEquals(0, code, ChildProcesses.tail(log));
+    assertTrue(out.contains("error: Spark assigned gpu(0) to a task, but ONNX Runtime cannot run on it."), ChildProcesses.tail(log));
+    assertTrue(out.contains("-Pgpu"), "the fix names the GPU build");
+    // Spark's scheduler log: the task was given the worker's GPU (what Devices reads back).
+    assertTrue(out.contains("taskResourceAssignments Map(gpu -> [name: gpu, addresses: 0])"), "no GPU assigned to tasks");
+    assertTrue(!Files.exists(model.resolve("model.onnx")), "no model written");
+  }
+
+  /** The team-written labeled finance sentences (90 rows) as a CSV file the executors can read. */
+  static Path financeCsv() throws IOException {
+    Path csv = work.resolve("finance.csv");
+    if (!Files.exists(csv)) {
+      try (var in = StandaloneClusterIT.class.getResourceAsStream("/label/finance_sentences.csv")) {
+        Files.copy(in, csv);
+      }
+    }
+    return csv;
+  }
+
+  /** {@code bin/slimspark JOB --submit --set ...} on the cluster (lake {@code lake-ml}); its exit code. */
+  static int submitAndWait(Path log, String job, String... sets) throws Exception {
+    Path root = Path.of(System.getProperty("slimspark.repo.root", ".."));
+    List<String> c = new ArrayList<>(List.of("bash", root.resolve("bin/slimspark").toString(), job, "--submit"));
+    List<String> all = new ArrayList<>(List.of("lake=" + q(work.resolve("lake-ml")), "spark.ui.enabled=false"));
+    all.addAll(Arrays.asList(sets));
+    for (String set : all) {
+      c.add("--set");
+      c.add(set);
+    }
+    Process driver = ChildProcesses.start(c, env, log, work);
+    try {
+      assertTrue(driver.waitFor(1200, TimeUnit.SECONDS), "driver did not finish\n" + ChildProcesses.tail(log));
+    } finally {
+      ChildProcesses.stop(driver);
+    }
+    return driver.exitValue();
   }
 
   /** The lake's Delta tables (folders with a {@code _delta_log}) except the run log, which differs per run. */

@@ -1,6 +1,8 @@
 package dev.slimspark.jobs.label;
 
+import dev.slimspark.errors.UserErrors;
 import dev.slimspark.udfs.djl.Batching;
+import dev.slimspark.udfs.djl.Devices;
 import dev.slimspark.udfs.djl.Encoded;
 import dev.slimspark.udfs.djl.ModelDir;
 import dev.slimspark.udfs.djl.SentenceEncoder;
@@ -88,6 +90,8 @@ public final class EmbedStep {
           enc[0] = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits(), s.pooling());
         } catch (ModelDir.MissingModelFileException e) {
           throw EncoderSettings.missing(e);
+        } catch (Devices.GpuUnavailableException e) {
+          throw UserErrors.gpuUnavailable(e);
         }
       }
       long t0 = System.nanoTime();

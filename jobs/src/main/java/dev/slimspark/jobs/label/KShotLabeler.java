@@ -1,6 +1,8 @@
 package dev.slimspark.jobs.label;
 
+import dev.slimspark.errors.UserErrors;
 import dev.slimspark.udfs.djl.Batching;
+import dev.slimspark.udfs.djl.Devices;
 import dev.slimspark.udfs.djl.LanguageModel;
 import java.io.Serializable;
 import java.nio.file.Path;
@@ -113,7 +115,11 @@ final class KShotLabeler implements Labeler {
       if (lm != null) {
         return;
       }
-      lm = LanguageModel.forCurrentTask(Path.of(s.modelDir()));
+      try {
+        lm = LanguageModel.forCurrentTask(Path.of(s.modelDir()));
+      } catch (Devices.GpuUnavailableException e) {
+        throw UserErrors.gpuUnavailable(e);
+      }
       conts = new long[s.labels().size()][];
       for (int c = 0; c < conts.length; c++) {
         conts[c] = lm.encode(s.prompt().verbalizers().get(c), false).getIds();

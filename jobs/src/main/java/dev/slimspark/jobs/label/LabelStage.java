@@ -21,6 +21,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,8 +33,9 @@ import org.slf4j.LoggerFactory;
  * appended in several commits of about {@code label.commit_every_rows} documents (documents are
  * assigned to commits by a hash of their id over all input documents, so a re-run's commits hold
  * the same documents as an uninterrupted run's, minus those already done): a killed run loses at
- * most the commits in flight. Every commit re-reads the (cached) input once, so keep the number of
- * commits per labeler in the hundreds at most. Empty text gives a row with
+ * most the commits in flight. The ids a labeler already labeled are read from {@code labels} once
+ * per run and kept (memory, spilling to disk); every commit re-reads the (cached) input once, so
+ * keep the number of commits per labeler in the hundreds at most. Empty text gives a row with
  * {@code error = "empty_text"}, not a failed job. A labeler's id changes when its model, k, pool or
  * settings change, so changed labelers label everything again under the new id.
  */
@@ -85,56 +87,66 @@ public final class LabelStage implements Stage {
       long version = -1;
       for (Labeler l : labelers) {
         Dataset<Row> todo = docs;
+        Dataset<Row> done = null;
         long already = 0;
         if (lake.exists(LabelsTable.TABLE)) {
-          Dataset<Row> done =
-              lake.read(LabelsTable.TABLE, name()).filter(col("labeler_id").equalTo(l.id())).select(col("doc_id").as("id")).distinct();
+          // The ids already labeled, read once and kept (ids only): every commit below filters
+          // `todo` again, and without this each one would re-scan the growing labels table.
+          done =
+              lake.read(LabelsTable.TABLE, name()).filter(col("labeler_id").equalTo(l.id())).select(col("doc_id").as("id")).distinct()
+                  .persist(StorageLevel.MEMORY_AND_DISK());
           todo = docs.join(done, docs.col("id").equalTo(done.col("id")), "left_anti");
           already = in - todo.count();
         }
-        long t0 = System.nanoTime();
-        long written = 0;
-        int commits = 0;
-        if (already < in) {
-          Map<Long, Long> sizes = new TreeMap<>();
-          for (Row r : todo.groupBy(chunk.as("chunk")).count().collectAsList()) {
-            sizes.put(r.getLong(0), r.getLong(1));
+        try {
+          long t0 = System.nanoTime();
+          long written = 0;
+          int commits = 0;
+          if (already < in) {
+            Map<Long, Long> sizes = new TreeMap<>();
+            for (Row r : todo.groupBy(chunk.as("chunk")).count().collectAsList()) {
+              sizes.put(r.getLong(0), r.getLong(1));
+            }
+            for (Map.Entry<Long, Long> e : sizes.entrySet()) {
+              version =
+                  lake.write(
+                      l.label(todo.filter(chunk.equalTo(e.getKey())), ctx.runId()), LabelsTable.TABLE, SaveMode.Append,
+                      ctx.commitMetadata(name()));
+              commits++;
+              LOG.info("labeler {}: committed {} rows (commit {} of {}), version {}", l.id(), e.getValue(), commits,
+                  sizes.size(), version);
+            }
+            Row agg =
+                lake.read(LabelsTable.TABLE, name())
+                    .filter(col("labeler_id").equalTo(l.id()).and(col("run_id").equalTo(ctx.runId())))
+                    .agg(count(lit(1)), sum(col("error").isNotNull().cast("long")), sum("tokens_processed"),
+                        sum(col("truncated").cast("long")), sum("device_ms"))
+                    .head();
+            written = agg.getLong(0);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", l.type());
+            m.put("model_version", l.modelVersion());
+            m.put("already_labeled", already);
+            m.put("labeled", written);
+            m.put("commits", commits);
+            m.put("errors", agg.isNullAt(1) ? 0L : agg.getLong(1));
+            m.put("tokens", agg.isNullAt(2) ? 0L : agg.getLong(2));
+            m.put("truncated", agg.isNullAt(3) ? 0L : agg.getLong(3));
+            m.put("device_seconds", agg.isNullAt(4) ? 0.0 : agg.getDouble(4) / 1000);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            m.put("wall_seconds", wall);
+            m.put("docs_per_second", wall > 0 ? written / wall : 0);
+            m.put("reconciled", already + written == in);
+            per.put(l.id(), m);
+          } else {
+            per.put(l.id(), Map.of("type", l.type(), "already_labeled", already, "labeled", 0L, "reconciled", true));
           }
-          for (Map.Entry<Long, Long> e : sizes.entrySet()) {
-            version =
-                lake.write(
-                    l.label(todo.filter(chunk.equalTo(e.getKey())), ctx.runId()), LabelsTable.TABLE, SaveMode.Append,
-                    ctx.commitMetadata(name()));
-            commits++;
-            LOG.info("labeler {}: committed {} rows (commit {} of {}), version {}", l.id(), e.getValue(), commits,
-                sizes.size(), version);
+          LOG.info("labeler {}: {} already labeled, {} labeled now", l.id(), already, written);
+        } finally {
+          if (done != null) {
+            done.unpersist();
           }
-          Row agg =
-              lake.read(LabelsTable.TABLE, name())
-                  .filter(col("labeler_id").equalTo(l.id()).and(col("run_id").equalTo(ctx.runId())))
-                  .agg(count(lit(1)), sum(col("error").isNotNull().cast("long")), sum("tokens_processed"),
-                      sum(col("truncated").cast("long")), sum("device_ms"))
-                  .head();
-          written = agg.getLong(0);
-          Map<String, Object> m = new LinkedHashMap<>();
-          m.put("type", l.type());
-          m.put("model_version", l.modelVersion());
-          m.put("already_labeled", already);
-          m.put("labeled", written);
-          m.put("commits", commits);
-          m.put("errors", agg.isNullAt(1) ? 0L : agg.getLong(1));
-          m.put("tokens", agg.isNullAt(2) ? 0L : agg.getLong(2));
-          m.put("truncated", agg.isNullAt(3) ? 0L : agg.getLong(3));
-          m.put("device_seconds", agg.isNullAt(4) ? 0.0 : agg.getDouble(4) / 1000);
-          double wall = (System.nanoTime() - t0) / 1e9;
-          m.put("wall_seconds", wall);
-          m.put("docs_per_second", wall > 0 ? written / wall : 0);
-          m.put("reconciled", already + written == in);
-          per.put(l.id(), m);
-        } else {
-          per.put(l.id(), Map.of("type", l.type(), "already_labeled", already, "labeled", 0L, "reconciled", true));
         }
-        LOG.info("labeler {}: {} already labeled, {} labeled now", l.id(), already, written);
       }
       summary.count("docs_in", in).count("labelers", per);
       boolean ok = per.values().stream().allMatch(v -> Boolean.TRUE.equals(((Map<?, ?>) v).get("reconciled")));

@@ -2,6 +2,7 @@ package dev.slimspark.udfs.djl;
 
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
+import ai.djl.engine.EngineException;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
@@ -86,6 +87,10 @@ public final class LanguageModel implements AutoCloseable {
    * intra-op threads, one inter-op thread (one inference call at a time per task; parallelism
    * across tasks comes from Spark). Shared by every ONNX model this package loads.
    */
+  /** ONNX Runtime's words when its CUDA provider is missing or cannot load its libraries. */
+  private static final java.util.regex.Pattern GPU_RUNTIME_FAILURE =
+      java.util.regex.Pattern.compile("(?i)cuda|cudnn|cublas|execution provider|shared provider|EP_FAIL");
+
   static ZooModel<NDList, NDList> load(Path onnx, Device device, int threads) throws IOException {
     Criteria<NDList, NDList> c =
         Criteria.builder()
@@ -99,7 +104,11 @@ public final class LanguageModel implements AutoCloseable {
             .build();
     try {
       return c.loadModel();
-    } catch (ModelNotFoundException | MalformedModelException e) {
+    } catch (ModelNotFoundException | MalformedModelException | EngineException e) {
+      String root = Devices.rootMessage(e);
+      if (device.isGpu() && root != null && GPU_RUNTIME_FAILURE.matcher(root).find()) {
+        throw new Devices.GpuUnavailableException(device, root, e);
+      }
       throw new IOException("cannot load ONNX model " + onnx + ": " + e.getMessage(), e);
     }
   }

@@ -56,7 +56,7 @@ public final class SentenceEncoder implements AutoCloseable {
             .build();
     try {
       this.model = LanguageModel.load(onnx, device, key.threads());
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) {
       tokenizer.close();
       throw e;
     }

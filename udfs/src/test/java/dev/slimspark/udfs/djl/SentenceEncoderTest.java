@@ -111,6 +111,20 @@ class SentenceEncoderTest {
   }
 
   @Test
+  void aGpuTheRuntimeCannotUseIsAnErrorNotASilentCpuFallback() throws Exception {
+    // The default build carries ONNX Runtime's CPU library; with -Pgpu on a CUDA machine the
+    // model loads on the GPU instead and this check does not apply.
+    org.junit.jupiter.api.Assumptions.assumeFalse(
+        ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA), "CUDA build");
+    Devices.GpuUnavailableException e =
+        assertThrows(
+            Devices.GpuUnavailableException.class,
+            () -> SentenceEncoder.get(ModelDir.resolve(ModelDir.BUILTIN_MINILM), Device.gpu(0), 1, 64));
+    assertEquals("gpu(0)", e.device());
+    assertTrue(e.reason().contains("CUDA"), e.reason());
+  }
+
+  @Test
   void missingFilesAreNamed() throws Exception {
     Path dir = Files.createTempDirectory("no-model");
     ModelDir.MissingModelFileException e =

@@ -181,6 +181,27 @@ class KShotLabelerTest {
   }
 
   @Test
+  void anExportWithPastKeyValuesIsFedAnEmptyCacheAndNoCacheBranch() throws IOException {
+    // Optimum's "with past" / merged decoders take past_key_values.* and use_cache_branch; the
+    // fixture adds them to its logits, so the hand computation holds only if the cache is empty
+    // and the branch is off.
+    LanguageModel withPast = LanguageModel.get(TinyLm.writeDecoder(dir.resolve("lm-past"), true, true), Device.cpu(), 1);
+    List<long[]> prompts = List.of(ids("<s>", "review", "very", "good"), ids("<s>", "bad", "movie", "so", "bad", "plot", "sentiment", ":"));
+    long[][] conts = {ids("negative"), ids("very", "good"), ids("ok")};
+    List<double[]> got = withPast.scoreAll(prompts, conts, 2);
+    for (int p = 0; p < prompts.size(); p++) {
+      for (int c = 0; c < conts.length; c++) {
+        assertEquals(expected(prompts.get(p), conts[c]), got.get(p)[c], 1e-5, "prompt " + p + " label " + c);
+      }
+    }
+    // Without head counts in config.json the cache cannot be sized: said at load, not at inference.
+    Path noHeads = TinyLm.writeDecoder(dir.resolve("lm-past-no-heads"), true, true);
+    Files.writeString(noHeads.resolve("config.json"), "{\"model_type\": \"tiny-bigram\"}");
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> LanguageModel.get(noHeads, Device.cpu(), 1));
+    assertTrue(e.getMessage().contains("num_attention_heads"), e.getMessage());
+  }
+
+  @Test
   void encoderDecoderScoresEqualHandComputation() {
     LanguageModel t5 = LanguageModel.get(encDec, Device.cpu(), 1);
     assertTrue(t5.encoderDecoder());

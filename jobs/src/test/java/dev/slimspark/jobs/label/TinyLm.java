@@ -65,6 +65,18 @@ final class TinyLm {
 
   /** Writes a decoder-only LM directory (model.onnx, tokenizer.json, config.json). */
   static Path writeDecoder(Path dir, boolean positions) throws IOException {
+    return writeDecoder(dir, positions, false);
+  }
+
+  /**
+   * As {@link #writeDecoder(Path, boolean)}; with {@code past} the graph also takes what Optimum's
+   * "with past" exports take: {@code past_key_values.0.key}/{@code .value} [batch, 2, past, 3] and
+   * {@code use_cache_branch} [1]. The cache must have those static dims (ONNX Runtime checks them)
+   * and enters the logits as sum(key) + sum(value); use_cache_branch adds 1000 × the branch to the
+   * logit of "negative". So scores equal the plain model's only when the loader feeds a
+   * well-shaped empty cache and {@code false}.
+   */
+  static Path writeDecoder(Path dir, boolean positions, boolean past) throws IOException {
     Files.createDirectories(dir);
     List<byte[]> nodes = new ArrayList<>();
     List<byte[]> inits = new ArrayList<>();
@@ -84,11 +96,31 @@ final class TinyLm {
     }
     nodes.add(node("Cast", List.of("attention_mask"), "maskf", intAttr("to", 1)));
     nodes.add(node("Unsqueeze", List.of("maskf", "axes2"), "mask3"));
-    nodes.add(node("Mul", List.of(sum, "mask3"), "logits"));
+    if (past) {
+      nodes.add(node("Mul", List.of(sum, "mask3"), "masked"));
+      inputs.add(valueInfo("past_key_values.0.key", 1, "batch", "2", "past_sequence_length", "3"));
+      inputs.add(valueInfo("past_key_values.0.value", 1, "batch", "2", "past_sequence_length", "3"));
+      inputs.add(valueInfo("use_cache_branch", 9, "1"));
+      // Not a constant over the vocabulary (log-softmax would cancel that): it favours "negative".
+      float[] favour = new float[V];
+      favour[id("negative")] = 1000f;
+      inits.add(tensor("big", new float[][] {favour}));
+      nodes.add(node("ReduceSum", List.of("past_key_values.0.key"), "pk", intAttr("keepdims", 0)));
+      nodes.add(node("ReduceSum", List.of("past_key_values.0.value"), "pv", intAttr("keepdims", 0)));
+      nodes.add(node("Cast", List.of("use_cache_branch"), "branchf", intAttr("to", 1)));
+      nodes.add(node("Mul", List.of("branchf", "big"), "branchbig"));
+      nodes.add(node("Add", List.of("masked", "pk"), "plus_k"));
+      nodes.add(node("Add", List.of("plus_k", "pv"), "plus_kv"));
+      nodes.add(node("Add", List.of("plus_kv", "branchbig"), "logits"));
+    } else {
+      nodes.add(node("Mul", List.of(sum, "mask3"), "logits"));
+    }
     List<byte[]> outputs = List.of(valueInfo("logits", 1, "batch", "seq", String.valueOf(V)));
     Files.write(dir.resolve("model.onnx"), model(graph("tiny_lm", nodes, inits, inputs, outputs)));
     Files.writeString(dir.resolve("tokenizer.json"), tokenizerJson());
-    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"tiny-bigram\", \"vocab_size\": " + V + "}");
+    // With past: 2 heads of size 3 (hidden 6), what the cache inputs declare.
+    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"tiny-bigram\", \"vocab_size\": " + V
+        + (past ? ", \"num_attention_heads\": 2, \"hidden_size\": 6" : "") + "}");
     return dir;
   }
 

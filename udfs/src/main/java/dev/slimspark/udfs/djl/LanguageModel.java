@@ -71,6 +71,22 @@ public final class LanguageModel implements AutoCloseable {
       throw e;
     }
     this.decoderInputs = decoder.describeInput();
+    // DJL's ONNX Runtime engine names the inputs but gives no shapes, so the empty cache that a
+    // "with past" export needs is sized from config.json (ONNX Runtime rejects a wrong head count
+    // or head size).
+    if (decoderInputs != null
+        && decoderInputs.keys().stream().anyMatch(n -> n.startsWith("past_key_values"))
+        && layout.configInt("num_attention_heads", -1) < 1) {
+      decoder.close();
+      if (encoder != null) {
+        encoder.close();
+      }
+      tokenizer.close();
+      throw new IOException(
+          "model " + layout.decoder() + " takes past_key_values inputs, but " + layout.dir().resolve("config.json")
+              + " has no num_attention_heads (and hidden_size or head_dim) to size their empty cache; use the"
+              + " config.json of the export, or export without past (optimum-cli --task text-generation)");
+    }
     // optimum names the T5 decoder's ids input_ids; transformers' own export says decoder_input_ids.
     this.decoderIds = decoderInputs != null && decoderInputs.keys().contains("decoder_input_ids") ? "decoder_input_ids" : "input_ids";
     LOG.info("loaded {} language model {} on {} ({} intra-op threads)", layout.encoderDecoder() ? "encoder-decoder" : "decoder-only",
@@ -315,7 +331,8 @@ public final class LanguageModel implements AutoCloseable {
         }
         in.add(OnnxCall.Tensor.of(name, pos, b, len));
       } else if (name.startsWith("past_key_values")) {
-        long[] s = decoderInputs.values().get(k).getShape();
+        Shape declared = decoderInputs.values().get(k);
+        long[] s = declared == null ? new long[0] : declared.getShape();
         int heads = layout.configInt("num_key_value_heads", layout.configInt("num_attention_heads", 1));
         int hidden = layout.configInt("hidden_size", 1);
         int headDim = layout.configInt("head_dim", hidden / Math.max(1, layout.configInt("num_attention_heads", 1)));

@@ -210,7 +210,7 @@ public final class FinetuneStage implements Stage {
             "Logistic regression did not fit these features (too strong regularization, too few iterations, or "
                 + "features the solver cannot scale: reg_param " + c.getDouble("finetune.reg_param") + ", max_iter "
                 + c.getInt("finetune.max_iter") + ").",
-            "Lower finetune.reg_param (e.g. 1e-4), raise finetune.max_iter, try finetune.class_weights = \"balanced\" "
+            "Lower finetune.reg_param (e.g. to a tenth), raise finetune.max_iter, try finetune.class_weights = \"balanced\" "
                 + "or another finetune.encoder; no model was written.");
       }
       // L-BFGS stops at max_iter or when the objective stops improving (tol); a head cut off at

@@ -8,7 +8,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one SparkSession shared by every test in this JVM: local[2] (benchmarks may set the system
- * property {@code slimspark.test.master}), UI off, Delta on.
+ * property {@code slimspark.test.master}), UI off, Delta on. Its scratch directory is deleted at JVM
+ * exit unless {@code -Dslimspark.test.keep=true}.
  */
 public final class TestSpark {
   private static SparkSession session;
@@ -22,6 +23,11 @@ public final class TestSpark {
         scratch = Files.createTempDirectory("slimspark-test-");
       } catch (IOException e) {
         throw new IllegalStateException(e);
+      }
+      // Test lakes, corpora and cluster work dirs reach 1.5 GB per run: deleted when the JVM exits
+      // (by Spark's temp-dir hook, after the session has stopped), unless kept for debugging.
+      if (!Boolean.getBoolean("slimspark.test.keep")) {
+        org.apache.spark.util.ShutdownHookManager.registerShutdownDeleteDir(scratch.toFile());
       }
       session =
           Sessions.withDelta(SparkSession.builder())

@@ -64,22 +64,22 @@ final class DemoLabeling {
    */
   static int run(SparkSession spark, String confFile, List<String> sets) {
     SlimConfig c = SlimConfig.load(confFile, sets);
-    for (String stage : List.of("finetune", "label")) {
-      JobSummary s = Main.runOne(Pipeline.find(stage), new RunContext(spark, c));
-      if (!"ok".equals(s.status())) {
-        return 3;
-      }
-      if (stage.equals("label")) {
-        List<String> ids = new ArrayList<>();
-        for (Object id : ((Map<?, ?>) s.counts().get("labelers")).keySet()) {
-          ids.add(q(id));
-        }
-        List<String> withIds = new ArrayList<>(sets);
-        withIds.add("evaluate.labelers=[" + String.join(", ", ids) + "]");
-        c = SlimConfig.load(confFile, withIds);
-      }
+    if (!"ok".equals(Main.runOne(Pipeline.find("finetune"), new RunContext(spark, c)).status())) {
+      return 3;
     }
-    return "ok".equals(Main.runOne(Pipeline.find("evaluate"), new RunContext(spark, c)).status()) ? 0 : 3;
+    JobSummary label = Main.runOne(Pipeline.find("label"), new RunContext(spark, c));
+    if (!"ok".equals(label.status())) {
+      return 3;
+    }
+    // evaluate compares exactly the labelers this label run wrote.
+    List<String> ids = new ArrayList<>();
+    for (Object id : ((Map<?, ?>) label.counts().get("labelers")).keySet()) {
+      ids.add(q(id));
+    }
+    List<String> withIds = new ArrayList<>(sets);
+    withIds.add("evaluate.labelers=[" + String.join(", ", ids) + "]");
+    RunContext evaluate = new RunContext(spark, SlimConfig.load(confFile, withIds));
+    return "ok".equals(Main.runOne(Pipeline.find("evaluate"), evaluate).status()) ? 0 : 3;
   }
 
   /** A HOCON string literal (paths may hold backslashes or quotes). */

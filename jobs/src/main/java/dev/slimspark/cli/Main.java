@@ -171,11 +171,10 @@ public final class Main {
       if (c != null) {
         s = Resume.skipped(n, ctx, c);
         skipped++;
+        printSummary(s);
       } else {
-        s = stage.run(ctx);
-        RunsTable.record(s);
+        s = runOne(stage, ctx);
       }
-      printSummary(s);
       Map<String, Object> brief = new LinkedHashMap<>();
       brief.put("job", n);
       brief.put("run_id", ctx.runId());

@@ -1,5 +1,7 @@
 package dev.slimspark.spark;
 
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -29,21 +31,21 @@ public final class Sessions {
    * per executor; lower it (or remove it) where executor memory overhead is tight. A value the
    * user gives (spark-submit --conf or spark.* in the config) wins.
    */
-  public static final java.util.Map<String, String> MALLOC_ENV =
-      java.util.Map.of("MALLOC_MMAP_THRESHOLD_", "16777216", "MALLOC_TRIM_THRESHOLD_", "67108864");
+  public static final Map<String, String> MALLOC_ENV =
+      Map.of("MALLOC_MMAP_THRESHOLD_", "16777216", "MALLOC_TRIM_THRESHOLD_", "67108864");
 
   private Sessions() {}
 
   /**
    * Adds Delta Lake's SQL extension and catalog, the wider redaction pattern and {@link
-   * #MALLOC_ENV} for executors; everything else comes from the environment. A {@code spark.redaction.regex} given to spark-submit (a system
-   * property) is kept as it is.
+   * #MALLOC_ENV} for executors; everything else comes from the environment. A {@code
+   * spark.redaction.regex} given to spark-submit (a system property) is kept as it is.
    */
   public static SparkSession.Builder withDelta(SparkSession.Builder builder) {
     if (System.getProperty("spark.redaction.regex") == null) {
       builder = builder.config("spark.redaction.regex", REDACTION_REGEX);
     }
-    for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(MALLOC_ENV).entrySet()) {
+    for (Map.Entry<String, String> e : new TreeMap<>(MALLOC_ENV).entrySet()) {
       String key = "spark.executorEnv." + e.getKey();
       if (System.getProperty(key) == null) {
         builder = builder.config(key, e.getValue());

@@ -206,13 +206,20 @@ class StandaloneClusterIT {
 
   /** Starts the user's command: {@code bin/slimspark run --submit --set ...}. */
   static Process startDriver(Path log) {
+    return submit(log, "run", driverSets);
+  }
+
+  /**
+   * Starts {@code bin/slimspark JOB --submit --set S ...} in the scratch folder, as a user's shell
+   * would be somewhere: nothing lands in the source tree.
+   */
+  static Process submit(Path log, String job, List<String> sets) {
     Path root = Path.of(System.getProperty("slimspark.repo.root", ".."));
-    List<String> c = new ArrayList<>(List.of("bash", root.resolve("bin/slimspark").toString(), "run", "--submit"));
-    for (String s : driverSets) {
+    List<String> c = new ArrayList<>(List.of("bash", root.resolve("bin/slimspark").toString(), job, "--submit"));
+    for (String s : sets) {
       c.add("--set");
       c.add(s);
     }
-    // In the scratch folder, as a user's shell would be somewhere: nothing lands in the source tree.
     return ChildProcesses.start(c, env, log, work);
   }
 
@@ -356,15 +363,9 @@ class StandaloneClusterIT {
 
   /** {@code bin/slimspark JOB --submit --set ...} on the cluster (lake {@code lake-ml}); its exit code. */
   static int submitAndWait(Path log, String job, String... sets) throws Exception {
-    Path root = Path.of(System.getProperty("slimspark.repo.root", ".."));
-    List<String> c = new ArrayList<>(List.of("bash", root.resolve("bin/slimspark").toString(), job, "--submit"));
     List<String> all = new ArrayList<>(List.of("lake=" + q(work.resolve("lake-ml")), "spark.ui.enabled=false"));
     all.addAll(Arrays.asList(sets));
-    for (String set : all) {
-      c.add("--set");
-      c.add(set);
-    }
-    Process driver = ChildProcesses.start(c, env, log, work);
+    Process driver = submit(log, job, all);
     try {
       assertTrue(driver.waitFor(1200, TimeUnit.SECONDS), "driver did not finish\n" + ChildProcesses.tail(log));
     } finally {

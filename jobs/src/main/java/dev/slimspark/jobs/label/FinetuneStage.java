@@ -18,11 +18,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -141,11 +143,11 @@ public final class FinetuneStage implements Stage {
     Dataset<Row> feats =
         emb.filter(col("error").isNull())
             .map(
-                (org.apache.spark.api.java.function.MapFunction<Row, Row>)
+                (MapFunction<Row, Row>)
                     r -> RowFactory.create(
                         r.getString(0), (double) names.indexOf(LabeledData.canonical(r.getString(li), names)),
                         EmbedStep.vector(r, vi), ii < 0 ? new long[0] : ids(r, ii), r.getInt(ti), r.getBoolean(tri)),
-                org.apache.spark.sql.Encoders.row(ts))
+                Encoders.row(ts))
             .cache();
     try {
       long total = data.count();
@@ -318,16 +320,16 @@ public final class FinetuneStage implements Stage {
     return o;
   }
 
-  /** A row's long-array column (Spark hands back a Seq or a long[]). */
   /** (gold index, predicted index, rows) of {@code held} (label_idx at 1, vector at 2, ids at 3). */
   static Dataset<Row> confusion(Dataset<Row> held, LinearHead head) {
-    org.apache.spark.api.java.function.MapFunction<Row, Row> score = r ->
+    MapFunction<Row, Row> score = r ->
         RowFactory.create(
             (int) r.getDouble(1), argmax(head.logits(EmbedStep.vector(r, 2), ids(r, 3))));
     StructType pair = new StructType().add("gold", DataTypes.IntegerType).add("pred", DataTypes.IntegerType);
-    return held.map(score, org.apache.spark.sql.Encoders.row(pair)).groupBy("gold", "pred").count();
+    return held.map(score, Encoders.row(pair)).groupBy("gold", "pred").count();
   }
 
+  /** A row's long-array column (Spark hands back a Seq or a long[]). */
   static long[] ids(Row r, int i) {
     if (r.isNullAt(i)) {
       return new long[0];
@@ -374,7 +376,7 @@ public final class FinetuneStage implements Stage {
     int dims = hidden + (ngrams == null ? 0 : ngrams.dims());
     return in.select("label_idx", "weight", "embedding", "token_ids")
         .map(
-            (org.apache.spark.api.java.function.MapFunction<Row, Row>)
+            (MapFunction<Row, Row>)
                 r -> {
                   float[] e = EmbedStep.vector(r, 2);
                   TokenNgrams.Sparse lex = ngrams == null ? new TokenNgrams.Sparse(new int[0], new double[0]) : ngrams.vector(ids(r, 3), idf);
@@ -390,7 +392,7 @@ public final class FinetuneStage implements Stage {
                   }
                   return RowFactory.create(r.getDouble(0), r.getDouble(1), org.apache.spark.ml.linalg.Vectors.sparse(dims, idx, val));
                 },
-            org.apache.spark.sql.Encoders.row(s));
+            Encoders.row(s));
   }
 
   /** Share of training predictions at or above which one class counts as taking them all. */

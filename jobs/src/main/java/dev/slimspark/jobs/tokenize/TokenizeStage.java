@@ -53,7 +53,7 @@ public final class TokenizeStage implements Stage {
 
   @Override
   public String description() {
-    return "tokenize kept documents (HF tokenizer.json or JTokkit GPT-2) with BOS/EOS policy -> docs_tokens";
+    return "tokenize kept documents (SentencePiece BPE, HF tokenizer.json or JTokkit GPT-2) with BOS/EOS policy -> docs_tokens";
   }
 
   @Override
@@ -66,10 +66,11 @@ public final class TokenizeStage implements Stage {
 
   /**
    * Validates tokenize.tokenizer.* on the driver: kind known, file present (a hub id is never
-   * fetched), and returns the spec with its file contents.
+   * fetched), and returns the spec with its file contents. A directory path means its
+   * tokenizer.json (hf), or its tokenizer.model, else tokenizer.json (sentencepiece).
    */
   static Resolved resolveTokenizer(SlimConfig c) {
-    String kind = c.getEnum("tokenize.tokenizer.kind", Tokenizers.HF, Tokenizers.JTOKKIT_GPT2);
+    String kind = c.getEnum("tokenize.tokenizer.kind", Tokenizers.KINDS);
     int chunkChars = c.getInt("tokenize.chunk_chars");
     if (chunkChars < 0) {
       throw UserErrors.badConfigValue("tokenize.chunk_chars", String.valueOf(chunkChars), "0 (no splitting) or a positive number of characters");
@@ -77,34 +78,58 @@ public final class TokenizeStage implements Stage {
     if (kind.equals(Tokenizers.JTOKKIT_GPT2)) {
       return new Resolved(Tokenizers.Spec.jtokkitGpt2(), null);
     }
+    boolean spm = kind.equals(Tokenizers.SENTENCEPIECE);
+    String files = spm ? "tokenizer.model or tokenizer.json" : "tokenizer.json";
     String configured = c.getString("tokenize.tokenizer.path");
     if (configured.isBlank()) {
       throw UserErrors.of(
           "No tokenizer file is configured.",
-          "tokenize.tokenizer.kind = \"hf\" needs tokenize.tokenizer.path, the local path of a Hugging Face tokenizer.json.",
-          "Set --set tokenize.tokenizer.path=/path/to/tokenizer.json, or use tokenize.tokenizer.kind=jtokkit-gpt2 for GPT-2.");
+          "tokenize.tokenizer.kind = \"" + kind + "\" needs tokenize.tokenizer.path, the local path of a " + files + ".",
+          "Set --set tokenize.tokenizer.path=/path/to/" + (spm ? "tokenizer.model" : "tokenizer.json")
+              + ", or use tokenize.tokenizer.kind=jtokkit-gpt2 for GPT-2.");
     }
-    Path p = Path.of(configured);
-    if (Files.isDirectory(p)) {
-      p = p.resolve("tokenizer.json");
-    }
+    Path p = tokenizerFile(Path.of(configured), spm);
     if (!Files.isRegularFile(p)) {
       boolean looksLikeHubId = !configured.startsWith("/") && !configured.startsWith(".")
-          && !configured.endsWith(".json") && configured.chars().filter(ch -> ch == '/').count() <= 1;
+          && !configured.endsWith(".json") && !configured.endsWith(".model") && configured.chars().filter(ch -> ch == '/').count() <= 1;
       throw UserErrors.of(
           "Tokenizer file not found: " + p + ".",
           looksLikeHubId
               ? "'" + configured + "' looks like a Hugging Face hub id; slimspark never downloads models or tokenizers."
-              : "tokenize.tokenizer.path must name a local tokenizer.json (or a directory holding one) readable on the driver.",
+              : "tokenize.tokenizer.path must name a local " + files + " (or a directory holding one) readable on the driver.",
           "Download the file first, e.g. `huggingface-cli download " + (looksLikeHubId ? configured : "ORG/MODEL")
-              + " tokenizer.json --local-dir DIR`, then --set tokenize.tokenizer.path=DIR/tokenizer.json.");
+              + " " + (spm ? "tokenizer.model" : "tokenizer.json") + " --local-dir DIR`, then --set tokenize.tokenizer.path=DIR.");
     }
     try {
       byte[] bytes = Files.readAllBytes(p);
-      Tokenizers.Spec spec = new Tokenizers.Spec(Tokenizers.HF, p.toAbsolutePath().toString(), Tokenizers.fingerprint(bytes), chunkChars);
+      String path = p.toAbsolutePath().toString();
+      Tokenizers.Spec spec = new Tokenizers.Spec(kind, path, Tokenizers.fingerprint(bytes), spm ? 0 : chunkChars);
       return new Resolved(spec, bytes);
     } catch (IOException e) {
       throw UserErrors.of("Tokenizer file " + p + " cannot be read.", e.toString(), "Check the file's permissions.");
+    }
+  }
+
+  private static Path tokenizerFile(Path p, boolean spm) {
+    if (!Files.isDirectory(p)) {
+      return p;
+    }
+    if (spm && Files.isRegularFile(p.resolve("tokenizer.model"))) {
+      return p.resolve("tokenizer.model");
+    }
+    return p.resolve("tokenizer.json");
+  }
+
+  /** The driver's tokenizer; a file the kind cannot load is a user error naming why. */
+  static TextTokenizer load(Resolved r) {
+    try {
+      return r.contents() == null ? Tokenizers.get(r.spec()) : Tokenizers.get(r.spec(), r::contents);
+    } catch (java.io.UncheckedIOException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw UserErrors.of(
+          "Tokenizer file " + r.spec().path() + " cannot be loaded as kind " + r.spec().kind() + ".",
+          String.valueOf(cause.getMessage()),
+          "Point tokenize.tokenizer.path at a tokenizer of that kind, or choose the kind the message names.");
     }
   }
 
@@ -133,7 +158,7 @@ public final class TokenizeStage implements Stage {
     Resolved r = resolveTokenizer(c);
     // Loading here too validates the file on the driver (a broken file fails before any task) and
     // resolves BOS/EOS ids once.
-    TextTokenizer driverTok = r.contents() == null ? Tokenizers.get(r.spec()) : Tokenizers.get(r.spec(), r::contents);
+    TextTokenizer driverTok = load(r);
     int bos = boundaryId(driverTok, c, "tokenize.bos");
     int eos = boundaryId(driverTok, c, "tokenize.eos");
     LOG.info("Tokenizing {} with {} (bos id {}, eos id {})", inputTable, driverTok.name(), bos, eos);

@@ -202,10 +202,41 @@ class TokenizeStageTest {
     assertTrue(hub.why().contains("hub id") && hub.fix().contains("huggingface-cli download TinyLlama/TinyLlama-1.1B-Chat-v1.0"), hub.render());
     UserError empty = assertThrows(UserError.class, () -> run("tokenize.tokenizer.kind=hf"));
     assertTrue(empty.problem().contains("No tokenizer file"), empty.render());
-    UserError kind = assertThrows(UserError.class, () -> run("tokenize.tokenizer.kind=sentencepiece"));
-    assertTrue(kind.render().contains("hf, jtokkit-gpt2"), kind.render());
+    UserError kind = assertThrows(UserError.class, () -> run("tokenize.tokenizer.kind=llama"));
+    assertTrue(kind.render().contains("sentencepiece, hf, jtokkit-gpt2"), kind.render());
+    UserError spmEmpty = assertThrows(UserError.class, () -> run("tokenize.tokenizer.kind=sentencepiece"));
+    assertTrue(spmEmpty.why().contains("tokenizer.model or tokenizer.json"), spmEmpty.render());
+    // GPT-2's tokenizer.json is byte-level BPE, not SentencePiece: refused at load, as a user error.
+    UserError wrongFamily = assertThrows(UserError.class,
+        () -> run("tokenize.tokenizer.kind=sentencepiece", "tokenize.tokenizer.path=" + q(gpt2Json()), "tokenize.eos=\"\""));
+    assertTrue(wrongFamily.problem().contains("cannot be loaded as kind sentencepiece") && wrongFamily.why().contains("byte_fallback"),
+        wrongFamily.render());
     UserError bos = assertThrows(UserError.class, () -> run("tokenize.bos=\"<s>\""));
     assertTrue(bos.problem().contains("<s>"), bos.render());
+  }
+
+  @Test
+  void sentencePieceKindWritesTheIdsOfHf() throws Exception {
+    Path spm = Path.of(System.getProperty("slimspark.spm.tokenizer",
+        System.getProperty("user.home") + "/.cache/slimspark/tokenizers/spm-bpe/tokenizer.json"));
+    assertTrue(Files.isRegularFile(spm), "SentencePiece-BPE tokenizer.json missing at " + spm + ": run bin/fetch-test-artifacts");
+    try (HfTokenizer ref = HfTokenizer.load(spm, 0)) {
+      JobSummary s = run("tokenize.tokenizer.kind=sentencepiece", "tokenize.tokenizer.path=" + q(spm.getParent()),
+          "tokenize.bos=\"<s>\"", "tokenize.eos=\"\"");
+      Map<String, Row> out = output();
+      assertEquals(kept.keySet(), out.keySet());
+      for (Map.Entry<String, String> e : kept.entrySet()) {
+        int[] want = ref.encode(e.getValue());
+        int[] got = ids(out.get(e.getKey()));
+        assertEquals(1, got[0], "BOS first");
+        assertArrayEquals(want, java.util.Arrays.copyOfRange(got, 1, got.length), e.getKey());
+      }
+      @SuppressWarnings("unchecked")
+      Map<String, Object> tok = (Map<String, Object>) s.extra().get("tokenizer");
+      assertEquals("sentencepiece", tok.get("kind"));
+      assertEquals("uint16", tok.get("dtype"));
+      assertEquals(Boolean.TRUE, s.extra().get("reconciled"));
+    }
   }
 
   @Test
@@ -220,5 +251,12 @@ class TokenizeStageTest {
     Map<String, Object> tok = (Map<String, Object>) s.extra().get("tokenizer");
     assertEquals(32000, tok.get("vocab_size"));
     assertEquals(1, tok.get("bos_id"));
+    Path model = p.getParent().resolve("tokenizer.model");
+    Map<String, Row> hf = output();
+    run("tokenize.tokenizer.kind=sentencepiece", "tokenize.tokenizer.path=" + q(model), "tokenize.bos=\"<s>\"", "tokenize.eos=\"\"");
+    Map<String, Row> spm = output();
+    for (String id : kept.keySet()) {
+      assertArrayEquals(ids(hf.get(id)), ids(spm.get(id)), id);
+    }
   }
 }

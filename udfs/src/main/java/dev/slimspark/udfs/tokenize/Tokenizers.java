@@ -1,5 +1,6 @@
 package dev.slimspark.udfs.tokenize;
 
+import dev.slimspark.udfs.tokenize.spm.SentencePieceBpe;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -26,19 +27,28 @@ public final class Tokenizers {
   /** Config name of the pure-Java GPT-2 kind. */
   public static final String JTOKKIT_GPT2 = "jtokkit-gpt2";
 
+  /**
+   * Config name of the pure-Java SentencePiece-BPE kind (Llama-2/TinyLlama, Mistral): a
+   * tokenizer.model or tokenizer.json, encoded by {@link SentencePieceBpe}.
+   */
+  public static final String SENTENCEPIECE = "sentencepiece";
+
+  /** Every kind, as the config names them. */
+  public static final String[] KINDS = {SENTENCEPIECE, HF, JTOKKIT_GPT2};
+
   private static final Map<Spec, TextTokenizer> CACHE = new ConcurrentHashMap<>();
 
   private Tokenizers() {}
 
   /**
-   * What identifies a tokenizer: its kind ({@link #HF} or {@link #JTOKKIT_GPT2}), the path it was
+   * What identifies a tokenizer: its kind (one of {@link #KINDS}), the path it was
    * configured with (unused by jtokkit-gpt2), a fingerprint of the file contents (so an edited file
    * is a new tokenizer even at the same path), and the chunk size for long texts.
    */
   public record Spec(String kind, String path, String fingerprint, int chunkChars) implements Serializable {
     public Spec {
-      if (!HF.equals(kind) && !JTOKKIT_GPT2.equals(kind)) {
-        throw new IllegalArgumentException("unknown tokenizer kind '" + kind + "' (hf, jtokkit-gpt2)");
+      if (!java.util.Arrays.asList(KINDS).contains(kind)) {
+        throw new IllegalArgumentException("unknown tokenizer kind '" + kind + "' (" + String.join(", ", KINDS) + ")");
       }
     }
 
@@ -46,6 +56,15 @@ public final class Tokenizers {
     public static Spec hf(Path tokenizerJson, int chunkChars) {
       try {
         return new Spec(HF, tokenizerJson.toString(), Tokenizers.fingerprint(Files.readAllBytes(tokenizerJson)), chunkChars);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** A local tokenizer.model or tokenizer.json for the pure-Java SentencePiece-BPE encoder. */
+    public static Spec sentencePiece(Path file) {
+      try {
+        return new Spec(SENTENCEPIECE, file.toString(), Tokenizers.fingerprint(Files.readAllBytes(file)), 0);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -69,7 +88,7 @@ public final class Tokenizers {
   }
 
   /**
-   * The JVM's tokenizer for {@code spec}; on first use an hf tokenizer is built from {@code
+   * The JVM's tokenizer for {@code spec}; on first use a file-based tokenizer is built from {@code
    * contents} (e.g. a Spark broadcast of the driver's file, so executors need no copy of it).
    */
   public static TextTokenizer get(Spec spec, Supplier<byte[]> contents) {
@@ -81,6 +100,9 @@ public final class Tokenizers {
       return new JTokkitGpt2Tokenizer();
     }
     try {
+      if (SENTENCEPIECE.equals(s.kind())) {
+        return SentencePieceBpe.fromBytes(contents.get(), "sentencepiece:" + s.path());
+      }
       return HfTokenizer.fromJson(contents.get(), "hf:" + s.path(), s.chunkChars());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot load tokenizer " + s.path(), e);

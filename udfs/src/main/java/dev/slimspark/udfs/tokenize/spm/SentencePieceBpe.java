@@ -1,0 +1,314 @@
+package dev.slimspark.udfs.tokenize.spm;
+
+import dev.slimspark.udfs.tokenize.TextTokenizer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * SentencePiece BPE with byte fallback (the Llama-2 tokenizer TinyLlama uses; Mistral's too) in
+ * pure Java, id-for-id equal to SentencePiece and to the Hugging Face tokenizers library under
+ * {@link TextTokenizer}'s contract. Reads {@code tokenizer.model} or {@code tokenizer.json}.
+ *
+ * <p>What it computes: the text with a U+2581 prepended (when the model adds a dummy prefix) and
+ * every space replaced by U+2581, split into code points, then merged greedily: the adjacent pair
+ * whose merge ranks first (highest piece score for a .model, earliest merge for a .json), the
+ * leftmost among equals, until no pair merges; symbols that are no piece become their UTF-8
+ * bytes' {@code <0xNN>} pieces. Control-token text ({@code <s>}) in a document is ordinary text.
+ * A lone surrogate (invalid UTF-16, which no UTF-8 tokenizer can see) is encoded as U+FFFD, the
+ * character Java's own UTF-8 encoder substitutes. (DJL passes it as three invalid bytes, which the
+ * Rust library turns into three U+FFFD: neither is SentencePiece's, whose input is valid UTF-8.)
+ *
+ * <p>How it is fast: the text is cut wherever two neighbouring characters occur together in no
+ * piece ({@link Bigrams}; for Llama-2 that is before every space run, around newlines, between
+ * digits and most CJK characters), which provably changes no id, and each part's ids come from a
+ * per-thread cache of recent parts; parts not cached are merged with an array-backed binary heap
+ * (O(n log n) in the part's length, so a 16M-character document costs 16x a 1M one). Nothing is
+ * allocated per token; buffers and caches are reused per thread.
+ *
+ * <p>Memory: per thread, the cache (about 6 MB) plus about 40 bytes per character of the longest
+ * part encoded since the thread's last part over {@value #KEEP_SCRATCH_CHARS} characters; a text
+ * without any cut point (a 16M-character run of one letter) needs that much once.
+ *
+ * <p>Thread-safe: the model is immutable; each thread has its own scratch buffers and cache.
+ */
+public final class SentencePieceBpe implements TextTokenizer {
+  private static final Logger LOG = LoggerFactory.getLogger(SentencePieceBpe.class);
+
+  /** Parts longer than this are encoded without caching. */
+  static final int MAX_CACHED_CHARS = 48;
+
+  /** Scratch arrays larger than this are dropped after use, so one huge part does not pin memory. */
+  static final int KEEP_SCRATCH_CHARS = 1 << 20;
+
+  private final BpeModel model;
+  private final boolean dummyPrefix;
+  private final ThreadLocal<Scratch> scratch = ThreadLocal.withInitial(Scratch::new);
+
+  private SentencePieceBpe(BpeModel model, boolean dummyPrefix) {
+    this.model = model;
+    this.dummyPrefix = dummyPrefix;
+  }
+
+  /** Loads a tokenizer.model or tokenizer.json file (told apart by content). */
+  public static SentencePieceBpe load(Path file) throws IOException {
+    return fromBytes(Files.readAllBytes(file), "sentencepiece:" + file);
+  }
+
+  /**
+   * Builds the encoder from a file's contents: a SentencePiece ModelProto or a Hugging Face
+   * tokenizer.json (starts with '{'). Throws IOException naming what is unsupported.
+   */
+  public static SentencePieceBpe fromBytes(byte[] contents, String name) throws IOException {
+    long t0 = System.nanoTime();
+    SentencePieceBpe t;
+    if (looksLikeJson(contents)) {
+      t = new SentencePieceBpe(HfBpeReader.read(contents, name), true);
+    } else {
+      SpmModelReader.Settings[] s = new SpmModelReader.Settings[1];
+      BpeModel m = SpmModelReader.read(contents, name, s);
+      t = new SentencePieceBpe(m, s[0].addDummyPrefix());
+    }
+    LOG.info("Loaded tokenizer {}: {} ids, {} merges, in {} ms", name, t.model.vocabSize, t.model.merges.size(), (System.nanoTime() - t0) / 1_000_000);
+    return t;
+  }
+
+  private static boolean looksLikeJson(byte[] b) {
+    for (byte x : b) {
+      if (x == '{') {
+        return true;
+      }
+      if (x != ' ' && x != '\n' && x != '\r' && x != '\t' && x != (byte) 0xEF && x != (byte) 0xBB && x != (byte) 0xBF) {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public Encoded encodeCounted(String text) {
+    if (text.isEmpty()) {
+      return new Encoded(new int[0], 1);
+    }
+    Scratch s = scratch.get();
+    s.outLen = 0;
+    int len = normalize(text, s);
+    split(s, len);
+    int[] ids = java.util.Arrays.copyOf(s.out, s.outLen);
+    s.release();
+    return new Encoded(ids, 1);
+  }
+
+  /** Writes the normalized text into {@code s.norm}; returns its length in chars. */
+  private int normalize(String text, Scratch s) {
+    int off = dummyPrefix ? 1 : 0;
+    int len = text.length() + off;
+    char[] norm = s.norm(len);
+    if (dummyPrefix) {
+      norm[0] = '\u2581';
+    }
+    text.getChars(0, text.length(), norm, off);
+    for (int i = off; i < len; i++) {
+      char c = norm[i];
+      if (c == ' ') {
+        norm[i] = '\u2581';
+      } else if (Character.isSurrogate(c)) {
+        i = repairSurrogate(norm, i, len);
+      }
+    }
+    return len;
+  }
+
+  /** Keeps a valid surrogate pair (returns its second index); a lone surrogate becomes U+FFFD. */
+  private static int repairSurrogate(char[] norm, int i, int len) {
+    if (Character.isHighSurrogate(norm[i]) && i + 1 < len && Character.isLowSurrogate(norm[i + 1])) {
+      return i + 1;
+    }
+    norm[i] = '\uFFFD';
+    return i;
+  }
+
+  /** Cuts the normalized text where no piece can span and encodes each part. */
+  private void split(Scratch s, int len) {
+    char[] norm = s.norm;
+    Bigrams bigrams = model.bigrams;
+    int start = 0;
+    int prev = Character.codePointAt(norm, 0, len);
+    int i = Character.charCount(prev);
+    while (i < len) {
+      char c = norm[i];
+      int cp = c;
+      if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(norm[i + 1])) {
+        cp = Character.toCodePoint(c, norm[i + 1]);
+      }
+      if (!bigrams.contains(prev, cp)) {
+        part(s, start, i);
+        start = i;
+      }
+      prev = cp;
+      i += cp >= 0x10000 ? 2 : 1;
+    }
+    part(s, start, len);
+  }
+
+  private void part(Scratch s, int from, int to) {
+    if (to - from > MAX_CACHED_CHARS) {
+      bpe(s, from, to);
+      return;
+    }
+    int hash = PartCache.hash(s.norm, from, to);
+    if (s.cache.appendIfPresent(s.norm, from, to, hash, s)) {
+      return;
+    }
+    int before = s.outLen;
+    bpe(s, from, to);
+    s.cache.put(s.norm, from, to, hash, s.out, before, s.outLen - before);
+  }
+
+  /** Greedy BPE over one part; appends its ids to {@code s.out}. */
+  private void bpe(Scratch s, int from, int to) {
+    int n = s.symbols(from, to, model);
+    if (n == 1) {
+      emit(s, 0);
+      return;
+    }
+    int[] id = s.id;
+    int[] next = s.next;
+    int[] prevSym = s.prev;
+    for (int k = 0; k < n - 1; k++) {
+      pushPair(s, k);
+    }
+    while (s.heapSize > 0) {
+      long top = s.pop();
+      int left = (int) top;
+      if (s.end[left] < 0 || s.rank[left] != (int) (top >>> 32)) {
+        continue; // stale: the pair changed since it was queued
+      }
+      int right = next[left];
+      id[left] = s.merged[left];
+      s.end[left] = s.end[right];
+      s.end[right] = -1;
+      int after = next[right];
+      next[left] = after;
+      if (after >= 0) {
+        prevSym[after] = left;
+      }
+      if (prevSym[left] >= 0) {
+        pushPair(s, prevSym[left]);
+      }
+      pushPair(s, left);
+    }
+    for (int k = 0; k >= 0; k = next[k]) {
+      emit(s, k);
+    }
+  }
+
+  /** Queues the pair (k, next of k) if it merges, recording its rank and result on k. */
+  private void pushPair(Scratch s, int k) {
+    int right = s.next[k];
+    int a = s.id[k];
+    int b = right < 0 ? -1 : s.id[right];
+    if (a < 0 || b < 0) {
+      s.rank[k] = -1;
+      return;
+    }
+    long v = model.merges.get(a, b);
+    if (v == MergeTable.ABSENT) {
+      s.rank[k] = -1;
+      return;
+    }
+    int rank = (int) (v >>> 32);
+    s.rank[k] = rank;
+    s.merged[k] = (int) v;
+    s.push(((long) rank << 32) | k);
+  }
+
+  private void emit(Scratch s, int k) {
+    int id = s.id[k];
+    if (id >= 0 && id < model.vocabSize) {
+      s.add(id);
+      return;
+    }
+    // Byte fallback: a single code point that is no piece.
+    int from = s.start[k];
+    int cp = Character.codePointAt(s.norm, from, s.end[k]);
+    int[] bytes = model.byteIds;
+    if (cp < 0x80) {
+      s.add(bytes[cp]);
+    } else if (cp < 0x800) {
+      s.add(bytes[0xC0 | (cp >> 6)]);
+      s.add(bytes[0x80 | (cp & 0x3F)]);
+    } else if (cp < 0x10000) {
+      s.add(bytes[0xE0 | (cp >> 12)]);
+      s.add(bytes[0x80 | ((cp >> 6) & 0x3F)]);
+      s.add(bytes[0x80 | (cp & 0x3F)]);
+    } else {
+      s.add(bytes[0xF0 | (cp >> 18)]);
+      s.add(bytes[0x80 | ((cp >> 12) & 0x3F)]);
+      s.add(bytes[0x80 | ((cp >> 6) & 0x3F)]);
+      s.add(bytes[0x80 | (cp & 0x3F)]);
+    }
+  }
+
+  @Override
+  public String decode(int[] ids) {
+    StringBuilder sb = new StringBuilder();
+    ByteArrayOutputStream pending = new ByteArrayOutputStream();
+    for (int id : ids) {
+      int b = byteOf(id);
+      if (b >= 0) {
+        pending.write(b);
+        continue;
+      }
+      if (pending.size() > 0) {
+        sb.append(new String(pending.toByteArray(), StandardCharsets.UTF_8));
+        pending.reset();
+      }
+      if (id >= 0 && id < model.vocabSize) {
+        sb.append(model.pieces[id].replace('\u2581', ' '));
+      }
+    }
+    if (pending.size() > 0) {
+      sb.append(new String(pending.toByteArray(), StandardCharsets.UTF_8));
+    }
+    if (dummyPrefix && sb.length() > 0 && sb.charAt(0) == ' ') {
+      sb.deleteCharAt(0);
+    }
+    return sb.toString();
+  }
+
+  private int byteOf(int id) {
+    return id < 0 || id >= model.vocabSize ? -1 : model.byteValue[id];
+  }
+
+  @Override
+  public int vocabSize() {
+    return model.vocabSize;
+  }
+
+  @Override
+  public OptionalInt tokenId(String token) {
+    Integer id = model.ids.get(token);
+    return id == null ? OptionalInt.empty() : OptionalInt.of(id);
+  }
+
+  @Override
+  public String name() {
+    return model.name;
+  }
+
+  @Override
+  public void close() {
+    // Nothing native; per-thread scratch goes with its thread.
+  }
+
+  @Override
+  public String toString() {
+    return model.name;
+  }
+}

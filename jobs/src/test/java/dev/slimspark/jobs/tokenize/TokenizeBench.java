@@ -9,6 +9,7 @@ import dev.slimspark.udfs.tokenize.HfTokenizer;
 import dev.slimspark.udfs.tokenize.JTokkitGpt2Tokenizer;
 import dev.slimspark.udfs.tokenize.TextTokenizer;
 import dev.slimspark.udfs.tokenize.VariedText;
+import dev.slimspark.udfs.tokenize.spm.SentencePieceBpe;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ import org.apache.spark.sql.types.StructType;
  * ./mvnw -B -q -o -pl udfs,jobs test-compile -DskipTests
  * java -cp "jobs/target/test-classes:jobs/target/classes:udfs/target/classes:$(cat cp.txt)" \
  *   [opens] [-Dslimspark.test.master=local[1]] dev.slimspark.jobs.tokenize.TokenizeBench \
- *   GPT2_JSON LLAMA2_DIR [MB] [jtokkit-gpt2,hf-gpt2,hf-llama2,spm]
+ *   GPT2_JSON LLAMA2_DIR [MB] [spm-llama2,jtokkit-gpt2,hf-gpt2,hf-llama2,spm]
  * </pre>
  *
  * Documents: {@link VariedText} (deliberately mixed prose, code, CJK, emoji, odd whitespace).
@@ -52,7 +53,7 @@ public final class TokenizeBench {
     Path gpt2 = Path.of(args[0]);
     Path llamaDir = Path.of(args[1]);
     double mb = args.length > 2 ? Double.parseDouble(args[2]) : 4;
-    List<String> which = args.length > 3 ? List.of(args[3].split(",")) : List.of("jtokkit-gpt2", "hf-gpt2", "hf-llama2", "spm");
+    List<String> which = args.length > 3 ? List.of(args[3].split(",")) : List.of("spm-llama2", "jtokkit-gpt2", "hf-gpt2", "hf-llama2", "spm");
     List<String> docs = VariedText.corpus(99, 2000, (long) (mb * 1_000_000));
     long bytes = docs.stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
     System.out.printf("documents: %d, %.2f MB UTF-8%n", docs.size(), bytes / 1e6);
@@ -97,6 +98,8 @@ public final class TokenizeBench {
           compare(w, hfLlama, docs, bytes, cores, lake, "tokenize.tokenizer.kind=hf",
               "tokenize.tokenizer.path=\"" + llamaDir + "\"", "tokenize.bos=\"<s>\"", "tokenize.eos=\"\"");
         }
+        case "spm-llama2" -> compare(w, SentencePieceBpe.load(llamaDir.resolve("tokenizer.model")), docs, bytes, cores, lake,
+            "tokenize.tokenizer.kind=sentencepiece", "tokenize.tokenizer.path=\"" + llamaDir + "\"", "tokenize.bos=\"<s>\"", "tokenize.eos=\"\"");
         case "spm" -> spm(docs, hfLlama != null ? hfLlama
             : HfTokenizer.load(llamaDir.resolve("tokenizer.json"), HfTokenizer.DEFAULT_CHUNK_CHARS), llamaDir.resolve("tokenizer.model"));
         default -> throw new IllegalArgumentException("unknown: " + w);

@@ -214,7 +214,7 @@ class TokenizersTest {
 
   @Test
   void unknownKindAndMissingFileFail() {
-    assertThrows(IllegalArgumentException.class, () -> new Tokenizers.Spec("sentencepiece", "x", "y", 0));
+    assertThrows(IllegalArgumentException.class, () -> new Tokenizers.Spec("llama", "x", "y", 0));
     assertThrows(java.io.UncheckedIOException.class,
         () -> Tokenizers.get(new Tokenizers.Spec(Tokenizers.HF, "/nonexistent/tokenizer.json", "none", 0)));
     assertThrows(java.io.IOException.class, () -> HfTokenizer.fromJson("{\"a\":1}".getBytes(), "bad", 0));

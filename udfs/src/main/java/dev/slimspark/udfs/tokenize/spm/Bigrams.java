@@ -90,6 +90,10 @@ final class Bigrams {
 
   /** True when some piece holds code point {@code a} directly followed by {@code b}. */
   boolean contains(int a, int b) {
+    if ((a | b) < 128) {
+      int bit = a * SMALL + b;
+      return (smallBits[bit >>> 6] & (1L << bit)) != 0;
+    }
     int sa = small(a);
     int sb = small(b);
     if (sa >= 0 && sb >= 0) {

@@ -26,11 +26,14 @@ final class PartCache {
   private int charsUsed;
   private int idsUsed;
 
-  static int hash(char[] s, int from, int to) {
-    int h = 0x811C9DC5;
-    for (int i = from; i < to; i++) {
-      h = (h ^ s[i]) * 0x01000193;
-    }
+  /** Start value of a part's hash; {@link #mix} each char, then {@link #finish}. */
+  static final int SEED = 0x811C9DC5;
+
+  static int mix(int h, char c) {
+    return (h ^ c) * 0x01000193;
+  }
+
+  static int finish(int h) {
     h ^= h >>> 16;
     h *= 0x85EBCA6B;
     return h ^ (h >>> 13);

@@ -97,14 +97,13 @@ public final class SentencePieceBpe implements TextTokenizer {
     }
     Scratch s = scratch.get();
     s.outLen = 0;
-    int len = normalize(text, s);
-    split(s, len);
+    split(s, normalize(text, s));
     int[] ids = java.util.Arrays.copyOf(s.out, s.outLen);
     s.release();
     return new Encoded(ids, 1);
   }
 
-  /** Writes the normalized text into {@code s.norm}; returns its length in chars. */
+  /** Copies the text into {@code s.norm} after the dummy prefix; returns its length in chars. */
   private int normalize(String text, Scratch s) {
     int off = dummyPrefix ? 1 : 0;
     int len = text.length() + off;
@@ -113,55 +112,56 @@ public final class SentencePieceBpe implements TextTokenizer {
       norm[0] = '\u2581';
     }
     text.getChars(0, text.length(), norm, off);
-    for (int i = off; i < len; i++) {
-      char c = norm[i];
-      if (c == ' ') {
-        norm[i] = '\u2581';
-      } else if (Character.isSurrogate(c)) {
-        i = repairSurrogate(norm, i, len);
-      }
-    }
     return len;
   }
 
-  /** Keeps a valid surrogate pair (returns its second index); a lone surrogate becomes U+FFFD. */
-  private static int repairSurrogate(char[] norm, int i, int len) {
-    if (Character.isHighSurrogate(norm[i]) && i + 1 < len && Character.isLowSurrogate(norm[i + 1])) {
-      return i + 1;
-    }
-    norm[i] = '\uFFFD';
-    return i;
-  }
-
-  /** Cuts the normalized text where no piece can span and encodes each part. */
+  /**
+   * One pass over the text: spaces become U+2581, lone surrogates U+FFFD, and the text is cut
+   * where no piece can span; each part is hashed on the way and encoded.
+   */
   private void split(Scratch s, int len) {
     char[] norm = s.norm;
     Bigrams bigrams = model.bigrams;
     int start = 0;
-    int prev = Character.codePointAt(norm, 0, len);
-    int i = Character.charCount(prev);
+    int prev = -1;
+    int hash = PartCache.SEED;
+    int i = 0;
     while (i < len) {
       char c = norm[i];
       int cp = c;
-      if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(norm[i + 1])) {
-        cp = Character.toCodePoint(c, norm[i + 1]);
+      if (c == ' ') {
+        cp = '\u2581';
+        norm[i] = '\u2581';
+      } else if (Character.isSurrogate(c)) {
+        if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(norm[i + 1])) {
+          cp = Character.toCodePoint(c, norm[i + 1]);
+        } else {
+          cp = '\uFFFD';
+          norm[i] = '\uFFFD';
+        }
       }
-      if (!bigrams.contains(prev, cp)) {
-        part(s, start, i);
+      if (prev >= 0 && !bigrams.contains(prev, cp)) {
+        part(s, start, i, PartCache.finish(hash));
         start = i;
+        hash = PartCache.SEED;
+      }
+      hash = PartCache.mix(hash, norm[i]);
+      if (cp >= 0x10000) {
+        hash = PartCache.mix(hash, norm[i + 1]);
+        i += 2;
+      } else {
+        i++;
       }
       prev = cp;
-      i += cp >= 0x10000 ? 2 : 1;
     }
-    part(s, start, len);
+    part(s, start, len, PartCache.finish(hash));
   }
 
-  private void part(Scratch s, int from, int to) {
+  private void part(Scratch s, int from, int to, int hash) {
     if (to - from > MAX_CACHED_CHARS) {
       bpe(s, from, to);
       return;
     }
-    int hash = PartCache.hash(s.norm, from, to);
     if (s.cache.appendIfPresent(s.norm, from, to, hash, s)) {
       return;
     }

@@ -1,0 +1,169 @@
+package dev.slimspark.jobs.tokenize;
+
+import dev.slimspark.TestSpark;
+import dev.slimspark.config.SlimConfig;
+import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.RunContext;
+import dev.slimspark.lake.Lake;
+import dev.slimspark.udfs.tokenize.JTokkitGpt2Tokenizer;
+import dev.slimspark.udfs.tokenize.TextTokenizer;
+import dev.slimspark.udfs.tokenize.VariedText;
+import dev.slimspark.udfs.tokenize.spm.SentencePieceBpe;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Benchmark (not a test): the tokenize stage against its tokenizer's plain loop on the same
+ * documents, at sizes that do not fit in the driver (1 GB and more). The input table is generated
+ * inside Spark tasks ({@link VariedText}, one seed per partition) and written once; the plain loop
+ * regenerates each partition's documents untimed and times only {@code encode} (thread CPU time),
+ * with as many threads as the stage has cores. The ratio divides MB per CPU-second: the stage's
+ * whole JVM (tasks, Parquet, Delta, GC, JIT) against the loop's encoding threads.
+ *
+ * <pre>
+ * java [opens] -Xmx6g -cp ... dev.slimspark.jobs.tokenize.TokenizeStageBench LLAMA2_DIR MB [spm-llama2,jtokkit-gpt2]
+ * </pre>
+ */
+public final class TokenizeStageBench {
+  private static final int MB_PER_PARTITION = 16;
+
+  private TokenizeStageBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path llamaDir = Path.of(args[0]);
+    long mb = Long.parseLong(args[1]);
+    List<String> which = args.length > 2 ? List.of(args[2].split(",")) : List.of("spm-llama2", "jtokkit-gpt2");
+    SparkSession spark = TestSpark.session();
+    int cores = spark.sparkContext().defaultParallelism() >= 2 ? 2 : 1;
+    int parts = (int) Math.max(2, mb / MB_PER_PARTITION);
+    Path lake = TestSpark.newDir("stage-bench-lake");
+    Path warm = TestSpark.newDir("stage-bench-warm");
+    write(spark, lake, parts, MB_PER_PARTITION * 1_000_000L);
+    write(spark, warm, 2, 2_000_000L);
+    long bytes = 0;
+    for (Row r : new Lake(spark, lake.toString()).read("docs_filtered", "bench")
+        .selectExpr("sum(octet_length(text))").collectAsList()) {
+      bytes = r.getLong(0);
+    }
+    System.out.printf("input: %d partitions, %.1f MB UTF-8%n", parts, bytes / 1e6);
+    for (String w : which) {
+      TextTokenizer t = switch (w) {
+        case "spm-llama2" -> SentencePieceBpe.load(llamaDir.resolve("tokenizer.model"));
+        case "jtokkit-gpt2" -> new JTokkitGpt2Tokenizer();
+        default -> throw new IllegalArgumentException(w);
+      };
+      String[] sets = w.equals("spm-llama2")
+          ? new String[] {"tokenize.tokenizer.kind=sentencepiece", "tokenize.tokenizer.path=\"" + llamaDir + "\"", "tokenize.bos=\"<s>\"", "tokenize.eos=\"\""}
+          : new String[] {"tokenize.tokenizer.kind=jtokkit-gpt2"};
+      double loop = loop(t, parts, MB_PER_PARTITION * 1_000_000L, cores, bytes);
+      new TokenizeStage().run(new RunContext(spark, config(warm, sets)));
+      // -Dbench.jfr=FILE records a profile of the timed stage run only.
+      jdk.jfr.Recording rec = null;
+      if (System.getProperty("bench.jfr") != null) {
+        rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+        rec.start();
+      }
+      double c0 = cpuSeconds();
+      long t0 = System.nanoTime();
+      JobSummary s = new TokenizeStage().run(new RunContext(spark, config(lake, sets)));
+      double wall = (System.nanoTime() - t0) / 1e9;
+      if (rec != null) {
+        rec.stop();
+        rec.dump(Path.of(System.getProperty("bench.jfr") + "-" + w + ".jfr"));
+        rec.close();
+      }
+      double stage = bytes / 1e6 / (cpuSeconds() - c0);
+      System.out.printf("stage %-13s %.1f s wall, %.2f MB/s per core wall, %.2f MB per CPU-s, %s tokens%n",
+          w, wall, bytes / 1e6 / wall / cores, stage, s.counts().get("tokens"));
+      System.out.printf("RATIO-CPU %-13s stage %.2f / loop %.2f MB per CPU-s = %.3f%n", w, stage, loop, stage / loop);
+    }
+    spark.stop();
+  }
+
+  private static List<String> docs(long partition, long bytesPerPartition) {
+    return VariedText.corpus(1_000 + partition, 1, bytesPerPartition / 2);
+  }
+
+  private static void write(SparkSession spark, Path lake, int parts, long bytesPerPartition) {
+    StructType schema = new StructType()
+        .add("doc_id", DataTypes.StringType, true)
+        .add("source", DataTypes.StringType, true)
+        .add("text", DataTypes.StringType, true)
+        .add("kept", DataTypes.BooleanType, false);
+    FlatMapFunction<Long, Row> gen = p -> {
+      List<Row> rows = new ArrayList<>();
+      List<String> d = docs(p, bytesPerPartition);
+      for (int i = 0; i < d.size(); i++) {
+        rows.add(RowFactory.create("p" + p + "-" + i, "bench", d.get(i), true));
+      }
+      return rows.iterator();
+    };
+    new Lake(spark, lake.toString()).write(
+        spark.range(0, parts, 1, parts).as(Encoders.LONG()).flatMap(gen, Encoders.row(schema)),
+        "docs_filtered", SaveMode.Overwrite, "{}", "kept");
+  }
+
+  /** MB per CPU-second of {@code threads} threads encoding every partition's documents. */
+  private static double loop(TextTokenizer t, int parts, long bytesPerPartition, int threads, long bytes) throws Exception {
+    for (String d : docs(0, 4_000_000L)) {
+      t.encode(d); // JIT warm-up
+    }
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<double[]>> fs = new ArrayList<>();
+    for (int k = 0; k < threads; k++) {
+      int first = k;
+      fs.add(pool.submit(() -> {
+        double cpu = 0;
+        long loopBytes = 0;
+        for (long p = first; p < parts; p += threads) {
+          List<String> d = docs(p, bytesPerPartition);
+          long c0 = mx.getCurrentThreadCpuTime();
+          for (String s : d) {
+            t.encode(s);
+          }
+          cpu += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+          for (String s : d) {
+            loopBytes += s.getBytes(StandardCharsets.UTF_8).length;
+          }
+        }
+        return new double[] {cpu, loopBytes};
+      }));
+    }
+    double cpu = 0;
+    double loopBytes = 0;
+    for (Future<double[]> f : fs) {
+      cpu += f.get()[0];
+      loopBytes += f.get()[1];
+    }
+    pool.shutdown();
+    System.out.printf("loop  %-13s %.2f MB per CPU-s (%.1f MB, %.1f CPU-s; table has %.1f MB)%n",
+        t.name(), loopBytes / 1e6 / cpu, loopBytes / 1e6, cpu, bytes / 1e6);
+    return loopBytes / 1e6 / cpu;
+  }
+
+  private static double cpuSeconds() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+  }
+
+  private static SlimConfig config(Path lake, String... sets) {
+    List<String> all = new ArrayList<>(List.of("lake=\"" + lake + "\"", "tokenize.input_table=docs_filtered"));
+    all.addAll(List.of(sets));
+    return SlimConfig.load(null, all);
+  }
+}

@@ -213,6 +213,18 @@ class TokenizersTest {
   }
 
   @Test
+  void sentencePieceKindIsBuiltOncePerSpec() {
+    Path p = Path.of(System.getProperty("slimspark.spm.tokenizer",
+        System.getProperty("user.home") + "/.cache/slimspark/tokenizers/spm-bpe/tokenizer.json"));
+    Tokenizers.Spec spec = Tokenizers.Spec.sentencePiece(p);
+    TextTokenizer t = Tokenizers.get(spec);
+    assertSame(t, Tokenizers.get(Tokenizers.Spec.sentencePiece(p)), "same file, same instance");
+    assertTrue(t instanceof dev.slimspark.udfs.tokenize.spm.SentencePieceBpe, t.getClass().toString());
+    assertEquals("sentencepiece:" + p, t.name());
+    assertEquals(32000, t.vocabSize());
+  }
+
+  @Test
   void unknownKindAndMissingFileFail() {
     assertThrows(IllegalArgumentException.class, () -> new Tokenizers.Spec("llama", "x", "y", 0));
     assertThrows(java.io.UncheckedIOException.class,

@@ -3,6 +3,7 @@ package dev.slimspark.jobs.label;
 import static org.apache.spark.sql.functions.col;
 
 import dev.slimspark.config.SlimConfig;
+import dev.slimspark.errors.UserError;
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
@@ -92,10 +93,22 @@ public final class EvaluateStage implements Stage {
     if (!only.isEmpty()) {
       labels = labels.filter(col("labeler_id").isin(only.toArray()));
     }
+    double minShare = c.getDouble("evaluate.min_matched_share");
+    if (minShare < 0 || minShare > 1) {
+      throw UserErrors.badConfigValue("evaluate.min_matched_share", String.valueOf(minShare), "in [0, 1]");
+    }
+    List<String> warnings = new ArrayList<>();
     Dataset<Row> gold =
         LabeledData.read(
-            ctx.spark(), lake, goldSrc, c.getString("evaluate.gold_id_column"), c.getString("evaluate.gold_text_column"),
-            c.getString("evaluate.gold_label_column"), name());
+            ctx.spark(), lake, goldSrc,
+            new LabeledData.Columns("evaluate.gold_id_column", c.getString("evaluate.gold_id_column"),
+                c.getString("evaluate.gold_text_column"), false, c.getString("evaluate.gold_label_column"), "evaluate.gold_encoding",
+                c.getString("evaluate.gold_encoding")),
+            name(), warnings);
+    EvalInputs.Gold gs = EvalInputs.gold(gold, goldSrc);
+    gold = gs.gold();
+    EvalInputs.Labels lb = EvalInputs.labels(labels);
+    labels = lb.labels();
     // Label set and gold check first (cheap distincts), so a bad gold file fails fast.
     List<String> classes = c.getStringList("evaluate.labels");
     if (classes.isEmpty()) {
@@ -120,6 +133,19 @@ public final class EvaluateStage implements Stage {
     // One small aggregate per (labeler, gold, predicted): everything else is driver math.
     Dataset<Row> joined =
         labels.join(gold.select(col("id"), col("label").as("gold")), labels.col("doc_id").equalTo(col("id")), "inner");
+    long matched = joined.select("doc_id").distinct().count();
+    summary.count("gold_rows", gs.rows()).count("gold_duplicate_rows", gs.duplicateRows()).count("gold_ids", gs.ids())
+        .count("gold_matched", matched).count("gold_unmatched", gs.ids() - matched)
+        .count("label_duplicate_rows_ignored", lb.duplicateRows());
+    summary.put("matched_share", gs.ids() == 0 ? 0.0 : (double) matched / gs.ids());
+    summary.put("warnings", warnings);
+    UserError unmatched = EvalInputs.matchCheck(goldSrc, gs.ids(), matched, minShare, c.getString("evaluate.gold_id_column"));
+    if (unmatched != null) {
+      LOG.error("evaluate: {}", unmatched.render());
+      summary.failCheck(unmatched);
+      summary.count("labelers", 0);
+      return summary;
+    }
     List<Row> cells =
         joined.groupBy("labeler_id", "labeler_type", "model_version", "gold", "label")
             .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("n"),
@@ -203,7 +229,7 @@ public final class EvaluateStage implements Stage {
     long v =
         lake.write(ctx.spark().createDataFrame(out, SCHEMA), TABLE, SaveMode.Append, ctx.commitMetadata(name()));
     summary.output(TABLE, lake.path(TABLE), v);
-    summary.count("labelers", cm.size()).count("gold_rows", gold.count());
+    summary.count("labelers", cm.size());
     summary.put("results", brief);
     summary.put("report", report.toString());
     return summary;

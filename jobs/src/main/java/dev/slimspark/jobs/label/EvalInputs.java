@@ -29,17 +29,18 @@ import org.apache.spark.sql.expressions.Window;
 final class EvalInputs {
   private EvalInputs() {}
 
-  /** Gold with one row per id; rows read, distinct ids, and repeated rows dropped. */
+  /** Gold with one row per id (id, label; cached: unpersist when done); rows read, distinct ids, repeats. */
   record Gold(Dataset<Row> gold, long rows, long ids, long duplicateRows) {}
 
-  /** Labels with one row per (labeler, doc id), and the repeated rows left out. */
-  record Labels(Dataset<Row> labels, long duplicateRows) {}
+  /** Labels of gold documents, one row per (labeler, doc id) (cached: unpersist {@code cached}), repeats left out. */
+  record Labels(Dataset<Row> labels, Dataset<Row> cached, long duplicateRows) {}
 
   static Gold gold(Dataset<Row> gold, String src) {
     Dataset<Row> per =
         gold.groupBy("id")
             .agg(count(lit(1)).as("n"), countDistinct(lower(trim(col("label")))).as("labels"), first(col("label"), true).as("label"))
             .cache();
+    boolean ok = false;
     try {
       Row agg = per.agg(count(lit(1)), sum("n")).head();
       long ids = agg.getLong(0);
@@ -60,23 +61,30 @@ final class EvalInputs {
             "Keep one row per id in the gold file.");
       }
       // Repeats with the same label: one row each (the label after canonical mapping is the same).
-      Dataset<Row> one = per.select("id", "label");
-      return new Gold(one, rows, ids, rows - ids);
+      ok = true;
+      return new Gold(per, rows, ids, rows - ids);
     } finally {
-      per.unpersist();
+      if (!ok) {
+        per.unpersist();
+      }
     }
   }
 
-  static Labels labels(Dataset<Row> labels) {
+  /**
+   * The label rows of gold documents only (everything evaluate scores), one per (labeler, doc id),
+   * cached: the later aggregates then never re-read the whole labels table.
+   */
+  static Labels labels(Dataset<Row> labels, Dataset<Row> gold) {
+    Dataset<Row> scoped = labels.join(gold.select(col("id").as("doc_id")), "doc_id", "left_semi");
     Dataset<Row> ranked =
-        labels.withColumn(
+        scoped.withColumn(
             "_rank",
             row_number().over(
                 Window.partitionBy("labeler_id", "doc_id")
-                    .orderBy(col("run_id").asc(), col("label").asc_nulls_last(), col("error").asc_nulls_last())));
-    Dataset<Row> one = ranked.filter(col("_rank").equalTo(1)).drop("_rank");
+                    .orderBy(col("run_id").asc(), col("label").asc_nulls_last(), col("error").asc_nulls_last())))
+            .cache();
     long repeated = ranked.filter(col("_rank").gt(1)).count();
-    return new Labels(repeated == 0 ? labels : one, repeated);
+    return new Labels(ranked.filter(col("_rank").equalTo(1)).drop("_rank"), ranked, repeated);
   }
 
   /**

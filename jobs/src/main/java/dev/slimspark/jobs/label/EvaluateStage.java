@@ -32,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * and cost (docs per device-second, tokens per doc, device-seconds per 1,000 docs). Appends one row
  * per labeler to {@code label_eval} and logs a text table (also in the summary as {@code report}).
  * Rows with an error count as errors and are left out of the quality metrics; gold labels outside
- * the label set are a user error listing them.
+ * the label set are a user error listing them. Each (labeler, document) and each gold id counts once
+ * ({@link EvalInputs}); when fewer than {@code evaluate.min_matched_share} of the gold ids have
+ * labels the job fails its check (exit 3) and writes nothing. The gold text column is optional.
  */
 public final class EvaluateStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
@@ -106,14 +108,30 @@ public final class EvaluateStage implements Stage {
                 c.getString("evaluate.gold_encoding")),
             name(), warnings);
     EvalInputs.Gold gs = EvalInputs.gold(gold, goldSrc);
-    gold = gs.gold();
-    EvalInputs.Labels lb = EvalInputs.labels(labels);
-    labels = lb.labels();
+    EvalInputs.Labels lb = null;
+    try {
+      lb = EvalInputs.labels(labels, gs.gold());
+      return score(ctx, summary, goldSrc, labels, gs, lb, minShare, warnings);
+    } finally {
+      gs.gold().unpersist();
+      if (lb != null) {
+        lb.cached().unpersist();
+      }
+    }
+  }
+
+  /** The evaluation proper, on deduplicated gold and label rows; {@code all} = every label row (for the class list). */
+  private JobSummary score(RunContext ctx, JobSummary summary, String goldSrc, Dataset<Row> all, EvalInputs.Gold gs,
+      EvalInputs.Labels lb, double minShare, List<String> warnings) {
+    SlimConfig c = ctx.config();
+    Lake lake = ctx.lake();
+    Dataset<Row> gold = gs.gold().select("id", "label");
+    Dataset<Row> labels = lb.labels();
     // Label set and gold check first (cheap distincts), so a bad gold file fails fast.
     List<String> classes = c.getStringList("evaluate.labels");
     if (classes.isEmpty()) {
       TreeSet<String> predicted = new TreeSet<>();
-      for (Row r : labels.filter(col("label").isNotNull()).select("label").distinct().collectAsList()) {
+      for (Row r : all.filter(col("label").isNotNull()).select("label").distinct().collectAsList()) {
         predicted.add(r.getString(0));
       }
       classes = new ArrayList<>(predicted);

@@ -23,7 +23,11 @@ import java.util.Map;
  * loader serves FinBERT-style exports (e.g. from Optimum) and the directories {@code finetune}
  * writes, whose model.onnx is the frozen encoder with the trained head appended to its graph ({@link
  * LinearHead}, {@code dev.slimspark.udfs.onnx.ClassifierGraph}); those also hold {@code head.json}
- * (the head's weights, for inspection and as the Java reference), which labeling does not need.
+ * (the head's weights, for inspection and as the Java reference), which labeling does not need,
+ * and the manifest {@link ModelManifest}. Loading checks the directory before any task runs: the
+ * manifest's fingerprints when there is one, and always that the graph outputs {@code logits} of
+ * shape [batch, number of labels] ({@link #checkLogits}); reading the graph's outputs costs one read
+ * of model.onnx on the driver (its size in heap, briefly).
  */
 public final class FineTunedModel implements Serializable {
   private static final long serialVersionUID = 1L;

@@ -43,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * head, n-gram features included, is appended to the encoder's ONNX graph, so labeling runs one
  * model.onnx that outputs logits. Rows with empty text are skipped and counted. With {@code
  * finetune.holdout_fraction > 0} a seeded, hash-based share of rows is held out and scored with
- * the Java head ({@link LinearHead}).
+ * the Java head ({@link LinearHead}). Before any embedding: at least two classes must have rows
+ * with text, classes under {@code finetune.min_rows_per_class} are warned about ({@link ClassCheck}),
+ * and {@code finetune.output} must be absent, empty or an earlier model (it is replaced whole).
  */
 public final class FinetuneStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(FinetuneStage.class);

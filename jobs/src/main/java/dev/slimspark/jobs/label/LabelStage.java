@@ -39,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * per run and kept (memory, spilling to disk); every commit re-reads the (cached) input once, so
  * keep the number of commits per labeler in the hundreds at most. Empty text gives a row with
  * {@code error = "empty_text"}, not a failed job. A labeler's id changes when its model, k, pool or
- * settings change, so changed labelers label everything again under the new id.
+ * settings change, so changed labelers label everything again under the new id. Input rows that
+ * share a doc id are refused or reduced to the first ({@code label.duplicate_ids}, {@link
+ * DuplicateIds}); an input without rows is a user error. Per labeler the summary reports the model
+ * load wait ({@code model_load_seconds}) apart from the throughput ({@code docs_per_second}).
  */
 public final class LabelStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(LabelStage.class);

@@ -27,7 +27,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>Ids: the configured id column when the source has it; otherwise (CSVs without ids) the first
  * 128 bits of SHA-256 over "absolute file path\nrecord index" as 32 hex chars (the docs_raw
  * convention). The same file therefore gives the same ids in finetune, label and evaluate, which is
- * what lets knn-vote exclude a query from its own pool and evaluate join labels to gold.
+ * what lets knn-vote exclude a query from its own pool and evaluate join labels to gold. A CSV that
+ * lacks the id column but has an id-like one is a user error rather than silently re-identified.
+ * CSVs are checked before use ({@link CsvCheck}: malformed records, bytes invalid in the encoding).
  */
 public final class LabeledData {
   private LabeledData() {}

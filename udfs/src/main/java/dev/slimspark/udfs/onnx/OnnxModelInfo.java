@@ -34,40 +34,48 @@ public record OnnxModelInfo(long opset, List<String> inputs, List<String> output
     List<String> in = new ArrayList<>();
     List<String> out = new ArrayList<>();
     List<List<Long>> shapes = new ArrayList<>();
-    for (Proto.Field f : Proto.fields(model)) {
-      if (f.number() == 8 && f.wire() == Proto.LEN) {
-        String domain = "";
-        long version = -1;
-        for (Proto.Field o : Proto.fields(f.bytes())) {
-          if (o.number() == 1) {
-            domain = o.string();
-          } else if (o.number() == 2) {
-            version = o.varint();
-          }
-        }
-        if (domain.isEmpty() || domain.equals("ai.onnx")) {
-          opset = Math.max(opset, version);
-        }
-      } else if (f.number() == 7 && f.wire() == Proto.LEN) {
-        byte[] g = f.bytes();
-        for (int field : new int[] {11, 12}) {
-          for (Proto.Field gf : Proto.fields(g, 0, g.length, field)) {
-            for (Proto.Field v : Proto.fields(gf.bytes())) {
-              if (v.number() == 1) {
-                (field == 11 ? in : out).add(v.string());
-              }
-            }
-            if (field == 12) {
-              shapes.add(shape(gf.bytes()));
-            }
-          }
+    for (Proto.Field f : Proto.fields(model, 0, model.length, 8)) {
+      if (f.wire() != Proto.LEN) {
+        continue;
+      }
+      String domain = "";
+      long version = -1;
+      for (Proto.Field o : Proto.fields(f.bytes())) {
+        if (o.number() == 1) {
+          domain = o.string();
+        } else if (o.number() == 2) {
+          version = o.varint();
         }
       }
+      if (domain.isEmpty() || domain.equals("ai.onnx")) {
+        opset = Math.max(opset, version);
+      }
+    }
+    // The graph (field 7, possibly in several merged parts) is read in place: only its input and
+    // output entries are copied.
+    for (int[] g : Proto.spans(model, 0, model.length, 7)) {
+      readIo(model, g, in, out, shapes);
     }
     if (opset < 0) {
       throw new IllegalArgumentException("no default-domain opset_import in the ONNX model");
     }
     return new OnnxModelInfo(opset, List.copyOf(in), List.copyOf(out), List.copyOf(shapes));
+  }
+
+  /** Inputs (GraphProto 11) and outputs (12, with shapes) of the graph part at {@code g}. */
+  private static void readIo(byte[] model, int[] g, List<String> in, List<String> out, List<List<Long>> shapes) {
+    for (int field : new int[] {11, 12}) {
+      for (Proto.Field gf : Proto.fields(model, g[0], g[1], field)) {
+        for (Proto.Field v : Proto.fields(gf.bytes())) {
+          if (v.number() == 1) {
+            (field == 11 ? in : out).add(v.string());
+          }
+        }
+        if (field == 12) {
+          shapes.add(shape(gf.bytes()));
+        }
+      }
+    }
   }
 
   /** ValueInfoProto.type (2) -> TypeProto.tensor_type (1) -> shape (2) -> dim (1): dim_value (1). */

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
 
 import dev.slimspark.errors.UserErrors;
 import java.util.ArrayList;
@@ -37,10 +38,20 @@ final class DuplicateIds {
   static Result apply(Dataset<Row> docs, String policy, String input) {
     // Position in the input, taken in the scan itself (before any shuffle), so "first" is file order.
     Dataset<Row> ordered = docs.withColumn("_file", input_file_name()).withColumn("_pos", monotonically_increasing_id());
-    Dataset<Row> multi = docs.groupBy("id").agg(count(lit(1)).as("n")).filter(col("n").gt(1));
-    Row agg = multi.agg(count(lit(1)), sum(col("n").minus(1))).head();
-    long ids = agg.getLong(0);
+    Dataset<Row> groups = docs.groupBy("id").agg(count(lit(1)).as("n"));
+    Dataset<Row> multi = groups.filter(col("n").gt(1).and(col("id").isNotNull()));
+    Row agg =
+        groups.agg(sum(when(col("n").gt(1).and(col("id").isNotNull()), 1L).otherwise(0L)),
+            sum(when(col("n").gt(1).and(col("id").isNotNull()), col("n").minus(1)).otherwise(0L)),
+            sum(when(col("id").isNull(), col("n")).otherwise(0L))).head();
+    long ids = agg.isNullAt(0) ? 0 : agg.getLong(0);
     long extra = agg.isNullAt(1) ? 0 : agg.getLong(1);
+    long noId = agg.isNullAt(2) ? 0 : agg.getLong(2);
+    if (noId > 0) {
+      throw UserErrors.of(noId + " rows of label.input " + input + " have no doc id (an empty id field).",
+          "Labels are stored and joined to gold by doc id; a row without one cannot be found again.",
+          "Fill in the ids, or drop the id column so that ids are derived from file path and row number.");
+    }
     if (ids == 0) {
       return new Result(docs, 0, 0);
     }

@@ -231,6 +231,10 @@ class LabelEdgeCasesTest {
     Cli c = cli("label", sets("lake=" + Stages.q(dupLake), "label.input=" + Stages.q(dup)));
     assertEquals(2, c.code(), c.toString());
     assertTrue(c.err().contains("2 doc ids occur more than once") && c.err().contains("d-1 (2 rows), d-2 (2 rows)"), c.err());
+    Path noId = write("no-id.csv", "doc_id,text", "e-1,Profit fell", ",Shares soared");
+    c = cli("label", sets("lake=" + Stages.q(dupLake), "label.input=" + Stages.q(noId)));
+    assertEquals(2, c.code(), c.toString());
+    assertTrue(c.err().contains("1 rows of label.input") && c.err().contains("have no doc id"), c.err());
 
     c = cli("label", sets("lake=" + Stages.q(dupLake), "label.input=" + Stages.q(dup), "label.duplicate_ids=first"));
     assertEquals(0, c.code(), c.toString());
@@ -305,7 +309,8 @@ class LabelEdgeCasesTest {
   @Test
   void aHeaderOnlyTrainingCsvIsAUserError() throws IOException {
     Path h = write("header-only.csv", "doc_id,text,label");
-    Cli c = cli("finetune", sets("finetune.input=" + Stages.q(h), "finetune.output=" + Stages.q(dir.resolve("m-header"))));
+    Cli c = cli("finetune", sets("finetune.input=" + Stages.q(h), "finetune.output=" + Stages.q(dir.resolve("m-header")),
+        "finetune.labels=[bearish, bullish, neutral]"));
     assertEquals(2, c.code(), c.toString());
     assertTrue(c.err().contains("has no data rows"), c.err());
     c = cli("label", sets("label.input=" + Stages.q(h)));

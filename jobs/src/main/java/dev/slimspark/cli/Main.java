@@ -182,7 +182,9 @@ public final class Main {
       done.add(brief);
       if (!"ok".equals(s.status()) && c == null) {
         code = 3;
-        if (s.status().equals("failed_on_quarantine")) {
+        if (s.checkFailure() != null) {
+          System.err.println(s.checkFailure().render());
+        } else if (s.status().equals("failed_on_quarantine")) {
           System.err.println(
               UserErrors.quarantineNotAllowed(((Number) s.counts().get("quarantined")).longValue(), "ingest_quarantine").render());
         }

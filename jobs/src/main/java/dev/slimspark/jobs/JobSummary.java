@@ -23,6 +23,7 @@ public final class JobSummary {
   private final Map<String, Object> extra = new LinkedHashMap<>();
   private final Map<String, String> inputState = new LinkedHashMap<>();
   private String status = "ok";
+  private dev.slimspark.errors.UserError checkFailure;
 
   public JobSummary(String job, RunContext run) {
     this.job = job;
@@ -94,6 +95,29 @@ public final class JobSummary {
   public String status() {
     return status;
   }
+
+  /**
+   * Marks the job as having run but failed a check (status {@value #CHECK_FAILED}, exit 3): the
+   * CLI prints {@code why} as problem/cause/fix, and the summary line carries it as {@code check}.
+   */
+  public JobSummary failCheck(dev.slimspark.errors.UserError why) {
+    this.status = CHECK_FAILED;
+    this.checkFailure = why;
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("problem", why.problem());
+    c.put("cause", why.why());
+    c.put("fix", why.fix());
+    extra.put("check", c);
+    return this;
+  }
+
+  /** The failed check's problem/cause/fix, or null. */
+  public dev.slimspark.errors.UserError checkFailure() {
+    return checkFailure;
+  }
+
+  /** Status of a job that ran but failed a check. */
+  public static final String CHECK_FAILED = "check_failed";
 
   public RunContext run() {
     return run;

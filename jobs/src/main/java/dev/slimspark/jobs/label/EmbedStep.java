@@ -16,6 +16,7 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * Adds encoder outputs to every row, one pass per partition: the JVM's cached encoder for the task's
@@ -50,6 +51,16 @@ public final class EmbedStep {
    * {@code token_ids} (array of long, the ids the model saw; null for empty text).
    */
   public static Dataset<Row> apply(Dataset<Row> in, String textCol, EncoderSettings s, boolean withIds) {
+    return apply(in, textCol, s, withIds, null);
+  }
+
+  /**
+   * As {@link #apply(Dataset, String, EncoderSettings, boolean)}; {@code loadMs} (may be null)
+   * receives each task's wait for its encoder in ms (see {@link Labeler#label(Dataset, String,
+   * CollectionAccumulator)}).
+   */
+  public static Dataset<Row> apply(
+      Dataset<Row> in, String textCol, EncoderSettings s, boolean withIds, CollectionAccumulator<Long> loadMs) {
     StructType out = new StructType();
     for (StructField f : in.schema().fields()) {
       out = out.add(f);
@@ -66,13 +77,13 @@ public final class EmbedStep {
     MapPartitionsFunction<Row, Row> fn =
         rows -> {
           SentenceEncoder[] enc = new SentenceEncoder[1]; // Loaded on the first non-empty window.
-          return Batching.perWindow(rows, window, w -> process(w, enc, s, t, width, withIds));
+          return Batching.perWindow(rows, window, w -> process(w, enc, s, t, width, withIds, loadMs));
         };
     return in.mapPartitions(fn, Encoders.row(out));
   }
 
   private static List<Row> process(
-      List<Row> w, SentenceEncoder[] enc, EncoderSettings s, int t, int width, boolean withIds) {
+      List<Row> w, SentenceEncoder[] enc, EncoderSettings s, int t, int width, boolean withIds, CollectionAccumulator<Long> loadMs) {
     List<String> texts = new ArrayList<>();
     List<Integer> at = new ArrayList<>();
     for (int i = 0; i < w.size(); i++) {
@@ -86,8 +97,12 @@ public final class EmbedStep {
     double msEach = 0;
     if (!texts.isEmpty()) {
       if (enc[0] == null) {
+        long l0 = System.nanoTime();
         try {
           enc[0] = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits(), s.pooling());
+          if (loadMs != null) {
+            loadMs.add((System.nanoTime() - l0) / 1_000_000);
+          }
         } catch (ModelDir.MissingModelFileException e) {
           throw EncoderSettings.missing(e);
         } catch (Devices.GpuUnavailableException e) {

@@ -3,6 +3,7 @@ package dev.slimspark.jobs.label;
 import static org.apache.spark.sql.functions.col;
 
 import dev.slimspark.config.SlimConfig;
+import dev.slimspark.errors.UserError;
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
@@ -31,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * and cost (docs per device-second, tokens per doc, device-seconds per 1,000 docs). Appends one row
  * per labeler to {@code label_eval} and logs a text table (also in the summary as {@code report}).
  * Rows with an error count as errors and are left out of the quality metrics; gold labels outside
- * the label set are a user error listing them.
+ * the label set are a user error listing them. Each (labeler, document) and each gold id counts once
+ * ({@link EvalInputs}); when fewer than {@code evaluate.min_matched_share} of the gold ids have
+ * labels the job fails its check (exit 3) and writes nothing. The gold text column is optional.
  */
 public final class EvaluateStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
@@ -92,15 +95,43 @@ public final class EvaluateStage implements Stage {
     if (!only.isEmpty()) {
       labels = labels.filter(col("labeler_id").isin(only.toArray()));
     }
+    double minShare = c.getDouble("evaluate.min_matched_share");
+    if (minShare < 0 || minShare > 1) {
+      throw UserErrors.badConfigValue("evaluate.min_matched_share", String.valueOf(minShare), "in [0, 1]");
+    }
+    List<String> warnings = new ArrayList<>();
     Dataset<Row> gold =
         LabeledData.read(
-            ctx.spark(), lake, goldSrc, c.getString("evaluate.gold_id_column"), c.getString("evaluate.gold_text_column"),
-            c.getString("evaluate.gold_label_column"), name());
+            ctx.spark(), lake, goldSrc,
+            new LabeledData.Columns("evaluate.gold_id_column", c.getString("evaluate.gold_id_column"),
+                c.getString("evaluate.gold_text_column"), false, c.getString("evaluate.gold_label_column"), "evaluate.gold_encoding",
+                c.getString("evaluate.gold_encoding")),
+            name(), warnings);
+    EvalInputs.Gold gs = EvalInputs.gold(gold, goldSrc);
+    EvalInputs.Labels lb = null;
+    try {
+      lb = EvalInputs.labels(labels, gs.gold());
+      return score(ctx, summary, goldSrc, labels, gs, lb, minShare, warnings);
+    } finally {
+      gs.gold().unpersist();
+      if (lb != null) {
+        lb.cached().unpersist();
+      }
+    }
+  }
+
+  /** The evaluation proper, on deduplicated gold and label rows; {@code all} = every label row (for the class list). */
+  private JobSummary score(RunContext ctx, JobSummary summary, String goldSrc, Dataset<Row> all, EvalInputs.Gold gs,
+      EvalInputs.Labels lb, double minShare, List<String> warnings) {
+    SlimConfig c = ctx.config();
+    Lake lake = ctx.lake();
+    Dataset<Row> gold = gs.gold().select("id", "label");
+    Dataset<Row> labels = lb.labels();
     // Label set and gold check first (cheap distincts), so a bad gold file fails fast.
     List<String> classes = c.getStringList("evaluate.labels");
     if (classes.isEmpty()) {
       TreeSet<String> predicted = new TreeSet<>();
-      for (Row r : labels.filter(col("label").isNotNull()).select("label").distinct().collectAsList()) {
+      for (Row r : all.filter(col("label").isNotNull()).select("label").distinct().collectAsList()) {
         predicted.add(r.getString(0));
       }
       classes = new ArrayList<>(predicted);
@@ -120,6 +151,19 @@ public final class EvaluateStage implements Stage {
     // One small aggregate per (labeler, gold, predicted): everything else is driver math.
     Dataset<Row> joined =
         labels.join(gold.select(col("id"), col("label").as("gold")), labels.col("doc_id").equalTo(col("id")), "inner");
+    long matched = joined.select("doc_id").distinct().count();
+    summary.count("gold_rows", gs.rows()).count("gold_duplicate_rows", gs.duplicateRows()).count("gold_ids", gs.ids())
+        .count("gold_matched", matched).count("gold_unmatched", gs.ids() - matched)
+        .count("label_duplicate_rows_ignored", lb.duplicateRows());
+    summary.put("matched_share", gs.ids() == 0 ? 0.0 : (double) matched / gs.ids());
+    summary.put("warnings", warnings);
+    UserError unmatched = EvalInputs.matchCheck(goldSrc, gs.ids(), matched, minShare, c.getString("evaluate.gold_id_column"));
+    if (unmatched != null) {
+      LOG.error("evaluate: {}", unmatched.render());
+      summary.failCheck(unmatched);
+      summary.count("labelers", 0);
+      return summary;
+    }
     List<Row> cells =
         joined.groupBy("labeler_id", "labeler_type", "model_version", "gold", "label")
             .agg(org.apache.spark.sql.functions.count(org.apache.spark.sql.functions.lit(1)).as("n"),
@@ -203,7 +247,7 @@ public final class EvaluateStage implements Stage {
     long v =
         lake.write(ctx.spark().createDataFrame(out, SCHEMA), TABLE, SaveMode.Append, ctx.commitMetadata(name()));
     summary.output(TABLE, lake.path(TABLE), v);
-    summary.count("labelers", cm.size()).count("gold_rows", gold.count());
+    summary.count("labelers", cm.size());
     summary.put("results", brief);
     summary.put("report", report.toString());
     return summary;

@@ -8,6 +8,7 @@ import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * {@code type = "fine-tuned"}: a {@link FineTunedModel} directory (finetune output or a HuggingFace
@@ -42,7 +43,12 @@ final class FineTunedLabeler implements Labeler {
 
   @Override
   public Dataset<Row> label(Dataset<Row> docs, String runId) {
-    Dataset<Row> emb = EmbedStep.apply(docs.select("id", "text"), "text", enc);
+    return label(docs, runId, null);
+  }
+
+  @Override
+  public Dataset<Row> label(Dataset<Row> docs, String runId, CollectionAccumulator<Long> loadMs) {
+    Dataset<Row> emb = EmbedStep.apply(docs.select("id", "text"), "text", enc, false, loadMs);
     FineTunedModel m = model;
     LabelsTable.Ident id = ident;
     EmbedStep.Columns col = EmbedStep.Columns.of(emb.schema());

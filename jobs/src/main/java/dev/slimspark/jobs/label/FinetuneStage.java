@@ -15,6 +15,7 @@ import dev.slimspark.udfs.text.TokenNgrams;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +43,9 @@ import org.slf4j.LoggerFactory;
  * head, n-gram features included, is appended to the encoder's ONNX graph, so labeling runs one
  * model.onnx that outputs logits. Rows with empty text are skipped and counted. With {@code
  * finetune.holdout_fraction > 0} a seeded, hash-based share of rows is held out and scored with
- * the Java head ({@link LinearHead}).
+ * the Java head ({@link LinearHead}). Before any embedding: at least two classes must have rows
+ * with text, classes under {@code finetune.min_rows_per_class} are warned about ({@link ClassCheck}),
+ * and {@code finetune.output} must be absent, empty or an earlier model (it is replaced whole).
  */
 public final class FinetuneStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(FinetuneStage.class);
@@ -103,26 +106,32 @@ public final class FinetuneStage implements Stage {
     }
     long seed = c.getInt("finetune.seed");
     String weighting = c.getEnum("finetune.class_weights", "balanced", "none");
+    int minRows = c.getInt("finetune.min_rows_per_class");
+    FineTunedModel.checkOutput(Path.of(out).toAbsolutePath());
 
+    List<String> warnings = new ArrayList<>();
     Dataset<Row> data =
         LabeledData.read(
-            ctx.spark(), ctx.lake(), input, c.getString("finetune.id_column"), c.getString("finetune.text_column"),
-            c.getString("finetune.label_column"), name());
-    List<String> raw = new ArrayList<>();
-    for (Row r : data.select("label").distinct().collectAsList()) {
-      raw.add(r.isNullAt(0) ? null : r.getString(0));
+            ctx.spark(), ctx.lake(), input,
+            new LabeledData.Columns("finetune.id_column", c.getString("finetune.id_column"), c.getString("finetune.text_column"),
+                true, c.getString("finetune.label_column"), "finetune.encoding", c.getString("finetune.encoding")),
+            name(), warnings);
+    // Rows per raw label value, and how many of them have text to train on (blank text is skipped).
+    Map<String, long[]> raw = new java.util.HashMap<>();
+    for (Row r : data.groupBy("label").agg(org.apache.spark.sql.functions.count(lit(1)),
+        org.apache.spark.sql.functions.sum(org.apache.spark.sql.functions.when(col("text").rlike("\\S"), 1L).otherwise(0L)))
+        .collectAsList()) {
+      raw.put(r.isNullAt(0) ? null : r.getString(0), new long[] {r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)});
     }
-    List<String> labels = LabeledData.labelNames(c.getStringList("finetune.labels"), nonNull(raw));
-    List<String> unknown = LabeledData.unknown(raw, labels);
+    List<String> labels = LabeledData.labelNames(c.getStringList("finetune.labels"), nonNull(new ArrayList<>(raw.keySet())));
+    List<String> unknown = LabeledData.unknown(new ArrayList<>(raw.keySet()), labels);
     if (!unknown.isEmpty()) {
       throw UserErrors.of(
           "Labels " + unknown + " in " + input + " are not in finetune.labels " + labels + ".",
           "Every label must be one of finetune.labels (by name, or by integer id 0.." + (labels.size() - 1) + ").",
           "Add the missing names to finetune.labels or clean the input.");
     }
-    if (labels.size() < 2) {
-      throw UserErrors.of("Only one label (" + labels + ") in " + input + ".", "A classifier needs at least two classes.", "Add examples of other classes.");
-    }
+    ClassCheck.require(input, labels, raw, minRows, warnings);
 
     // Embed once; cached because idf and LR pass over it many times.
     Dataset<Row> emb = EmbedStep.apply(data, "text", enc, lexical);
@@ -164,6 +173,12 @@ public final class FinetuneStage implements Stage {
       int present = 0;
       for (long x : perClass) {
         present += x > 0 ? 1 : 0;
+      }
+      if (present < 2) {
+        throw UserErrors.of(
+            "After the holdout only " + present + " class has training rows (" + Arrays.toString(perClass) + " for " + labels + ").",
+            "finetune.holdout_fraction = " + frac + " left no training rows for the other classes.",
+            "Lower finetune.holdout_fraction or add rows of every class.");
       }
       double[] classWeight = new double[labels.size()];
       for (int k = 0; k < classWeight.length; k++) {
@@ -286,7 +301,8 @@ public final class FinetuneStage implements Stage {
         summary.put("holdout", Map.of("rows", nHeld, "accuracy", mt.accuracy(), "macro_f1", mt.macroF1()));
       }
       Path dir = Path.of(out).toAbsolutePath();
-      FineTunedModel.write(dir, encoderDir, head, enc.maxLength(), version, info);
+      info.put("warnings", warnings);
+      FineTunedModel.writeReplacing(dir, encoderDir, head, enc.maxLength(), version, info);
       Row agg = feats.agg(org.apache.spark.sql.functions.sum("tokens"),
           org.apache.spark.sql.functions.sum(col("truncated").cast("long"))).head();
       long embedded = feats.count();
@@ -302,6 +318,7 @@ public final class FinetuneStage implements Stage {
       summary.put("model_dir", dir.toString());
       summary.put("model_version", version);
       summary.put("labels", labels);
+      summary.put("warnings", warnings);
       return summary;
     } catch (IOException e) {
       throw UserErrors.of("Cannot write the model directory " + out + ".", e.getMessage(), "Check that the path is writable.");

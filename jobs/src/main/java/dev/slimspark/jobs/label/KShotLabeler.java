@@ -16,6 +16,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * {@code type = "k-shot"}: a language model labels by rank classification. For each document the
@@ -62,6 +63,12 @@ final class KShotLabeler implements Labeler {
 
   @Override
   public Dataset<Row> label(Dataset<Row> docs, String runId) {
+    return label(docs, runId, null);
+  }
+
+  /** {@code loadMs} gets each task's wait for the language model (the knn encoder's is not counted). */
+  @Override
+  public Dataset<Row> label(Dataset<Row> docs, String runId, CollectionAccumulator<Long> loadMs) {
     Dataset<Row> in = settings.knn() ? EmbedStep.apply(docs.select("id", "text"), "text", encoder) : docs.select("id", "text");
     Broadcast<Demonstrations> bp =
         new org.apache.spark.api.java.JavaSparkContext(docs.sparkSession().sparkContext()).broadcast(pool);
@@ -72,15 +79,17 @@ final class KShotLabeler implements Labeler {
     int ti = knn ? in.schema().fieldIndex("tokens_processed") : -1;
     int di = knn ? in.schema().fieldIndex("device_ms") : -1;
     int ei = knn ? in.schema().fieldIndex("error") : -1;
-    MapPartitionsFunction<Row, Row> fn = partitions(s, bp, id, runId, vi, ti, di, ei);
+    MapPartitionsFunction<Row, Row> fn = partitions(s, bp, id, runId, vi, ti, di, ei, loadMs);
     return in.mapPartitions(fn, Encoders.row(LabelsTable.SCHEMA));
   }
 
   /** Static (captures no labeler): the per-partition function shipped to executors. */
   private static MapPartitionsFunction<Row, Row> partitions(
-      Settings s, Broadcast<Demonstrations> bp, LabelsTable.Ident id, String runId, int vi, int ti, int di, int ei) {
+      Settings s, Broadcast<Demonstrations> bp, LabelsTable.Ident id, String runId, int vi, int ti, int di, int ei,
+      CollectionAccumulator<Long> loadMs) {
     return rows -> {
       Window w = new Window(s, bp.value(), id, runId, vi, ti, di, ei);
+      w.loadMs = loadMs;
       return Batching.perWindow(rows, s.batchSize() * EmbedStep.WINDOW_BATCHES, w::process);
     };
   }
@@ -97,6 +106,8 @@ final class KShotLabeler implements Labeler {
     private final int ei;
     private final Map<List<Integer>, double[]> cfCache = new HashMap<>();
     private LanguageModel lm;
+    /** Receives the wait for the model (may be null). */
+    private CollectionAccumulator<Long> loadMs;
     private long[][] conts;
     private int budget;
 
@@ -115,8 +126,12 @@ final class KShotLabeler implements Labeler {
       if (lm != null) {
         return;
       }
+      long l0 = System.nanoTime();
       try {
         lm = LanguageModel.forCurrentTask(Path.of(s.modelDir()));
+        if (loadMs != null) {
+          loadMs.add((System.nanoTime() - l0) / 1_000_000);
+        }
       } catch (Devices.GpuUnavailableException e) {
         throw UserErrors.gpuUnavailable(e);
       }

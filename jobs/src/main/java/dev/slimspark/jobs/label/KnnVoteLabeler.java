@@ -13,6 +13,7 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -101,10 +102,15 @@ final class KnnVoteLabeler implements Labeler {
 
   @Override
   public Dataset<Row> label(Dataset<Row> docs, String runId) {
+    return label(docs, runId, null);
+  }
+
+  @Override
+  public Dataset<Row> label(Dataset<Row> docs, String runId, CollectionAccumulator<Long> loadMs) {
     SparkSession spark = docs.sparkSession();
     Broadcast<Pool> bp =
         new org.apache.spark.api.java.JavaSparkContext(spark.sparkContext()).broadcast(embedPool());
-    Dataset<Row> emb = EmbedStep.apply(docs.select("id", "text"), "text", enc);
+    Dataset<Row> emb = EmbedStep.apply(docs.select("id", "text"), "text", enc, false, loadMs);
     int kk = k;
     List<String> names = labels;
     LabelsTable.Ident id = ident;

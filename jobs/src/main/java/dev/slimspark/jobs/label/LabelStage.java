@@ -13,6 +13,7 @@ import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
 import dev.slimspark.lake.Lake;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.CollectionAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +39,10 @@ import org.slf4j.LoggerFactory;
  * per run and kept (memory, spilling to disk); every commit re-reads the (cached) input once, so
  * keep the number of commits per labeler in the hundreds at most. Empty text gives a row with
  * {@code error = "empty_text"}, not a failed job. A labeler's id changes when its model, k, pool or
- * settings change, so changed labelers label everything again under the new id.
+ * settings change, so changed labelers label everything again under the new id. Input rows that
+ * share a doc id are refused or reduced to the first ({@code label.duplicate_ids}, {@link
+ * DuplicateIds}); an input without rows is a user error. Per labeler the summary reports the model
+ * load wait ({@code model_load_seconds}) apart from the throughput ({@code docs_per_second}).
  */
 public final class LabelStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(LabelStage.class);
@@ -67,8 +72,16 @@ public final class LabelStage implements Stage {
     String input = c.getString("label.input");
     summary.input(input);
     List<Labeler> labelers = Labelers.fromConfig(ctx);
+    String policy = c.getEnum("label.duplicate_ids", "error", "first");
+    List<String> warnings = new ArrayList<>();
     Dataset<Row> docs =
-        LabeledData.read(ctx.spark(), lake, input, c.getString("label.id_column"), c.getString("label.text_column"), null, name());
+        LabeledData.read(
+            ctx.spark(), lake, input,
+            new LabeledData.Columns("label.id_column", c.getString("label.id_column"), c.getString("label.text_column"), true, null,
+                "label.encoding", c.getString("label.encoding")),
+            name(), warnings);
+    DuplicateIds.Result dups = DuplicateIds.apply(docs, policy, input);
+    docs = dups.docs();
     int parts = c.getInt("label.partitions");
     if (parts > 0) {
       docs = docs.repartition(parts);
@@ -80,6 +93,10 @@ public final class LabelStage implements Stage {
     }
     try {
       long in = docs.count();
+      if (in == 0) {
+        throw UserErrors.of("label.input " + input + " has no documents.", "A header without rows, or an empty table, has nothing to label.",
+            "Point label.input at the documents to label.");
+      }
       // Fixed by the whole input, not by what is left, so resumed commits match a clean run's.
       long chunks = Math.max(1, (in + every - 1) / every);
       Column chunk = pmod(xxhash64(col("id"), lit(CHUNK_SEED)), lit(chunks));
@@ -100,6 +117,7 @@ public final class LabelStage implements Stage {
         }
         try {
           long t0 = System.nanoTime();
+          CollectionAccumulator<Long> loadMs = ctx.spark().sparkContext().collectionAccumulator("model_load_ms:" + l.id());
           long written = 0;
           int commits = 0;
           if (already < in) {
@@ -110,7 +128,7 @@ public final class LabelStage implements Stage {
             for (Map.Entry<Long, Long> e : sizes.entrySet()) {
               version =
                   lake.write(
-                      l.label(todo.filter(chunk.equalTo(e.getKey())), ctx.runId()), LabelsTable.TABLE, SaveMode.Append,
+                      l.label(todo.filter(chunk.equalTo(e.getKey())), ctx.runId(), loadMs), LabelsTable.TABLE, SaveMode.Append,
                       ctx.commitMetadata(name()));
               commits++;
               LOG.info("labeler {}: committed {} rows (commit {} of {}), version {}", l.id(), e.getValue(), commits,
@@ -135,7 +153,12 @@ public final class LabelStage implements Stage {
             m.put("device_seconds", agg.isNullAt(4) ? 0.0 : agg.getDouble(4) / 1000);
             double wall = (System.nanoTime() - t0) / 1e9;
             m.put("wall_seconds", wall);
-            m.put("docs_per_second", wall > 0 ? written / wall : 0);
+            // The longest any task waited for its model (loads run in parallel on executors): on small
+            // runs loading dominates the wall time, so throughput is reported without it.
+            Double load = loadMs.value().isEmpty() ? null : java.util.Collections.max(loadMs.value()) / 1000.0;
+            m.put("model_load_seconds", load);
+            double busy = wall - (load == null ? 0 : load);
+            m.put("docs_per_second", busy > 0 ? written / busy : 0);
             m.put("reconciled", already + written == in);
             per.put(l.id(), m);
           } else {
@@ -148,7 +171,10 @@ public final class LabelStage implements Stage {
           }
         }
       }
-      summary.count("docs_in", in).count("labelers", per);
+      summary.count("rows_in", in + dups.dropped()).count("duplicate_rows_dropped", dups.dropped()).count("docs_in", in)
+          .count("labelers", per);
+      summary.put("duplicate_ids", dups.ids());
+      summary.put("warnings", warnings);
       boolean ok = per.values().stream().allMatch(v -> Boolean.TRUE.equals(((Map<?, ?>) v).get("reconciled")));
       summary.put("reconciled", ok);
       if (!ok) {

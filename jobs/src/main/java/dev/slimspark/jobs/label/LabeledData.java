@@ -27,7 +27,9 @@ import org.apache.spark.sql.types.StructType;
  * <p>Ids: the configured id column when the source has it; otherwise (CSVs without ids) the first
  * 128 bits of SHA-256 over "absolute file path\nrecord index" as 32 hex chars (the docs_raw
  * convention). The same file therefore gives the same ids in finetune, label and evaluate, which is
- * what lets knn-vote exclude a query from its own pool and evaluate join labels to gold.
+ * what lets knn-vote exclude a query from its own pool and evaluate join labels to gold. A CSV that
+ * lacks the id column but has an id-like one is a user error rather than silently re-identified.
+ * CSVs are checked before use ({@link CsvCheck}: malformed records, bytes invalid in the encoding).
  */
 public final class LabeledData {
   private LabeledData() {}
@@ -38,11 +40,28 @@ public final class LabeledData {
   }
 
   /**
+   * Which columns to read and how: {@code idKey}/{@code encodingKey} are the config keys named in
+   * messages; {@code text} may be absent from the source when {@code textRequired} is false (then
+   * null); {@code label} null = no label column; {@code encoding} is the CSV's charset.
+   */
+  public record Columns(String idKey, String id, String text, boolean textRequired, String label, String encodingKey, String encoding) {}
+
+  /**
    * Reads {@code source} as (id string, text string[, label string]); {@code labelCol} null = no
-   * label column.
+   * label column. CSVs are read as UTF-8.
    */
   public static Dataset<Row> read(
       SparkSession spark, Lake lake, String source, String idCol, String textCol, String labelCol, String producer) {
+    return read(spark, lake, source, new Columns("the id column key", idCol, textCol, true, labelCol, null, "UTF-8"), producer,
+        new ArrayList<>());
+  }
+
+  /**
+   * Reads {@code source} as (id, text[, label]) strings. A CSV is checked first (one extra pass):
+   * a malformed record (a missing or extra field) is a user error naming its record number; rows
+   * with invalid bytes for the encoding (read as U+FFFD) are counted into {@code warnings}.
+   */
+  public static Dataset<Row> read(SparkSession spark, Lake lake, String source, Columns c, String producer, List<String> warnings) {
     if (source == null || source.isBlank()) {
       throw UserErrors.of(
           "No input is configured for " + producer + ".",
@@ -56,37 +75,58 @@ public final class LabeledData {
       if (!f.isFile()) {
         throw UserErrors.missingFile("Input CSV", source);
       }
-      df =
-          spark.read()
-              .option("header", "true")
-              .option("multiLine", "true")
-              // RFC 4180: a quote inside a quoted field is written twice.
-              .option("escape", "\"")
-              .option("mode", "FAILFAST")
-              .csv(f.getAbsolutePath());
+      df = CsvCheck.read(spark, f, c, warnings);
     } else {
       df = lake.read(source, producer);
     }
     List<String> have = Arrays.asList(df.columns());
-    requireColumn(have, textCol, source);
-    if (labelCol != null) {
-      requireColumn(have, labelCol, source);
+    if (c.textRequired()) {
+      requireColumn(have, c.text(), source);
     }
+    if (c.label() != null) {
+      requireColumn(have, c.label(), source);
+    }
+    org.apache.spark.sql.Column text =
+        have.contains(c.text()) ? col(c.text()).cast("string") : org.apache.spark.sql.functions.lit(null).cast("string");
     List<org.apache.spark.sql.Column> sel = new ArrayList<>();
-    if (have.contains(idCol)) {
-      sel.add(col(idCol).cast("string").as("id"));
-      sel.add(col(textCol).cast("string").as("text"));
-      if (labelCol != null) {
-        sel.add(col(labelCol).cast("string").as("label"));
+    if (have.contains(c.id())) {
+      sel.add(col(c.id()).cast("string").as("id"));
+      sel.add(text.as("text"));
+      if (c.label() != null) {
+        sel.add(col(c.label()).cast("string").as("label"));
       }
       return df.select(sel.toArray(new org.apache.spark.sql.Column[0]));
     }
     if (!csv) {
-      requireColumn(have, idCol, source);
+      requireColumn(have, c.id(), source);
     }
+    refuseLikelyIdColumn(have, c, source);
+    return withStableIds(spark, df.select(text.as("text"), c.label() == null ? text.as("label") : col(c.label()).cast("string")),
+        source, c.label() != null);
+  }
+
+  /**
+   * A CSV without the configured id column gets path+index ids, which match nothing outside this
+   * file: when it has a column that looks like an id ("id", "ID", "uuid", "*_id"), that is almost
+   * surely the ids the user meant, so say which key to set instead of ignoring them.
+   */
+  static void refuseLikelyIdColumn(List<String> have, Columns c, String source) {
+    for (String h : have) {
+      String l = h.toLowerCase(java.util.Locale.ROOT);
+      if (l.equals("id") || l.equals(c.id().toLowerCase(java.util.Locale.ROOT)) || l.equals("uuid") || l.equals("docid")
+          || l.endsWith("_id")) {
+        throw UserErrors.of(
+            "Column '" + c.id() + "' not found in " + source + ", but it has a column '" + h + "'.",
+            "Without the id column, ids are derived from the file path and row number, so labels and gold would not"
+                + " carry the ids of the file.",
+            "Set " + c.idKey() + " = \"" + h + "\", or rename the column to '" + c.id() + "'.");
+      }
+    }
+  }
+
+  /** (id, text[, label]) with ids from path + record index (text at 0, label at 1 of {@code df}). */
+  private static Dataset<Row> withStableIds(SparkSession spark, Dataset<Row> df, String source, boolean withLabel) {
     String prefix = new File(source).getAbsoluteFile().toURI().toString();
-    int t = have.indexOf(textCol);
-    int l = labelCol == null ? -1 : have.indexOf(labelCol);
     JavaRDD<Row> rows =
         df.javaRDD()
             .zipWithIndex()
@@ -94,14 +134,14 @@ public final class LabeledData {
                 p -> {
                   Row r = p._1();
                   String id = stableId(prefix, p._2());
-                  Object text = r.isNullAt(t) ? null : String.valueOf(r.get(t));
-                  if (l < 0) {
+                  Object text = r.isNullAt(0) ? null : r.getString(0);
+                  if (!withLabel) {
                     return RowFactory.create(id, text);
                   }
-                  return RowFactory.create(id, text, r.isNullAt(l) ? null : String.valueOf(r.get(l)));
+                  return RowFactory.create(id, text, r.isNullAt(1) ? null : r.getString(1));
                 });
     StructType s = new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
-    if (l >= 0) {
+    if (withLabel) {
       s = s.add("label", DataTypes.StringType);
     }
     return spark.createDataFrame(rows, s);

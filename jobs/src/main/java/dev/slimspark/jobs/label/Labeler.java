@@ -2,6 +2,7 @@ package dev.slimspark.jobs.label;
 
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * One way of labeling documents, configured as an entry of {@code label.labelers}. Implementations
@@ -36,4 +37,13 @@ public interface Labeler {
    * LabelsTable#SCHEMA}. Empty text gives a row with {@code error} set, never an exception.
    */
   Dataset<Row> label(Dataset<Row> docs, String runId);
+
+  /**
+   * As {@link #label(Dataset, String)}; {@code loadMs} (may be null) receives, per task, the
+   * milliseconds it waited for its model (a load, or ~0 when the JVM had it cached), so that the
+   * stage can report model loading apart from throughput. Kinds that do not measure it ignore it.
+   */
+  default Dataset<Row> label(Dataset<Row> docs, String runId, CollectionAccumulator<Long> loadMs) {
+    return label(docs, runId);
+  }
 }

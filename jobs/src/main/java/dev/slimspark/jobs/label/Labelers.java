@@ -133,10 +133,14 @@ public final class Labelers {
           "Add pool = \"labeled.csv\" (CSV with text,label columns) or a Delta table name.");
     }
     String pool = e.getString("pool");
+    // Pool CSVs are read as UTF-8; invalid bytes are logged as a warning by the CSV check.
     Dataset<Row> data =
         LabeledData.read(
-            ctx.spark(), ctx.lake(), pool, strOr(e, "pool_id_column", c.getString("label.id_column")),
-            strOr(e, "pool_text_column", "text"), strOr(e, "pool_label_column", "label"), "label");
+            ctx.spark(), ctx.lake(), pool,
+            new LabeledData.Columns("pool_id_column (in the " + type + " entry of label.labelers)",
+                strOr(e, "pool_id_column", c.getString("label.id_column")), strOr(e, "pool_text_column", "text"), true,
+                strOr(e, "pool_label_column", "label"), "label.labelers[].pool", "UTF-8"),
+            "label", new ArrayList<>());
     List<String> raw = new ArrayList<>();
     for (Row r : data.select("label").distinct().collectAsList()) {
       raw.add(r.isNullAt(0) ? null : r.getString(0));

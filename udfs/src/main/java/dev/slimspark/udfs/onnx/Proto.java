@@ -137,6 +137,38 @@ public final class Proto {
     return res;
   }
 
+  /**
+   * Where the payloads of the length-delimited fields {@code number} of the message in {@code
+   * b[from, to)} lie, each as {start, end}, in order, without copying them (a model's graph is
+   * nearly all of its bytes). A message field that occurs several times is one merged message
+   * (protobuf semantics), so callers read every span.
+   */
+  public static List<int[]> spans(byte[] b, int from, int to, int number) {
+    List<int[]> res = new ArrayList<>();
+    int[] pos = {from};
+    while (pos[0] < to) {
+      long tag = readVarint(b, pos);
+      int wire = (int) (tag & 7);
+      switch (wire) {
+        case VARINT -> readVarint(b, pos);
+        case I64 -> pos[0] += 8;
+        case I32 -> pos[0] += 4;
+        case LEN -> {
+          int n = (int) readVarint(b, pos);
+          if (n < 0 || pos[0] + n > to) {
+            throw new IllegalArgumentException("truncated protobuf field " + (tag >>> 3) + " at byte " + pos[0]);
+          }
+          if ((tag >>> 3) == number) {
+            res.add(new int[] {pos[0], pos[0] + n});
+          }
+          pos[0] += n;
+        }
+        default -> throw new IllegalArgumentException("unsupported protobuf wire type " + wire + " at byte " + pos[0]);
+      }
+    }
+    return res;
+  }
+
   private static long readVarint(byte[] b, int[] pos) {
     long v = 0;
     for (int shift = 0; shift < 64; shift += 7) {

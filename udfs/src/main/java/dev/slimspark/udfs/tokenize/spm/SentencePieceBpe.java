@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * (O(n log n) in the part's length, so a 16M-character document costs 16x a 1M one). Nothing is
  * allocated per token; buffers and caches are reused per thread.
  *
- * <p>Memory: per thread, the cache (about 6 MB) plus about 40 bytes per character of the longest
- * part encoded since the thread's last part over {@value #KEEP_SCRATCH_CHARS} characters; a text
- * without any cut point (a 16M-character run of one letter) needs that much once.
+ * <p>Memory: per thread, the part cache (about 6 MB) plus up to about 50 bytes per character of
+ * the longest part being encoded (symbol arrays and the merge heap), dropped again after a text
+ * over {@value #KEEP_SCRATCH_CHARS} characters. Risk: a text with no cut point at all (a
+ * 16M-character run of one letter) needs that much once, about 800 MB for 16M characters.
  *
  * <p>Thread-safe: the model is immutable; each thread has its own scratch buffers and cache.
  */

@@ -28,7 +28,6 @@ import org.slf4j.LoggerFactory;
  */
 final class Demo {
   private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
-  static final String DEFAULT_LAKE = "demo-out/lake";
 
   private Demo() {}
 

@@ -94,25 +94,41 @@ final class SqlCommand {
 
   /** Runs the query and prints its rows as JSON lines; a query the user got wrong is a user error. */
   private static long print(SparkSession spark, String query, List<String> tables) {
-    Iterator<String> rows;
+    long n = 0;
     try {
-      rows = spark.sql(query).toJSON().toLocalIterator();
+      Iterator<String> rows = spark.sql(query).toJSON().toLocalIterator();
+      while (rows.hasNext()) {
+        System.out.println(rows.next());
+        n++;
+      }
     } catch (Exception e) {
       if (e instanceof AnalysisException || e.getClass().getName().endsWith("ParseException")) {
         throw invalidQuery(e, tables);
       }
+      String errorClass = errorClass(e);
+      if (errorClass != null && !errorClass.startsWith("INTERNAL_ERROR")) {
+        // Spark names the user's mistakes (DIVIDE_BY_ZERO, CAST_INVALID_INPUT, ...) with an error class.
+        throw UserErrors.of("The SQL query failed while running (" + n + " rows printed before).",
+            String.valueOf(e.getMessage()).strip().split("\n")[0], "Fix the query; the cause names what went wrong.");
+      }
       throw e;
-    }
-    long n = 0;
-    while (rows.hasNext()) {
-      System.out.println(rows.next());
-      n++;
     }
     return n;
   }
 
+  /** The error class of the first SparkThrowable in the cause chain, or null. */
+  private static String errorClass(Throwable e) {
+    for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c instanceof org.apache.spark.SparkThrowable && ((org.apache.spark.SparkThrowable) c).getErrorClass() != null) {
+        return ((org.apache.spark.SparkThrowable) c).getErrorClass();
+      }
+    }
+    return null;
+  }
+
   static UserError invalidQuery(Exception e, List<String> tables) {
-    String first = String.valueOf(e.getMessage()).split("\n")[0];
+    // Spark's first non-blank line names the error class and position (a parse error starts with "\n").
+    String first = String.valueOf(e.getMessage()).strip().split("\n")[0];
     String problem = first.contains("TABLE_OR_VIEW_NOT_FOUND")
         ? "The SQL query names a table that this lake does not have."
         : first.contains("PARSE_SYNTAX_ERROR") || e.getClass().getName().endsWith("ParseException")

@@ -106,7 +106,8 @@ class CliEdgeCasesTest {
     String tables = "Tables in this lake: docs_raw, ingest_files, ingest_quarantine, runs";
     Cli parse = cli("sql", "SELEC oops", "--lake", lake.toString());
     assertEquals(2, parse.code(), parse.err());
-    assertTrue(parse.err().contains("does not parse") && parse.err().contains(tables), parse.err());
+    assertTrue(parse.err().contains("does not parse") && parse.err().contains("cause: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'")
+        && parse.err().contains(tables), parse.err());
 
     Cli table = cli("sql", "SELECT count(*) FROM docs_tokens", "--lake", lake.toString());
     assertEquals(2, table.code(), table.err());
@@ -116,6 +117,16 @@ class CliEdgeCasesTest {
     Cli column = cli("sql", "SELECT no_such_column FROM docs_raw", "--lake", lake.toString());
     assertEquals(2, column.code(), column.err());
     assertTrue(column.err().contains("no_such_column") && column.err().contains(tables), column.err());
+
+    Cli running;
+    try {
+      running = cli("sql", "SELECT 1 / (length(text) - length(text)) FROM docs_raw", "--lake", lake.toString(),
+          "--set", "spark.sql.ansi.enabled=true");
+    } finally {
+      TestSpark.session().conf().unset("spark.sql.ansi.enabled"); // the session is shared by every test
+    }
+    assertEquals(2, running.code(), running.err());
+    assertTrue(running.err().contains("failed while running") && running.err().contains("DIVIDE_BY_ZERO"), running.err());
 
     Cli ok = cli("sql", "SELECT count(*) AS n FROM docs_raw", "--lake", lake.toString());
     assertEquals(0, ok.code(), ok.err());
@@ -137,6 +148,7 @@ class CliEdgeCasesTest {
     assertEquals("{\"text\":\"hello world\"}", sql.out().strip());
     // Export writes through the same path handling as the lake.
     assertEquals("file:" + odd, dev.slimspark.lake.Lake.absolute(odd + "/"));
+    assertEquals("s3a://bucket/my lake 100% #1 é", dev.slimspark.lake.Lake.absolute("s3a://bucket/my lake 100% #1 é/"));
   }
 
   @Test

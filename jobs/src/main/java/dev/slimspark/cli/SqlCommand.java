@@ -35,23 +35,30 @@ final class SqlCommand {
 
   private SqlCommand() {}
 
-  static int run(String[] args) {
+  static int run(String[] args) throws java.io.IOException {
     long mainStart = System.nanoTime();
     long jvmBeforeMain = ManagementFactory.getRuntimeMXBean().getUptime();
     String query = null;
+    String file = null;
     List<String> rest = new ArrayList<>();
-    for (String a : args) {
-      if (query == null && !a.startsWith("--") && (rest.isEmpty() || !rest.get(rest.size() - 1).matches("--(lake|conf|set)"))) {
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      if (a.equals("--file") && i + 1 < args.length) {
+        file = args[++i];
+      } else if (query == null && !a.startsWith("--") && (rest.isEmpty() || !rest.get(rest.size() - 1).matches("--(lake|conf|set)"))) {
         query = a;
       } else {
         rest.add(a);
       }
     }
     Main.JobArgs ja = Main.parseJobArgs(rest.toArray(new String[0]), "sql");
-    if (ja.help || query == null) {
+    List<String> queries = file != null ? statements(read(file)) : query != null ? List.of(query) : List.of();
+    if (ja.help || queries.isEmpty() || (file != null && query != null)) {
       System.err.println("usage: slimspark sql \"QUERY\" [--lake DIR] [--conf FILE]\n"
-          + "The Delta tables under the lake that the query names are registered as views named after their directories.");
-      return query == null && !ja.help ? 2 : 0;
+          + "       slimspark sql --file FILE [--lake DIR]   (FILE: statements separated by ';', - = stdin)\n"
+          + "The Delta tables under the lake that a query names are registered as views named after their directories;\n"
+          + "each statement's rows are printed as JSON lines, one statement after the other.");
+      return ja.help ? 0 : 2;
     }
     SlimConfig config = SlimConfig.load(ja.conf, ja.sets);
     long t = System.nanoTime();
@@ -61,16 +68,91 @@ final class SqlCommand {
     t = System.nanoTime();
     List<String> tables = tables(spark, lake);
     long listing = ms(t);
-    t = System.nanoTime();
-    List<String> named = register(spark, lake, tables, query);
-    long register = ms(t);
-    t = System.nanoTime();
-    long rowCount = print(spark, query, tables);
+    Set<String> named = new TreeSet<>();
+    long register = 0;
+    long queryMs = 0;
+    for (int i = 0; i < queries.size(); i++) {
+      t = System.nanoTime();
+      named.addAll(register(spark, lake, tables, queries.get(i), named));
+      register += ms(t);
+      t = System.nanoTime();
+      long rows = print(spark, queries.get(i), tables, queries.size() == 1 ? "" : " (statement " + (i + 1) + ")");
+      queryMs += ms(t);
+      LOG.info("statement {} of {}: {} rows", i + 1, queries.size(), rows);
+    }
     LOG.info("sql timings (ms): jvm start to main {}, config {}, session {}, lake listing {} ({} tables), "
-            + "registering {} ({}), query {} ({} rows)",
-        jvmBeforeMain, ms(mainStart) - session - listing - register - ms(t), session, listing, tables.size(),
-        register, named, ms(t), rowCount);
+            + "registering {} ({}), queries {} ({})",
+        jvmBeforeMain, ms(mainStart) - session - listing - register - queryMs, session, listing, tables.size(),
+        register, named, queryMs, queries.size());
     return 0;
+  }
+
+  private static String read(String file) throws java.io.IOException {
+    if (file.equals("-")) {
+      return new String(System.in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    java.nio.file.Path p = java.nio.file.Path.of(file);
+    if (!java.nio.file.Files.isRegularFile(p)) {
+      throw UserErrors.missingFile("SQL file", file);
+    }
+    return java.nio.file.Files.readString(p, java.nio.charset.StandardCharsets.UTF_8);
+  }
+
+  /**
+   * The statements of a SQL script: split at ';' outside quotes ('', "", ``) and comments (--, /* *\/);
+   * blank statements (and comment-only ones) are dropped.
+   */
+  static List<String> statements(String script) {
+    List<String> out = new ArrayList<>();
+    StringBuilder cur = new StringBuilder();
+    boolean code = false;
+    int n = script.length();
+    for (int i = 0; i < n; i++) {
+      char c = script.charAt(i);
+      int end = i;
+      if (c == '\'' || c == '"' || c == '`') {
+        end = closingQuote(script, i);
+      } else if (c == '-' && i + 1 < n && script.charAt(i + 1) == '-') {
+        end = closing(script, i + 1, "\n");
+      } else if (c == '/' && i + 1 < n && script.charAt(i + 1) == '*') {
+        end = closing(script, i + 1, "*/");
+      } else if (c == ';') {
+        if (code) {
+          out.add(cur.toString().strip());
+        }
+        cur.setLength(0);
+        code = false;
+        continue;
+      }
+      boolean comment = c == '-' || c == '/';
+      code |= end == i ? !Character.isWhitespace(c) : !comment;
+      cur.append(script, i, Math.min(n, end + 1));
+      i = end;
+    }
+    if (code) {
+      out.add(cur.toString().strip());
+    }
+    return out;
+  }
+
+  /** Index of the quote that closes the one at {@code from} (a backslash escapes in '' and ""). */
+  private static int closingQuote(String s, int from) {
+    char q = s.charAt(from);
+    for (int i = from + 1; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c == '\\' && q != '`') {
+        i++;
+      } else if (c == q) {
+        return i;
+      }
+    }
+    return s.length() - 1;
+  }
+
+  /** Index of the last character of {@code close} after {@code from}, or the end of the text. */
+  private static int closing(String s, int from, String close) {
+    int at = s.indexOf(close, from + 1);
+    return at < 0 ? s.length() - 1 : at + close.length() - 1;
   }
 
   /**
@@ -93,7 +175,7 @@ final class SqlCommand {
   }
 
   /** Runs the query and prints its rows as JSON lines; a query the user got wrong is a user error. */
-  private static long print(SparkSession spark, String query, List<String> tables) {
+  private static long print(SparkSession spark, String query, List<String> tables, String which) {
     long n = 0;
     try {
       Iterator<String> rows = spark.sql(query).toJSON().toLocalIterator();
@@ -103,12 +185,12 @@ final class SqlCommand {
       }
     } catch (Exception e) {
       if (e instanceof AnalysisException || e.getClass().getName().endsWith("ParseException")) {
-        throw invalidQuery(e, tables);
+        throw invalidQuery(e, tables, which);
       }
       String errorClass = errorClass(e);
       if (errorClass != null && !errorClass.startsWith("INTERNAL_ERROR")) {
         // Spark names the user's mistakes (DIVIDE_BY_ZERO, CAST_INVALID_INPUT, ...) with an error class.
-        throw UserErrors.of("The SQL query failed while running (" + n + " rows printed before).",
+        throw UserErrors.of("The SQL query" + which + " failed while running (" + n + " rows printed before).",
             String.valueOf(e.getMessage()).strip().split("\n")[0], "Fix the query; the cause names what went wrong.");
       }
       throw e;
@@ -126,14 +208,14 @@ final class SqlCommand {
     return null;
   }
 
-  static UserError invalidQuery(Exception e, List<String> tables) {
+  static UserError invalidQuery(Exception e, List<String> tables, String which) {
     // Spark's first non-blank line names the error class and position (a parse error starts with "\n").
     String first = String.valueOf(e.getMessage()).strip().split("\n")[0];
     String problem = first.contains("TABLE_OR_VIEW_NOT_FOUND")
-        ? "The SQL query names a table that this lake does not have."
+        ? "The SQL query" + which + " names a table that this lake does not have."
         : first.contains("PARSE_SYNTAX_ERROR") || e.getClass().getName().endsWith("ParseException")
-            ? "The SQL query does not parse."
-            : "The SQL query is invalid.";
+            ? "The SQL query" + which + " does not parse."
+            : "The SQL query" + which + " is invalid.";
     return UserErrors.of(problem, first,
         "Fix the query. Tables in this lake: " + (tables.isEmpty() ? "(none)" : String.join(", ", tables))
             + "; their columns are in data-schemas/TABLE.json.");
@@ -161,8 +243,11 @@ final class SqlCommand {
     return names;
   }
 
-  /** Registers the lake tables whose names occur as words in {@code query}; returns their names. */
-  static List<String> register(SparkSession spark, Lake lake, List<String> tables, String query) {
+  /**
+   * Registers the lake tables whose names occur as words in {@code query} and are not in {@code
+   * done}; returns their names.
+   */
+  static List<String> register(SparkSession spark, Lake lake, List<String> tables, String query, Set<String> done) {
     Set<String> words = new TreeSet<>();
     Matcher m = WORD.matcher(query);
     while (m.find()) {
@@ -170,7 +255,7 @@ final class SqlCommand {
     }
     List<String> named = new ArrayList<>();
     for (String t : tables) {
-      if (words.contains(t.toLowerCase(Locale.ROOT))) {
+      if (words.contains(t.toLowerCase(Locale.ROOT)) && !done.contains(t)) {
         spark.read().format("delta").load(lake.path(t)).createOrReplaceTempView(t);
         named.add(t);
       }

@@ -133,6 +133,30 @@ class CliEdgeCasesTest {
     assertEquals("{\"n\":2}", ok.out().strip());
   }
 
+  /** Several statements in one call, from a file or stdin: ';' inside quotes and comments does not split. */
+  @Test
+  void sqlRunsEveryStatementOfAFileOrOfStdin() throws IOException {
+    String script = "-- counts; one per table\nSELECT count(*) AS n FROM docs_raw;\n"
+        + "/* a ; in a comment */ SELECT 'a;b\\'c' AS s;\n\nSELECT count(*) AS f FROM ingest_files;\n-- done;\n";
+    Path file = TestSpark.newDir("cli-sql").resolve("queries.sql");
+    write(file, script);
+    Cli c = cli("sql", "--file", file.toString(), "--lake", lake.toString());
+    assertEquals(0, c.code(), c.err());
+    assertEquals(List.of("{\"n\":2}", "{\"s\":\"a;b'c\"}", "{\"f\":3}"), c.out().lines().toList());
+
+    java.io.InputStream stdin = System.in;
+    Cli fromStdin;
+    try {
+      System.setIn(new java.io.ByteArrayInputStream("SELECT 1 AS one; SELEC 2".getBytes(StandardCharsets.UTF_8)));
+      fromStdin = cli("sql", "--file", "-", "--lake", lake.toString());
+    } finally {
+      System.setIn(stdin);
+    }
+    assertEquals(2, fromStdin.code(), fromStdin.err());
+    assertEquals("{\"one\":1}", fromStdin.out().strip());
+    assertTrue(fromStdin.err().contains("The SQL query (statement 2) does not parse."), fromStdin.err());
+  }
+
   @Test
   void lakePathsWithSpacePercentHashAndUnicodeLandWhereTheUserSaid() throws IOException {
     Path parent = TestSpark.newDir("cli-paths");

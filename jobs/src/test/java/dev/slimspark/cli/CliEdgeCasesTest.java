@@ -280,5 +280,8 @@ class CliEdgeCasesTest {
         "pack.partition_tokens", "pack.window_tokens", "tokenize.pad_token", "label.max_length", "spark.sql.shuffle.partitions")) {
       assertFalse(dev.slimspark.config.SlimConfig.looksSecret(k), k);
     }
+    for (var e : dev.slimspark.config.SlimConfig.defaults().entrySet()) {
+      assertFalse(dev.slimspark.config.SlimConfig.looksSecret(e.getKey()), "default key " + e.getKey());
+    }
   }
 }

@@ -1,6 +1,8 @@
 package dev.slimspark.cli;
 
+import com.typesafe.config.ConfigUtil;
 import dev.slimspark.config.SlimConfig;
+import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.sample.SampleCorpusGenerator;
@@ -18,40 +20,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code slimspark demo [--lake DIR]}: generates the bundled sample corpus next to the lake (default
- * {@code demo-out/lake}, sample in {@code demo-out/sample}), runs every stage on it, then the
- * labeling stages on the bundled labeled sentences ({@link DemoLabeling}: model in {@code
- * demo-out/models/finetuned}), and writes the report ({@code demo-out/report.html} + {@code .json});
- * the final summary line names both.
+ * {@code slimspark demo [--out DIR] [--lake LAKE]}: generates the bundled sample corpus in the demo's
+ * directory ({@link #outDir}: default {@code demo-out}, sample in {@code demo-out/sample}, lake in
+ * {@code demo-out/lake}), runs every stage on it, then the labeling stages on the bundled labeled
+ * sentences ({@link DemoLabeling}: model in {@code demo-out/models/finetuned}), and writes the report
+ * ({@code demo-out/report.html} + {@code .json}); the final summary line names both.
  */
 final class Demo {
   private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
-  static final String DEFAULT_LAKE = "demo-out/lake";
 
   private Demo() {}
 
   static int run(String[] args) throws IOException {
     List<String> rest = new ArrayList<>();
-    String lake = DEFAULT_LAKE;
+    String lake = null;
+    String out = null;
     for (int i = 0; i < args.length; i++) {
       if (args[i].equals("--lake") && i + 1 < args.length) {
         lake = args[++i];
+      } else if (args[i].equals("--out") && i + 1 < args.length) {
+        out = args[++i];
       } else {
         rest.add(args[i]);
       }
     }
     Main.JobArgs ja = Main.parseJobArgs(rest.toArray(new String[0]), "demo");
     if (ja.help) {
-      System.err.println("usage: slimspark demo [--lake DIR] [--conf FILE] [--set key=value ...]\n"
-          + "Generates the sample corpus in DIR/../sample and runs every stage into DIR, then finetune,\n"
-          + "label (fine-tuned head + knn-vote) and evaluate on bundled labeled sentences (DIR/../sample/labeled).");
+      System.err.println("usage: slimspark demo [--out DIR] [--lake LAKE] [--conf FILE] [--set key=value ...]\n"
+          + "Generates the sample corpus in DIR/sample and runs every stage into LAKE (default DIR/lake), then finetune,\n"
+          + "label (fine-tuned head + knn-vote) and evaluate on bundled labeled sentences (DIR/sample/labeled); writes\n"
+          + "DIR/report.html and DIR/report.json. DIR: default demo-out, or LAKE/_demo when only --lake is given.");
       return 0;
     }
-    Path lakeDir = new File(lake).getAbsoluteFile().toPath();
-    Path sampleDir = lakeDir.resolveSibling("sample");
+    if (lake != null && lake.isBlank()) {
+      throw UserErrors.badArgument("--lake " + lake, "--lake takes a directory; it is empty (an unset shell variable?)");
+    }
+    Path outDir = outDir(out, lake);
+    Path lakeDir = lake == null ? outDir.resolve("lake") : new File(lake).getAbsoluteFile().toPath();
+    Path sampleDir = outDir.resolve("sample");
     List<String> sets = new ArrayList<>(ja.sets);
-    sets.add(0, "lake=\"" + lakeDir + "\"");
-    sets.add(1, "ingest.input=[\"" + sampleDir + "/*.jsonl*\"]");
+    sets.add(0, "lake=" + ConfigUtil.quoteString(lakeDir.toString()));
+    sets.add(1, "ingest.input=[" + ConfigUtil.quoteString(globEscape(sampleDir.toString()) + "/*.jsonl*") + "]");
     SlimConfig config = SlimConfig.load(ja.conf, sets);
 
     SampleCorpusGenerator.Options o = new SampleCorpusGenerator.Options();
@@ -68,14 +77,14 @@ final class Demo {
     int code = Main.runStages(spark, config, Pipeline.stageNames(), "demo-stages");
     if (code == 0) {
       List<String> labeling = new ArrayList<>(sets);
-      labeling.addAll(2, DemoLabeling.prepare(sampleDir.resolve("labeled"), lakeDir.resolveSibling("models").resolve("finetuned")));
+      labeling.addAll(2, DemoLabeling.prepare(sampleDir.resolve("labeled"), outDir.resolve("models").resolve("finetuned")));
       code = DemoLabeling.run(spark, ja.conf, labeling);
     }
     JobSummary s = new JobSummary("demo", ctx);
     s.input(sampleDir.toString());
     s.status(code == 0 ? "ok" : "failed");
     Map<String, Object> tables = new LinkedHashMap<>();
-    for (String t : SqlCommand.registerTables(spark, ctx.lake())) {
+    for (String t : SqlCommand.tables(spark, ctx.lake())) {
       tables.put(t, ctx.lake().path(t));
     }
     s.put("lake", ctx.lake().root());
@@ -87,12 +96,28 @@ final class Demo {
     if (code == 0) {
       // Last, so the summary line ends with where to look: the HTML report and its JSON twin.
       dev.slimspark.report.Report.Paths p =
-          dev.slimspark.report.Report.write(ctx.lake(), ReportCommand.defaultPath(ctx.lake()));
+          dev.slimspark.report.Report.write(ctx.lake(), outDir.resolve("report.html"));
       s.put("report", p.html().toAbsolutePath().toString());
       s.put("report_json", p.json().toAbsolutePath().toString());
     }
     System.out.println(s.toJson());
     return code;
+  }
+
+  /**
+   * The demo's own directory for the sample, the model and the report: {@code --out}, else
+   * {@code LAKE/_demo} when only --lake is given (inside the lake, hidden from table listings by its
+   * '_', so two demos with their own lakes never share files and nothing lands beside the lake),
+   * else {@code demo-out}.
+   */
+  static Path outDir(String out, String lake) {
+    String d = out != null ? out : lake != null ? lake + "/_demo" : "demo-out";
+    return new File(d).getAbsoluteFile().toPath().normalize();
+  }
+
+  /** A directory path as a Hadoop glob that matches exactly it: glob metacharacters escaped. */
+  static String globEscape(String path) {
+    return path.replaceAll("([\\\\\\[\\]{}*?])", "\\\\$1");
   }
 
   static void deleteRecursively(Path p) throws IOException {

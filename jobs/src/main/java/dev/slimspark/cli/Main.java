@@ -38,6 +38,12 @@ public final class Main {
       return dispatch(args);
     } catch (Throwable t) {
       UserError u = UserError.find(t);
+      if (u == null && t instanceof com.typesafe.config.ConfigException) {
+        // A config value read with the wrong type deep inside a stage (a list of objects where
+        // strings are expected): the user's config, not our bug.
+        u = UserErrors.of("A config value has the wrong type or form.", t.getMessage(),
+            "Fix the value the cause names; `bin/slimspark JOB --help` lists every key with its default.");
+      }
       if (u == null) {
         u = UserErrors.connectionLost(t);
         if (u != null) {
@@ -121,7 +127,7 @@ public final class Main {
       } else if (x.equals("--fail-on-quarantine")) {
         a.sets.add("ingest.fail_on_quarantine=true");
       } else if (x.equals("--lake") && i + 1 < args.length) {
-        a.sets.add("lake=\"" + args[++i] + "\"");
+        a.sets.add("lake=" + com.typesafe.config.ConfigUtil.quoteString(args[++i]));
       } else {
         throw UserErrors.badArgument(x, "usage: slimspark " + cmd + " --conf FILE [--set key=value ...]");
       }
@@ -215,7 +221,20 @@ public final class Main {
 
   /** Creates (or reuses) the session with the config's spark.* settings. */
   public static SparkSession session(SlimConfig config, String appName) {
+    return session(config, appName, Map.of());
+  }
+
+  /**
+   * As {@link #session(SlimConfig, String)}, with {@code defaults}: settings for this command that a
+   * spark.* key of the config or a system property (spark-submit --conf) overrides.
+   */
+  static SparkSession session(SlimConfig config, String appName, Map<String, String> defaults) {
     SparkSession.Builder b = Sessions.withDelta(SparkSession.builder().appName("slimspark-" + appName));
+    for (Map.Entry<String, String> e : defaults.entrySet()) {
+      if (System.getProperty(e.getKey()) == null) {
+        b = b.config(e.getKey(), e.getValue());
+      }
+    }
     for (Map.Entry<String, String> e : config.sparkSettings().entrySet()) {
       b = b.config(e.getKey(), e.getValue());
     }

@@ -6,7 +6,6 @@ import dev.slimspark.jobs.RunContext;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.report.Report;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,9 +57,8 @@ final class ReportCommand {
   }
 
   static Path defaultPath(Lake lake) {
-    URI u = URI.create(lake.root());
-    if ("file".equals(u.getScheme())) {
-      Path dir = Path.of(u);
+    Path dir = lake.localDir();
+    if (dir != null) {
       Path parent = dir.getParent();
       return (parent == null ? dir : parent).resolve("report.html");
     }

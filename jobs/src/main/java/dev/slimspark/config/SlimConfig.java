@@ -5,8 +5,10 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
+import com.typesafe.config.ConfigValueFactory;
 import dev.slimspark.errors.UserErrors;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -33,9 +35,22 @@ public final class SlimConfig {
   private final Config config;
   private final Config defaults;
 
-  private SlimConfig(Config config, Config defaults) {
+  private final List<String> warnings;
+
+  private SlimConfig(Config config, Config defaults, List<String> warnings) {
     this.config = config;
     this.defaults = defaults;
+    this.warnings = List.copyOf(warnings);
+  }
+
+  /** True when a config key looks like it holds a credential (see {@link Secrets}). */
+  public static boolean looksSecret(String key) {
+    return Secrets.isSecret(key);
+  }
+
+  /** Warnings about the configuration (a credential in a config file), already logged. */
+  public List<String> warnings() {
+    return warnings;
   }
 
   /** The documented defaults alone. */
@@ -52,60 +67,137 @@ public final class SlimConfig {
    */
   public static SlimConfig load(String confFile, List<String> sets) {
     Config defaults = defaults();
+    List<String> warnings = new ArrayList<>();
     Config user = ConfigFactory.empty();
     if (confFile != null) {
-      File f = new File(confFile);
-      if (!f.isFile()) {
-        throw UserErrors.missingFile("Config file", confFile);
-      }
-      try {
-        user = ConfigFactory.parseFile(f).resolve();
-      } catch (ConfigException e) {
-        throw UserErrors.of(
-            "Config file " + confFile + " cannot be parsed.",
-            e.getMessage(),
-            "Fix the HOCON syntax at the line the cause names.");
-      }
+      user = parseFile(confFile);
       validate(user, defaults, confFile);
+      warnings.addAll(Secrets.warnings(user, confFile));
     }
     Config overrides = ConfigFactory.empty();
     for (String s : sets) {
-      int eq = s.indexOf('=');
-      if (eq <= 0) {
-        throw UserErrors.badArgument(s, "--set takes key=value, e.g. --set lake=/data/lake");
-      }
-      String key = s.substring(0, eq).trim();
-      String value = s.substring(eq + 1);
-      Config one;
-      try {
-        one = ConfigFactory.parseString(key + " = " + value);
-      } catch (ConfigException e) {
-        // A bare value with characters HOCON reserves: take it as a plain string.
-        one = ConfigFactory.empty().withValue(key, com.typesafe.config.ConfigValueFactory.fromAnyRef(value));
-      }
-      validate(one, defaults, "--set " + key);
+      Config one = parseSet(s);
+      validate(one, defaults, "--set " + s);
       overrides = one.withFallback(overrides);
     }
-    Config merged = overrides.withFallback(user).withFallback(defaults).resolve();
-    return new SlimConfig(merged, defaults);
+    try {
+      Config merged = overrides.withFallback(user).withFallback(defaults).resolve();
+      return new SlimConfig(merged, defaults, warnings);
+    } catch (ConfigException e) {
+      throw UserErrors.of("The configuration cannot be resolved.", e.getMessage(),
+          "Fix the ${...} substitution the cause names (it must name a key that is set), or quote a value that holds '${'.");
+    }
+  }
+
+  private static Config parseFile(String confFile) {
+    File f = new File(confFile);
+    if (!f.isFile()) {
+      throw UserErrors.missingFile("Config file", confFile);
+    }
+    try {
+      return ConfigFactory.parseFile(f).resolve();
+    } catch (ConfigException e) {
+      throw UserErrors.of(
+          "Config file " + confFile + " cannot be parsed.",
+          e.getMessage() + offendingLine(f, e),
+          "Fix the HOCON syntax at the line the cause names.");
+    }
+  }
+
+  /** The text of the line a parse error names, quoted, or "" when unknown. */
+  private static String offendingLine(File f, ConfigException e) {
+    int line = e.origin() == null ? -1 : e.origin().lineNumber();
+    try {
+      List<String> lines = java.nio.file.Files.readAllLines(f.toPath(), StandardCharsets.UTF_8);
+      return line >= 1 && line <= lines.size() ? " (line " + line + ": `" + lines.get(line - 1).strip() + "`)" : "";
+    } catch (java.io.IOException | java.io.UncheckedIOException ex) {
+      return "";
+    }
+  }
+
+  /**
+   * One {@code --set key=value}. A value starting with {, [ or " is HOCON and must parse. Any other
+   * value is taken as HOCON when it parses to itself (numbers, booleans, plain words) and as the
+   * literal text otherwise: HOCON would cut {@code lake=/data/run#2} at the '#' (a comment) and
+   * rejects characters such as ':' or '*' in unquoted strings, which paths and globs hold.
+   */
+  static Config parseSet(String s) {
+    int eq = s.indexOf('=');
+    if (eq <= 0) {
+      throw UserErrors.badArgument(s, "--set takes key=value, e.g. --set lake=/data/lake");
+    }
+    String key = s.substring(0, eq).trim();
+    String value = s.substring(eq + 1).trim();
+    try {
+      ConfigUtil.splitPath(key);
+    } catch (ConfigException e) {
+      throw UserErrors.badArgument(s, "'" + key + "' is not a config key (" + e.getMessage() + ")");
+    }
+    if (value.startsWith("{") || value.startsWith("[") || value.startsWith("\"")) {
+      try {
+        return ConfigFactory.parseString(key + " = " + value, ConfigParseOptions.defaults().setOriginDescription("--set " + key));
+      } catch (ConfigException e) {
+        throw UserErrors.of(
+            "--set " + s + " is not valid HOCON.",
+            e.getMessage().replaceFirst("^--set [^:]*: \\d+: ", ""),
+            "Write a list as '[\"a\", \"b\"]', an object as '{ k = v }' and a string with special characters in double"
+                + " quotes; put the whole --set argument in single quotes so the shell passes it as it is.");
+      }
+    }
+    try {
+      Config one = ConfigFactory.parseString(key + " = " + value);
+      ConfigValue v = one.getValue(key);
+      if (v.valueType() != ConfigValueType.STRING || value.equals(v.unwrapped())) {
+        return one;
+      }
+    } catch (ConfigException e) {
+      // Not HOCON on its own: the literal text below.
+    }
+    return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, "--set " + key));
   }
 
   private static void validate(Config user, Config defaults, String origin) {
     for (Map.Entry<String, ConfigValue> e : user.entrySet()) {
       String key = e.getKey();
+      String got = e.getValue().render(ConfigRenderOptions.concise());
+      if (FREE_FORM.contains(key)) {
+        throw UserErrors.badConfigValue(key, got, "an object (" + origin + "), e.g. " + key + " { key = value } or --set "
+            + key + ".KEY=VALUE");
+      }
       if (isFreeForm(key)) {
         continue;
       }
       if (!defaults.hasPathOrNull(key)) {
+        String leaf = leafAbove(key, defaults);
+        if (leaf != null) {
+          throw UserErrors.badConfigValue(leaf, user.getValue(leaf).render(ConfigRenderOptions.concise()),
+              article(defaults.getValue(leaf).valueType()) + " (" + origin + "), not an object");
+        }
         throw UserErrors.unknownConfigKey(key, nearest(key, defaults), origin);
       }
       ConfigValueType want = defaults.getValue(key).valueType();
-      ConfigValueType got = e.getValue().valueType();
-      if (!compatible(want, got, e.getValue())) {
-        throw UserErrors.badConfigValue(
-            key, e.getValue().render(ConfigRenderOptions.concise()), "a " + want.name().toLowerCase());
+      ConfigValueType got0 = e.getValue().valueType();
+      if (!compatible(want, got0, e.getValue())) {
+        throw UserErrors.badConfigValue(key, got, article(want) + " (" + origin + ")");
       }
     }
+  }
+
+  /** The shortest prefix of {@code key} that is a plain value in the defaults, or null. */
+  private static String leafAbove(String key, Config defaults) {
+    List<String> parts = ConfigUtil.splitPath(key);
+    for (int i = 1; i < parts.size(); i++) {
+      String prefix = ConfigUtil.joinPath(parts.subList(0, i));
+      if (defaults.hasPathOrNull(prefix) && defaults.getValue(prefix).valueType() != ConfigValueType.OBJECT) {
+        return prefix;
+      }
+    }
+    return null;
+  }
+
+  private static String article(ConfigValueType t) {
+    return t == ConfigValueType.OBJECT ? "an object" : t == ConfigValueType.LIST ? "a list, e.g. [\"a\", \"b\"]"
+        : "a " + t.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static boolean isFreeForm(String key) {

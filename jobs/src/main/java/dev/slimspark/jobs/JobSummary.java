@@ -136,6 +136,9 @@ public final class JobSummary {
     m.put("counts", counts);
     m.put("outputs", outputs);
     m.putAll(extra);
+    if (run.config() != null && !run.config().warnings().isEmpty()) {
+      m.put("config_warnings", run.config().warnings());
+    }
     m.put("wall_ms", run.elapsedMs());
     m.put("config_hash", run.configHash());
     m.put("code_version", run.codeVersion());

@@ -25,14 +25,43 @@ public final class Lake {
     this.root = normalizeRoot(root);
   }
 
+  /**
+   * The lake root as a Hadoop path string: a local path made absolute ({@code file:/abs/dir}),
+   * a URI kept as given. An empty root (an unset shell variable in {@code --set lake=$X}) is a
+   * user error: it would write the tables into the current directory.
+   */
   static String normalizeRoot(String root) {
-    String r = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
-    URI u = URI.create(r.replace(" ", "%20"));
-    if (u.getScheme() == null || u.getScheme().length() == 1) {
+    if (root == null || root.isBlank()) {
+      throw UserErrors.badConfigValue("lake", "\"" + (root == null ? "" : root) + "\"",
+          "a directory path or URI, e.g. lake = \"/data/lake\" or \"s3a://bucket/lake\" (an empty value would write"
+              + " Delta tables into the current directory; is a shell variable unset?)");
+    }
+    return absolute(root);
+  }
+
+  /**
+   * A local path made absolute as {@code file:/abs/path}, or a URI as given; no trailing "/".
+   * Characters are kept as the user wrote them (a space, %, # or a non-ASCII letter stays itself,
+   * never %-escaped): Hadoop's Path parses the string form without URI decoding, so
+   * {@code my lake} is written to a directory named "my lake", not "my%20lake".
+   */
+  public static String absolute(String path) {
+    String r = path;
+    while (r.length() > 1 && r.endsWith("/")) {
+      r = r.substring(0, r.length() - 1);
+    }
+    String scheme = new org.apache.hadoop.fs.Path(r).toUri().getScheme();
+    if (scheme == null || scheme.length() == 1) {
       // A plain local path: make it absolute so executors agree on it.
-      return new File(r).getAbsoluteFile().toURI().toString().replaceAll("/$", "");
+      return "file:" + new File(r).getAbsolutePath();
     }
     return r;
+  }
+
+  /** A local lake's directory, or null when the lake is not on the local filesystem. */
+  public java.nio.file.Path localDir() {
+    URI u = new org.apache.hadoop.fs.Path(root).toUri();
+    return "file".equals(u.getScheme()) ? java.nio.file.Path.of(u.getPath()) : null;
   }
 
   public String root() {

@@ -15,9 +15,7 @@ import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
 import dev.slimspark.jobs.pack.PackedRowsTable;
 import dev.slimspark.lake.Lake;
-import java.io.File;
 import java.io.IOException;
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -192,12 +190,7 @@ public final class ExportStage implements Stage {
   }
 
   static String normalize(String d) {
-    String r = d.endsWith("/") ? d.substring(0, d.length() - 1) : d;
-    URI u = URI.create(r.replace(" ", "%20"));
-    if (u.getScheme() == null || u.getScheme().length() == 1) {
-      return new File(r).getAbsoluteFile().toURI().toString().replaceAll("/$", "");
-    }
-    return r;
+    return dev.slimspark.lake.Lake.absolute(d);
   }
 
   /** Partition = shard index, the key's high bits. */

@@ -3,6 +3,7 @@ package dev.slimspark.jobs.ingest;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
@@ -116,8 +117,11 @@ public final class IngestStage implements Stage {
     List<String> patterns = c.getStringList("ingest.input");
     patterns.forEach(summary::input);
 
-    List<InputFiles.Entry> files =
-        InputFiles.expand(patterns, spark.sparkContext().hadoopConfiguration());
+    InputFiles.Listing listing = InputFiles.list(patterns, spark.sparkContext().hadoopConfiguration());
+    List<InputFiles.Entry> files = listing.files();
+    for (String skip : listing.skipped()) {
+      LOG.warn("Input not read again: {}", skip);
+    }
     String idBase = idBase(c.getString("ingest.id_base"), files, spark.sparkContext().hadoopConfiguration());
     opts.idBase = idBase;
     List<InputFiles.Entry> jsonl = new ArrayList<>();
@@ -147,7 +151,10 @@ public final class IngestStage implements Stage {
             .where(col("kind").notEqual("doc"))
             .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      return writeAndSummarize(ctx, docs, side, summary, files.size());
+      writeAndSummarize(ctx, docs, side, summary, files.size());
+      // Paths reached again through symbolic links: not read, one line each (see InputFiles).
+      summary.count("links_skipped", listing.skipped().size());
+      return summary.put("skipped_links", listing.skipped());
     } finally {
       side.unpersist();
     }
@@ -214,7 +221,9 @@ public final class IngestStage implements Stage {
                 sum("repaired"),
                 sum(when(col("damaged"), 1).otherwise(0)),
                 sum("compressed_bytes"),
-                sum("decompressed_bytes"))
+                sum("decompressed_bytes"),
+                sum(when(col("compression").equalTo("none").and(lower(col("file")).rlike("\\.(gz|zst|zstd)$")), 1)
+                    .otherwise(0)))
             .head();
     long files = t.getLong(0);
     long lines = t.isNullAt(1) ? 0 : t.getLong(1);
@@ -260,7 +269,13 @@ public final class IngestStage implements Stage {
         .count("quarantined_by_reason", byReason)
         .count("docs_by_source", bySource)
         .count("compressed_bytes", t.isNullAt(7) ? 0 : t.getLong(7))
-        .count("decompressed_bytes", t.isNullAt(8) ? 0 : t.getLong(8));
+        .count("decompressed_bytes", t.isNullAt(8) ? 0 : t.getLong(8))
+        // Compression is detected by content; a .gz/.zst name on a plain file is worth a look.
+        .count("plain_files_named_compressed", t.isNullAt(9) ? 0 : t.getLong(9));
+    if (!t.isNullAt(9) && t.getLong(9) > 0) {
+      LOG.warn("{} input files are named .gz/.zst but hold plain text; they were read as plain"
+          + " (ingest_files: compression = 'none')", t.getLong(9));
+    }
     summary.put("reconciled", reconciled);
     if (quarantined > 0 && ctx.config().getBoolean("ingest.fail_on_quarantine")) {
       summary.status("failed_on_quarantine");

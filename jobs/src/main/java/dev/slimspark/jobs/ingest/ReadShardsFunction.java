@@ -43,7 +43,8 @@ final class ReadShardsFunction implements FlatMapFunction<Iterator<InputFiles.En
           if (!files.hasNext()) {
             return false;
           }
-          current = new ShardReader(files.next().path, opener, options);
+          InputFiles.Entry e = files.next();
+          current = new ShardReader(e.path, e.problem == null ? opener : unreadable(e.problem), options);
         }
         return true;
       }
@@ -55,6 +56,16 @@ final class ReadShardsFunction implements FlatMapFunction<Iterator<InputFiles.En
         }
         return toRow(current.next());
       }
+    };
+  }
+
+  /**
+   * An opener that fails the way a missing file does, with the listing's reason (a dangling link):
+   * the reader records it as an unreadable_file row, as for any file it cannot open.
+   */
+  private static ShardReader.Opener unreadable(String problem) {
+    return path -> {
+      throw new java.io.FileNotFoundException(problem);
     };
   }
 

@@ -37,7 +37,8 @@ class ExportStageTest {
   @BeforeAll
   static void packAndExport() throws Exception {
     lake = PackTestData.writeLake(PackTestData.corpus(600, 3, Math.log(120), 1.0, 2000, "A", "B"));
-    out = TestSpark.newDir("export-out");
+    // Characters that URI escaping would mangle: the files must land in exactly this directory.
+    out = TestSpark.newDir("export-out").resolve("my export 100% #1 é");
     // A stale file from an earlier, larger export must disappear.
     Files.createDirectories(out.resolve("litgpt"));
     Files.write(out.resolve("litgpt/train_0000000099.bin"), new byte[] {1});

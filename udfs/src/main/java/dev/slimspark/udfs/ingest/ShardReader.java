@@ -73,6 +73,7 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
   private final JsonlLineParser.Result parsed = new JsonlLineParser.Result();
   private final DocIds ids = new DocIds();
   private final String pathSource;
+  private final Opener opener;
 
   private CountingInputStream counting;
   private InputStream stream;
@@ -90,6 +91,7 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
     summary.kind = IngestRecord.Kind.FILE_SUMMARY;
     summary.file = file;
     summary.compression = "none";
+    this.opener = opener;
     open(opener);
   }
 
@@ -130,17 +132,16 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
           && (magic[3] & 0xFF) == 0xFD) {
         summary.compression = "zstd";
         stream = new ZstdInputStreamNoFinalizer(buffered);
-      } else if (lower.endsWith(".gz") || lower.endsWith(".zst") || lower.endsWith(".zstd")) {
+      } else if (n == 0 && compressedName(lower)) {
+        // A compressed file is never empty (even of nothing): a failed copy or download.
         summary.compression = lower.endsWith(".gz") ? "gzip" : "zstd";
-        damage(
-            new ZipException(
-                "file name says "
-                    + summary.compression
-                    + " but the file does not start with that format's magic bytes"
-                    + (n == 0 ? " (the file is empty)" : "")),
-            0);
+        damage(new ZipException("file name says " + summary.compression + " but the file is empty"), 0);
         return;
       } else {
+        // Compression is detected by content: a plain file with a .gz/.zst name is read as plain.
+        if (compressedName(lower)) {
+          LOG.warn("Input file {} is named as compressed but holds no gzip or zstd data: read as plain text", file);
+        }
         stream = buffered;
       }
       lines = new BoundedLineReader(stream, opts.maxLineBytes);
@@ -154,6 +155,11 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
         throw new java.io.UncheckedIOException("I/O error opening " + file, e);
       }
     }
+  }
+
+  /** True for a name that says gzip or zstd (the ingest summary counts those read as plain). */
+  public static boolean compressedName(String lowerCasePath) {
+    return lowerCasePath.endsWith(".gz") || lowerCasePath.endsWith(".zst") || lowerCasePath.endsWith(".zstd");
   }
 
   private static boolean isPermissionProblem(IOException e) {
@@ -176,7 +182,7 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
 
   private void damage(IOException e, long lineBytesSoFar) {
     IngestRecord q = quarantine(QuarantineReason.CORRUPT_COMPRESSED_FILE, summary.linesRead + 1, 0);
-    q.byteOffset = counting == null ? 0 : counting.count;
+    q.byteOffset = damageOffset();
     q.detail =
         e.getClass().getSimpleName()
             + ": "
@@ -185,9 +191,7 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
             + summary.linesRead
             + " complete lines, "
             + (lines == null ? 0 : lines.offset())
-            + " decompressed bytes; "
-            + q.byteOffset
-            + " compressed bytes consumed)";
+            + " decompressed bytes; damage at compressed byte " + q.byteOffset + ")";
     if (lines != null && lines.length() > 0) {
       q.rawPrefix = Arrays.copyOf(lines.bytes(), Math.min(lines.length(), opts.quarantinePrefixBytes));
       q.lineBytes = lineBytesSoFar;
@@ -198,6 +202,26 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
     pending = q;
     finished = true;
     LOG.warn("Damaged compressed file {}: {}", file, q.detail);
+  }
+
+  /**
+   * Where in the (compressed) file the damage starts. For zstd the frame headers are walked again
+   * from the start (the decompressor reads ahead, so its position is not the damage's): garbage
+   * after valid frames starts where the last frame ends. Otherwise, and for a truncated file, the
+   * compressed bytes consumed.
+   */
+  private long damageOffset() {
+    long consumed = counting == null ? 0 : counting.count;
+    if (!"zstd".equals(summary.compression)) {
+      return consumed;
+    }
+    try (InputStream in = new BufferedInputStream(opener.open(file), 1 << 16)) {
+      long bad = ZstdFrames.firstBadByte(in);
+      return bad >= 0 ? bad : consumed;
+    } catch (IOException e) {
+      LOG.debug("Cannot re-read {} to locate the damage", file, e);
+      return consumed;
+    }
   }
 
   @Override

@@ -247,8 +247,17 @@ class ShardReaderTest {
     Path fake = dir.resolve("plain.jsonl.gz");
     Files.write(fake, bytes("{\"text\":\"not gzip\"}\n"));
     List<IngestRecord> rs = read(fake);
-    assertEquals("corrupt_compressed_file", rs.get(0).reason);
-    assertTrue(rs.get(0).detail.contains("magic"), rs.get(0).detail);
+    // Compression is detected by content: a plain file with a .gz name is read as plain.
+    assertEquals(IngestRecord.Kind.DOC, rs.get(0).kind);
+    assertEquals("not gzip", rs.get(0).text);
+    assertEquals("none", rs.get(1).compression);
+    assertEquals(1, rs.get(1).docs);
+
+    Path empty = dir.resolve("empty.jsonl.zst");
+    Files.write(empty, new byte[0]);
+    List<IngestRecord> re = read(empty);
+    assertEquals("corrupt_compressed_file", re.get(0).reason);
+    assertTrue(re.get(0).detail.contains("empty"), re.get(0).detail);
 
     List<IngestRecord> missing = read(dir.resolve("nope.jsonl"));
     assertEquals("unreadable_file", missing.get(0).reason);

@@ -135,4 +135,16 @@ class SkewSampleTest {
       assertTrue(min >= 0.8, f.name() + ": min " + min);
     }
   }
+
+  @Test
+  void cliOption() throws IOException {
+    Path out = tmp.resolve("cli");
+    assertEquals(0, dev.slimspark.cli.Main.run(new String[] {
+      "generate-sample", "--out", out.toString(), "--docs", "50", "--skew-family", "30", "--no-bad-input"}));
+    SampleManifest m = SampleManifest.read(out);
+    // 50 docs count as 150,000 bytes requested: 20,000 * 150,000 / 1 GiB rounds to 3, the rest to the minimum 2.
+    assertEquals(List.of(32, 3, 2, 2), m.skew().families().stream().map(f -> f.members().size()).toList());
+    assertEquals(2, m.skew().tinyFiles());
+    assertEquals(2, dev.slimspark.cli.Main.run(new String[] {"generate-sample", "--out", out.toString(), "--skew-family", "many"}));
+  }
 }

@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * size {@code slimspark.test.skew.sub_bucket} (default 500), for measuring.
  */
 class SkewPipelineTest {
-  static final int DEFAULT_FAMILY = 5_000;
+  static final int DEFAULT_FAMILY = 20_000;
   static final int BIG_CHARS = 4_000_000;
   static final int FAMILY = Integer.getInteger("slimspark.test.skew.family", DEFAULT_FAMILY);
   static Path lake;

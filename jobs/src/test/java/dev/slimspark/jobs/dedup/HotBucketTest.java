@@ -105,4 +105,13 @@ class HotBucketTest {
       Lineage.release(r.edges());
     }
   }
+
+  @Test
+  void aCapOfOneIsAUserError() {
+    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.slimspark.errors.UserError.class,
+        () -> DedupStage.options(dev.slimspark.Stages.config("dedup.near.max_bucket_size=1")));
+    assertTrue(e.getMessage().contains("max_bucket_size"), e.getMessage());
+    assertEquals(0, DedupStage.options(dev.slimspark.Stages.config()).maxBucketSize());
+    assertEquals(10_000, DedupStage.options(dev.slimspark.Stages.config()).subBucketSize());
+  }
 }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code slimspark generate-sample --out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain] [--no-bad-input]}. */
+/** {@code slimspark generate-sample --out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain] [--no-bad-input] [--skew] [--skew-family N]}. */
 final class GenerateSampleCommand {
   private GenerateSampleCommand() {}
 
@@ -28,8 +28,10 @@ final class GenerateSampleCommand {
         case "--bytes": o.targetBytes = parseSize(a, need(a, v)); i++; break;
         case "--plain": o.compressShards = false; break;
         case "--no-bad-input": o.plantBadInput = false; break;
+        case "--skew": o.skew = true; break;
+        case "--skew-family": o.skew = true; o.boilerplateFamily = (int) parseSize(a, need(a, v)); i++; break;
         case "--help": case "-h":
-          System.err.println("usage: slimspark generate-sample --out DIR [--docs N] [--shards N] [--seed S] [--bytes N(k|m|g)] [--plain] [--no-bad-input]");
+          System.err.println("usage: slimspark generate-sample --out DIR [--docs N] [--shards N] [--seed S] [--bytes N(k|m|g)] [--plain] [--no-bad-input] [--skew] [--skew-family N]");
           return 0;
         default:
           throw UserErrors.badArgument(a, "see `slimspark generate-sample --help`");
@@ -47,6 +49,16 @@ final class GenerateSampleCommand {
     s.put("valid_docs", m.totalValidDocs());
     s.put("bad_lines", m.badLinesByReason());
     s.put("blank_lines", m.blankLines());
+    if (m.skew() != null) {
+      Map<String, Object> k = new LinkedHashMap<>();
+      m.skew().families().forEach(f -> k.put(f.name(), f.members().size()));
+      Map<String, Object> skew = new LinkedHashMap<>();
+      skew.put("families", k);
+      skew.put("hot_share", m.skew().hotShare());
+      skew.put("big_docs", m.skew().bigDocs().size());
+      skew.put("tiny_files", m.skew().tinyFiles());
+      s.put("skew", skew);
+    }
     s.put("wall_ms", (System.nanoTime() - t0) / 1_000_000);
     System.out.println(JobSummary.toJson(s));
     return 0;

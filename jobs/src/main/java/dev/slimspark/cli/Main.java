@@ -258,7 +258,7 @@ public final class Main {
     sb.append(String.format("  %-16s %s%n", "demo", "[--lake DIR] generate the sample corpus and run every stage on it"));
     sb.append(String.format("  %-16s %s%n", "sql", "\"QUERY\" [--lake DIR] [--conf FILE]: Spark SQL over the lake's tables, JSON lines out"));
     sb.append(String.format("  %-16s %s%n", "report", "[--lake DIR] [--out FILE.html]: HTML report + JSON twin from the stats tables"));
-    sb.append(String.format("  %-16s %s%n", "generate-sample", "--out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain]"));
+    sb.append(String.format("  %-16s %s%n", "generate-sample", "--out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain] [--skew]"));
     sb.append(String.format("  %-16s %s%n", "bench", "ingest-filter [--bytes N] [--out DIR]: throughput vs a plain Jackson loop"));
     sb.append(String.format("  %-16s %s%n", "", "dedup [--docs N] [--scales 1,2,4,8] [--out DIR]: vs MLlib MinHashLSH and dropDuplicates, scaling"));
     sb.append("\nLauncher options: --submit (run through $SPARK_HOME/bin/spark-submit)\n");

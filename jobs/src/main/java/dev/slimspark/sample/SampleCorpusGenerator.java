@@ -117,6 +117,25 @@ public final class SampleCorpusGenerator {
     public double lowQualityRate = 0.10;
     /** Share of docs in French, German or Spanish (quality rule "language"). Default 0.04. */
     public double nonEnglishRate = 0.04;
+    /**
+     * Also write the skew of real web corpora ({@link SkewPlanter}): near-duplicate families, huge
+     * and tiny docs, a hot source, many tiny files beside a few large ones; listed in the
+     * manifest's {@code skew} section. Sizes below marked "scaled" are the full-scale number times
+     * (requested bytes / 1 GiB); in docs mode requested bytes = docs * 3000. Default false.
+     */
+    public boolean skew = false;
+    /** Members of the boilerplate family; -1 = 200,000 scaled (at least 2). */
+    public int boilerplateFamily = -1;
+    /** Sizes of the other families; null = {20,000, 5,000, 1,000} scaled. */
+    public int[] familySizes = null;
+    /** Chars of the big docs (one JSON line each); even positions are boilerplate members. */
+    public int[] bigDocChars = {1_000_000, 4_000_000, 16_000_000};
+    /** Files holding one doc of 1-20 chars each; -1 = 5,000 scaled. */
+    public int tinyFiles = -1;
+    /** Large files (.jsonl.zst, .jsonl.gz in turn) holding the families, big docs and filler. Default 2. */
+    public int largeFiles = 2;
+    /** Share of all bytes the hot source reaches (filler docs are added until it does). Default 0.9. */
+    public double hotShare = 0.9;
   }
 
   /**
@@ -156,6 +175,22 @@ public final class SampleCorpusGenerator {
     if (sum > 1.0 + 1e-9) {
       throw new IllegalArgumentException("rates must sum to <= 1: " + Arrays.toString(rates));
     }
+    if (o.skew && (o.largeFiles < 1 || !(o.hotShare >= 0 && o.hotShare < 1) || o.boilerplateFamily < -1
+        || o.tinyFiles < -1 || Arrays.stream(o.bigDocChars).anyMatch(c -> c < 1)
+        || (o.familySizes != null && Arrays.stream(o.familySizes).anyMatch(c -> c < 0)))) {
+      throw new IllegalArgumentException("skew options out of range (largeFiles >= 1, 0 <= hotShare < 1, sizes >= 0)");
+    }
+  }
+
+  /** Opens a file for writing through the given compression ({@code none}, {@code gzip}, {@code zstd}). */
+  static OutputStream open(Path p, String compression) throws IOException {
+    OutputStream raw = new BufferedOutputStream(Files.newOutputStream(p), 1 << 16);
+    return switch (compression) {
+      case "gzip" -> new GZIPOutputStream(raw, 1 << 16);
+      // Level 3 (zstd's default); single-threaded, so the frame bytes are reproducible.
+      case "zstd" -> new ZstdOutputStream(raw, 3);
+      default -> raw;
+    };
   }
 
   /** Shard file name for index i. */
@@ -194,6 +229,8 @@ public final class SampleCorpusGenerator {
 
     final Map<String, FileInfo> files = new TreeMap<>();
     final Map<String, Integer> docsPerSource = new TreeMap<>();
+    /** Uncompressed shard bytes of the hot source (the skew tops it up to hotShare). */
+    long hotShardBytes;
     final List<SampleManifest.ExactDup> exact = new ArrayList<>();
     final List<SampleManifest.FormattingVariant> variants = new ArrayList<>();
     final List<SampleManifest.NearDup> near = new ArrayList<>();
@@ -213,6 +250,7 @@ public final class SampleCorpusGenerator {
         writeBadLines();
         writeDamaged();
       }
+      SampleManifest.Skew skew = o.skew ? plantSkew() : null;
       Map<String, Integer> bad = SampleManifest.zeroReasons();
       int valid = 0;
       int physical = 0;
@@ -242,20 +280,19 @@ public final class SampleCorpusGenerator {
               o.nearDupRate, o.lowQualityRate, o.nonEnglishRate);
       return new SampleManifest(
           SampleManifest.FORMAT, echo, new ArrayList<>(files.values()), totals, docsPerSource, exact,
-          variants, near, low, nonEnglish);
+          variants, near, low, nonEnglish, skew);
+    }
+
+    private SampleManifest.Skew plantSkew() throws IOException {
+      long normal = files.values().stream().filter(f -> !f.damaged()).mapToLong(FileInfo::uncompressedBytes).sum();
+      SkewPlanter p = new SkewPlanter(o, dir);
+      SampleManifest.Skew skew = p.plant(normal, hotShardBytes);
+      files.putAll(p.files);
+      docsPerSource.merge(CC, p.docs, Integer::sum);
+      return skew;
     }
 
     // ---------------------------------------------------------------- shards
-
-    private static OutputStream open(Path p, String compression) throws IOException {
-      OutputStream raw = new BufferedOutputStream(Files.newOutputStream(p), 1 << 16);
-      return switch (compression) {
-        case "gzip" -> new GZIPOutputStream(raw, 1 << 16);
-        // Level 3 (zstd's default); single-threaded, so the frame bytes are reproducible.
-        case "zstd" -> new ZstdOutputStream(raw, 3);
-        default -> raw;
-      };
-    }
 
     private int writeShards() throws IOException {
       int n = o.shards;
@@ -269,13 +306,18 @@ public final class SampleCorpusGenerator {
         long bytes = 0;
         int d = 0;
         boolean bench = o.targetBytes > 0;
-        while (bench ? bytes < o.targetBytes : d < o.docs) {
+        // With skew the hot-source docs fill the rest of the target.
+        long target = o.skew ? (long) (o.targetBytes * (1 - o.hotShare)) : o.targetBytes;
+        while (bench ? bytes < target : d < o.docs) {
           JsonlWriter w = writers[d % n];
           DocKey key = new DocKey(names[d % n], w.lines() + 1);
           String source = nextDoc(key);
           long before = w.bytesWritten();
           w.writeDoc(text, meta);
           bytes += w.bytesWritten() - before;
+          if (source.equals(CC)) {
+            hotShardBytes += w.bytesWritten() - before;
+          }
           docsPerSource.merge(source, 1, Integer::sum);
           d++;
           if (bench && d % 100_000 == 0) {

@@ -1,5 +1,6 @@
 package dev.slimspark.sample;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -37,10 +38,11 @@ import java.util.TreeMap;
  * @param lowQuality docs planted to fail one named quality rule (non-English docs included, rule
  *     {@code language})
  * @param nonEnglish the non-English docs and their language code (fr, de, es)
+ * @param skew what the skew option planted; absent (null) without it
  */
 @JsonPropertyOrder({
   "format", "options", "files", "totals", "docs_per_source", "exact_duplicates",
-  "formatting_variants", "near_duplicates", "low_quality", "non_english"
+  "formatting_variants", "near_duplicates", "low_quality", "non_english", "skew"
 })
 public record SampleManifest(
     @JsonProperty("format") String format,
@@ -52,7 +54,8 @@ public record SampleManifest(
     @JsonProperty("formatting_variants") List<FormattingVariant> formattingVariants,
     @JsonProperty("near_duplicates") List<NearDup> nearDuplicates,
     @JsonProperty("low_quality") List<LowQuality> lowQuality,
-    @JsonProperty("non_english") List<NonEnglish> nonEnglish) {
+    @JsonProperty("non_english") List<NonEnglish> nonEnglish,
+    @JsonProperty("skew") @JsonInclude(JsonInclude.Include.NON_NULL) Skew skew) {
 
   public static final String FORMAT = "slimspark-sample-1";
 
@@ -166,6 +169,59 @@ public record SampleManifest(
 
   @JsonPropertyOrder({"key", "language"})
   public record NonEnglish(@JsonProperty("key") DocKey key, @JsonProperty("language") String language) {}
+
+  /**
+   * The skew of {@link SampleCorpusGenerator.Options#skew}; every doc in it is in the hot source.
+   *
+   * @param hotSource the source holding most bytes
+   * @param hotSourceBytes its uncompressed bytes over all intact files
+   * @param totalBytes uncompressed bytes of all intact files
+   * @param hotShare hotSourceBytes / totalBytes, 4 decimals
+   * @param families the planted near-duplicate families with every member (recall is checkable)
+   * @param bigDocs the docs of millions of chars
+   * @param tinyFiles files of one doc of 1-20 chars each ({@code skew-tiny-*.jsonl})
+   * @param tinyDocs docs of 1-20 chars (one per tiny file)
+   * @param fillerDocs plain hot-source docs added to reach the hot share or the byte target
+   * @param largeFiles names of the large files ({@code skew-large-*})
+   */
+  @JsonPropertyOrder({
+    "hot_source", "hot_source_bytes", "total_bytes", "hot_share", "families", "big_docs", "tiny_files",
+    "tiny_docs", "filler_docs", "large_files"
+  })
+  public record Skew(
+      @JsonProperty("hot_source") String hotSource,
+      @JsonProperty("hot_source_bytes") long hotSourceBytes,
+      @JsonProperty("total_bytes") long totalBytes,
+      @JsonProperty("hot_share") double hotShare,
+      @JsonProperty("families") List<Family> families,
+      @JsonProperty("big_docs") List<BigDoc> bigDocs,
+      @JsonProperty("tiny_files") int tinyFiles,
+      @JsonProperty("tiny_docs") int tinyDocs,
+      @JsonProperty("filler_docs") long fillerDocs,
+      @JsonProperty("large_files") List<String> largeFiles) {}
+
+  /**
+   * A near-duplicate family: members are edits of one template (date, name, up to two words);
+   * big docs in the family repeat one member.
+   *
+   * @param name "boilerplate" (the huge one) or "family-N"
+   * @param kind what the template imitates (cookie_banner, licence, ...)
+   * @param templateChars length of the template text
+   * @param members every member, in generation order
+   */
+  @JsonPropertyOrder({"name", "kind", "template_chars", "members"})
+  public record Family(
+      @JsonProperty("name") String name,
+      @JsonProperty("kind") String kind,
+      @JsonProperty("template_chars") int templateChars,
+      @JsonProperty("members") List<DocKey> members) {}
+
+  /** @param family the family it belongs to, or null for unique prose */
+  @JsonPropertyOrder({"key", "chars", "family"})
+  public record BigDoc(
+      @JsonProperty("key") DocKey key,
+      @JsonProperty("chars") int chars,
+      @JsonProperty("family") String family) {}
 
   /** The generator options, echoed. */
   @JsonPropertyOrder({

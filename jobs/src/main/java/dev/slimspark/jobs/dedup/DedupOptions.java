@@ -33,10 +33,16 @@ public final class DedupOptions implements Serializable {
   public static final double DEFAULT_FP_WEIGHT = 0.5;
   public static final double DEFAULT_FN_WEIGHT = 0.5;
   /**
-   * Buckets with more members are skipped (and counted): a safety valve against boilerplate
-   * buckets merging unrelated documents. Star edges keep big buckets linear, so it is high.
+   * 0 (default): no bucket is ever skipped. Above 0, buckets with more members are skipped, and
+   * they and the docs they held are counted and reported (lost recall there: exactly the
+   * boilerplate dedup exists to catch). Hot buckets need no cap: see {@link #DEFAULT_SUB_BUCKET_SIZE}.
    */
-  public static final int DEFAULT_MAX_BUCKET_SIZE = 1_000_000;
+  public static final int DEFAULT_MAX_BUCKET_SIZE = 0;
+  /**
+   * Buckets with more members are split into sub-buckets of about this many, chained through
+   * their minimum (a two-level star, still linear): bounds the rows any one join key or task holds.
+   */
+  public static final int DEFAULT_SUB_BUCKET_SIZE = 10_000;
   /** Large-star/small-star needs O(log^2 n) rounds; exceeding the cap fails the run. */
   public static final int DEFAULT_MAX_CC_ITERATIONS = 50;
   /** EXACT verification falls back to the signature estimate above this many chars per text. */
@@ -65,6 +71,7 @@ public final class DedupOptions implements Serializable {
   private final double fnWeight;
   private final List<String> sourcePriority;
   private final int maxBucketSize;
+  private final int subBucketSize;
   private final int maxCcIterations;
   private final int exactVerifyMaxChars;
   private final boolean reliableCheckpoint;
@@ -83,14 +90,19 @@ public final class DedupOptions implements Serializable {
     this.fnWeight = b.fnWeight;
     this.sourcePriority = List.copyOf(b.sourcePriority);
     this.maxBucketSize = b.maxBucketSize;
+    this.subBucketSize = b.subBucketSize;
     this.maxCcIterations = b.maxCcIterations;
     this.exactVerifyMaxChars = b.exactVerifyMaxChars;
     this.reliableCheckpoint = b.reliableCheckpoint;
     if (!(threshold > 0 && threshold < 1)) {
       throw new IllegalArgumentException("threshold must be in (0,1): " + threshold);
     }
-    if (numPerm < 1 || maxBucketSize < 2 || maxCcIterations < 1 || exactVerifyMaxChars < 1) {
-      throw new IllegalArgumentException("numPerm, maxBucketSize, maxCcIterations, exactVerifyMaxChars out of range");
+    if (numPerm < 1 || maxCcIterations < 1 || exactVerifyMaxChars < 1) {
+      throw new IllegalArgumentException("numPerm, maxCcIterations, exactVerifyMaxChars out of range");
+    }
+    if (maxBucketSize == 1 || maxBucketSize < 0 || subBucketSize < 2) {
+      throw new IllegalArgumentException(
+          "max_bucket_size must be 0 (no limit) or >= 2, sub_bucket_size >= 2: " + maxBucketSize + ", " + subBucketSize);
     }
     if ((bands == 0) != (rows == 0)) {
       throw new IllegalArgumentException("set both bands and rows, or neither");
@@ -148,7 +160,9 @@ public final class DedupOptions implements Serializable {
   public double fpWeight() { return fpWeight; }
   public double fnWeight() { return fnWeight; }
   public List<String> sourcePriority() { return sourcePriority; }
+  /** 0 = no limit. */
   public int maxBucketSize() { return maxBucketSize; }
+  public int subBucketSize() { return subBucketSize; }
   public int maxCcIterations() { return maxCcIterations; }
   public int exactVerifyMaxChars() { return exactVerifyMaxChars; }
   public boolean reliableCheckpoint() { return reliableCheckpoint; }
@@ -159,7 +173,7 @@ public final class DedupOptions implements Serializable {
         + shingleType + "/" + shingleSize + ", normalization=" + normalization.configName()
         + ", seed=" + seed + ", verification=" + verification + ", bands=" + bands + ", rows="
         + rows + ", weights=" + fpWeight + "/" + fnWeight + ", sourcePriority=" + sourcePriority
-        + ", maxBucketSize=" + maxBucketSize + ", maxCcIterations=" + maxCcIterations
+        + ", maxBucketSize=" + maxBucketSize + ", subBucketSize=" + subBucketSize + ", maxCcIterations=" + maxCcIterations
         + ", exactVerifyMaxChars=" + exactVerifyMaxChars + ", reliableCheckpoint=" + reliableCheckpoint + "}";
   }
 
@@ -178,6 +192,7 @@ public final class DedupOptions implements Serializable {
     private double fnWeight = DEFAULT_FN_WEIGHT;
     private List<String> sourcePriority = List.of();
     private int maxBucketSize = DEFAULT_MAX_BUCKET_SIZE;
+    private int subBucketSize = DEFAULT_SUB_BUCKET_SIZE;
     private int maxCcIterations = DEFAULT_MAX_CC_ITERATIONS;
     private int exactVerifyMaxChars = DEFAULT_EXACT_VERIFY_MAX_CHARS;
     private boolean reliableCheckpoint;
@@ -197,7 +212,10 @@ public final class DedupOptions implements Serializable {
     public Builder errorWeights(double fp, double fn) { fpWeight = fp; fnWeight = fn; return this; }
     /** Sources in decreasing preference; the kept doc of a cluster is the best-ranked, then smallest doc_id. */
     public Builder sourcePriority(List<String> v) { sourcePriority = v; return this; }
+    /** Skip (and report) buckets above v members; 0 = never skip. */
     public Builder maxBucketSize(int v) { maxBucketSize = v; return this; }
+    /** Split buckets above v members into linked sub-buckets of about v. */
+    public Builder subBucketSize(int v) { subBucketSize = v; return this; }
     public Builder maxCcIterations(int v) { maxCcIterations = v; return this; }
     public Builder exactVerifyMaxChars(int v) { exactVerifyMaxChars = v; return this; }
     /** Reliable (checkpoint dir) instead of local checkpoints: survives executor loss, costs a write. */

@@ -103,7 +103,8 @@ public final class DedupPipeline {
     DedupResult.Counts counts =
         new DedupResult.Counts(
             exact.docsIn(), audit.exactRemoved(), audit.nearRemoved(), sigs.signed(), sigs.shortDocs(),
-            cand.multiBuckets(), cand.skippedBuckets(), candidateCount, ver.kept(), cc.iterations(),
+            cand.multiBuckets(), cand.splitBuckets(), cand.largestBucket(), cand.skippedBuckets(),
+            cand.docsInSkippedBuckets(), candidateCount, ver.kept(), cc.iterations(),
             audit.removedAgainstOld());
     LOG.info("dedup done: {}", counts);
     return new DedupResult(

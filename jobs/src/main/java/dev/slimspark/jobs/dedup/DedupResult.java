@@ -31,6 +31,10 @@ public record DedupResult(
   /**
    * Counts gathered along the way (each a small aggregate, never data). {@code removedAgainstOld}:
    * new docs removed because their cluster holds an old-corpus doc (incremental mode; else 0).
+   * {@code splitBuckets}: LSH buckets above sub_bucket_size, linked through sub-buckets (nothing
+   * lost); {@code largestBucket}: members of the largest; {@code skippedBuckets} and {@code
+   * docsInSkippedBuckets}: buckets above max_bucket_size (0 unless a cap is set) and the distinct
+   * docs they held, unchecked there.
    */
   public record Counts(
       long docsIn,
@@ -39,7 +43,10 @@ public record DedupResult(
       long signedDocs,
       long shortDocs,
       long multiDocBuckets,
+      long splitBuckets,
+      long largestBucket,
       long skippedBuckets,
+      long docsInSkippedBuckets,
       long candidateEdges,
       long verifiedEdges,
       int ccIterations,

@@ -87,6 +87,7 @@ public final class DedupStage implements Stage {
             .errorWeights(c.getDouble(n + "fp_weight"), c.getDouble(n + "fn_weight"))
             .sourcePriority(c.getStringList("dedup.source_priority"))
             .maxBucketSize(c.getInt(n + "max_bucket_size"))
+            .subBucketSize(c.getInt(n + "sub_bucket_size"))
             .maxCcIterations(c.getInt(n + "max_cc_iterations"));
     String checkpoint = c.getEnum("dedup.checkpoint", "auto", "local", "reliable");
     b.reliableCheckpoint(checkpoint.equals("reliable") || (checkpoint.equals("auto") && !localMaster));
@@ -209,7 +210,10 @@ public final class DedupStage implements Stage {
         .count("short_docs_exact_only", k.shortDocs())
         .count("candidate_edges", k.candidateEdges())
         .count("verified_edges", k.verifiedEdges())
+        .count("split_buckets", k.splitBuckets())
+        .count("largest_bucket", k.largestBucket())
         .count("skipped_buckets", k.skippedBuckets())
+        .count("docs_in_skipped_buckets", k.docsInSkippedBuckets())
         .count("by_source", bySource);
     summary.put("batch", batch);
     summary.put("up_to_date", false);

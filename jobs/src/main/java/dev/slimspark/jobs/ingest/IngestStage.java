@@ -174,7 +174,11 @@ public final class IngestStage implements Stage {
     return records;
   }
 
-  /** One task group per few files; each task streams its files through {@link ShardReader}. */
+  /**
+   * One task per group of files, groups balanced by bytes (not by count: 5,000 tiny files beside a
+   * few of a GB must not put all the large ones in one task); each task streams its files through
+   * {@link ShardReader}. A single compressed file is still one task (gzip and zstd do not split).
+   */
   static Dataset<Row> readJsonl(
       SparkSession spark, List<InputFiles.Entry> files, ShardReader.Options opts, int filesPerTask) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -187,10 +191,48 @@ public final class IngestStage implements Stage {
             : Math.min(files.size(), 4 * jsc.defaultParallelism());
     Broadcast<SerializableHadoopConf> conf =
         jsc.broadcast(new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()));
+    List<List<InputFiles.Entry>> groups = balancedGroups(files, Math.max(1, slices));
+    ReadShardsFunction read = new ReadShardsFunction(conf, opts);
     JavaRDD<Row> rows =
-        jsc.parallelize(files, Math.max(1, slices))
-            .mapPartitions(new ReadShardsFunction(conf, opts));
+        jsc.parallelize(groups, groups.size())
+            .mapPartitions(it -> read.call(flatten(it)));
     return spark.createDataFrame(rows, IngestTables.RECORD);
+  }
+
+  /**
+   * {@code n} groups of files with near-equal bytes: largest file first into the lightest group
+   * (ties: lower group index), then each group in path order. Deterministic for the same listing.
+   */
+  static List<List<InputFiles.Entry>> balancedGroups(List<InputFiles.Entry> files, int n) {
+    List<InputFiles.Entry> bySize = new ArrayList<>(files);
+    bySize.sort(java.util.Comparator.comparingLong((InputFiles.Entry e) -> -e.size).thenComparing(e -> e.path));
+    long[] bytes = new long[n];
+    List<List<InputFiles.Entry>> groups = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      groups.add(new ArrayList<>());
+    }
+    java.util.PriorityQueue<Integer> lightest =
+        new java.util.PriorityQueue<>(java.util.Comparator.comparingLong((Integer g) -> bytes[g]).thenComparingInt(g -> g));
+    for (int i = 0; i < n; i++) {
+      lightest.add(i);
+    }
+    for (InputFiles.Entry e : bySize) {
+      int g = lightest.poll();
+      groups.get(g).add(e);
+      bytes[g] += Math.max(1, e.size);
+      lightest.add(g);
+    }
+    groups.removeIf(List::isEmpty);
+    for (List<InputFiles.Entry> g : groups) {
+      g.sort(java.util.Comparator.comparing(e -> e.path));
+    }
+    return groups;
+  }
+
+  private static java.util.Iterator<InputFiles.Entry> flatten(java.util.Iterator<List<InputFiles.Entry>> groups) {
+    List<InputFiles.Entry> all = new ArrayList<>();
+    groups.forEachRemaining(all::addAll);
+    return all.iterator();
   }
 
   private JobSummary writeAndSummarize(

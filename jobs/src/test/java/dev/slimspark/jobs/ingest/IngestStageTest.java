@@ -123,6 +123,34 @@ class IngestStageTest {
   }
 
   @Test
+  void fileGroupsAreBalancedByBytesNotByCount() throws IOException {
+    Path dir = TestSpark.newDir("ingest-groups");
+    for (int i = 0; i < 40; i++) {
+      Files.writeString(dir.resolve(String.format("tiny-%02d.jsonl", i)), "{\"text\":\"x\"}\n");
+    }
+    Files.write(dir.resolve("big-a.jsonl"), new byte[200_000]);
+    Files.write(dir.resolve("big-b.jsonl"), new byte[200_000]);
+    List<dev.slimspark.io.InputFiles.Entry> files =
+        dev.slimspark.io.InputFiles.expand(List.of(dir.toString()), new org.apache.hadoop.conf.Configuration());
+    assertEquals(42, files.size());
+    List<List<dev.slimspark.io.InputFiles.Entry>> groups = IngestStage.balancedGroups(files, 8);
+    assertEquals(8, groups.size());
+    assertEquals(42, groups.stream().mapToInt(List::size).sum(), "every file exactly once");
+    long withBig = groups.stream().filter(g -> g.stream().anyMatch(e -> e.path.contains("big-"))).count();
+    assertEquals(2, withBig, "the two large files go to different tasks");
+    for (List<dev.slimspark.io.InputFiles.Entry> g : groups) {
+      if (g.stream().anyMatch(e -> e.path.contains("big-"))) {
+        assertEquals(1, g.size(), "a large file's task holds nothing else");
+      }
+    }
+    java.util.function.Function<List<List<dev.slimspark.io.InputFiles.Entry>>, List<List<String>>> paths =
+        gs -> gs.stream().map(g -> g.stream().map(e -> e.path).toList()).toList();
+    java.util.List<dev.slimspark.io.InputFiles.Entry> shuffled = new java.util.ArrayList<>(files);
+    java.util.Collections.reverse(shuffled);
+    assertEquals(paths.apply(groups), paths.apply(IngestStage.balancedGroups(shuffled, 8)), "deterministic, whatever the listing order");
+  }
+
+  @Test
   void everyBadLineIsQuarantinedWithItsReason() {
     Map<Long, String> m = reasonsOf("a-bad.jsonl");
     assertEquals(

@@ -254,13 +254,31 @@ final class SqlCommand {
       words.add((m.group(1) != null ? m.group(1) : m.group(2)).toLowerCase(Locale.ROOT));
     }
     List<String> named = new ArrayList<>();
+    Set<String> inLake = new TreeSet<>();
     for (String t : tables) {
+      inLake.add(t.toLowerCase(Locale.ROOT));
       if (words.contains(t.toLowerCase(Locale.ROOT)) && !done.contains(t)) {
         spark.read().format("delta").load(lake.path(t)).createOrReplaceTempView(t);
         named.add(t);
       }
     }
+    // A view of the same name left in a shared session (another lake's table, when sql runs
+    // inside a longer-lived JVM) must not answer for a table this lake lacks.
+    for (String w : words) {
+      if (!inLake.contains(w) && !w.isEmpty() && isTempView(spark, w)) {
+        spark.catalog().dropTempView(w);
+      }
+    }
     return named;
+  }
+
+  private static boolean isTempView(SparkSession spark, String name) {
+    try {
+      return spark.sessionState().catalog().isTempView(
+          scala.collection.JavaConverters.asScalaBuffer(List.of(name)).toSeq());
+    } catch (RuntimeException e) {
+      return false; // not a plain identifier: cannot be a view registered by name
+    }
   }
 
   /** Registers every Delta table directly under the lake root as a temp view; returns the names. */

@@ -77,6 +77,23 @@ public final class Lake {
   }
 
   /** Reads a table, or fails with a user error naming the stage that writes it. */
+  /**
+   * The command that writes a table of the pipeline ("dedup" for docs_dedup), for the message
+   * when it is missing; null for a table no stage writes (a user's own table).
+   */
+  public static String producerOf(String table) {
+    return switch (table) {
+      case "docs_raw", "ingest_quarantine", "ingest_files" -> "ingest";
+      case "docs_filtered" -> "filter";
+      case "docs_dedup", "dup_clusters", "dedup_signatures", "dedup_summary" -> "dedup";
+      case "docs_tokens" -> "tokenize";
+      case "packed_rows" -> "pack";
+      case "labels" -> "label";
+      case "label_eval" -> "evaluate";
+      default -> table.startsWith("stats_") ? "stats" : null;
+    };
+  }
+
   public Dataset<Row> read(String table, String producer) {
     if (!exists(table)) {
       throw UserErrors.missingTable(table, path(table), producer);

@@ -47,6 +47,21 @@ public final class LabeledData {
   public record Columns(String idKey, String id, String text, boolean textRequired, String label, String encodingKey, String encoding) {}
 
   /**
+   * A lake table as labeled input. When it is missing, the message names the stage that writes it
+   * (not the stage reading it), or says that no stage does.
+   */
+  private static Dataset<Row> readTable(Lake lake, String table, Columns c) {
+    String producer = Lake.producerOf(table);
+    if (producer == null && !lake.exists(table)) {
+      throw UserErrors.of(
+          "Input '" + table + "' is neither a CSV file nor a Delta table of the lake (" + lake.path(table) + ").",
+          "No slimspark stage writes a table of that name, and no such table exists.",
+          "Point the input key at a CSV file (ending in .csv), or write the Delta table '" + table + "' into the lake first.");
+    }
+    return lake.read(table, producer);
+  }
+
+  /**
    * Reads {@code source} as (id string, text string[, label string]); {@code labelCol} null = no
    * label column. CSVs are read as UTF-8.
    */
@@ -77,7 +92,7 @@ public final class LabeledData {
       }
       df = CsvCheck.read(spark, f, c, warnings);
     } else {
-      df = lake.read(source, producer);
+      df = readTable(lake, source, c);
     }
     List<String> have = Arrays.asList(df.columns());
     if (c.textRequired()) {

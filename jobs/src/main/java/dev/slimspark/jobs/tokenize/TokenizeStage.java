@@ -228,15 +228,7 @@ public final class TokenizeStage implements Stage {
 
   /** The stage that writes a known input table (for the missing-table message). */
   static String producerOf(String table) {
-    switch (table) {
-      case "docs_filtered":
-        return "filter";
-      case "docs_dedup":
-        return "dedup";
-      case "docs_raw":
-        return "ingest";
-      default:
-        return "the stage that writes " + table;
-    }
+    String p = Lake.producerOf(table);
+    return p == null ? "the stage that writes " + table : p;
   }
 }

@@ -196,6 +196,16 @@ class LabelEdgeCasesTest {
   // 2. Classes in the training data
 
   @Test
+  void aMissingInputTableNamesTheStageThatWritesIt() {
+    Cli pipeline = cli("label", sets("label.input=docs_dedup"));
+    assertEquals(2, pipeline.code(), pipeline.toString());
+    assertTrue(pipeline.err().contains("bin/slimspark dedup"), "names dedup, not the reading stage: " + pipeline.err());
+    Cli own = cli("finetune", sets("finetune.input=my_training_table", "finetune.output=" + Stages.q(dir.resolve("unused"))));
+    assertEquals(2, own.code(), own.toString());
+    assertTrue(own.err().contains("neither a CSV file nor a Delta table") && own.err().contains("No slimspark stage writes"), own.err());
+  }
+
+  @Test
   void trainingOnOneClassIsAUserError() throws IOException {
     List<String> rows = new ArrayList<>(List.of("doc_id,text,label"));
     for (int i = 0; i < 20; i++) {

@@ -269,6 +269,21 @@ class CliEdgeCasesTest {
     assertEquals("/data/\\[x\\] \\{a,b\\}\\*", Demo.globEscape("/data/[x] {a,b}*"));
   }
 
+  /** The case through the real entry point: {@code demo --lake DIR/x} writes nothing beside x. */
+  @Test
+  void demoWithALakeWritesItsReportInsideItsOwnDirectory() throws IOException {
+    Path parent = TestSpark.newDir("demo-parent");
+    Path lakeDir = parent.resolve("x");
+    Cli demo = cli("demo", "--lake", lakeDir.toString(), "--set", "demo.docs=150", "--set", "demo.shards=2");
+    assertEquals(0, demo.code(), demo.err());
+    JsonNode s = demo.summary();
+    assertEquals(lakeDir.resolve("_demo/report.html").toAbsolutePath().toString(), s.get("report").asText());
+    assertTrue(Files.isRegularFile(lakeDir.resolve("_demo/report.html")) && Files.isRegularFile(lakeDir.resolve("_demo/report.json")));
+    try (var beside = Files.list(parent)) {
+      assertEquals(List.of(lakeDir), beside.toList(), "nothing is written beside the lake");
+    }
+  }
+
   /** Secret-looking keys are matched by whole words: tokenizer settings are not credentials. */
   @Test
   void secretKeysAreWholeWords() {

@@ -137,9 +137,13 @@ final class ScaleBench {
     return s;
   }
 
+  /** Spark refuses a driver heap under 450 MiB (1.5 x its 300 MiB reserve); a little above that. */
+  static final long MIN_HEAP = 480L << 20;
+
   private static String heap(String v) {
-    if (!v.matches("\\d+[kmgKMG]?")) {
-      throw UserErrors.badArgument("--heap " + v, "--heap is a JVM heap size as -Xmx takes it, e.g. 1g or 768m");
+    if (!v.matches("\\d+[kmgKMG]?") || GenerateSampleCommand.parseSize("--heap", v) < MIN_HEAP) {
+      throw UserErrors.badArgument("--heap " + v,
+          "--heap is a JVM heap size as -Xmx takes it, at least 480m (Spark needs 450 MiB), e.g. 1g or 768m");
     }
     return v;
   }

@@ -20,7 +20,7 @@ final class ScaleTables {
   static String sizeTable(JsonNode r) {
     StringBuilder sb = new StringBuilder();
     sb.append(String.format(Locale.ROOT, "### %s (%.3f GB corpus, heap %s, %s cores)%n%n",
-        r.path("size").asText(), r.path("corpus_gb").asDouble(), r.path("heap").asText(), r.path("cores").asText()));
+        r.path("size").asText(), r.path("corpus_gb").asDouble(), r.path("heap").asText(), r.path("cores").asText("?")));
     sb.append("| stage | wall s | input GB | core-s | cpu core-s | core-s/GB | heap peak MB | heap after GC MB "
         + "| exec heap MB | spill MB | shuffle read MB | shuffle write MB | slowest / median task s | worst stage ratio | GC share | output rows |\n");
     sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -97,6 +97,10 @@ final class ScaleTables {
     sb.append("| ").append(label).append(" |");
     double ref = Double.NaN;
     for (JsonNode r : results) {
+      if (r.path("stages").size() == 0) {
+        sb.append(" - |");
+        continue;
+      }
       long peak = peakOver(r, key);
       if (Double.isNaN(ref)) {
         ref = peak;

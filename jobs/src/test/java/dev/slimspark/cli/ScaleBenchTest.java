@@ -82,6 +82,7 @@ class ScaleBenchTest {
     JsonNode failed = JSON.readTree("{\"size\":\"8g\",\"status\":\"failed (exit 52, OutOfMemoryError)\",\"stages\":[]}");
     String t2 = ScaleTables.seriesTable(List.of(a, b, failed));
     assertTrue(t2.contains("| dedup | 30.00 (1.00) | 25.00 (0.83) | failed (exit 52, OutOfMemoryError) | 10.0 | 20.00 |"), t2);
+    assertTrue(t2.contains("| peak heap used MB | 500 (1.00) | 600 (1.20) | - |"), t2);
 
     String size = ScaleTables.sizeTable(a);
     assertTrue(size.contains("| dedup | 12.0 | 1.000 | 30.0 |"), size);
@@ -101,6 +102,7 @@ class ScaleBenchTest {
   void badArgumentsAreUserErrors() {
     for (String[] args : List.of(
         new String[] {"bench", "scale", "--heap", "lots"},
+        new String[] {"bench", "scale", "--heap", "256m"},
         new String[] {"bench", "scale", "--sizes", "1g,10k"},
         new String[] {"bench", "scale", "--sizes", "1x"},
         new String[] {"bench", "scale", "--tokenizer", "/nonexistent/llama2"},

@@ -171,6 +171,26 @@ final class ScaleBench {
     return sets;
   }
 
+  /** The planted big documents as file:line, comma separated. */
+  private static String bigDocKeys(Path corpus) throws IOException {
+    return String.join(",", SampleManifest.read(corpus).skew().bigDocs().stream()
+        .map(b -> b.key().file() + ":" + b.key().line()).toList());
+  }
+
+  /** The SentencePiece model file the tokenize stage reads (tokenizer.model, else tokenizer.json), or null. */
+  static Path tokenizerFile(Settings s) {
+    Path tok = (s.tokenizer != null ? s.tokenizer : Path.of(DEFAULT_TOKENIZER)).toAbsolutePath().normalize();
+    if (Files.isRegularFile(tok)) {
+      return tok;
+    }
+    for (String name : List.of("tokenizer.model", "tokenizer.json")) {
+      if (Files.isRegularFile(tok.resolve(name))) {
+        return tok.resolve(name);
+      }
+    }
+    return null;
+  }
+
   /** One size: the stored result, or generate (if needed), run the child, record its outcome. */
   private static JsonNode runSize(Settings s, String size, List<String> sets) throws IOException {
     ObjectMapper om = new ObjectMapper();
@@ -188,7 +208,14 @@ final class ScaleBench {
     List<String> childArgs = new ArrayList<>(List.of("--lake", lake.toString(), "--result", result.toString(),
         "--members", members.toString(), "--corpus-bytes", Long.toString(corpusBytes), "--size", size, "--heap", s.heap,
         "--set", "lake=" + com.typesafe.config.ConfigUtil.quoteString(lake.toString()),
-        "--set", "ingest.input=[" + com.typesafe.config.ConfigUtil.quoteString(corpus + "/*.jsonl*") + "]"));
+        "--set", "ingest.input=[" + com.typesafe.config.ConfigUtil.quoteString(corpus + "/*.jsonl*") + "]",
+        // Doc ids relative to the corpus, so outputs of runs in other directories compare equal.
+        "--set", "ingest.id_base=" + com.typesafe.config.ConfigUtil.quoteString(corpus.toString()),
+        "--big-docs", bigDocKeys(corpus)));
+    Path tokFile = tokenizerFile(s);
+    if (tokFile != null) {
+      childArgs.addAll(List.of("--tokenizer-file", tokFile.toString()));
+    }
     for (String x : sets) {
       childArgs.add("--set");
       childArgs.add(x);

@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * measured), at the end to {@code RESULT}. Not a user command.
  *
  * <p>Arguments: {@code --lake DIR --result FILE --members TSV --corpus-bytes N --size LABEL --heap H
- * [--set key=value ...]}; the config is the defaults plus the sets.
+ * [--big-docs file:line,...] [--tokenizer-file FILE] [--set key=value ...]}; the config is the
+ * defaults plus the sets.
  */
 public final class ScaleBenchChild {
   private static final Logger LOG = LoggerFactory.getLogger(ScaleBenchChild.class);
@@ -97,6 +98,9 @@ public final class ScaleBenchChild {
         }
       }
       r.put("recall", recall(spark, a.get("--lake"), a.get("--members")));
+      r.put("big_docs_tokenizer", bigDocs(spark, a.get("--lake"), a.getOrDefault("--big-docs", ""), a.get("--tokenizer-file")));
+      r.put("output_hashes", Map.of("docs_dedup", contentHash(spark, a.get("--lake") + "/docs_dedup"),
+          "packed_rows", contentHash(spark, a.get("--lake") + "/packed_rows")));
       r.put("status", "ok");
       r.put("finished", Instant.now().toString());
       write(r, partial(result));
@@ -216,6 +220,65 @@ public final class ScaleBenchChild {
       f.put("recall", keptN == 0 ? null : StageMetrics.round4((Long) f.get("largest_cluster") / (double) keptN));
     }
     return new ArrayList<>(out.values());
+  }
+
+  /**
+   * Rows and an order-independent hash of a table (XOR and sum of each row's xxhash64, every column
+   * but {@code file}, the absolute input path): equal for equal content, so runs of the same size
+   * under other heaps or directories can be compared (doc ids are relative to the corpus through
+   * {@code ingest.id_base}).
+   */
+  static Map<String, Object> contentHash(SparkSession spark, String path) {
+    Dataset<Row> t = spark.read().format("delta").load(path);
+    String cols = java.util.Arrays.stream(t.columns()).filter(c -> !c.equals("file")).map(c -> "`" + c + "`")
+        .collect(java.util.stream.Collectors.joining(", "));
+    Row x = t.selectExpr("count(*)", "bit_xor(xxhash64(" + cols + "))", "cast(sum(cast(xxhash64(" + cols
+        + ") AS DECIMAL(38, 0))) AS STRING)").first();
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("rows", x.getLong(0));
+    h.put("xor", x.isNullAt(1) ? "" : Long.toHexString(x.getLong(1)));
+    h.put("sum", x.isNullAt(2) ? "0" : x.getString(2));
+    return h;
+  }
+
+  /**
+   * The planted multi-million-character documents ({@code --big-docs file:line,...}) encoded by the
+   * Llama-2 tokenizer alone, on this thread, outside the stages: chars per second for each length,
+   * to show the tokenizer linear in document length. Read from docs_filtered (the ones in the
+   * boilerplate family are removed by dedup before tokenize). Empty without a SentencePiece file.
+   */
+  static List<Map<String, Object>> bigDocs(SparkSession spark, String lake, String keys, String tokenizerFile) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    if (keys.isEmpty() || tokenizerFile == null) {
+      return out;
+    }
+    try (dev.slimspark.udfs.tokenize.spm.SentencePieceBpe tok =
+        dev.slimspark.udfs.tokenize.spm.SentencePieceBpe.load(Path.of(tokenizerFile))) {
+      Dataset<Row> f = spark.read().format("delta").load(lake + "/docs_filtered").where(col("kept"));
+      for (String k : keys.split(",")) {
+        int c = k.lastIndexOf(':');
+        List<Row> rows = f.where(substring_index(col("file"), "/", -1).equalTo(k.substring(0, c))
+            .and(col("line_number").equalTo(Long.parseLong(k.substring(c + 1))))).select("text").collectAsList();
+        if (rows.isEmpty()) {
+          continue;
+        }
+        String text = rows.get(0).getString(0);
+        tok.encodeCounted(text.substring(0, Math.min(text.length(), 100_000))); // warm-up
+        long t0 = System.nanoTime();
+        int tokens = tok.encodeCounted(text).ids().length;
+        double s = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("doc", k);
+        m.put("chars", text.length());
+        m.put("tokens", tokens);
+        m.put("encode_s", StageMetrics.round(s));
+        m.put("chars_per_s", Math.round(text.length() / s));
+        out.add(m);
+      }
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("bench scale: big-document tokenizer timing failed: {}", e.toString());
+    }
+    return out;
   }
 
   private static long gcMillis() {

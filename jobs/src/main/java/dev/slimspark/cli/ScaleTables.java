@@ -44,6 +44,23 @@ final class ScaleTables {
             f.path("unclustered").asLong(), f.path("recall").asDouble()));
       }
     }
+    if (r.path("big_docs_tokenizer").size() > 0) {
+      sb.append("\n| big document (tokenizer alone) | chars | tokens | encode s | chars/s |\n|---|---:|---:|---:|---:|\n");
+      for (JsonNode d : r.path("big_docs_tokenizer")) {
+        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %d |%n", d.path("doc").asText(), d.path("chars").asLong(),
+            d.path("tokens").asLong(), d.path("encode_s").asDouble(), d.path("chars_per_s").asLong()));
+      }
+    }
+    for (String t : new String[] {"docs_dedup", "packed_rows"}) {
+      JsonNode h = r.path("output_hashes").path(t);
+      if (h.isObject()) {
+        sb.append(String.format(Locale.ROOT, "%n%s: %d rows, content hash xor %s sum %s", t, h.path("rows").asLong(),
+            h.path("xor").asText(), h.path("sum").asText()));
+      }
+    }
+    if (r.path("output_hashes").isObject()) {
+      sb.append('\n');
+    }
     if (!r.path("status").asText().equals("ok")) {
       sb.append("\nstatus: ").append(r.path("status").asText()).append(' ').append(r.path("error").asText("")).append('\n');
     }

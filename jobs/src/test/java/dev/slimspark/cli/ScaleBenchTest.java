@@ -87,6 +87,8 @@ class ScaleBenchTest {
     String size = ScaleTables.sizeTable(a);
     assertTrue(size.contains("| dedup | 12.0 | 1.000 | 30.0 |"), size);
     assertTrue(size.contains("| boilerplate | 1000 | 990 | 985 | 2 | 0.9949 |"), size);
+    assertTrue(size.contains("| skew-large-1.jsonl.zst:7 | 4000000 | 900000 | 0.500 | 8000000 |"), size);
+    assertTrue(size.contains("docs_dedup: 7 rows, content hash xor ab sum 123"), size);
   }
 
   private static String result(String size, double gb, double coreS, long heap, long afterGc) {
@@ -95,7 +97,9 @@ class ScaleBenchTest {
         + ",\"cpu_core_s\":1.0,\"core_s_per_gb\":" + coreS / gb + ",\"heap_peak_mb\":" + heap
         + ",\"heap_after_gc_peak_mb\":" + afterGc + ",\"output_rows\":7}],"
         + "\"recall\":[{\"family\":\"boilerplate\",\"members\":1000,\"kept_by_filter\":990,\"largest_cluster\":985,"
-        + "\"unclustered\":2,\"recall\":0.9949}]}";
+        + "\"unclustered\":2,\"recall\":0.9949}],"
+        + "\"big_docs_tokenizer\":[{\"doc\":\"skew-large-1.jsonl.zst:7\",\"chars\":4000000,\"tokens\":900000,\"encode_s\":0.5,\"chars_per_s\":8000000}],"
+        + "\"output_hashes\":{\"docs_dedup\":{\"rows\":7,\"xor\":\"ab\",\"sum\":\"123\"}}}";
   }
 
   @Test

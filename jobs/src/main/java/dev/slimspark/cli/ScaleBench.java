@@ -126,7 +126,12 @@ final class ScaleBench {
           if (GenerateSampleCommand.parseSize(a, label) < (1 << 20)) {
             throw UserErrors.badArgument(a + " " + v, "sizes are corpus bytes with k, m or g, at least 1m, e.g. --sizes 1g,2g,4g,8g");
           }
-          s.sizes.add(label);
+          if (!s.sizes.contains(label)) {
+            s.sizes.add(label);
+          }
+        }
+        if (s.sizes.isEmpty()) {
+          throw UserErrors.badArgument(a + " " + v, "--sizes lists at least one size, e.g. --sizes 1g,2g,4g,8g");
         }
       }
     }

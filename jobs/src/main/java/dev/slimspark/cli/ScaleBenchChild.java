@@ -85,6 +85,9 @@ public final class ScaleBenchChild {
       spark.sparkContext().addSparkListener(listener);
       Map<String, JobSummary> done = new LinkedHashMap<>();
       for (String name : Pipeline.stageNames()) {
+        // Written first, so a JVM that dies abruptly (OutOfMemoryError: exit 52) still names the stage.
+        r.put("status", "running " + name);
+        write(r, partial(result));
         Map<String, Object> m = measure(spark, config, name, listener, done);
         m.put("input_bytes", inputBytes(spark, a.get("--lake"), name, done, (Long) r.get("corpus_bytes")));
         perGb(m, (Long) r.get("corpus_bytes"));
@@ -135,7 +138,7 @@ public final class ScaleBenchChild {
         m.put("output_rows", rows);
         m.put("output_key", OUTPUT_KEY.get(name));
         m.put("counts", s.counts());
-      } catch (RuntimeException e) {
+      } catch (Exception e) { // Spark throws checked SparkExceptions undeclared
         LOG.error("bench scale: stage {} failed", name, e);
         m.put("status", "failed");
         m.put("error", String.valueOf(e));

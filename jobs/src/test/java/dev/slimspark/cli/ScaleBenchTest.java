@@ -109,6 +109,7 @@ class ScaleBenchTest {
         new String[] {"bench", "scale", "--heap", "256m"},
         new String[] {"bench", "scale", "--sizes", "1g,10k"},
         new String[] {"bench", "scale", "--sizes", "1x"},
+        new String[] {"bench", "scale", "--sizes", ","},
         new String[] {"bench", "scale", "--tokenizer", "/nonexistent/llama2"},
         new String[] {"bench", "scale", "--bogus", "1"})) {
       try (StdoutCapture c = new StdoutCapture()) {

@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code slimspark bench ingest-filter [--bytes 1g] [--out DIR]}: measures our ingest and
  * ingest+filter throughput per core and, in the same run, the reference (a plain single-threaded
  * Jackson loop reading and parsing the same JSONL, timed before and after ours), and prints the
- * ratios as one JSON line. {@code slimspark bench dedup ...} is {@link DedupBench}.
+ * ratios as one JSON line. {@code slimspark bench dedup ...} is {@link DedupBench}, {@code slimspark
+ * bench scale ...} is {@link ScaleBench}.
  */
 final class BenchCommand {
   private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
@@ -36,14 +37,18 @@ final class BenchCommand {
       System.err.println("usage: slimspark bench ingest-filter [--bytes N(k|m|g), default 1g] [--out DIR, default target/bench]\n"
           + "       slimspark bench dedup [--docs N, default 20000] [--scales 1,2,4,8] [--out DIR, default target/bench-dedup]\n"
           + "                             [--boilerplate FRACTION of docs with a shared web footer, default 0]\n"
-          + "                             [--mllib-tables L, default 5] [--shuffle-partitions N, default 4 x cores] [--no-warmup]");
+          + "                             [--mllib-tables L, default 5] [--shuffle-partitions N, default 4 x cores] [--no-warmup]\n"
+          + ScaleBench.USAGE.replace("usage: ", "       "));
       return 0;
     }
     if (args[0].equals("dedup")) {
       return DedupBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
     }
+    if (args[0].equals("scale")) {
+      return ScaleBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
+    }
     if (!args[0].equals("ingest-filter")) {
-      throw UserErrors.badArgument(args[0], "benchmarks: ingest-filter, dedup");
+      throw UserErrors.badArgument(args[0], "benchmarks: ingest-filter, dedup, scale");
     }
     long bytes = 1L << 30;
     Path out = Path.of("target/bench");

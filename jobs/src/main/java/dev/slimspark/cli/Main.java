@@ -261,6 +261,7 @@ public final class Main {
     sb.append(String.format("  %-16s %s%n", "generate-sample", "--out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain] [--skew]"));
     sb.append(String.format("  %-16s %s%n", "bench", "ingest-filter [--bytes N] [--out DIR]: throughput vs a plain Jackson loop"));
     sb.append(String.format("  %-16s %s%n", "", "dedup [--docs N] [--scales 1,2,4,8] [--out DIR]: vs MLlib MinHashLSH and dropDuplicates, scaling"));
+    sb.append(String.format("  %-16s %s%n", "", "scale [--sizes 1g,2g,4g,8g] [--heap 1g] [--out DIR]: whole pipeline on the skewed corpus per size, fixed heap"));
     sb.append("\nLauncher options: --submit (run through $SPARK_HOME/bin/spark-submit)\n");
     sb.append("Each job prints one JSON summary line on stdout; logs go to stderr.");
     return sb.toString();

@@ -107,7 +107,7 @@ public final class PackStage implements Stage {
             .mapPartitions(new PackPartitionFunction(c, dtype), Encoders.row(PackPartitionFunction.SCHEMA))
             .persist(StorageLevel.MEMORY_AND_DISK_SER());
     try {
-      Map<String, long[]> perSplit = materialize(ctx, packed, (c.seqLen + 1L) * TokenCodec.bytesPerToken(dtype));
+      Map<String, long[]> perSplit = stats(packed);
       long rowsPerShard = c.rowsPerShard(TokenCodec.bytesPerToken(dtype));
       Map<String, Long> splitStart = new TreeMap<>();
       long before = 0;
@@ -152,32 +152,6 @@ public final class PackStage implements Stage {
   }
 
   /** Per split: {rows, pad tokens, docs, tokens in, docs split, tail dropped, docs in tail}. */
-  /** Bytes of one cached batch of packed rows (see {@link #materialize}). */
-  static final long CACHE_BATCH_BYTES = 4L << 20;
-
-  /**
-   * Fills the cache of packed rows (its first action) and returns the per-split stats. Spark builds
-   * each cached batch on the heap before it can spill, 10,000 rows by default: with 4 KB rows
-   * (2,049 uint16 tokens) that is 40+ MB per task, which ran a 1 GB heap out of memory at 1 GB of
-   * input (BENCHMARKS.md, "Scale series"). The batch is sized here to ~{@link #CACHE_BATCH_BYTES}
-   * instead; Spark reads the setting when the cache is first built, so it is restored after.
-   */
-  private static Map<String, long[]> materialize(RunContext ctx, Dataset<Row> packed, long rowBytes) {
-    String key = "spark.sql.inMemoryColumnarStorage.batchSize";
-    org.apache.spark.sql.RuntimeConfig conf = ctx.spark().conf();
-    String before = conf.getOption(key).isDefined() ? conf.get(key) : null;
-    conf.set(key, Long.toString(Math.max(16, Math.min(10_000, CACHE_BATCH_BYTES / Math.max(1, rowBytes + 64)))));
-    try {
-      return stats(packed);
-    } finally {
-      if (before == null) {
-        conf.unset(key);
-      } else {
-        conf.set(key, before);
-      }
-    }
-  }
-
   private static Map<String, long[]> stats(Dataset<Row> packed) {
     Map<String, long[]> out = new TreeMap<>();
     for (Row r :

@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * Delta commit. Deterministic: every choice is a seeded hash of doc_id (and copy number), and the
  * partition count depends only on input and config, not on the cluster.
  *
- * <p>Risks: packed rows are persisted (memory, spilling to disk) between packing and writing, about
- * the size of the output; changing pack.partition_tokens or pack.window_tokens changes rows.
+ * <p>Risks: packed rows are persisted on local disk between packing and writing, about the size of
+ * the output (executors need that much scratch disk); changing pack.partition_tokens or pack.window_tokens changes rows.
  */
 public final class PackStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(PackStage.class);
@@ -105,9 +105,9 @@ public final class PackStage implements Stage {
             .sortWithinPartitions(col("split"), col("_ord"), col("doc_id"), col("epoch"))
             .select("split", "doc_id", "tokens", "dtype")
             .mapPartitions(new PackPartitionFunction(c, dtype), Encoders.row(PackPartitionFunction.SCHEMA))
-            .persist(StorageLevel.MEMORY_AND_DISK_SER());
+            .persist(StorageLevel.DISK_ONLY());
     try {
-      Map<String, long[]> perSplit = stats(packed);
+      Map<String, long[]> perSplit = materialize(ctx, packed, (c.seqLen + 1L) * TokenCodec.bytesPerToken(dtype));
       long rowsPerShard = c.rowsPerShard(TokenCodec.bytesPerToken(dtype));
       Map<String, Long> splitStart = new TreeMap<>();
       long before = 0;
@@ -152,6 +152,34 @@ public final class PackStage implements Stage {
   }
 
   /** Per split: {rows, pad tokens, docs, tokens in, docs split, tail dropped, docs in tail}. */
+  /** Bytes of one cached batch of packed rows (see {@link #materialize}). */
+  static final long CACHE_BATCH_BYTES = 4L << 20;
+
+  /**
+   * Fills the cache of packed rows (its first action) and returns the per-split stats. The cache
+   * is on disk only: kept in memory, its blocks (about the size of the output) took the heap that
+   * the sort of the next partitions needed (1 GB heap, 1 GB input: 421 MB of cached bytes beside
+   * 236 MB of sort pages when pack ran out of memory; BENCHMARKS.md, "Scale series"). Spark also
+   * builds each cached batch on the heap, 10,000 rows by default (40+ MB per task with 4 KB rows):
+   * sized here to ~{@link #CACHE_BATCH_BYTES}; Spark reads the setting when the cache is first
+   * built, so it is restored after.
+   */
+  private static Map<String, long[]> materialize(RunContext ctx, Dataset<Row> packed, long rowBytes) {
+    String key = "spark.sql.inMemoryColumnarStorage.batchSize";
+    org.apache.spark.sql.RuntimeConfig conf = ctx.spark().conf();
+    String before = conf.getOption(key).isDefined() ? conf.get(key) : null;
+    conf.set(key, Long.toString(Math.max(16, Math.min(10_000, CACHE_BATCH_BYTES / Math.max(1, rowBytes + 64)))));
+    try {
+      return stats(packed);
+    } finally {
+      if (before == null) {
+        conf.unset(key);
+      } else {
+        conf.set(key, before);
+      }
+    }
+  }
+
   private static Map<String, long[]> stats(Dataset<Row> packed) {
     Map<String, long[]> out = new TreeMap<>();
     for (Row r :

@@ -164,4 +164,29 @@ public final class Lake {
     w.save(path(table));
     return version(table);
   }
+  /** Spark's cap on the files one write task keeps open at once; 0 (Spark's default) = sort first. */
+  static final String MAX_OPEN_WRITERS = "spark.sql.maxConcurrentOutputFileWriters";
+
+  /**
+   * {@link #write} for a table partitioned by a column with a handful of values (filter's
+   * {@code kept}): each task keeps one open file per value ({@code values} at most) instead of
+   * sorting its rows by the column first. That sort buffers the task's whole output, text
+   * included, and spills it: 1 GB spilled per GB of corpus in filter, and an OutOfMemoryError with
+   * a 16M-character document at 2 GB of input and a 1 GB heap. Rows keep their input order within
+   * each file. A {@code spark.sql.maxConcurrentOutputFileWriters} set by the user is left as is.
+   */
+  public long writeFewPartitionValues(
+      Dataset<Row> df, String table, SaveMode mode, String userMetadata, int values, String... partitionBy) {
+    boolean userSet = spark.conf().contains(MAX_OPEN_WRITERS);
+    if (!userSet) {
+      spark.conf().set(MAX_OPEN_WRITERS, values);
+    }
+    try {
+      return write(df, table, mode, userMetadata, partitionBy);
+    } finally {
+      if (!userSet) {
+        spark.conf().unset(MAX_OPEN_WRITERS);
+      }
+    }
+  }
 }

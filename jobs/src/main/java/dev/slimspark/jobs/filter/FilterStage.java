@@ -91,7 +91,8 @@ public final class FilterStage implements Stage {
     boolean nfc = c.getEnum("filter.normalize", "nfc", "none").equals("nfc");
     Dataset<Row> docs = lake.read(IngestTables.DOCS_RAW, "ingest");
     Dataset<Row> scored = QualityStep.apply(docs, rules(c), nfc);
-    long v = lake.write(scored, TABLE, SaveMode.Overwrite, ctx.commitMetadata(name()), "kept");
+    // kept is true or false: two open files per task, no sort of the whole output by kept.
+    long v = lake.writeFewPartitionValues(scored, TABLE, SaveMode.Overwrite, ctx.commitMetadata(name()), 2, "kept");
     summary.output(TABLE, lake.path(TABLE), v);
 
     // Counts come back from the written table (small aggregates only).

@@ -8,6 +8,7 @@ import dev.slimspark.jobs.Resume;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.RunsTable;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.lake.Table;
 import dev.slimspark.spark.Sessions;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -192,7 +193,7 @@ public final class Main {
           System.err.println(s.checkFailure().render());
         } else if (s.status().equals("failed_on_quarantine")) {
           System.err.println(
-              UserErrors.quarantineNotAllowed(((Number) s.counts().get("quarantined")).longValue(), "ingest_quarantine").render());
+              UserErrors.quarantineNotAllowed(((Number) s.counts().get("quarantined")).longValue(), Table.INGEST_QUARANTINE.id()).render());
         }
         break;
       }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.io.InputFiles;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -50,10 +51,10 @@ public final class Resume {
   public static Resume load(RunContext ctx) {
     Resume r = new Resume(ctx);
     Lake lake = ctx.lake();
-    if (!lake.exists(RunsTable.TABLE)) {
+    if (!lake.exists(Table.RUNS)) {
       return r;
     }
-    var runs = lake.read(RunsTable.TABLE, "any stage");
+    var runs = lake.read(Table.RUNS);
     if (!List.of(runs.columns()).contains("input_state_json")) {
       return r; // a lake from before resume existed: nothing is known to be up to date
     }

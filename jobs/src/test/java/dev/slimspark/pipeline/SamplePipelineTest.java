@@ -13,6 +13,7 @@ import dev.slimspark.TestSpark;
 import dev.slimspark.cli.Pipeline;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.lake.Table;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.sample.SampleManifest;
 import java.io.File;
@@ -172,8 +173,8 @@ class SamplePipelineTest {
   @Test
   void twoRunsGiveIdenticalTables() {
     List<String> tables = new ArrayList<>(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "docs_tokens", "packed_rows"));
-    tables.addAll(dev.slimspark.jobs.stats.StatsTables.ALL);
-    tables.addAll(dev.slimspark.jobs.stats.StatsTables.OPTIONAL);
+    tables.addAll(Table.ids(dev.slimspark.jobs.stats.StatsTables.ALL));
+    tables.addAll(Table.ids(dev.slimspark.jobs.stats.StatsTables.OPTIONAL));
     for (String t : tables) {
       Dataset<Row> a = table(lakeA, t);
       Dataset<Row> b = table(lakeB, t);

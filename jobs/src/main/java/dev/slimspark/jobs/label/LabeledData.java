@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -51,14 +52,13 @@ public final class LabeledData {
    * (not the stage reading it), or says that no stage does.
    */
   private static Dataset<Row> readTable(Lake lake, String table, Columns c) {
-    String producer = Lake.producerOf(table);
-    if (producer == null && !lake.exists(table)) {
+    if (Table.named(table).isEmpty() && !lake.exists(table)) {
       throw UserErrors.of(
           "Input '" + table + "' is neither a CSV file nor a Delta table of the lake (" + lake.path(table) + ").",
           "No slimspark stage writes a table of that name, and no such table exists.",
           "Point the input key at a CSV file (ending in .csv), or write the Delta table '" + table + "' into the lake first.");
     }
-    return lake.read(table, producer);
+    return lake.read(table);
   }
 
   /**

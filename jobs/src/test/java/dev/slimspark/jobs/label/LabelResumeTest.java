@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.lake.Table;
 import dev.slimspark.testing.ChildProcesses;
 import dev.slimspark.testing.SameRows;
 import java.io.File;
@@ -123,7 +124,7 @@ class LabelResumeTest {
   }
 
   private static Dataset<Row> labels(Path lake) {
-    return TestSpark.session().read().format("delta").load(lake.resolve(LabelsTable.TABLE).toString());
+    return TestSpark.session().read().format("delta").load(lake.resolve(Table.LABELS.id()).toString());
   }
 
   /** Everything a labeler decided (maps sorted: set operations refuse map columns). */

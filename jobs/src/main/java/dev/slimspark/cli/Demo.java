@@ -5,6 +5,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.sample.SampleManifest;
 import java.io.File;
@@ -82,7 +83,7 @@ final class Demo {
     }
     JobSummary s = new JobSummary("demo", ctx);
     s.input(sampleDir.toString());
-    s.status(code == 0 ? "ok" : "failed");
+    s.status(code == 0 ? Status.OK : Status.FAILED);
     Map<String, Object> tables = new LinkedHashMap<>();
     for (String t : SqlCommand.tables(spark, ctx.lake())) {
       tables.put(t, ctx.lake().path(t));

@@ -64,11 +64,11 @@ final class DemoLabeling {
    */
   static int run(SparkSession spark, String confFile, List<String> sets) {
     SlimConfig c = SlimConfig.load(confFile, sets);
-    if (!"ok".equals(Main.runOne(Pipeline.find("finetune"), new RunContext(spark, c)).status())) {
+    if (!Main.runOne(Pipeline.find("finetune"), new RunContext(spark, c)).ok()) {
       return 3;
     }
     JobSummary label = Main.runOne(Pipeline.find("label"), new RunContext(spark, c));
-    if (!"ok".equals(label.status())) {
+    if (!label.ok()) {
       return 3;
     }
     // evaluate compares exactly the labelers this label run wrote.
@@ -79,7 +79,7 @@ final class DemoLabeling {
     List<String> withIds = new ArrayList<>(sets);
     withIds.add("evaluate.labelers=[" + String.join(", ", ids) + "]");
     RunContext evaluate = new RunContext(spark, SlimConfig.load(confFile, withIds));
-    return "ok".equals(Main.runOne(Pipeline.find("evaluate"), evaluate).status()) ? 0 : 3;
+    return Main.runOne(Pipeline.find("evaluate"), evaluate).ok() ? 0 : 3;
   }
 
   /** A HOCON string literal (paths may hold backslashes or quotes). */

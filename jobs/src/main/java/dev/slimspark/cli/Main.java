@@ -8,6 +8,7 @@ import dev.slimspark.jobs.Resume;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.RunsTable;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Table;
 import dev.slimspark.spark.Sessions;
 import java.util.ArrayList;
@@ -185,13 +186,13 @@ public final class Main {
       Map<String, Object> brief = new LinkedHashMap<>();
       brief.put("job", n);
       brief.put("run_id", ctx.runId());
-      brief.put("status", s.status());
+      brief.put("status", s.status().json());
       done.add(brief);
-      if (!"ok".equals(s.status()) && c == null) {
+      if (!s.ok() && c == null) {
         code = 3;
         if (s.checkFailure() != null) {
           System.err.println(s.checkFailure().render());
-        } else if (s.status().equals("failed_on_quarantine")) {
+        } else if (s.status() == Status.FAILED_ON_QUARANTINE) {
           System.err.println(
               UserErrors.quarantineNotAllowed(((Number) s.counts().get("quarantined")).longValue(), Table.INGEST_QUARANTINE.id()).render());
         }
@@ -201,7 +202,7 @@ public final class Main {
     if (names.size() > 1 && cmd.equals("run")) {
       JobSummary all = new JobSummary(cmd, pipelineRun);
       all.count("stages", done);
-      all.status(code != 0 ? "failed" : skipped == names.size() ? Resume.UP_TO_DATE : "ok");
+      all.status(code != 0 ? Status.FAILED : skipped == names.size() ? Status.UP_TO_DATE : Status.OK);
       System.out.println(all.toJson());
     }
     return code;

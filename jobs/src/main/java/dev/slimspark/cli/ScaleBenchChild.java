@@ -134,7 +134,7 @@ public final class ScaleBenchChild {
       try {
         JobSummary s = Main.runOne(Pipeline.find(name), new RunContext(spark, config));
         done.put(name, s);
-        m.put("status", s.status());
+        m.put("status", s.status().json());
         Object rows = s.counts().get(OUTPUT_KEY.get(name));
         m.put("output_rows", rows);
         m.put("output_key", OUTPUT_KEY.get(name));

@@ -42,7 +42,7 @@ public final class RunsTable {
         RowFactory.create(
             run.runId(),
             s.job(),
-            s.status(),
+            s.status().json(),
             Timestamp.from(run.started()),
             Timestamp.from(Instant.now()),
             run.elapsedMs(),

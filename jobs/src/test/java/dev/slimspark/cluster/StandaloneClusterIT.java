@@ -12,6 +12,7 @@ import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
 import dev.slimspark.cli.Main;
 import dev.slimspark.cli.Pipeline;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.testing.ChildProcesses;
 import dev.slimspark.testing.StdoutCapture;
@@ -164,7 +165,7 @@ class StandaloneClusterIT {
     localLake = work.resolve("lake-local");
     String input = "ingest.input=[" + q(sample + "/*.jsonl*") + "]";
     for (String stage : STAGES) {
-      assertEquals("ok", Stages.run(stage, Stages.config("lake=" + q(localLake), input)).status(), stage);
+      assertEquals(Status.OK, Stages.run(stage, Stages.config("lake=" + q(localLake), input)).status(), stage);
     }
     for (int i = 0; i < 2; i++) {
       Path wlog = workerLogs.get(i);

@@ -13,6 +13,7 @@ import dev.slimspark.TestSpark;
 import dev.slimspark.cli.Pipeline;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Table;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.sample.SampleManifest;
@@ -60,7 +61,7 @@ class SamplePipelineTest {
           Stages.config("lake=" + q(lake), "ingest.input=[" + q(sample + "/*.jsonl*") + "]");
       for (String stage : Pipeline.stageNames()) {
         JobSummary s = Stages.run(stage, c);
-        assertEquals("ok", s.status(), s.toJson());
+        assertEquals(Status.OK, s.status(), s.toJson());
         if (lake == lakeA) {
           SUMMARIES.put(stage, s);
         }

@@ -7,6 +7,7 @@ import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.minhash.Normalization;
@@ -229,7 +230,7 @@ public final class DedupStage implements Stage {
         docsIn == (docsIn - newDocs) + kept + k.exactRemoved() + k.nearRemoved() && newDocs == k.docsIn();
     summary.put("reconciled", reconciled);
     if (!reconciled) {
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     return summary;
   }

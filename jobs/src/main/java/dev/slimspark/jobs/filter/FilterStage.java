@@ -9,6 +9,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.jobs.ingest.IngestTables;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
@@ -135,7 +136,7 @@ public final class FilterStage implements Stage {
     boolean reconciled = in == rawDocs;
     summary.put("reconciled", reconciled);
     if (!reconciled) {
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     return summary;
   }

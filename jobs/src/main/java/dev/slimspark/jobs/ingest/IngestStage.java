@@ -14,6 +14,7 @@ import dev.slimspark.io.SerializableHadoopConf;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.ingest.ShardReader;
@@ -299,7 +300,7 @@ public final class IngestStage implements Stage {
       LOG.error(
           "Ingest counts do not reconcile: lines={} docs={} quarantined={} blank={} docs_in_table={} quarantine_rows={} files={}/{}",
           lines, docCount, quarantined, blank, docsInTable, quarantineRows, files, fileCount);
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     summary
         .count("files", files)
@@ -321,7 +322,7 @@ public final class IngestStage implements Stage {
     }
     summary.put("reconciled", reconciled);
     if (quarantined > 0 && ctx.config().getBoolean("ingest.fail_on_quarantine")) {
-      summary.status("failed_on_quarantine");
+      summary.status(Status.FAILED_ON_QUARANTINE);
     }
     return summary;
   }

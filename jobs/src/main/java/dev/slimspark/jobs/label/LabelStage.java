@@ -12,6 +12,7 @@ import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import java.util.ArrayList;
@@ -179,7 +180,7 @@ public final class LabelStage implements Stage {
       boolean ok = per.values().stream().allMatch(v -> Boolean.TRUE.equals(((Map<?, ?>) v).get("reconciled")));
       summary.put("reconciled", ok);
       if (!ok) {
-        summary.status("error");
+        summary.status(Status.ERROR);
       }
       if (version >= 0) {
         summary.output(Table.LABELS.id(), lake.path(Table.LABELS), version);

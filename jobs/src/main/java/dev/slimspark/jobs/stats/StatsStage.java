@@ -5,6 +5,7 @@ import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import java.util.LinkedHashMap;
@@ -142,7 +143,7 @@ public final class StatsStage implements Stage {
     if (!reconciled) {
       LOG.error("The funnel does not reconcile; difference per source: {}", differences);
       summary.put("differences", differences);
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     return summary;
   }

@@ -11,6 +11,7 @@ import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.tokenize.TextTokenizer;
@@ -221,7 +222,7 @@ public final class TokenizeStage implements Stage {
     boolean reconciled = docs == inputDocs;
     summary.put("reconciled", reconciled);
     if (!reconciled) {
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     return summary;
   }

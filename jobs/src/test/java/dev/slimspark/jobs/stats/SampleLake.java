@@ -40,7 +40,7 @@ public final class SampleLake {
       JobSummary s = Stages.run(stage, config);
       wallMs.put(stage, (System.nanoTime() - t0) / 1_000_000);
       summaries.put(stage, s);
-      if (!"ok".equals(s.status())) {
+      if (!s.ok()) {
         throw new IllegalStateException(stage + " failed: " + s.toJson());
       }
     }

@@ -12,6 +12,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.jobs.pack.TokenCodec;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
@@ -129,7 +130,7 @@ class TokenizeStageTest {
       split += r.getInt(r.fieldIndex("chunks")) > 1 ? 1 : 0;
     }
     assertTrue(split >= 1, "the long document is split");
-    assertEquals("ok", s.status());
+    assertEquals(Status.OK, s.status());
     assertEquals((long) kept.size(), s.counts().get("docs"));
     assertEquals(tokens, s.counts().get("tokens"));
     assertEquals((long) split, s.counts().get("docs_split_into_chunks"));

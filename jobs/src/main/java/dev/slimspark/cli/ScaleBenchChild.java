@@ -12,7 +12,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Pipeline;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.StageRunner;
 import dev.slimspark.lake.Table;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
@@ -132,7 +134,7 @@ public final class ScaleBenchChild {
     long t0 = System.nanoTime();
     try (StageMetrics.HeapSampler heap = new StageMetrics.HeapSampler()) {
       try {
-        JobSummary s = Main.runOne(Pipeline.find(name), new RunContext(spark, config));
+        JobSummary s = new StageRunner(System.out, System.err).runOne(Pipeline.find(name), new RunContext(spark, config));
         done.put(name, s);
         m.put("status", s.status().json());
         Object rows = s.counts().get(OUTPUT_KEY.get(name));

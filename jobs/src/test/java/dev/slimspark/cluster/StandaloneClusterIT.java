@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
-import dev.slimspark.cli.Main;
-import dev.slimspark.cli.Pipeline;
+import dev.slimspark.jobs.Pipeline;
+import dev.slimspark.jobs.StageRunner;
 import dev.slimspark.jobs.Status;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.testing.ChildProcesses;
@@ -300,7 +300,7 @@ class StandaloneClusterIT {
     StdoutCapture out = new StdoutCapture();
     int code;
     try (out) {
-      code = Main.runStages(TestSpark.session(), Stages.config(driverSets.toArray(new String[0])), STAGES, "run", true);
+      code = new StageRunner(System.out, System.err).run(TestSpark.session(), Stages.config(driverSets.toArray(new String[0])), STAGES, "run", true);
     }
     assertEquals(0, code);
     List<String> expected = new ArrayList<>();

@@ -4,9 +4,9 @@ import static dev.slimspark.Stages.q;
 
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
-import dev.slimspark.cli.Pipeline;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Pipeline;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.report.Report;
 import dev.slimspark.sample.SampleCorpusGenerator;

@@ -1,13 +1,13 @@
 package dev.slimspark;
 
-import dev.slimspark.cli.Pipeline;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Pipeline;
 import dev.slimspark.jobs.RunContext;
-import dev.slimspark.jobs.RunsTable;
+import dev.slimspark.jobs.StageRunner;
 import java.util.List;
 
-/** Runs pipeline stages on the shared test session, as the CLI does. */
+/** Runs pipeline stages on the shared test session through the CLI's runner. */
 public final class Stages {
   private Stages() {}
 
@@ -15,11 +15,10 @@ public final class Stages {
     return SlimConfig.load(null, List.of(sets));
   }
 
+  /** Runs one stage as {@code slimspark STAGE} does: recorded in the runs table, its line printed. */
   public static JobSummary run(String stage, SlimConfig config) {
     RunContext ctx = new RunContext(TestSpark.session(), config);
-    JobSummary s = Pipeline.find(stage).run(ctx);
-    RunsTable.record(s);
-    return s;
+    return new StageRunner(System.out, System.err).runOne(Pipeline.find(stage), ctx);
   }
 
   /** Quotes a path for a --set value. */

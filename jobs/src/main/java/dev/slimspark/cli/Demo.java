@@ -4,7 +4,10 @@ import com.typesafe.config.ConfigUtil;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Pipeline;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.StageRunner;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.sample.SampleManifest;
 import java.io.File;
@@ -74,7 +77,7 @@ final class Demo {
 
     SparkSession spark = Main.session(config, "demo");
     RunContext ctx = new RunContext(spark, config);
-    int code = Main.runStages(spark, config, Pipeline.stageNames(), "demo-stages");
+    int code = new StageRunner(System.out, System.err).run(spark, config, Pipeline.stageNames(), "demo-stages");
     if (code == 0) {
       List<String> labeling = new ArrayList<>(sets);
       labeling.addAll(2, DemoLabeling.prepare(sampleDir.resolve("labeled"), outDir.resolve("models").resolve("finetuned")));
@@ -82,7 +85,7 @@ final class Demo {
     }
     JobSummary s = new JobSummary("demo", ctx);
     s.input(sampleDir.toString());
-    s.status(code == 0 ? "ok" : "failed");
+    s.status(code == 0 ? Status.OK : Status.FAILED);
     Map<String, Object> tables = new LinkedHashMap<>();
     for (String t : SqlCommand.tables(spark, ctx.lake())) {
       tables.put(t, ctx.lake().path(t));

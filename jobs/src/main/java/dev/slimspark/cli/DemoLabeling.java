@@ -2,7 +2,9 @@ package dev.slimspark.cli;
 
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Pipeline;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.StageRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -64,11 +66,12 @@ final class DemoLabeling {
    */
   static int run(SparkSession spark, String confFile, List<String> sets) {
     SlimConfig c = SlimConfig.load(confFile, sets);
-    if (!"ok".equals(Main.runOne(Pipeline.find("finetune"), new RunContext(spark, c)).status())) {
+    StageRunner runner = new StageRunner(System.out, System.err);
+    if (!runner.runOne(Pipeline.find("finetune"), new RunContext(spark, c)).ok()) {
       return 3;
     }
-    JobSummary label = Main.runOne(Pipeline.find("label"), new RunContext(spark, c));
-    if (!"ok".equals(label.status())) {
+    JobSummary label = runner.runOne(Pipeline.find("label"), new RunContext(spark, c));
+    if (!label.ok()) {
       return 3;
     }
     // evaluate compares exactly the labelers this label run wrote.
@@ -79,7 +82,7 @@ final class DemoLabeling {
     List<String> withIds = new ArrayList<>(sets);
     withIds.add("evaluate.labelers=[" + String.join(", ", ids) + "]");
     RunContext evaluate = new RunContext(spark, SlimConfig.load(confFile, withIds));
-    return "ok".equals(Main.runOne(Pipeline.find("evaluate"), evaluate).status()) ? 0 : 3;
+    return runner.runOne(Pipeline.find("evaluate"), evaluate).ok() ? 0 : 3;
   }
 
   /** A HOCON string literal (paths may hold backslashes or quotes). */

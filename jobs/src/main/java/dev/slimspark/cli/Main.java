@@ -3,14 +3,11 @@ package dev.slimspark.cli;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.errors.UserErrors;
-import dev.slimspark.jobs.JobSummary;
-import dev.slimspark.jobs.Resume;
-import dev.slimspark.jobs.RunContext;
-import dev.slimspark.jobs.RunsTable;
+import dev.slimspark.jobs.Pipeline;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.StageRunner;
 import dev.slimspark.spark.Sessions;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -79,10 +76,10 @@ public final class Main {
       case "bench":
         return BenchCommand.run(rest);
       case "run":
-        return runStages(Pipeline.stageNames(), rest, "run");
+        return runStageCommand(Pipeline.stageNames(), rest, "run");
       default:
         if (Pipeline.find(cmd) != null) {
-          return runStages(List.of(cmd), rest, cmd);
+          return runStageCommand(List.of(cmd), rest, cmd);
         }
         List<String> all = new ArrayList<>(Pipeline.stageNames());
         all.addAll(Pipeline.standalone().keySet());
@@ -135,7 +132,8 @@ public final class Main {
     return a;
   }
 
-  private static int runStages(List<String> names, String[] rest, String cmd) {
+  /** Parses a stage command's options and runs its stages (all of them for {@code run}). */
+  private static int runStageCommand(List<String> names, String[] rest, String cmd) {
     JobArgs a = parseJobArgs(rest, cmd);
     if (a.help) {
       System.err.println(jobHelp(cmd, names));
@@ -150,73 +148,7 @@ public final class Main {
     }
     SlimConfig config = SlimConfig.load(a.conf, a.sets);
     SparkSession spark = session(config, cmd);
-    return runStages(spark, config, names, cmd, cmd.equals("run") && !a.force);
-  }
-
-  /** Runs stages in order on an existing session, printing each summary line; returns exit code. */
-  public static int runStages(SparkSession spark, SlimConfig config, List<String> names, String cmd) {
-    return runStages(spark, config, names, cmd, false);
-  }
-
-  /**
-   * Runs stages in order on an existing session, printing each summary line; returns exit code.
-   * With {@code resume}, a stage whose outputs are committed for this config and whose inputs are
-   * unchanged is skipped and reported "up to date" ({@link Resume}).
-   */
-  public static int runStages(SparkSession spark, SlimConfig config, List<String> names, String cmd, boolean resume) {
-    List<Map<String, Object>> done = new ArrayList<>();
-    RunContext pipelineRun = new RunContext(spark, config);
-    Resume committed = resume ? Resume.load(pipelineRun) : null;
-    int code = 0;
-    int skipped = 0;
-    for (String n : names) {
-      Stage stage = Pipeline.find(n);
-      RunContext ctx = new RunContext(spark, config);
-      Resume.Committed c = committed == null ? null : committed.upToDate(n);
-      JobSummary s;
-      if (c != null) {
-        s = Resume.skipped(n, ctx, c);
-        skipped++;
-        printSummary(s);
-      } else {
-        s = runOne(stage, ctx);
-      }
-      Map<String, Object> brief = new LinkedHashMap<>();
-      brief.put("job", n);
-      brief.put("run_id", ctx.runId());
-      brief.put("status", s.status());
-      done.add(brief);
-      if (!"ok".equals(s.status()) && c == null) {
-        code = 3;
-        if (s.checkFailure() != null) {
-          System.err.println(s.checkFailure().render());
-        } else if (s.status().equals("failed_on_quarantine")) {
-          System.err.println(
-              UserErrors.quarantineNotAllowed(((Number) s.counts().get("quarantined")).longValue(), "ingest_quarantine").render());
-        }
-        break;
-      }
-    }
-    if (names.size() > 1 && cmd.equals("run")) {
-      JobSummary all = new JobSummary(cmd, pipelineRun);
-      all.count("stages", done);
-      all.status(code != 0 ? "failed" : skipped == names.size() ? Resume.UP_TO_DATE : "ok");
-      System.out.println(all.toJson());
-    }
-    return code;
-  }
-
-  /** Runs one stage, records it in the runs table and prints its summary line. */
-  static JobSummary runOne(Stage stage, RunContext ctx) {
-    JobSummary s = stage.run(ctx);
-    RunsTable.record(s);
-    printSummary(s);
-    return s;
-  }
-
-  private static void printSummary(JobSummary s) {
-    System.out.println(s.toJson());
-    System.out.flush();
+    return new StageRunner(System.out, System.err).run(spark, config, names, cmd, cmd.equals("run") && !a.force);
   }
 
   /** Creates (or reuses) the session with the config's spark.* settings. */

@@ -12,7 +12,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Pipeline;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.StageRunner;
+import dev.slimspark.lake.Table;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
@@ -102,8 +105,8 @@ public final class ScaleBenchChild {
       }
       r.put("recall", recall(spark, a.get("--lake"), a.get("--members")));
       r.put("big_docs_tokenizer", bigDocs(spark, a.get("--lake"), a.getOrDefault("--big-docs", ""), a.get("--tokenizer-file")));
-      r.put("output_hashes", Map.of("docs_dedup", contentHash(spark, a.get("--lake") + "/docs_dedup"),
-          "packed_rows", contentHash(spark, a.get("--lake") + "/packed_rows")));
+      r.put("output_hashes", Map.of(Table.DOCS_DEDUP.id(), contentHash(spark, a.get("--lake") + "/" + Table.DOCS_DEDUP.id()),
+          Table.PACKED_ROWS.id(), contentHash(spark, a.get("--lake") + "/" + Table.PACKED_ROWS.id())));
       r.put("status", "ok");
       r.put("finished", Instant.now().toString());
       write(r, partial(result));
@@ -131,9 +134,9 @@ public final class ScaleBenchChild {
     long t0 = System.nanoTime();
     try (StageMetrics.HeapSampler heap = new StageMetrics.HeapSampler()) {
       try {
-        JobSummary s = Main.runOne(Pipeline.find(name), new RunContext(spark, config));
+        JobSummary s = new StageRunner(System.out, System.err).runOne(Pipeline.find(name), new RunContext(spark, config));
         done.put(name, s);
-        m.put("status", s.status());
+        m.put("status", s.status().json());
         Object rows = s.counts().get(OUTPUT_KEY.get(name));
         m.put("output_rows", rows);
         m.put("output_key", OUTPUT_KEY.get(name));
@@ -161,9 +164,9 @@ public final class ScaleBenchChild {
   private static long inputBytes(SparkSession spark, String lake, String name, Map<String, JobSummary> done, long corpus) {
     try {
       switch (name) {
-        case "filter": return sumColumn(spark, lake + "/docs_raw", "byte_length");
+        case "filter": return sumColumn(spark, lake + "/" + Table.DOCS_RAW.id(), "byte_length");
         case "dedup": return ((Number) done.get("filter").counts().get("kept_bytes")).longValue();
-        case "tokenize": return sumColumn(spark, lake + "/docs_dedup", "byte_length");
+        case "tokenize": return sumColumn(spark, lake + "/" + Table.DOCS_DEDUP.id(), "byte_length");
         case "pack": return 2 * ((Number) done.get("tokenize").counts().get("tokens")).longValue();
         case "export":
           Map<String, Object> p = done.get("pack").counts();
@@ -197,9 +200,9 @@ public final class ScaleBenchChild {
    */
   static List<Map<String, Object>> recall(SparkSession spark, String lake, String membersTsv) {
     Dataset<Row> m = spark.read().option("sep", "\t").schema("family STRING, fname STRING, line LONG").csv(membersTsv);
-    Dataset<Row> kept = spark.read().format("delta").load(lake + "/docs_filtered").where(col("kept"))
+    Dataset<Row> kept = spark.read().format("delta").load(lake + "/" + Table.DOCS_FILTERED.id()).where(col("kept"))
         .select(substring_index(col("file"), "/", -1).as("kfile"), col("line_number"), col("doc_id"));
-    Dataset<Row> clusters = spark.read().format("delta").load(lake + "/dup_clusters").select("doc_id", "cluster_id");
+    Dataset<Row> clusters = spark.read().format("delta").load(lake + "/" + Table.DUP_CLUSTERS.id()).select("doc_id", "cluster_id");
     Dataset<Row> j = m.join(kept, m.col("fname").equalTo(kept.col("kfile")).and(m.col("line").equalTo(kept.col("line_number"))), "left")
         .select(m.col("family"), kept.col("doc_id"))
         .join(clusters, "doc_id", "left");
@@ -257,7 +260,7 @@ public final class ScaleBenchChild {
     }
     try (dev.slimspark.udfs.tokenize.spm.SentencePieceBpe tok =
         dev.slimspark.udfs.tokenize.spm.SentencePieceBpe.load(Path.of(tokenizerFile))) {
-      Dataset<Row> f = spark.read().format("delta").load(lake + "/docs_filtered").where(col("kept"));
+      Dataset<Row> f = spark.read().format("delta").load(lake + "/" + Table.DOCS_FILTERED.id()).where(col("kept"));
       for (String k : keys.split(",")) {
         int c = k.lastIndexOf(':');
         List<Row> rows = f.where(substring_index(col("file"), "/", -1).equalTo(k.substring(0, c))

@@ -1,6 +1,7 @@
 package dev.slimspark.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,7 +52,7 @@ final class ScaleTables {
             d.path("tokens").asLong(), d.path("encode_s").asDouble(), d.path("chars_per_s").asLong()));
       }
     }
-    for (String t : new String[] {"docs_dedup", "packed_rows"}) {
+    for (String t : Table.ids(List.of(Table.DOCS_DEDUP, Table.PACKED_ROWS))) {
       JsonNode h = r.path("output_hashes").path(t);
       if (h.isObject()) {
         sb.append(String.format(Locale.ROOT, "%n%s: %d rows, content hash xor %s sum %s", t, h.path("rows").asLong(),

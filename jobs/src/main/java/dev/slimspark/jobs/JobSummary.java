@@ -22,7 +22,7 @@ public final class JobSummary {
   private final List<Map<String, Object>> outputs = new ArrayList<>();
   private final Map<String, Object> extra = new LinkedHashMap<>();
   private final Map<String, String> inputState = new LinkedHashMap<>();
-  private String status = "ok";
+  private Status status = Status.OK;
   private dev.slimspark.errors.UserError checkFailure;
 
   public JobSummary(String job, RunContext run) {
@@ -87,21 +87,27 @@ public final class JobSummary {
     return extra;
   }
 
-  public JobSummary status(String s) {
+  /** Sets how the job ended (it starts {@link Status#OK}). */
+  public JobSummary status(Status s) {
     this.status = s;
     return this;
   }
 
-  public String status() {
+  public Status status() {
     return status;
   }
 
+  /** Whether the job ended {@link Status#OK}. */
+  public boolean ok() {
+    return status == Status.OK;
+  }
+
   /**
-   * Marks the job as having run but failed a check (status {@value #CHECK_FAILED}, exit 3): the
+   * Marks the job as having run but failed a check ({@link Status#CHECK_FAILED}, exit 3): the
    * CLI prints {@code why} as problem/cause/fix, and the summary line carries it as {@code check}.
    */
   public JobSummary failCheck(dev.slimspark.errors.UserError why) {
-    this.status = CHECK_FAILED;
+    this.status = Status.CHECK_FAILED;
     this.checkFailure = why;
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("problem", why.problem());
@@ -116,9 +122,6 @@ public final class JobSummary {
     return checkFailure;
   }
 
-  /** Status of a job that ran but failed a check. */
-  public static final String CHECK_FAILED = "check_failed";
-
   public RunContext run() {
     return run;
   }
@@ -128,7 +131,7 @@ public final class JobSummary {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("job", job);
     m.put("run_id", run.runId());
-    m.put("status", status);
+    m.put("status", status.json());
     m.put("inputs", inputs);
     if (!inputState.isEmpty()) {
       m.put("input_state", inputState);

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.io.InputFiles;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -33,8 +34,6 @@ import org.slf4j.LoggerFactory;
 public final class Resume {
   private static final Logger LOG = LoggerFactory.getLogger(Resume.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  /** Status of a stage that {@code run} skipped. */
-  public static final String UP_TO_DATE = "up to date";
 
   /** The committed run a skipped stage stands on. */
   public record Committed(String runId, List<Map<String, Object>> outputs) {}
@@ -50,15 +49,15 @@ public final class Resume {
   public static Resume load(RunContext ctx) {
     Resume r = new Resume(ctx);
     Lake lake = ctx.lake();
-    if (!lake.exists(RunsTable.TABLE)) {
+    if (!lake.exists(Table.RUNS)) {
       return r;
     }
-    var runs = lake.read(RunsTable.TABLE, "any stage");
+    var runs = lake.read(Table.RUNS);
     if (!List.of(runs.columns()).contains("input_state_json")) {
       return r; // a lake from before resume existed: nothing is known to be up to date
     }
     for (Row row :
-        runs.where(col("config_hash").equalTo(ctx.configHash()).and(col("status").equalTo("ok")))
+        runs.where(col("config_hash").equalTo(ctx.configHash()).and(col("status").equalTo(Status.OK.json())))
             .select("job", "run_id", "ended_at", "outputs_json", "input_state_json")
             .collectAsList()) {
       Row old = r.latest.get(row.getString(0));
@@ -103,7 +102,7 @@ public final class Resume {
 
   /** The summary line of a skipped stage: status "up to date", the outputs of the run it reuses. */
   public static JobSummary skipped(String job, RunContext ctx, Committed c) {
-    JobSummary s = new JobSummary(job, ctx).status(UP_TO_DATE).put("committed_run_id", c.runId());
+    JobSummary s = new JobSummary(job, ctx).status(Status.UP_TO_DATE).put("committed_run_id", c.runId());
     for (Map<String, Object> o : c.outputs()) {
       s.output((String) o.get("table"), (String) o.get("path"), ((Number) o.get("version")).longValue());
     }

@@ -1,5 +1,6 @@
 package dev.slimspark.jobs;
 
+import dev.slimspark.lake.Table;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
@@ -11,8 +12,6 @@ import org.apache.spark.sql.types.StructType;
 
 /** The {@code runs} Delta table: one row appended per job run, the same facts as its summary line. */
 public final class RunsTable {
-  public static final String TABLE = "runs";
-
   public static final StructType SCHEMA =
       new StructType()
           .add("run_id", DataTypes.StringType, false)
@@ -43,7 +42,7 @@ public final class RunsTable {
         RowFactory.create(
             run.runId(),
             s.job(),
-            s.status(),
+            s.status().json(),
             Timestamp.from(run.started()),
             Timestamp.from(Instant.now()),
             run.elapsedMs(),
@@ -56,6 +55,6 @@ public final class RunsTable {
             JobSummary.toJson(s.inputState()));
     Dataset<Row> df = run.spark().createDataFrame(List.of(row), SCHEMA).coalesce(1);
     // Lakes written before input_state_json existed gain the column.
-    return run.lake().appendEvolving(df, TABLE, run.commitMetadata(s.job()));
+    return run.lake().appendEvolving(df, Table.RUNS, run.commitMetadata(s.job()));
   }
 }

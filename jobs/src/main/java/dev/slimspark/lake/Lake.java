@@ -72,31 +72,32 @@ public final class Lake {
     return root + "/" + table;
   }
 
+  /** Where a catalog table lives in this lake. */
+  public String path(Table table) {
+    return path(table.id());
+  }
+
   public boolean exists(String table) {
     return DeltaTable.isDeltaTable(spark, path(table));
   }
 
-  /** Reads a table, or fails with a user error naming the stage that writes it. */
-  /**
-   * The command that writes a table of the pipeline ("dedup" for docs_dedup), for the message
-   * when it is missing; null for a table no stage writes (a user's own table).
-   */
-  public static String producerOf(String table) {
-    return switch (table) {
-      case "docs_raw", "ingest_quarantine", "ingest_files" -> "ingest";
-      case "docs_filtered" -> "filter";
-      case "docs_dedup", "dup_clusters", "dedup_signatures", "dedup_summary" -> "dedup";
-      case "docs_tokens" -> "tokenize";
-      case "packed_rows" -> "pack";
-      case "labels" -> "label";
-      case "label_eval" -> "evaluate";
-      default -> table.startsWith("stats_") ? "stats" : null;
-    };
+  public boolean exists(Table table) {
+    return exists(table.id());
   }
 
-  public Dataset<Row> read(String table, String producer) {
+  /** Reads a catalog table, or fails with a user error naming the catalog's producer of it. */
+  public Dataset<Row> read(Table table) {
+    return read(table.id());
+  }
+
+  /**
+   * Reads a table named in config or by a user ({@code tokenize.input_table}), or fails with a user
+   * error naming the stage that writes it: the catalog's producer, or "the stage that writes NAME"
+   * for a table outside the catalog.
+   */
+  public Dataset<Row> read(String table) {
     if (!exists(table)) {
-      throw UserErrors.missingTable(table, path(table), producer);
+      throw UserErrors.missingTable(table, path(table), Table.producerOf(table));
     }
     return spark.read().format("delta").load(path(table));
   }
@@ -109,6 +110,11 @@ public final class Lake {
     return versionAt(spark, path(table));
   }
 
+  /** Latest committed version of a catalog table, or -1 when it has none. */
+  public long version(Table table) {
+    return version(table.id());
+  }
+
   /** Latest committed version of the Delta table at {@code path}, or -1 when there is none. */
   public static long versionAt(SparkSession spark, String path) {
     return DeltaLog.forTable(spark, path).update(false, Option.empty(), Option.empty()).version();
@@ -118,7 +124,7 @@ public final class Lake {
    * Appends to a table whose schema may have gained columns since it was created (the {@code runs}
    * table of an older lake). One atomic commit; returns the new version.
    */
-  public long appendEvolving(Dataset<Row> df, String table, String userMetadata) {
+  public long appendEvolving(Dataset<Row> df, Table table, String userMetadata) {
     df.write()
         .format("delta")
         .mode(SaveMode.Append)
@@ -133,7 +139,7 @@ public final class Lake {
    * whose rows must all match it; creates the table if absent. Returns the new version. Used for
    * idempotent appends: rewriting "batch = N" twice leaves one copy.
    */
-  public long replace(Dataset<Row> df, String table, String predicate, String userMetadata) {
+  public long replace(Dataset<Row> df, Table table, String predicate, String userMetadata) {
     df.write()
         .format("delta")
         .mode(SaveMode.Overwrite)
@@ -144,7 +150,16 @@ public final class Lake {
   }
 
   /**
-   * Overwrites (or appends to) a table in one atomic commit and returns the new version.
+   * Overwrites (or appends to) a catalog table in one atomic commit, partitioned as the catalog
+   * says, and returns the new version.
+   */
+  public long write(Dataset<Row> df, Table table, SaveMode mode, String userMetadata) {
+    return write(df, table.id(), mode, userMetadata, table.partitionBy().toArray(new String[0]));
+  }
+
+  /**
+   * Overwrites (or appends to) a table outside the catalog (a test's or benchmark's own table) in
+   * one atomic commit and returns the new version.
    *
    * @param partitionBy partition columns, may be empty
    */
@@ -175,6 +190,11 @@ public final class Lake {
    * a 16M-character document at 2 GB of input and a 1 GB heap. Rows keep their input order within
    * each file. A {@code spark.sql.maxConcurrentOutputFileWriters} set by the user is left as is.
    */
+  public long writeFewPartitionValues(Dataset<Row> df, Table table, SaveMode mode, String userMetadata, int values) {
+    return writeFewPartitionValues(df, table.id(), mode, userMetadata, values, table.partitionBy().toArray(new String[0]));
+  }
+
+  /** {@link #writeFewPartitionValues(Dataset, Table, SaveMode, String, int)} for a table outside the catalog. */
   public long writeFewPartitionValues(
       Dataset<Row> df, String table, SaveMode mode, String userMetadata, int values, String... partitionBy) {
     boolean userSet = spark.conf().contains(MAX_OPEN_WRITERS);

@@ -2,6 +2,7 @@ package dev.slimspark.report;
 
 import dev.slimspark.jobs.stats.Metric;
 import dev.slimspark.jobs.stats.StatsTables;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -79,7 +80,7 @@ public final class HtmlReport {
     }
     h.append("</div><h2>Languages</h2>");
     h.append(c.bars("chart-languages", "Documents per detected language (all sources, before filtering)", "documents",
-        StatsTables.LANGUAGES, languageBars(d), Fmt::count));
+        Table.STATS_LANGUAGES.id(), languageBars(d), Fmt::count));
 
     h.append("<h2>Duplicates</h2><div class=\"grid\">");
     List<Svg.Bar> sizes = new ArrayList<>();
@@ -87,7 +88,7 @@ public final class HtmlReport {
       sizes.add(new Svg.Bar("size " + r.get("cluster_size"), ReportCharts.num(r.get("clusters"))));
     }
     h.append(c.bars("chart-cluster-sizes", "Duplicate clusters by size (documents per cluster)", "clusters",
-        StatsTables.CLUSTER_SIZES, sizes, Fmt::count));
+        Table.STATS_DUP_CLUSTER_SIZES.id(), sizes, Fmt::count));
     h.append(c.perSource("chart-dedup-rate-by-source", "Share of filtered documents removed as duplicates, per source",
         "dedup_removal_rate", "share of documents (0-1)", v -> Fmt.pct(v)));
     h.append("</div>");
@@ -120,14 +121,14 @@ public final class HtmlReport {
   }
 
   private static String reconcileTable(ReportData d) {
-    return HtmlTables.table(d.list("reconcile"), StatsTables.RECONCILE,
+    return HtmlTables.table(d.list("reconcile"), Table.STATS_RECONCILE.id(),
         List.of("source", "input_lines", "blank_lines", "quarantined", "filtered_out", "exact_duplicates",
             "near_duplicates", "kept", "kept_bytes", "tokens", "difference", "reconciled"),
         r -> r);
   }
 
   private static String sourcesTable(ReportData d) {
-    return HtmlTables.table(d.list("sources"), StatsTables.SOURCES,
+    return HtmlTables.table(d.list("sources"), Table.STATS_SOURCES.id(),
         List.of("stage", "source", "documents", "bytes", "characters", "words", "tokens", "bytes_p50", "bytes_p90",
             "bytes_p99", "bytes_max", "words_p50", "words_p99"),
         Function.identity());

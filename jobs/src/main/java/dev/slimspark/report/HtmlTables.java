@@ -1,6 +1,7 @@
 package dev.slimspark.report;
 
 import dev.slimspark.jobs.stats.StatsTables;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -67,7 +68,7 @@ final class HtmlTables {
 
   static String topClusters(ReportData d) {
     return "<h4>Largest duplicate clusters</h4>"
-        + table(d.list("top_clusters"), StatsTables.TOP_CLUSTERS + " (example text from docs_filtered)",
+        + table(d.list("top_clusters"), Table.STATS_DUP_TOP_CLUSTERS.id() + " (example text from docs_filtered)",
             List.of("rank", "cluster_size", "exact_removed", "near_removed", "sources", "min_similarity",
                 "example_doc_id", "example_text_prefix"),
             r -> r);
@@ -79,13 +80,13 @@ final class HtmlTables {
     Map<String, Object> l = d.map("linguistic");
     if (!"present".equals(l.get("status"))) {
       return "<p class=\"note\" id=\"linguistic-off\">Not computed: <code>stats.linguistic.sample_docs_per_source</code>"
-          + " is 0 (no rows in <code>" + StatsTables.LINGUISTIC + "</code>).</p>";
+          + " is 0 (no rows in <code>" + Table.STATS_LINGUISTIC.id() + "</code>).</p>";
     }
     return "<p id=\"linguistic-method\">Method: " + Fmt.html(l.get("method")) + ". Sentences and tokens are Spark NLP's"
         + " (rule-based SentenceDetector, Tokenizer) over the sampled documents; <code>word_count</code> is the filter's"
         + " over the same documents; <code>estimated_sentences</code> = mean per sampled document × kept documents"
         + " (all sources: the sum of the per-source estimates).</p>"
-        + table((List<Map<String, Object>>) l.get("rows"), StatsTables.LINGUISTIC,
+        + table((List<Map<String, Object>>) l.get("rows"), Table.STATS_LINGUISTIC.id(),
             List.of("source", "docs_sampled", "docs_total", "sample_fraction", "docs_truncated", "sentences",
                 "spark_nlp_tokens", "spark_nlp_words", "word_count", "mean_sentences_per_doc", "estimated_sentences"),
             r -> r);
@@ -99,10 +100,10 @@ final class HtmlTables {
     }
     StringBuilder h = new StringBuilder("<p>").append(Fmt.count(ReportCharts.num(l.get("labels_rows"))))
         .append(" labeled documents (table <code>labels</code>).</p>");
-    Object eval = l.get(StatsTables.LABEL_EVAL);
+    Object eval = l.get(Table.LABEL_EVAL.id());
     if (eval instanceof List<?> rows && !rows.isEmpty()) {
       List<Map<String, Object>> r = (List<Map<String, Object>>) rows;
-      h.append(table(r, StatsTables.LABEL_EVAL, new ArrayList<>(r.get(0).keySet()), x -> x));
+      h.append(table(r, Table.LABEL_EVAL.id(), new ArrayList<>(r.get(0).keySet()), x -> x));
     } else {
       h.append("<p class=\"note\">No <code>label_eval</code> table yet.</p>");
     }

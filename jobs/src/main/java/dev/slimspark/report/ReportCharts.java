@@ -1,6 +1,7 @@
 package dev.slimspark.report;
 
 import dev.slimspark.jobs.stats.StatsTables;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,7 +52,7 @@ final class ReportCharts {
       b.add(new Svg.Bar(s[1], num(all.get(s[0]))));
     }
     return bars("chart-funnel", "Funnel: where every input line went (all sources)", "lines / documents",
-        StatsTables.RECONCILE, b, Fmt::count);
+        Table.STATS_RECONCILE.id(), b, Fmt::count);
   }
 
   /** Bars per real source of one stats_reconcile column. */
@@ -63,7 +64,7 @@ final class ReportCharts {
         b.add(new Svg.Bar((String) r.get("source"), num(r.get(column))));
       }
     }
-    return bars(id, title, axis, StatsTables.RECONCILE, b, fmt);
+    return bars(id, title, axis, Table.STATS_RECONCILE.id(), b, fmt);
   }
 
   /** Bars per reason of one funnel step, summed over sources. */
@@ -77,7 +78,7 @@ final class ReportCharts {
     List<Svg.Bar> b = new ArrayList<>();
     by.forEach((k, v) -> b.add(new Svg.Bar(k, v)));
     b.sort((x, y) -> Double.compare(y.value(), x.value()));
-    return bars(id, title, axis, StatsTables.FUNNEL + " (step = " + step + ")", b, Fmt::count);
+    return bars(id, title, axis, Table.STATS_FUNNEL.id() + " (step = " + step + ")", b, Fmt::count);
   }
 
   /** A histogram of one metric in one document set, summed over the sources that pass the filter. */
@@ -86,7 +87,7 @@ final class ReportCharts {
     Map<Integer, double[]> edges = new TreeMap<>();
     String unit = "";
     String binning = "";
-    String from = StatsTables.HISTOGRAMS;
+    String from = Table.STATS_HISTOGRAMS.id();
     for (Map<String, Object> r : data.list("histograms")) {
       if (stage.equals(r.get("stage")) && metric.equals(r.get("metric")) && source.test(r.get("source"))) {
         int bin = ((Number) r.get("bin")).intValue();

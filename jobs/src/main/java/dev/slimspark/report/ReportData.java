@@ -3,6 +3,7 @@ package dev.slimspark.report;
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.stats.StatsTables;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,9 +20,10 @@ import org.apache.spark.sql.types.StructField;
  */
 public final class ReportData {
   /** Tables listed in the inventory, in pipeline order. */
-  static final List<String> PIPELINE_TABLES =
-      List.of("ingest_files", "ingest_quarantine", "docs_raw", "docs_filtered", "docs_dedup", "dup_clusters",
-          "dedup_summary", StatsTables.TOKENS, StatsTables.PACKED, StatsTables.LABELS, StatsTables.LABEL_EVAL, "runs");
+  static final List<Table> PIPELINE_TABLES =
+      List.of(Table.INGEST_FILES, Table.INGEST_QUARANTINE, Table.DOCS_RAW, Table.DOCS_FILTERED, Table.DOCS_DEDUP,
+          Table.DUP_CLUSTERS, Table.DEDUP_SUMMARY, Table.DOCS_TOKENS, Table.PACKED_ROWS, Table.LABELS,
+          Table.LABEL_EVAL, Table.RUNS);
 
   /** Most rows of an unknown optional table (e.g. label_eval) embedded in the report. */
   static final int MAX_GENERIC_ROWS = 200;
@@ -32,19 +34,19 @@ public final class ReportData {
 
   /** Reads the stats tables; fails with a user error when the stats stage has not run. */
   public static ReportData load(Lake lake) {
-    for (String t : StatsTables.ALL) {
+    for (Table t : StatsTables.ALL) {
       if (!lake.exists(t)) {
-        throw UserErrors.missingTable(t, lake.path(t), "stats");
+        throw UserErrors.missingTable(t.id(), lake.path(t), t.producer());
       }
     }
     ReportData d = new ReportData();
     d.root.put("report", "slimspark corpus report");
     d.root.put("lake", lake.root());
     Map<String, Object> inventory = new LinkedHashMap<>();
-    List<String> all = new ArrayList<>(PIPELINE_TABLES);
+    List<Table> all = new ArrayList<>(PIPELINE_TABLES);
     all.addAll(StatsTables.ALL);
     all.addAll(StatsTables.OPTIONAL);
-    for (String t : all) {
+    for (Table t : all) {
       Map<String, Object> m = new LinkedHashMap<>();
       boolean present = lake.exists(t);
       m.put("present", present);
@@ -52,18 +54,18 @@ public final class ReportData {
       if (present && (StatsTables.ALL.contains(t) || StatsTables.OPTIONAL.contains(t))) {
         m.put("version", lake.version(t));
       }
-      inventory.put(t, m);
+      inventory.put(t.id(), m);
     }
     d.root.put("tables", inventory);
-    d.root.put("reconcile", rows(lake.read(StatsTables.RECONCILE, "stats")));
-    d.root.put("funnel", rows(lake.read(StatsTables.FUNNEL, "stats").orderBy("source", "step_order", "reason")));
-    d.root.put("sources", rows(lake.read(StatsTables.SOURCES, "stats").orderBy("stage", "source")));
-    d.root.put("histograms", rows(lake.read(StatsTables.HISTOGRAMS, "stats").orderBy("stage", "source", "metric", "bin")));
-    d.root.put("languages", rows(lake.read(StatsTables.LANGUAGES, "stats").orderBy("source", "language")));
-    d.root.put("cluster_sizes", rows(lake.read(StatsTables.CLUSTER_SIZES, "stats").orderBy("cluster_size")));
-    d.root.put("top_clusters", rows(lake.read(StatsTables.TOP_CLUSTERS, "stats").orderBy("rank")));
+    d.root.put("reconcile", rows(lake.read(Table.STATS_RECONCILE)));
+    d.root.put("funnel", rows(lake.read(Table.STATS_FUNNEL).orderBy("source", "step_order", "reason")));
+    d.root.put("sources", rows(lake.read(Table.STATS_SOURCES).orderBy("stage", "source")));
+    d.root.put("histograms", rows(lake.read(Table.STATS_HISTOGRAMS).orderBy("stage", "source", "metric", "bin")));
+    d.root.put("languages", rows(lake.read(Table.STATS_LANGUAGES).orderBy("source", "language")));
+    d.root.put("cluster_sizes", rows(lake.read(Table.STATS_DUP_CLUSTER_SIZES).orderBy("cluster_size")));
+    d.root.put("top_clusters", rows(lake.read(Table.STATS_DUP_TOP_CLUSTERS).orderBy("rank")));
     d.root.put("linguistic", linguistic(lake));
-    d.root.put("labels", optional(lake, StatsTables.LABELS, StatsTables.LABEL_EVAL));
+    d.root.put("labels", optional(lake, Table.LABELS, Table.LABEL_EVAL));
     return d;
   }
 
@@ -73,8 +75,8 @@ public final class ReportData {
    */
   private static Map<String, Object> linguistic(Lake lake) {
     Map<String, Object> m = new LinkedHashMap<>();
-    List<Map<String, Object>> rows = lake.exists(StatsTables.LINGUISTIC)
-        ? rows(lake.read(StatsTables.LINGUISTIC, "stats").orderBy(org.apache.spark.sql.functions.col("source").asc_nulls_first()))
+    List<Map<String, Object>> rows = lake.exists(Table.STATS_LINGUISTIC)
+        ? rows(lake.read(Table.STATS_LINGUISTIC).orderBy(org.apache.spark.sql.functions.col("source").asc_nulls_first()))
         : List.of();
     if (rows.isEmpty()) {
       m.put("status", "off");
@@ -87,17 +89,17 @@ public final class ReportData {
   }
 
   /** Labeling output when present: row count of labels and the (small) evaluation table's rows. */
-  private static Map<String, Object> optional(Lake lake, String main, String eval) {
+  private static Map<String, Object> optional(Lake lake, Table main, Table eval) {
     Map<String, Object> m = new LinkedHashMap<>();
     if (!lake.exists(main)) {
       m.put("status", "not run yet");
       return m;
     }
     m.put("status", "present");
-    m.put(main + "_rows", lake.read(main, "label").count());
+    m.put(main.id() + "_rows", lake.read(main).count());
     if (lake.exists(eval)) {
-      Dataset<Row> e = lake.read(eval, "label");
-      m.put(eval, rows(e.limit(MAX_GENERIC_ROWS)));
+      Dataset<Row> e = lake.read(eval);
+      m.put(eval.id(), rows(e.limit(MAX_GENERIC_ROWS)));
     }
     return m;
   }

@@ -10,8 +10,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
-import dev.slimspark.cli.Main;
-import dev.slimspark.cli.Pipeline;
+import dev.slimspark.jobs.Pipeline;
+import dev.slimspark.jobs.StageRunner;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.testing.ChildProcesses;
 import dev.slimspark.testing.StdoutCapture;
@@ -164,7 +165,7 @@ class StandaloneClusterIT {
     localLake = work.resolve("lake-local");
     String input = "ingest.input=[" + q(sample + "/*.jsonl*") + "]";
     for (String stage : STAGES) {
-      assertEquals("ok", Stages.run(stage, Stages.config("lake=" + q(localLake), input)).status(), stage);
+      assertEquals(Status.OK, Stages.run(stage, Stages.config("lake=" + q(localLake), input)).status(), stage);
     }
     for (int i = 0; i < 2; i++) {
       Path wlog = workerLogs.get(i);
@@ -299,7 +300,7 @@ class StandaloneClusterIT {
     StdoutCapture out = new StdoutCapture();
     int code;
     try (out) {
-      code = Main.runStages(TestSpark.session(), Stages.config(driverSets.toArray(new String[0])), STAGES, "run", true);
+      code = new StageRunner(System.out, System.err).run(TestSpark.session(), Stages.config(driverSets.toArray(new String[0])), STAGES, "run", true);
     }
     assertEquals(0, code);
     List<String> expected = new ArrayList<>();

@@ -54,13 +54,13 @@ class LakeTest {
     assertTrue(sorted > 0, "a plain partitioned write sorts each task's rows by the partition column");
     assertEquals(0, open, "one open file per value: no sort, no execution memory");
     for (String t : new String[] {"sorted", "open"}) {
-      assertEquals(1_000, lake.read(t, "test").where("kept").count());
-      assertEquals(1_000, lake.read(t, "test").where("not kept").count());
+      assertEquals(1_000, lake.read(t).where("kept").count());
+      assertEquals(1_000, lake.read(t).where("not kept").count());
       assertTrue(Files.isDirectory(Path.of(lake.path(t).replace("file:", "")).resolve("kept=true")));
     }
     assertEquals(
-        lake.read("sorted", "test").orderBy("doc_id").collectAsList(),
-        lake.read("open", "test").orderBy("doc_id").collectAsList());
+        lake.read("sorted").orderBy("doc_id").collectAsList(),
+        lake.read("open").orderBy("doc_id").collectAsList());
     assertFalse(SPARK.conf().contains(Lake.MAX_OPEN_WRITERS), "the setting is scoped to the write");
   }
 
@@ -74,6 +74,6 @@ class LakeTest {
     } finally {
       SPARK.conf().unset(Lake.MAX_OPEN_WRITERS);
     }
-    assertEquals(2_000, lake.read("t", "test").count());
+    assertEquals(2_000, lake.read("t").count());
   }
 }

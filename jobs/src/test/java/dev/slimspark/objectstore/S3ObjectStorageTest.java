@@ -15,6 +15,7 @@ import dev.slimspark.TestSpark;
 import dev.slimspark.cli.Main;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.spark.Sessions;
 import dev.slimspark.testing.S3ProxyServer;
@@ -180,7 +181,7 @@ class S3ObjectStorageTest {
             "ingest.id_base=" + q(sample));
     for (String stage : STAGES) {
       JobSummary s = Stages.run(stage, local);
-      assertEquals("ok", s.status(), s.toJson());
+      assertEquals(Status.OK, s.status(), s.toJson());
     }
   }
 

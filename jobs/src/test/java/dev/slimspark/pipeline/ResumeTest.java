@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
-import dev.slimspark.cli.Main;
-import dev.slimspark.cli.Pipeline;
 import dev.slimspark.config.SlimConfig;
+import dev.slimspark.jobs.Pipeline;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.StageRunner;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.testing.StdoutCapture;
@@ -36,7 +36,7 @@ class ResumeTest {
     StdoutCapture out = new StdoutCapture();
     int code;
     try (out) {
-      code = Main.runStages(TestSpark.session(), c, STAGES, "run", resume);
+      code = new StageRunner(System.out, System.err).run(TestSpark.session(), c, STAGES, "run", resume);
     }
     return new Result(code, out.jobStatuses());
   }

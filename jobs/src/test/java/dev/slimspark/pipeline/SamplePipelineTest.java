@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
-import dev.slimspark.cli.Pipeline;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Pipeline;
+import dev.slimspark.jobs.Status;
+import dev.slimspark.lake.Table;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.sample.SampleManifest;
 import java.io.File;
@@ -59,7 +61,7 @@ class SamplePipelineTest {
           Stages.config("lake=" + q(lake), "ingest.input=[" + q(sample + "/*.jsonl*") + "]");
       for (String stage : Pipeline.stageNames()) {
         JobSummary s = Stages.run(stage, c);
-        assertEquals("ok", s.status(), s.toJson());
+        assertEquals(Status.OK, s.status(), s.toJson());
         if (lake == lakeA) {
           SUMMARIES.put(stage, s);
         }
@@ -172,8 +174,8 @@ class SamplePipelineTest {
   @Test
   void twoRunsGiveIdenticalTables() {
     List<String> tables = new ArrayList<>(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "docs_tokens", "packed_rows"));
-    tables.addAll(dev.slimspark.jobs.stats.StatsTables.ALL);
-    tables.addAll(dev.slimspark.jobs.stats.StatsTables.OPTIONAL);
+    tables.addAll(Table.ids(dev.slimspark.jobs.stats.StatsTables.ALL));
+    tables.addAll(Table.ids(dev.slimspark.jobs.stats.StatsTables.OPTIONAL));
     for (String t : tables) {
       Dataset<Row> a = table(lakeA, t);
       Dataset<Row> b = table(lakeB, t);

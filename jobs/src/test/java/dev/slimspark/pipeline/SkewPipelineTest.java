@@ -11,6 +11,7 @@ import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.sample.SampleCorpusGenerator;
 import dev.slimspark.sample.SampleManifest;
 import dev.slimspark.sample.SampleManifest.DocKey;
@@ -76,7 +77,7 @@ class SkewPipelineTest {
     for (String stage : List.of("ingest", "filter", "dedup", "tokenize")) {
       long s0 = System.nanoTime();
       JobSummary s = Stages.run(stage, c);
-      assertEquals("ok", s.status(), s.toJson());
+      assertEquals(Status.OK, s.status(), s.toJson());
       SUMMARIES.put(stage, s);
       System.err.printf("skew pipeline: %s %d ms%n", stage, (System.nanoTime() - s0) / 1_000_000);
     }

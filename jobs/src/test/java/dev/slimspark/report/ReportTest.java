@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.slimspark.jobs.stats.SampleLake;
 import dev.slimspark.jobs.stats.StatsTables;
+import dev.slimspark.lake.Table;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
@@ -60,7 +61,7 @@ class ReportTest {
   void jsonTwinHasTheStatsTablesNumbers() throws IOException {
     SampleLake s = SampleLake.get();
     JsonNode json = new ObjectMapper().readTree(s.report().json().toFile());
-    Row all = s.table(StatsTables.RECONCILE).where("source is null").head();
+    Row all = s.table(Table.STATS_RECONCILE.id()).where("source is null").head();
     JsonNode jall = null;
     for (JsonNode r : json.get("reconcile")) {
       if (r.get("source").isNull()) {
@@ -70,12 +71,12 @@ class ReportTest {
     for (String c : List.of("input_lines", "quarantined", "filtered_out", "exact_duplicates", "near_duplicates", "kept", "kept_bytes")) {
       assertEquals(all.getLong(all.fieldIndex(c)), jall.get(c).asLong(), c);
     }
-    assertEquals(s.table(StatsTables.HISTOGRAMS).count(), json.get("histograms").size());
-    assertEquals(s.table(StatsTables.FUNNEL).count(), json.get("funnel").size());
+    assertEquals(s.table(Table.STATS_HISTOGRAMS.id()).count(), json.get("histograms").size());
+    assertEquals(s.table(Table.STATS_FUNNEL.id()).count(), json.get("funnel").size());
     assertEquals("not run yet", json.get("labels").get("status").asText());
     // Spark NLP counts with the default seeded sample; the method is stated in both files.
     JsonNode ling = json.get("linguistic");
-    assertEquals(s.table(StatsTables.LINGUISTIC).count(), ling.get("rows").size());
+    assertEquals(s.table(Table.STATS_LINGUISTIC.id()).count(), ling.get("rows").size());
     assertEquals("spark-nlp SentenceDetector+Tokenizer, seeded sample of 200 docs per source (seed 42),"
         + " first 20000 chars per doc", ling.get("method").asText());
     assertTrue(Files.readString(s.report().html()).contains("<h2>Sentences and words (Spark NLP)</h2><p id=\"linguistic-method\">Method: "

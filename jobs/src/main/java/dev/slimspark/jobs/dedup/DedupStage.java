@@ -7,7 +7,9 @@ import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.minhash.Normalization;
 import dev.slimspark.udfs.minhash.ShingleType;
 import java.util.ArrayList;
@@ -35,9 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DedupStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(DedupStage.class);
-  public static final String KEPT = "docs_dedup";
-  public static final String CLUSTERS = "dup_clusters";
-  public static final String SUMMARY = "dedup_summary";
 
   /** Columns carried into docs_dedup (the document, not the filter's signals). */
   static final String[] DOC_COLUMNS = {
@@ -124,7 +123,7 @@ public final class DedupStage implements Stage {
     }
     // Before any work: a corpus made under other options cannot be extended.
     DedupTables.Committed prior = incremental ? DedupTables.committed(lake, opts) : null;
-    Dataset<Row> docs = lake.read(input, "filter");
+    Dataset<Row> docs = lake.read(input);
     if (List.of(docs.columns()).contains("kept")) {
       docs = docs.where(col("kept"));
     }
@@ -150,11 +149,11 @@ public final class DedupStage implements Stage {
       // Re-running a batch: nothing to write, every table stays at its version.
       Lineage.release(unseen.seenIds());
       LOG.info("dedup incremental: all {} input docs already seen, up to date", summary.counts().get("docs_in"));
-      for (String t : List.of(KEPT, CLUSTERS, DedupTables.SIGNATURES, SUMMARY)) {
-        summary.output(t, lake.path(t), lake.version(t));
+      for (Table t : List.of(Table.DOCS_DEDUP, Table.DUP_CLUSTERS, Table.DEDUP_SIGNATURES, Table.DEDUP_SUMMARY)) {
+        summary.output(t.id(), lake.path(t), lake.version(t));
       }
       summary.count("exact_removed", 0L).count("near_removed", 0L).count("removed_against_old", 0L)
-          .count("kept", 0L).count("corpus_kept", lake.read(KEPT, name()).count());
+          .count("kept", 0L).count("corpus_kept", lake.read(Table.DOCS_DEDUP).count());
       summary.put("up_to_date", true).put("reconciled", true);
       return summary;
     }
@@ -168,11 +167,11 @@ public final class DedupStage implements Stage {
       String sigMeta =
           JobSummary.toJson(Map.of("run_id", ctx.runId(), "job", name(), "config_hash", ctx.configHash(),
               "dedup_options", opts.signatureKey(), "batch", batch));
-      Map<String, Long> versions =
+      Map<Table, Long> versions =
           incremental
               ? DedupTables.appendBatch(lake, r, batch, opts, meta, sigMeta)
               : DedupTables.writeFull(lake, r, opts, meta, sigMeta);
-      versions.forEach((t, v) -> summary.output(t, lake.path(t), v));
+      versions.forEach((t, v) -> summary.output(t.id(), lake.path(t), v));
     } finally {
       r.release();
       if (unseen != null) {
@@ -182,7 +181,7 @@ public final class DedupStage implements Stage {
     Map<String, Object> bySource = new TreeMap<>();
     long bytesRemoved = 0;
     final int thisBatch = batch;
-    for (Row s : lake.read(SUMMARY, name()).where(col(DedupTables.BATCH).equalTo(thisBatch)).collectAsList()) {
+    for (Row s : lake.read(Table.DEDUP_SUMMARY).where(col(DedupTables.BATCH).equalTo(thisBatch)).collectAsList()) {
       Map<String, Object> m = new LinkedHashMap<>(); // one row per source
       m.put("docs_in", s.getLong(s.fieldIndex("docs_in")));
       m.put("exact_removed", s.getLong(s.fieldIndex("exact_removed")));
@@ -198,7 +197,7 @@ public final class DedupStage implements Stage {
     }
     long docsIn = (Long) summary.counts().get("docs_in");
     long newDocs = (Long) summary.counts().get("new_docs");
-    long corpusKept = lake.read(KEPT, name()).count();
+    long corpusKept = lake.read(Table.DOCS_DEDUP).count();
     long kept = incremental ? k.docsIn() - k.exactRemoved() - k.nearRemoved() : corpusKept;
     summary
         .count("exact_removed", k.exactRemoved())
@@ -231,7 +230,7 @@ public final class DedupStage implements Stage {
         docsIn == (docsIn - newDocs) + kept + k.exactRemoved() + k.nearRemoved() && newDocs == k.docsIn();
     summary.put("reconciled", reconciled);
     if (!reconciled) {
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     return summary;
   }

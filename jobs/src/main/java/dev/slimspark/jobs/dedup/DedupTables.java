@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.max;
 
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +29,6 @@ import org.apache.spark.sql.SaveMode;
  * Risk: a full run that dies half-way leaves tables from two runs; rerun it.
  */
 final class DedupTables {
-  static final String SIGNATURES = "dedup_signatures";
   static final String BATCH = "batch";
   static final String OPTIONS = "options";
 
@@ -46,17 +46,17 @@ final class DedupTables {
    * DedupOptions#signatureKey()}. Reads only dedup_summary (a few rows per batch).
    */
   static Committed committed(Lake lake, DedupOptions opts) {
-    if (!lake.exists(SIGNATURES) || !lake.exists(DedupStage.SUMMARY)
-        || !List.of(lake.read(DedupStage.SUMMARY, "dedup").columns()).contains(OPTIONS)) {
+    if (!lake.exists(Table.DEDUP_SIGNATURES) || !lake.exists(Table.DEDUP_SUMMARY)
+        || !List.of(lake.read(Table.DEDUP_SUMMARY).columns()).contains(OPTIONS)) {
       throw UserErrors.of(
           "dedup.mode = incremental found no deduplicated corpus with stored signatures in " + lake.root() + ".",
-          "Incremental dedup compares new documents with the '" + SIGNATURES + "' table, which a full dedup run writes"
+          "Incremental dedup compares new documents with the '" + Table.DEDUP_SIGNATURES + "' table, which a full dedup run writes"
               + " (lakes deduplicated by an older slimspark lack it).",
           "Run once with --set dedup.mode=full, then run incremental for each new batch.");
     }
     List<String> keys = new ArrayList<>();
     int batch = -1;
-    for (Row r : lake.read(DedupStage.SUMMARY, "dedup").groupBy(OPTIONS).agg(max(BATCH)).collectAsList()) {
+    for (Row r : lake.read(Table.DEDUP_SUMMARY).groupBy(OPTIONS).agg(max(BATCH)).collectAsList()) {
       keys.add(r.getString(0)); // one row per distinct options string: a handful at most
       batch = Math.max(batch, r.getInt(1));
     }
@@ -102,8 +102,8 @@ final class DedupTables {
    */
   static Unseen unseen(Dataset<Row> docs, Lake lake, int committed, DedupOptions opts) {
     Dataset<Row> seen =
-        lake.read(SIGNATURES, "dedup").where(col(BATCH).leq(committed)).select(Cols.DOC_ID)
-            .union(lake.read(DedupStage.CLUSTERS, "dedup").where(col(BATCH).leq(committed).and(col("kept").equalTo(false)))
+        lake.read(Table.DEDUP_SIGNATURES).where(col(BATCH).leq(committed)).select(Cols.DOC_ID)
+            .union(lake.read(Table.DUP_CLUSTERS).where(col(BATCH).leq(committed).and(col("kept").equalTo(false)))
                 .select(Cols.DOC_ID));
     Dataset<Row> ids =
         Lineage.cut(
@@ -117,37 +117,37 @@ final class DedupTables {
 
   /** Committed rows of dedup_signatures: the old corpus as incremental mode sees it. */
   static Dataset<Row> oldSignatures(Lake lake, int committed) {
-    return lake.read(SIGNATURES, "dedup").where(col(BATCH).leq(committed))
+    return lake.read(Table.DEDUP_SIGNATURES).where(col(BATCH).leq(committed))
         .select(Cols.DOC_ID, Cols.SOURCE, Cols.HASH, Cols.BAND_KEYS, Cols.SIG);
   }
 
   /** Full mode: overwrites the four tables as batch 0; returns table → version. */
-  static Map<String, Long> writeFull(Lake lake, DedupResult r, DedupOptions opts, String meta, String sigMeta) {
-    Map<String, Long> v = new LinkedHashMap<>();
-    v.put(DedupStage.KEPT, lake.write(r.kept(), DedupStage.KEPT, SaveMode.Overwrite, meta));
-    v.put(DedupStage.CLUSTERS, lake.write(r.clusters().withColumn(BATCH, lit(0)), DedupStage.CLUSTERS, SaveMode.Overwrite, meta));
-    v.put(SIGNATURES, lake.write(r.signatures().withColumn(BATCH, lit(0)), SIGNATURES, SaveMode.Overwrite, sigMeta));
-    v.put(DedupStage.SUMMARY, lake.write(summary(r, 0, opts), DedupStage.SUMMARY, SaveMode.Overwrite, meta));
+  static Map<Table, Long> writeFull(Lake lake, DedupResult r, DedupOptions opts, String meta, String sigMeta) {
+    Map<Table, Long> v = new LinkedHashMap<>();
+    v.put(Table.DOCS_DEDUP, lake.write(r.kept(), Table.DOCS_DEDUP, SaveMode.Overwrite, meta));
+    v.put(Table.DUP_CLUSTERS, lake.write(r.clusters().withColumn(BATCH, lit(0)), Table.DUP_CLUSTERS, SaveMode.Overwrite, meta));
+    v.put(Table.DEDUP_SIGNATURES, lake.write(r.signatures().withColumn(BATCH, lit(0)), Table.DEDUP_SIGNATURES, SaveMode.Overwrite, sigMeta));
+    v.put(Table.DEDUP_SUMMARY, lake.write(summary(r, 0, opts), Table.DEDUP_SUMMARY, SaveMode.Overwrite, meta));
     return v;
   }
 
   /** Incremental mode: appends batch {@code n} (idempotently, see the class comment). */
-  static Map<String, Long> appendBatch(Lake lake, DedupResult r, int n, DedupOptions opts, String meta, String sigMeta) {
-    Map<String, Long> v = new LinkedHashMap<>();
+  static Map<Table, Long> appendBatch(Lake lake, DedupResult r, int n, DedupOptions opts, String meta, String sigMeta) {
+    Map<Table, Long> v = new LinkedHashMap<>();
     String where = BATCH + " = " + n;
-    Dataset<Row> held = lake.read(DedupStage.KEPT, "dedup").select(col(Cols.DOC_ID).as("held_id"));
-    v.put(DedupStage.KEPT,
-        lake.write(r.kept().join(held, col(Cols.DOC_ID).equalTo(col("held_id")), "left_anti"), DedupStage.KEPT,
+    Dataset<Row> held = lake.read(Table.DOCS_DEDUP).select(col(Cols.DOC_ID).as("held_id"));
+    v.put(Table.DOCS_DEDUP,
+        lake.write(r.kept().join(held, col(Cols.DOC_ID).equalTo(col("held_id")), "left_anti"), Table.DOCS_DEDUP,
             SaveMode.Append, meta));
     // An old doc that roots a new cluster gets a kept row, unless an earlier batch wrote one.
     Dataset<Row> priorKept =
-        lake.read(DedupStage.CLUSTERS, "dedup").where(col(BATCH).lt(n).and(col("kept")))
+        lake.read(Table.DUP_CLUSTERS).where(col(BATCH).lt(n).and(col("kept")))
             .select(col(Cols.DOC_ID).as("prior_id"));
     Dataset<Row> clusters =
         r.clusters().join(priorKept, col(Cols.DOC_ID).equalTo(col("prior_id")).and(col("kept")), "left_anti");
-    v.put(DedupStage.CLUSTERS, lake.replace(clusters.withColumn(BATCH, lit(n)), DedupStage.CLUSTERS, where, meta));
-    v.put(SIGNATURES, lake.replace(r.signatures().withColumn(BATCH, lit(n)), SIGNATURES, where, sigMeta));
-    v.put(DedupStage.SUMMARY, lake.replace(summary(r, n, opts), DedupStage.SUMMARY, where, meta));
+    v.put(Table.DUP_CLUSTERS, lake.replace(clusters.withColumn(BATCH, lit(n)), Table.DUP_CLUSTERS, where, meta));
+    v.put(Table.DEDUP_SIGNATURES, lake.replace(r.signatures().withColumn(BATCH, lit(n)), Table.DEDUP_SIGNATURES, where, sigMeta));
+    v.put(Table.DEDUP_SUMMARY, lake.replace(summary(r, n, opts), Table.DEDUP_SUMMARY, where, meta));
     return v;
   }
 

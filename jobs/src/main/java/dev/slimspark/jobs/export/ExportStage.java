@@ -15,6 +15,7 @@ import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
 import dev.slimspark.jobs.pack.PackedRowsTable;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -68,7 +69,7 @@ public final class ExportStage implements Stage {
     SlimConfig c = ctx.config();
     Lake lake = ctx.lake();
     JobSummary summary = new JobSummary(name(), ctx);
-    summary.input(lake.path(PackedRowsTable.TABLE));
+    summary.input(lake.path(Table.PACKED_ROWS));
     String configured = c.getString("export.dir");
     // Default: next to the lake's tables, so a run's outputs stay together.
     String dir = normalize(configured.isEmpty() ? ctx.lake().path("_export") : configured);
@@ -81,7 +82,7 @@ public final class ExportStage implements Stage {
     boolean pad = c.getEnum("export.litgpt_short_files", "pad", "keep").equals("pad");
     int padId = c.getInt("pack.pad_id");
 
-    var rows = lake.read(PackedRowsTable.TABLE, "pack");
+    var rows = lake.read(Table.PACKED_ROWS);
     List<ShardTask> tasks = shardTasks(rows, pad);
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < tasks.size(); i++) {

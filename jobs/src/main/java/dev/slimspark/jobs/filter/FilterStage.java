@@ -9,8 +9,10 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.jobs.ingest.IngestTables;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.quality.QualityRules;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -27,7 +29,6 @@ import org.apache.spark.sql.SaveMode;
  * kept} so later stages read only kept documents.
  */
 public final class FilterStage implements Stage {
-  public static final String TABLE = "docs_filtered";
 
   @Override
   public String name() {
@@ -87,13 +88,13 @@ public final class FilterStage implements Stage {
     SlimConfig c = ctx.config();
     Lake lake = ctx.lake();
     JobSummary summary = new JobSummary(name(), ctx);
-    summary.input(lake.path(IngestTables.DOCS_RAW));
+    summary.input(lake.path(Table.DOCS_RAW));
     boolean nfc = c.getEnum("filter.normalize", "nfc", "none").equals("nfc");
-    Dataset<Row> docs = lake.read(IngestTables.DOCS_RAW, "ingest");
+    Dataset<Row> docs = lake.read(Table.DOCS_RAW);
     Dataset<Row> scored = QualityStep.apply(docs, rules(c), nfc);
     // kept is true or false: two open files per task, no sort of the whole output by kept.
-    long v = lake.writeFewPartitionValues(scored, TABLE, SaveMode.Overwrite, ctx.commitMetadata(name()), 2, "kept");
-    summary.output(TABLE, lake.path(TABLE), v);
+    long v = lake.writeFewPartitionValues(scored, Table.DOCS_FILTERED, SaveMode.Overwrite, ctx.commitMetadata(name()), 2);
+    summary.output(Table.DOCS_FILTERED.id(), lake.path(Table.DOCS_FILTERED), v);
 
     // Counts come back from the written table (small aggregates only).
     Map<String, Object> byReason = new TreeMap<>();
@@ -102,7 +103,7 @@ public final class FilterStage implements Stage {
     long kept = 0;
     long keptBytes = 0;
     for (Row r :
-        lake.read(TABLE, name())
+        lake.read(Table.DOCS_FILTERED)
             .groupBy(col("source"), col("kept"), col("drop_reason"))
             .agg(count(lit(1)), sum("byte_length"))
             .collectAsList()) {
@@ -125,7 +126,7 @@ public final class FilterStage implements Stage {
         dr.merge(reason, n, (a, b) -> (Long) a + (Long) b);
       }
     }
-    long rawDocs = lake.read(IngestTables.DOCS_RAW, "ingest").count();
+    long rawDocs = lake.read(Table.DOCS_RAW).count();
     summary
         .count("docs_in", in)
         .count("kept", kept)
@@ -136,7 +137,7 @@ public final class FilterStage implements Stage {
     boolean reconciled = in == rawDocs;
     summary.put("reconciled", reconciled);
     if (!reconciled) {
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     return summary;
   }

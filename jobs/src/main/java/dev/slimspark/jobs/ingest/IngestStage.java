@@ -14,7 +14,9 @@ import dev.slimspark.io.SerializableHadoopConf;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.ingest.ShardReader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -244,16 +246,16 @@ public final class IngestStage implements Stage {
     Dataset<Row> fileRows =
         records.where(col("kind").equalTo("file_summary")).select(cols(IngestTables.FILES_COLUMNS));
 
-    long vDocs = lake.write(docs, IngestTables.DOCS_RAW, SaveMode.Overwrite, meta);
-    long vQ = lake.write(quarantine.coalesce(1), IngestTables.QUARANTINE, SaveMode.Overwrite, meta);
-    long vF = lake.write(fileRows.coalesce(1), IngestTables.FILES, SaveMode.Overwrite, meta);
-    summary.output(IngestTables.DOCS_RAW, lake.path(IngestTables.DOCS_RAW), vDocs);
-    summary.output(IngestTables.QUARANTINE, lake.path(IngestTables.QUARANTINE), vQ);
-    summary.output(IngestTables.FILES, lake.path(IngestTables.FILES), vF);
+    long vDocs = lake.write(docs, Table.DOCS_RAW, SaveMode.Overwrite, meta);
+    long vQ = lake.write(quarantine.coalesce(1), Table.INGEST_QUARANTINE, SaveMode.Overwrite, meta);
+    long vF = lake.write(fileRows.coalesce(1), Table.INGEST_FILES, SaveMode.Overwrite, meta);
+    summary.output(Table.DOCS_RAW.id(), lake.path(Table.DOCS_RAW), vDocs);
+    summary.output(Table.INGEST_QUARANTINE.id(), lake.path(Table.INGEST_QUARANTINE), vQ);
+    summary.output(Table.INGEST_FILES.id(), lake.path(Table.INGEST_FILES), vF);
 
     // Totals come from the written per-file table (one row per file), never from the data.
     Row t =
-        lake.read(IngestTables.FILES, name())
+        lake.read(Table.INGEST_FILES)
             .agg(
                 count(lit(1)),
                 sum("lines_read"),
@@ -273,12 +275,12 @@ public final class IngestStage implements Stage {
     long quarantined = t.isNullAt(3) ? 0 : t.getLong(3);
     long blank = t.isNullAt(4) ? 0 : t.getLong(4);
     Map<String, Object> byReason = new TreeMap<>();
-    for (Row r : lake.read(IngestTables.QUARANTINE, name()).groupBy("reason").count().collectAsList()) {
+    for (Row r : lake.read(Table.INGEST_QUARANTINE).groupBy("reason").count().collectAsList()) {
       byReason.put(r.getString(0), r.getLong(1));
     }
     Map<String, Object> bySource = new TreeMap<>();
     for (Row r :
-        lake.read(IngestTables.DOCS_RAW, name())
+        lake.read(Table.DOCS_RAW)
             .groupBy("source")
             .agg(count(lit(1)), sum("byte_length"))
             .collectAsList()) {
@@ -298,7 +300,7 @@ public final class IngestStage implements Stage {
       LOG.error(
           "Ingest counts do not reconcile: lines={} docs={} quarantined={} blank={} docs_in_table={} quarantine_rows={} files={}/{}",
           lines, docCount, quarantined, blank, docsInTable, quarantineRows, files, fileCount);
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     summary
         .count("files", files)
@@ -320,7 +322,7 @@ public final class IngestStage implements Stage {
     }
     summary.put("reconciled", reconciled);
     if (quarantined > 0 && ctx.config().getBoolean("ingest.fail_on_quarantine")) {
-      summary.status("failed_on_quarantine");
+      summary.status(Status.FAILED_ON_QUARANTINE);
     }
     return summary;
   }

@@ -5,10 +5,6 @@ import org.apache.spark.sql.types.StructType;
 
 /** Schemas of the ingest stage's tables (see data-schemas/ for each column's meaning). */
 public final class IngestTables {
-  public static final String DOCS_RAW = "docs_raw";
-  public static final String QUARANTINE = "ingest_quarantine";
-  public static final String FILES = "ingest_files";
-
   /** Internal: every record kind in one row shape, so one pass over the input feeds all tables. */
   static final StructType RECORD =
       new StructType()

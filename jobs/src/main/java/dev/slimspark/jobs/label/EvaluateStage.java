@@ -9,6 +9,7 @@ import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +39,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EvaluateStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
-  public static final String TABLE = "label_eval";
 
   static final StructType PER_CLASS =
       new StructType()
@@ -89,8 +89,8 @@ public final class EvaluateStage implements Stage {
     Lake lake = ctx.lake();
     JobSummary summary = new JobSummary(name(), ctx);
     String goldSrc = c.getString("evaluate.gold");
-    summary.input(lake.path(LabelsTable.TABLE)).input(goldSrc);
-    Dataset<Row> labels = lake.read(LabelsTable.TABLE, "label");
+    summary.input(lake.path(Table.LABELS)).input(goldSrc);
+    Dataset<Row> labels = lake.read(Table.LABELS);
     List<String> only = c.getStringList("evaluate.labelers");
     if (!only.isEmpty()) {
       labels = labels.filter(col("labeler_id").isin(only.toArray()));
@@ -245,8 +245,8 @@ public final class EvaluateStage implements Stage {
     }
     LOG.info("label evaluation against {}:\n{}", goldSrc, report);
     long v =
-        lake.write(ctx.spark().createDataFrame(out, SCHEMA), TABLE, SaveMode.Append, ctx.commitMetadata(name()));
-    summary.output(TABLE, lake.path(TABLE), v);
+        lake.write(ctx.spark().createDataFrame(out, SCHEMA), Table.LABEL_EVAL, SaveMode.Append, ctx.commitMetadata(name()));
+    summary.output(Table.LABEL_EVAL.id(), lake.path(Table.LABEL_EVAL), v);
     summary.count("labelers", cm.size());
     summary.put("results", brief);
     summary.put("report", report.toString());

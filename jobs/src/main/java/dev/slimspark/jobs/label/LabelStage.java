@@ -12,7 +12,9 @@ import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -106,11 +108,11 @@ public final class LabelStage implements Stage {
         Dataset<Row> todo = docs;
         Dataset<Row> done = null;
         long already = 0;
-        if (lake.exists(LabelsTable.TABLE)) {
+        if (lake.exists(Table.LABELS)) {
           // The ids already labeled, read once and kept (ids only): every commit below filters
           // `todo` again, and without this each one would re-scan the growing labels table.
           done =
-              lake.read(LabelsTable.TABLE, name()).filter(col("labeler_id").equalTo(l.id())).select(col("doc_id").as("id")).distinct()
+              lake.read(Table.LABELS).filter(col("labeler_id").equalTo(l.id())).select(col("doc_id").as("id")).distinct()
                   .persist(StorageLevel.MEMORY_AND_DISK());
           todo = docs.join(done, docs.col("id").equalTo(done.col("id")), "left_anti");
           already = in - todo.count();
@@ -128,14 +130,14 @@ public final class LabelStage implements Stage {
             for (Map.Entry<Long, Long> e : sizes.entrySet()) {
               version =
                   lake.write(
-                      l.label(todo.filter(chunk.equalTo(e.getKey())), ctx.runId(), loadMs), LabelsTable.TABLE, SaveMode.Append,
+                      l.label(todo.filter(chunk.equalTo(e.getKey())), ctx.runId(), loadMs), Table.LABELS, SaveMode.Append,
                       ctx.commitMetadata(name()));
               commits++;
               LOG.info("labeler {}: committed {} rows (commit {} of {}), version {}", l.id(), e.getValue(), commits,
                   sizes.size(), version);
             }
             Row agg =
-                lake.read(LabelsTable.TABLE, name())
+                lake.read(Table.LABELS)
                     .filter(col("labeler_id").equalTo(l.id()).and(col("run_id").equalTo(ctx.runId())))
                     .agg(count(lit(1)), sum(col("error").isNotNull().cast("long")), sum("tokens_processed"),
                         sum(col("truncated").cast("long")), sum("device_ms"))
@@ -178,10 +180,10 @@ public final class LabelStage implements Stage {
       boolean ok = per.values().stream().allMatch(v -> Boolean.TRUE.equals(((Map<?, ?>) v).get("reconciled")));
       summary.put("reconciled", ok);
       if (!ok) {
-        summary.status("error");
+        summary.status(Status.ERROR);
       }
       if (version >= 0) {
-        summary.output(LabelsTable.TABLE, lake.path(LabelsTable.TABLE), version);
+        summary.output(Table.LABELS.id(), lake.path(Table.LABELS), version);
       }
       return summary;
     } finally {

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -51,35 +52,36 @@ public final class LabeledData {
    * (not the stage reading it), or says that no stage does.
    */
   private static Dataset<Row> readTable(Lake lake, String table, Columns c) {
-    String producer = Lake.producerOf(table);
-    if (producer == null && !lake.exists(table)) {
+    if (Table.named(table).isEmpty() && !lake.exists(table)) {
       throw UserErrors.of(
           "Input '" + table + "' is neither a CSV file nor a Delta table of the lake (" + lake.path(table) + ").",
           "No slimspark stage writes a table of that name, and no such table exists.",
           "Point the input key at a CSV file (ending in .csv), or write the Delta table '" + table + "' into the lake first.");
     }
-    return lake.read(table, producer);
+    return lake.read(table);
   }
 
   /**
    * Reads {@code source} as (id string, text string[, label string]); {@code labelCol} null = no
-   * label column. CSVs are read as UTF-8.
+   * label column. CSVs are read as UTF-8. {@code reader} is the stage reading it (see below).
    */
   public static Dataset<Row> read(
-      SparkSession spark, Lake lake, String source, String idCol, String textCol, String labelCol, String producer) {
-    return read(spark, lake, source, new Columns("the id column key", idCol, textCol, true, labelCol, null, "UTF-8"), producer,
+      SparkSession spark, Lake lake, String source, String idCol, String textCol, String labelCol, String reader) {
+    return read(spark, lake, source, new Columns("the id column key", idCol, textCol, true, labelCol, null, "UTF-8"), reader,
         new ArrayList<>());
   }
 
   /**
    * Reads {@code source} as (id, text[, label]) strings. A CSV is checked first (one extra pass):
    * a malformed record (a missing or extra field) is a user error naming its record number; rows
-   * with invalid bytes for the encoding (read as U+FFFD) are counted into {@code warnings}.
+   * with invalid bytes for the encoding (read as U+FFFD) are counted into {@code warnings}. {@code
+   * reader} is the stage reading it, named when no input is configured; a missing lake table's
+   * message names the catalog's producer of it instead.
    */
-  public static Dataset<Row> read(SparkSession spark, Lake lake, String source, Columns c, String producer, List<String> warnings) {
+  public static Dataset<Row> read(SparkSession spark, Lake lake, String source, Columns c, String reader, List<String> warnings) {
     if (source == null || source.isBlank()) {
       throw UserErrors.of(
-          "No input is configured for " + producer + ".",
+          "No input is configured for " + reader + ".",
           "The input key is empty.",
           "Set it to a CSV file (header row with the text/label columns) or a Delta table name of the lake.");
     }

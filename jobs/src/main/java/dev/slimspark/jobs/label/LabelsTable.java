@@ -11,8 +11,6 @@ import org.apache.spark.sql.types.StructType;
 
 /** The {@code labels} table: one row per (document, labeler). */
 public final class LabelsTable {
-  public static final String TABLE = "labels";
-
   public static final StructType SCHEMA =
       new StructType()
           .add("doc_id", DataTypes.StringType, false)

@@ -3,6 +3,7 @@ package dev.slimspark.jobs.pack;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.lake.Table;
 import dev.slimspark.spark.Sessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,7 @@ public final class PackBench {
           TokenCodec.encode(t, TokenCodec.UINT16), TokenCodec.UINT16));
     }
     spark.createDataFrame(rows, schema).repartition(8).write().format("delta").mode(SaveMode.Overwrite)
-        .save(lake.resolve(PackedRowsTable.INPUT_TABLE).toString());
+        .save(lake.resolve(Table.DOCS_TOKENS.id()).toString());
     rows.clear();
     for (String mode : new String[] {"concat", "best-fit"}) {
       SlimConfig c = SlimConfig.load(null, List.of("lake=\"" + lake + "\"", "pack.mode=" + mode,

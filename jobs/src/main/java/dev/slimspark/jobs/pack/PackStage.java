@@ -13,6 +13,7 @@ import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -84,10 +85,10 @@ public final class PackStage implements Stage {
     PackConfig c = PackConfig.from(ctx.config());
     Lake lake = ctx.lake();
     JobSummary summary = new JobSummary(name(), ctx);
-    summary.input(lake.path(PackedRowsTable.INPUT_TABLE));
+    summary.input(lake.path(Table.DOCS_TOKENS));
 
-    Dataset<Row> tokens = lake.read(PackedRowsTable.INPUT_TABLE, "tokenize");
-    requireBinaryTokens(tokens, lake.path(PackedRowsTable.INPUT_TABLE));
+    Dataset<Row> tokens = lake.read(Table.DOCS_TOKENS);
+    requireBinaryTokens(tokens, lake.path(Table.DOCS_TOKENS));
     Dataset<Row> assigned =
         CorpusScan.assign(tokens.select("doc_id", "source", "token_count", "tokens", "dtype"), c);
     CorpusScan scan = CorpusScan.run(assigned, c);
@@ -118,8 +119,8 @@ public final class PackStage implements Stage {
       Dataset<Row> table = ShardAssigner.toTable(ctx.spark(),
           ShardAssigner.assign(packed, splitStart, firstShard, rowsPerShard, dtype, c.seqLen));
       SaveMode mode = c.append ? SaveMode.Append : SaveMode.Overwrite;
-      long v = lake.write(table, PackedRowsTable.TABLE, mode, ctx.commitMetadata(name()), "split", "shard_id");
-      summary.output(PackedRowsTable.TABLE, lake.path(PackedRowsTable.TABLE), v);
+      long v = lake.write(table, Table.PACKED_ROWS, mode, ctx.commitMetadata(name()));
+      summary.output(Table.PACKED_ROWS.id(), lake.path(Table.PACKED_ROWS), v);
       PackSummary.fill(summary, c, scan, plan, perSplit, rowsPerShard, firstShard, dtype, partitions,
           committedRows(ctx, lake));
     } finally {
@@ -200,11 +201,11 @@ public final class PackStage implements Stage {
   private static Map<String, Integer> firstShards(RunContext ctx, PackConfig c, String dtype) {
     Map<String, Integer> first = new TreeMap<>();
     Lake lake = ctx.lake();
-    if (!c.append || !lake.exists(PackedRowsTable.TABLE)) {
+    if (!c.append || !lake.exists(Table.PACKED_ROWS)) {
       return first;
     }
     for (Row r :
-        lake.read(PackedRowsTable.TABLE, "pack").groupBy("split", "dtype", "seq_len")
+        lake.read(Table.PACKED_ROWS).groupBy("split", "dtype", "seq_len")
             .agg(max("shard_id")).collectAsList()) {
       if (!r.getString(1).equals(dtype) || r.getInt(2) != c.seqLen) {
         throw UserErrors.of(
@@ -220,7 +221,7 @@ public final class PackStage implements Stage {
 
   /** Rows our commit added, from its Delta operation metrics (reconciliation without a scan). */
   private static long committedRows(RunContext ctx, Lake lake) {
-    Row h = DeltaTable.forPath(ctx.spark(), lake.path(PackedRowsTable.TABLE)).history(1)
+    Row h = DeltaTable.forPath(ctx.spark(), lake.path(Table.PACKED_ROWS)).history(1)
         .select("operationMetrics").head();
     scala.collection.Map<String, String> m = h.getMap(0);
     return m.contains("numOutputRows") ? Long.parseLong(m.apply("numOutputRows")) : -1;

@@ -1,6 +1,7 @@
 package dev.slimspark.jobs.pack;
 
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -82,7 +83,7 @@ final class PackSummary {
     ok &= committedRows == rows;
     s.put("reconciled", ok);
     if (!ok) {
-      s.status("error");
+      s.status(Status.ERROR);
     }
   }
 }

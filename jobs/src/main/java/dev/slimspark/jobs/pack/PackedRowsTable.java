@@ -9,8 +9,6 @@ import org.apache.spark.sql.types.StructType;
  * random order across shards.
  */
 public final class PackedRowsTable {
-  public static final String TABLE = "packed_rows";
-  public static final String INPUT_TABLE = "docs_tokens";
   public static final String TRAIN = "train";
   public static final String VALIDATION = "validation";
 

@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -30,7 +31,7 @@ final class DedupStats {
 
   /** Per cluster: size, removals, sources, lowest similarity and the kept doc (one row each). */
   private static Dataset<Row> clusters(Lake lake) {
-    return lake.read(StatsTables.CLUSTERS, "dedup")
+    return lake.read(Table.DUP_CLUSTERS)
         .groupBy("cluster_id")
         .agg(
             count(lit(1)).as("cluster_size"),
@@ -49,7 +50,7 @@ final class DedupStats {
             sum("cluster_size").cast(DataTypes.LongType).as("documents"),
             sum(col("exact_removed").plus(col("near_removed"))).cast(DataTypes.LongType).as("removed"))
         .withColumn("cluster_size", col("cluster_size").cast(DataTypes.LongType))
-        .withColumn("from_table", lit(StatsTables.CLUSTERS))
+        .withColumn("from_table", lit(Table.DUP_CLUSTERS.id()))
         .orderBy("cluster_size")
         .coalesce(1);
   }
@@ -62,7 +63,7 @@ final class DedupStats {
             .limit(n)
             .withColumn("rank", row_number().over(Window.orderBy(col("cluster_size").desc(), col("cluster_id"))));
     Dataset<Row> texts =
-        lake.read(StatsTables.FILTERED, "filter")
+        lake.read(Table.DOCS_FILTERED)
             .select(col("doc_id").as("example_doc_id"), substring(col("text"), 1, prefixChars).as("example_text_prefix"));
     // Inner join with the small side broadcast: the kept doc of a cluster is always in docs_filtered.
     return texts.join(broadcast(top), new String[] {"example_doc_id"})

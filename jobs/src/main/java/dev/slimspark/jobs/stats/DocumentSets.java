@@ -3,6 +3,7 @@ package dev.slimspark.jobs.stats;
 import static org.apache.spark.sql.functions.col;
 
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ final class DocumentSets {
   private final boolean hasTokens;
 
   DocumentSets(Lake lake) {
-    Dataset<Row> filtered = lake.read(StatsTables.FILTERED, "filter");
+    Dataset<Row> filtered = lake.read(Table.DOCS_FILTERED);
     List<Column> cols = new ArrayList<>();
     for (String c : List.of("doc_id", "source", "kept")) {
       cols.add(col(c));
@@ -34,11 +35,11 @@ final class DocumentSets {
       cols.add(col(m.name()));
     }
     Dataset<Row> all = filtered.select(cols.toArray(new Column[0]));
-    Dataset<Row> dedupIds = lake.read(StatsTables.DEDUP, "dedup").select("doc_id");
+    Dataset<Row> dedupIds = lake.read(Table.DOCS_DEDUP).select("doc_id");
     Dataset<Row> dedup = all.join(dedupIds, all.col("doc_id").equalTo(dedupIds.col("doc_id")), "left_semi");
-    hasTokens = lake.exists(StatsTables.TOKENS);
+    hasTokens = lake.exists(Table.DOCS_TOKENS);
     if (hasTokens) {
-      Dataset<Row> tokens = lake.read(StatsTables.TOKENS, "tokenize").select("doc_id", "token_count");
+      Dataset<Row> tokens = lake.read(Table.DOCS_TOKENS).select("doc_id", "token_count");
       dedup = dedup.join(tokens, new String[] {"doc_id"}, "left");
     }
     sets.put(StatsTables.INGESTED, all);
@@ -61,6 +62,6 @@ final class DocumentSets {
     if (stage.equals(StatsTables.KEPT_BY_DEDUP)) {
       return "docs_filtered semi join docs_dedup" + (tokens ? " left join docs_tokens" : "");
     }
-    return StatsTables.FILTERED;
+    return Table.DOCS_FILTERED.id();
   }
 }

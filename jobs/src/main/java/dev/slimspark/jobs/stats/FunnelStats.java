@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -47,31 +48,31 @@ final class FunnelStats {
    */
   static List<Row> compute(Lake lake) {
     String none = StatsTables.NO_SOURCE;
-    Dataset<Row> files = lake.read(StatsTables.FILES, "ingest");
+    Dataset<Row> files = lake.read(Table.INGEST_FILES);
     Dataset<Row> steps =
         files.agg(sum("lines_read").cast(DataTypes.LongType).as("documents"))
             .select(lit(none).as("source"), lit(0).as("step_order"), lit(LINES_READ).as("step"),
                 lit(null).cast(DataTypes.StringType).as("reason"), col("documents"),
-                lit(null).cast(DataTypes.LongType).as("bytes"), lit(StatsTables.FILES).as("from_table"))
+                lit(null).cast(DataTypes.LongType).as("bytes"), lit(Table.INGEST_FILES.id()).as("from_table"))
             .unionByName(
                 files.agg(sum("blank").cast(DataTypes.LongType).as("documents"))
                     .select(lit(none).as("source"), lit(2).as("step_order"), lit("blank").as("step"),
                         lit(null).cast(DataTypes.StringType).as("reason"), col("documents"),
-                        lit(null).cast(DataTypes.LongType).as("bytes"), lit(StatsTables.FILES).as("from_table")))
-            .unionByName(step(lake.read(StatsTables.DOCS_RAW, "ingest"), col("source"), 1, "input_lines", null,
-                col("byte_length"), StatsTables.DOCS_RAW))
-            .unionByName(step(lake.read(StatsTables.QUARANTINE, "ingest"), lit(none), 3, "quarantined",
-                col("reason"), col("line_bytes"), StatsTables.QUARANTINE))
-            .unionByName(step(lake.read(StatsTables.FILTERED, "filter").where(col("kept").equalTo(false)), col("source"),
-                4, "filtered", col("drop_reason"), col("byte_length"), StatsTables.FILTERED));
-    Dataset<Row> removed = lake.read(StatsTables.CLUSTERS, "dedup").where(col("kept").equalTo(false));
+                        lit(null).cast(DataTypes.LongType).as("bytes"), lit(Table.INGEST_FILES.id()).as("from_table")))
+            .unionByName(step(lake.read(Table.DOCS_RAW), col("source"), 1, "input_lines", null,
+                col("byte_length"), Table.DOCS_RAW.id()))
+            .unionByName(step(lake.read(Table.INGEST_QUARANTINE), lit(none), 3, "quarantined",
+                col("reason"), col("line_bytes"), Table.INGEST_QUARANTINE.id()))
+            .unionByName(step(lake.read(Table.DOCS_FILTERED).where(col("kept").equalTo(false)), col("source"),
+                4, "filtered", col("drop_reason"), col("byte_length"), Table.DOCS_FILTERED.id()));
+    Dataset<Row> removed = lake.read(Table.DUP_CLUSTERS).where(col("kept").equalTo(false));
     steps = steps
         .unionByName(step(removed.where(col("reason").equalTo("exact")), col("source"), 5, "exact_duplicate", null,
-            lit(null).cast(DataTypes.LongType), StatsTables.CLUSTERS))
+            lit(null).cast(DataTypes.LongType), Table.DUP_CLUSTERS.id()))
         .unionByName(step(removed.where(col("reason").equalTo("near")), col("source"), 6, "near_duplicate", null,
-            lit(null).cast(DataTypes.LongType), StatsTables.CLUSTERS))
-        .unionByName(step(lake.read(StatsTables.DEDUP, "dedup"), col("source"), 7, "kept", null, col("byte_length"),
-            StatsTables.DEDUP));
+            lit(null).cast(DataTypes.LongType), Table.DUP_CLUSTERS.id()))
+        .unionByName(step(lake.read(Table.DOCS_DEDUP), col("source"), 7, "kept", null, col("byte_length"),
+            Table.DOCS_DEDUP.id()));
     List<Row> rows = new ArrayList<>();
     long linesRead = 0;
     long rawDocs = 0;

@@ -8,6 +8,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
@@ -21,14 +22,14 @@ final class LanguageStats {
   private LanguageStats() {}
 
   static Dataset<Row> compute(Lake lake) {
-    return lake.read(StatsTables.FILTERED, "filter")
+    return lake.read(Table.DOCS_FILTERED)
         .select(col("source"), coalesce(col("language"), lit("und")).as("language"), col("kept"), col("byte_length"))
         .groupBy("source", "language")
         .agg(
             count(lit(1)).as("documents"),
             sum(when(col("kept"), 1L).otherwise(0L)).as("kept"),
             sum("byte_length").cast(DataTypes.LongType).as("bytes"))
-        .withColumn("from_table", lit(StatsTables.FILTERED))
+        .withColumn("from_table", lit(Table.DOCS_FILTERED.id()))
         .orderBy("source", "language")
         .coalesce(1);
   }

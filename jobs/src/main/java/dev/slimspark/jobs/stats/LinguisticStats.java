@@ -18,6 +18,7 @@ import com.johnsnowlabs.nlp.DocumentAssembler;
 import com.johnsnowlabs.nlp.annotators.Tokenizer;
 import com.johnsnowlabs.nlp.annotators.sbd.pragmatic.SentenceDetector;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.spark.ml.Pipeline;
@@ -79,11 +80,11 @@ public final class LinguisticStats {
    * is N or {@link #FULL_TABLE}; 0 (off) is the caller's to skip.
    */
   public static Dataset<Row> compute(Lake lake, int perSource, int seed, int maxChars) {
-    Dataset<Row> kept = lake.read(StatsTables.FILTERED, "filter").where(col("kept"));
+    Dataset<Row> kept = lake.read(Table.DOCS_FILTERED).where(col("kept"));
     Dataset<Row> keys = kept.select("doc_id", "source");
-    String from = StatsTables.FILTERED + " (kept)";
-    if (lake.exists(StatsTables.DEDUP)) {
-      keys = keys.join(lake.read(StatsTables.DEDUP, "dedup").select("doc_id"), new String[] {"doc_id"}, "left_semi");
+    String from = Table.DOCS_FILTERED.id() + " (kept)";
+    if (lake.exists(Table.DOCS_DEDUP)) {
+      keys = keys.join(lake.read(Table.DOCS_DEDUP).select("doc_id"), new String[] {"doc_id"}, "left_semi");
       from = "docs_filtered semi join docs_dedup";
     }
     Dataset<Row> totals = keys.groupBy("source").agg(count(lit(1)).as("docs_total"));

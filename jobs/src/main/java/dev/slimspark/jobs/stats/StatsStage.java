@@ -5,7 +5,9 @@ import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,15 +75,15 @@ public final class StatsStage implements Stage {
       throw UserErrors.badConfigValue("stats.linguistic.max_chars", Integer.toString(nlpChars), "at least 1");
     }
     JobSummary summary = new JobSummary(name(), ctx);
-    for (String t : List.of(StatsTables.FILES, StatsTables.QUARANTINE, StatsTables.DOCS_RAW, StatsTables.FILTERED,
-        StatsTables.DEDUP, StatsTables.CLUSTERS, StatsTables.TOKENS, StatsTables.PACKED)) {
+    for (Table t : List.of(Table.INGEST_FILES, Table.INGEST_QUARANTINE, Table.DOCS_RAW, Table.DOCS_FILTERED,
+        Table.DOCS_DEDUP, Table.DUP_CLUSTERS, Table.DOCS_TOKENS, Table.PACKED_ROWS)) {
       if (lake.exists(t)) {
         summary.input(lake.path(t));
       }
     }
     String meta = ctx.commitMetadata(name());
     DocumentSets sets = new DocumentSets(lake);
-    Map<String, Future<Long>> versions = new LinkedHashMap<>();
+    Map<Table, Future<Long>> versions = new LinkedHashMap<>();
     List<Row> reconcile;
     // The tables are independent and small: on small lakes each write is mostly driver-side latency
     // (Delta snapshots, planning, commits), so they run as concurrent Spark jobs. The funnel is
@@ -91,28 +93,29 @@ public final class StatsStage implements Stage {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, c.getInt("stats.parallel_writes")));
     try {
       Future<List<Row>> funnel = pool.submit(() -> FunnelStats.compute(lake));
-      Map<String, Supplier<Dataset<Row>>> tables = new LinkedHashMap<>();
+      Map<Table, Supplier<Dataset<Row>>> tables = new LinkedHashMap<>();
       Supplier<Dataset<Row>> linguistic = linguistic(lake, nlpSample, nlpSeed, nlpChars);
       if (linguistic != null) {
-        tables.put(StatsTables.LINGUISTIC, linguistic); // the longest job: started first
+        tables.put(Table.STATS_LINGUISTIC, linguistic); // the longest job: started first
       }
-      tables.put(StatsTables.SOURCES, () -> SourceStats.compute(sets, accuracy).coalesce(1));
-      tables.put(StatsTables.HISTOGRAMS, () -> HistogramStats.compute(sets).coalesce(1));
-      tables.put(StatsTables.LANGUAGES, () -> LanguageStats.compute(lake));
-      tables.put(StatsTables.CLUSTER_SIZES, () -> DedupStats.sizes(lake));
-      tables.put(StatsTables.TOP_CLUSTERS, () -> DedupStats.top(lake, top, prefix));
-      tables.put(StatsTables.FUNNEL, () -> FunnelStats.toDataset(ctx.spark(), await(funnel)));
-      tables.put(StatsTables.RECONCILE,
+      tables.put(Table.STATS_SOURCES, () -> SourceStats.compute(sets, accuracy).coalesce(1));
+      tables.put(Table.STATS_HISTOGRAMS, () -> HistogramStats.compute(sets).coalesce(1));
+      tables.put(Table.STATS_LANGUAGES, () -> LanguageStats.compute(lake));
+      tables.put(Table.STATS_DUP_CLUSTER_SIZES, () -> DedupStats.sizes(lake));
+      tables.put(Table.STATS_DUP_TOP_CLUSTERS, () -> DedupStats.top(lake, top, prefix));
+      tables.put(Table.STATS_FUNNEL, () -> FunnelStats.toDataset(ctx.spark(), await(funnel)));
+      tables.put(Table.STATS_RECONCILE,
           () -> ctx.spark().createDataFrame(Reconciliation.compute(await(funnel)), Reconciliation.SCHEMA).coalesce(1));
-      for (Map.Entry<String, Supplier<Dataset<Row>>> e : tables.entrySet()) {
+      for (Map.Entry<Table, Supplier<Dataset<Row>>> e : tables.entrySet()) {
         versions.put(e.getKey(), pool.submit(() -> write(lake, e.getKey(), e.getValue().get(), meta)));
       }
       reconcile = Reconciliation.compute(await(funnel));
-      for (String t : StatsTables.ALL) {
-        summary.output(t, lake.path(t), await(versions.get(t)));
+      for (Table t : StatsTables.ALL) {
+        summary.output(t.id(), lake.path(t), await(versions.get(t)));
       }
-      if (versions.containsKey(StatsTables.LINGUISTIC)) {
-        summary.output(StatsTables.LINGUISTIC, lake.path(StatsTables.LINGUISTIC), await(versions.get(StatsTables.LINGUISTIC)));
+      if (versions.containsKey(Table.STATS_LINGUISTIC)) {
+        Table t = Table.STATS_LINGUISTIC;
+        summary.output(t.id(), lake.path(t), await(versions.get(t)));
       }
     } finally {
       pool.shutdownNow();
@@ -140,7 +143,7 @@ public final class StatsStage implements Stage {
     if (!reconciled) {
       LOG.error("The funnel does not reconcile; difference per source: {}", differences);
       summary.put("differences", differences);
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     return summary;
   }
@@ -153,15 +156,15 @@ public final class StatsStage implements Stage {
     if (perSource != 0) {
       return () -> LinguisticStats.compute(lake, perSource, seed, maxChars);
     }
-    if (lake.exists(StatsTables.LINGUISTIC)) {
-      LOG.info("stats: linguistic counts off; emptying {}", StatsTables.LINGUISTIC);
-      return () -> lake.read(StatsTables.LINGUISTIC, "stats").limit(0);
+    if (lake.exists(Table.STATS_LINGUISTIC)) {
+      LOG.info("stats: linguistic counts off; emptying {}", Table.STATS_LINGUISTIC);
+      return () -> lake.read(Table.STATS_LINGUISTIC).limit(0);
     }
     LOG.info("stats: linguistic counts off (stats.linguistic.sample_docs_per_source = 0)");
     return null;
   }
 
-  static long write(Lake lake, String table, Dataset<Row> df, String meta) {
+  static long write(Lake lake, Table table, Dataset<Row> df, String meta) {
     long t0 = System.nanoTime();
     long v = lake.write(df, table, SaveMode.Overwrite, meta);
     LOG.info("stats: wrote {} v{} in {} ms", table, v, (System.nanoTime() - t0) / 1_000_000);

@@ -9,6 +9,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
@@ -34,29 +35,29 @@ final class TokenFunnel {
 
   static List<Row> rows(Lake lake) {
     List<Row> rows = new ArrayList<>();
-    if (!lake.exists(StatsTables.TOKENS)) {
+    if (!lake.exists(Table.DOCS_TOKENS)) {
       return rows;
     }
-    Dataset<Row> tokens = lake.read(StatsTables.TOKENS, "tokenize");
+    Dataset<Row> tokens = lake.read(Table.DOCS_TOKENS);
     try {
       for (Row r : tokens.groupBy("source").agg(count(lit(1)), sum("token_count").cast(DataTypes.LongType)).collectAsList()) {
-        rows.add(FunnelStats.row(r.getString(0), 8, "tokenized", null, r.getLong(1), null, r.isNullAt(2) ? 0L : r.getLong(2), StatsTables.TOKENS));
+        rows.add(FunnelStats.row(r.getString(0), 8, "tokenized", null, r.getLong(1), null, r.isNullAt(2) ? 0L : r.getLong(2), Table.DOCS_TOKENS.id()));
       }
     } catch (Exception e) {
       LOG.warn("docs_tokens has an unexpected schema; skipping the tokenized funnel step: {}", e.toString());
       return new ArrayList<>();
     }
-    if (!lake.exists(StatsTables.PACKED)) {
+    if (!lake.exists(Table.PACKED_ROWS)) {
       return rows;
     }
     try {
       Dataset<Row> segments =
-          lake.read(StatsTables.PACKED, "pack")
+          lake.read(Table.PACKED_ROWS)
               .select(explode(arrays_zip(col("doc_ids"), col("segment_lengths"))).as("s"))
               .select(col("s.doc_ids").as("doc_id"), col("s.segment_lengths").as("n"));
       Dataset<Row> bySource = segments.join(tokens.select("doc_id", "source"), new String[] {"doc_id"}, "left");
       for (Row r : bySource.groupBy("source").agg(countDistinct(col("doc_id")), sum("n").cast(DataTypes.LongType)).collectAsList()) {
-        rows.add(FunnelStats.row(r.isNullAt(0) ? "unknown" : r.getString(0), 9, "packed", null, r.getLong(1), null, r.isNullAt(2) ? 0L : r.getLong(2), StatsTables.PACKED));
+        rows.add(FunnelStats.row(r.isNullAt(0) ? "unknown" : r.getString(0), 9, "packed", null, r.getLong(1), null, r.isNullAt(2) ? 0L : r.getLong(2), Table.PACKED_ROWS.id()));
       }
     } catch (Exception e) {
       LOG.warn("packed_rows has an unexpected schema; skipping the packed funnel step: {}", e.toString());

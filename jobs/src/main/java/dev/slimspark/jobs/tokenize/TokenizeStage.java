@@ -11,7 +11,9 @@ import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.tokenize.TextTokenizer;
 import dev.slimspark.udfs.tokenize.Tokenizers;
 import java.io.IOException;
@@ -44,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class TokenizeStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(TokenizeStage.class);
 
-  public static final String TABLE = "docs_tokens";
 
   @Override
   public String name() {
@@ -164,7 +165,7 @@ public final class TokenizeStage implements Stage {
     LOG.info("Tokenizing {} with {} (bos id {}, eos id {})", inputTable, driverTok.name(), bos, eos);
 
     summary.input(lake.path(inputTable));
-    Dataset<Row> in = lake.read(inputTable, producerOf(inputTable));
+    Dataset<Row> in = lake.read(inputTable);
     if (Arrays.asList(in.columns()).contains("kept")) {
       in = in.where(col("kept"));
     }
@@ -173,8 +174,8 @@ public final class TokenizeStage implements Stage {
         r.contents() == null ? null : JavaSparkContext.fromSparkContext(ctx.spark().sparkContext()).broadcast(r.contents());
     String dtype = TokenizeStep.dtypeFor(driverTok);
     Dataset<Row> tokens = TokenizeStep.apply(in, r.spec(), contents, bos, eos, dtype);
-    long v = lake.write(tokens, TABLE, SaveMode.Overwrite, ctx.commitMetadata(name()));
-    summary.output(TABLE, lake.path(TABLE), v);
+    long v = lake.write(tokens, Table.DOCS_TOKENS, SaveMode.Overwrite, ctx.commitMetadata(name()));
+    summary.output(Table.DOCS_TOKENS.id(), lake.path(Table.DOCS_TOKENS), v);
     if (contents != null) {
       contents.destroy();
     }
@@ -186,7 +187,7 @@ public final class TokenizeStage implements Stage {
     long maxChunks = 0;
     Map<String, Object> bySource = new TreeMap<>();
     for (Row row :
-        lake.read(TABLE, name())
+        lake.read(Table.DOCS_TOKENS)
             .groupBy(col("source"))
             .agg(count(lit(1)), sum("token_count"), sum(when(col("chunks").gt(1), 1).otherwise(0)),
                 org.apache.spark.sql.functions.max("chunks"))
@@ -221,14 +222,8 @@ public final class TokenizeStage implements Stage {
     boolean reconciled = docs == inputDocs;
     summary.put("reconciled", reconciled);
     if (!reconciled) {
-      summary.status("error");
+      summary.status(Status.ERROR);
     }
     return summary;
-  }
-
-  /** The stage that writes a known input table (for the missing-table message). */
-  static String producerOf(String table) {
-    String p = Lake.producerOf(table);
-    return p == null ? "the stage that writes " + table : p;
   }
 }

@@ -11,6 +11,7 @@ import dev.slimspark.TestSpark;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -104,7 +105,7 @@ class IncrementalDedupTest {
     old.add(DedupTestData.doc("o32", "web", "hi")); // shorter than one shingle
     writeInput("batch0", old, 2);
     full = Stages.run("dedup", config("batch0"));
-    assertEquals("ok", full.status(), full.toJson());
+    assertEquals(Status.OK, full.status(), full.toJson());
 
     // Erase the old text: only dedup_signatures can now tell what the old docs said.
     FileUtils.deleteDirectory(lake.resolve("batch0").toFile());
@@ -140,7 +141,7 @@ class IncrementalDedupTest {
       versionsBeforeIncr.put(t, version(t));
     }
     incr = Stages.run("dedup", config("batch1", "dedup.mode=incremental"));
-    assertEquals("ok", incr.status(), incr.toJson());
+    assertEquals(Status.OK, incr.status(), incr.toJson());
     batch1Rows = batch1();
 
     // A run that died before committing its summary, redone on the same batch stored in another
@@ -254,7 +255,7 @@ class IncrementalDedupTest {
 
   @Test
   void rerunningTheBatchIsANoOp() {
-    assertEquals("ok", rerun.status(), rerun.toJson());
+    assertEquals(Status.OK, rerun.status(), rerun.toJson());
     assertEquals(Boolean.TRUE, rerun.extra().get("up_to_date"));
     assertEquals(0L, rerun.counts().get("new_docs"));
     assertEquals(49L, rerun.counts().get("skipped_already_seen"));

@@ -10,6 +10,7 @@ import dev.slimspark.TestSpark;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -172,7 +173,7 @@ class IngestStageTest {
 
   @Test
   void countsReconcilePerFileAndInTotal() {
-    assertEquals("ok", summary.status());
+    assertEquals(Status.OK, summary.status());
     assertEquals(Boolean.TRUE, summary.extra().get("reconciled"));
     long lines = (Long) summary.counts().get("lines_read");
     long docs = (Long) summary.counts().get("docs");
@@ -227,7 +228,7 @@ class IngestStageTest {
             "ingest.input=[" + q(input + "/a-bad.jsonl") + "]",
             "ingest.fail_on_quarantine=true");
     JobSummary s = Stages.run("ingest", c);
-    assertEquals("failed_on_quarantine", s.status());
+    assertEquals(Status.FAILED_ON_QUARANTINE, s.status());
     // The good lines were still written (the 5000-byte line is fine under the default limit).
     assertEquals(3, TestSpark.session().read().format("delta").load(lake2.resolve("docs_raw").toString()).count());
   }

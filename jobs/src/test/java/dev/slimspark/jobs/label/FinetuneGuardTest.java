@@ -12,6 +12,7 @@ import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ class FinetuneGuardTest {
   void aCollapsedHeadIsRefitWithStandardization() throws IOException {
     Path model = TestSpark.newDir("guard").resolve("model");
     JobSummary s = LabelStagesTest.run(new FinetuneStage(), Stages.config(sets(model, 1.0)));
-    assertEquals("ok", s.status());
+    assertEquals(Status.OK, s.status());
     assertEquals("standardize", s.extra().get("fallback"));
     JsonNode training = new ObjectMapper().readTree(model.resolve("config.json").toFile()).get("training");
     assertEquals("standardize", training.get("fallback").asText());
@@ -75,7 +76,7 @@ class FinetuneGuardTest {
     conf[base.length + 1] = "finetune.class_weights=balanced";
     conf[base.length + 2] = "finetune.standardize=true"; // MiniLM alone at 15 iterations needs it
     JobSummary s = LabelStagesTest.run(new FinetuneStage(), Stages.config(conf));
-    assertEquals("ok", s.status());
+    assertEquals(Status.OK, s.status());
     assertNull(s.extra().get("fallback"));
     long trained = ((Number) s.counts().get("trained")).longValue();
     long held = ((Number) s.counts().get("held_out")).longValue();

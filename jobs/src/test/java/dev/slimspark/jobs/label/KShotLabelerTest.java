@@ -14,6 +14,7 @@ import dev.slimspark.TestSpark;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.udfs.djl.LanguageModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -418,7 +419,7 @@ class KShotLabelerTest {
       assertEquals(EmbedStep.EMPTY_TEXT, r.getAs("error"));
       assertNull(r.getAs("label"));
     }
-    assertEquals("ok", first.status());
+    assertEquals(Status.OK, first.status());
   }
 
   @Test

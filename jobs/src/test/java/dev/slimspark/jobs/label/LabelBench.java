@@ -66,10 +66,10 @@ public final class LabelBench {
     Dataset<Row> dev = tbl.filter(dev());
     lake.write(train, "bench_train", SaveMode.Overwrite, "{}");
     lake.write(dev, "bench_dev", SaveMode.Overwrite, "{}");
-    long nTrain = lake.read("bench_train", "bench").count();
-    long nDev = lake.read("bench_dev", "bench").count();
-    Map<String, Long> trainCounts = counts(lake.read("bench_train", "bench"));
-    Map<String, Long> devCounts = counts(lake.read("bench_dev", "bench"));
+    long nTrain = lake.read("bench_train").count();
+    long nDev = lake.read("bench_dev").count();
+    Map<String, Long> trainCounts = counts(lake.read("bench_train"));
+    Map<String, Long> devCounts = counts(lake.read("bench_dev"));
     String major = trainCounts.entrySet().stream().max(Map.Entry.comparingByValue()).get().getKey();
     long[][] cm = new long[3][3];
     for (Map.Entry<String, Long> e : devCounts.entrySet()) {
@@ -107,7 +107,7 @@ public final class LabelBench {
     }
     // Throughput: the same encoder instance, through Spark (EmbedStep, 2 tasks) vs a plain 2-thread loop.
     List<String> texts = new ArrayList<>();
-    for (Row r : lake.read("bench_dev", "bench").select("text").collectAsList()) {
+    for (Row r : lake.read("bench_dev").select("text").collectAsList()) {
       texts.add(r.getString(0));
     }
     EncoderSettings es = new EncoderSettings(encoder, 256, 32, false);

@@ -12,6 +12,7 @@ import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
 import dev.slimspark.cli.Main;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.testing.StdoutCapture;
 import dev.slimspark.udfs.djl.ModelDir;
 import java.io.IOException;
@@ -297,7 +298,7 @@ class LabelEdgeCasesTest {
     Path g = write("gold-other.csv", "doc_id,text,label", "x-1,Profit fell,bearish", "x-2,Shares soared,bullish");
     Cli c = cli("evaluate", sets("lake=" + Stages.q(evalLake), "evaluate.gold=" + Stages.q(g)));
     assertEquals(3, c.code(), c.toString());
-    assertEquals(JobSummary.CHECK_FAILED, c.summary().get("status").asText());
+    assertEquals(Status.CHECK_FAILED.json(), c.summary().get("status").asText());
     assertEquals(0, c.summary().get("counts").get("gold_matched").asLong());
     assertEquals(2, c.summary().get("counts").get("gold_unmatched").asLong());
     assertTrue(c.err().contains("Only 0 of 2 gold ids") && c.err().contains("fix:"), c.err());

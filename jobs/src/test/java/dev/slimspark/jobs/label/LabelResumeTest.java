@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
+import dev.slimspark.lake.Table;
 import dev.slimspark.testing.ChildProcesses;
 import dev.slimspark.testing.SameRows;
 import java.io.File;
@@ -103,7 +105,7 @@ class LabelResumeTest {
     List<String> cleanSets = new ArrayList<>(sets);
     cleanSets.add("lake=" + Stages.q(cleanLake));
     JobSummary clean = LabelStagesTest.run(new LabelStage(), Stages.config(cleanSets.toArray(new String[0])));
-    assertEquals("ok", clean.status());
+    assertEquals(Status.OK, clean.status());
     SameRows.assertSameRows(comparable(resumed), comparable(labels(cleanLake)), "labels", "killed and resumed");
   }
 
@@ -123,7 +125,7 @@ class LabelResumeTest {
   }
 
   private static Dataset<Row> labels(Path lake) {
-    return TestSpark.session().read().format("delta").load(lake.resolve(LabelsTable.TABLE).toString());
+    return TestSpark.session().read().format("delta").load(lake.resolve(Table.LABELS.id()).toString());
   }
 
   /** Everything a labeler decided (maps sorted: set operations refuse map columns). */

@@ -16,6 +16,7 @@ import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.RunsTable;
 import dev.slimspark.jobs.Stage;
+import dev.slimspark.jobs.Status;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -102,7 +103,7 @@ class LabelStagesTest {
 
   @Test
   void finetuneWritesASelfContainedModelDirectory() throws IOException {
-    assertEquals("ok", finetune.status());
+    assertEquals(Status.OK, finetune.status());
     assertEquals(68L, finetune.counts().get("trained"));
     // HuggingFace sequence-classification layout: one graph with a logits output.
     for (String f : List.of("config.json", "model.onnx", "tokenizer.json", "head.json")) {

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.slimspark.TestSpark;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Status;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
@@ -65,7 +66,7 @@ class PackStageTest {
 
   @Test
   void concatHasZeroPaddingAndExactAccounting() {
-    assertEquals("ok", concat.status());
+    assertEquals(Status.OK, concat.status());
     assertEquals(true, concat.extra().get("reconciled"));
     long packed = 0;
     for (Row r : concatRows) {

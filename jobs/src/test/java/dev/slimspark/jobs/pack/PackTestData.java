@@ -7,6 +7,7 @@ import dev.slimspark.TestSpark;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.lake.Table;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -69,7 +70,7 @@ public final class PackTestData {
       rows.add(RowFactory.create(e.getKey(), sourceOf(e.getKey()), t.length, TokenCodec.encode(t, dtype), dtype));
     }
     TestSpark.session().createDataFrame(rows, SCHEMA).repartition(3)
-        .write().format("delta").mode(SaveMode.Overwrite).save(lake.resolve(PackedRowsTable.INPUT_TABLE).toString());
+        .write().format("delta").mode(SaveMode.Overwrite).save(lake.resolve(Table.DOCS_TOKENS.id()).toString());
     return lake;
   }
 
@@ -87,7 +88,7 @@ public final class PackTestData {
 
   /** All packed rows, ordered by (split, shard_id, row_id). */
   public static List<Row> rows(Path lake) {
-    return TestSpark.session().read().format("delta").load(lake.resolve(PackedRowsTable.TABLE).toString())
+    return TestSpark.session().read().format("delta").load(lake.resolve(Table.PACKED_ROWS.id()).toString())
         .orderBy("split", "shard_id", "row_id").collectAsList();
   }
 

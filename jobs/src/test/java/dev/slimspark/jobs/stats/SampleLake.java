@@ -4,9 +4,9 @@ import static dev.slimspark.Stages.q;
 
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
-import dev.slimspark.cli.Pipeline;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.Pipeline;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.report.Report;
 import dev.slimspark.sample.SampleCorpusGenerator;
@@ -40,7 +40,7 @@ public final class SampleLake {
       JobSummary s = Stages.run(stage, config);
       wallMs.put(stage, (System.nanoTime() - t0) / 1_000_000);
       summaries.put(stage, s);
-      if (!"ok".equals(s.status())) {
+      if (!s.ok()) {
         throw new IllegalStateException(stage + " failed: " + s.toJson());
       }
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slimspark.TestSpark;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -57,9 +58,9 @@ class StatsLinguisticTest {
     for (int i = 0; i < 20; i++) {
       rows.add(RowFactory.create(String.format("b%02d", i), "b", "Water is cold. Snow falls.", 4, true));
     }
-    lake.write(spark.createDataFrame(rows, FILTERED), StatsTables.FILTERED, SaveMode.Overwrite, "test");
+    lake.write(spark.createDataFrame(rows, FILTERED), Table.DOCS_FILTERED, SaveMode.Overwrite, "test");
     lake.write(spark.createDataFrame(rows, FILTERED).where("kept and doc_id != 'a5'").select("doc_id"),
-        StatsTables.DEDUP, SaveMode.Overwrite, "test");
+        Table.DOCS_DEDUP, SaveMode.Overwrite, "test");
   }
 
   private static Map<String, Row> bySource(Dataset<Row> df) {
@@ -101,7 +102,7 @@ class StatsLinguisticTest {
 
   @Test
   void sampleIsSeededDeterministicAndStratified() {
-    Dataset<Row> keys = lake.read(StatsTables.FILTERED, "filter").where("kept").select("doc_id", "source");
+    Dataset<Row> keys = lake.read(Table.DOCS_FILTERED).where("kept").select("doc_id", "source");
     Set<String> s1 = ids(LinguisticStats.sample(keys, 5, 7));
     assertEquals(s1, ids(LinguisticStats.sample(keys.repartition(3), 5, 7)), "same seed, same sample");
     assertNotEquals(s1, ids(LinguisticStats.sample(keys, 5, 8)), "another seed, another sample");
@@ -138,11 +139,11 @@ class StatsLinguisticTest {
   void offWritesNothingAndEmptiesAStaleTable() {
     Lake other = new Lake(TestSpark.session(), TestSpark.newDir("linguistic-off").toString());
     assertNull(StatsStage.linguistic(other, 0, 42, 100), "off on a lake without the table: nothing to write");
-    assertFalse(other.exists(StatsTables.LINGUISTIC));
+    assertFalse(other.exists(Table.STATS_LINGUISTIC));
     Dataset<Row> stale = TestSpark.session().createDataFrame(
         List.of(RowFactory.create("x", 1L)), new StructType().add("source", DataTypes.StringType).add("sentences", DataTypes.LongType));
-    StatsStage.write(other, StatsTables.LINGUISTIC, stale, "test");
-    StatsStage.write(other, StatsTables.LINGUISTIC, StatsStage.linguistic(other, 0, 42, 100).get(), "test");
-    assertEquals(0, other.read(StatsTables.LINGUISTIC, "stats").count(), "off after a run: emptied");
+    StatsStage.write(other, Table.STATS_LINGUISTIC, stale, "test");
+    StatsStage.write(other, Table.STATS_LINGUISTIC, StatsStage.linguistic(other, 0, 42, 100).get(), "test");
+    assertEquals(0, other.read(Table.STATS_LINGUISTIC).count(), "off after a run: emptied");
   }
 }

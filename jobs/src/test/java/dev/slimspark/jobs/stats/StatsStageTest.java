@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.lake.Table;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ class StatsStageTest {
   void funnelReconcilesAndEqualsTheStageSummaries() {
     SampleLake s = SampleLake.get();
     assertEquals(Boolean.TRUE, s.summaries.get("stats").extra().get("reconciled"));
-    List<Row> rows = s.table(StatsTables.RECONCILE).collectAsList();
+    List<Row> rows = s.table(Table.STATS_RECONCILE.id()).collectAsList();
     for (Row r : rows) {
       assertEquals(0L, r.getLong(r.fieldIndex("difference")), r.toString());
       assertTrue(r.getBoolean(r.fieldIndex("reconciled")), r.toString());
@@ -52,7 +53,7 @@ class StatsStageTest {
 
   private static Map<String, Object> byReason(SampleLake s, String step) {
     Map<String, Object> m = new java.util.TreeMap<>();
-    for (Row r : s.table(StatsTables.FUNNEL).where("step = '" + step + "'").groupBy("reason").sum("documents").collectAsList()) {
+    for (Row r : s.table(Table.STATS_FUNNEL.id()).where("step = '" + step + "'").groupBy("reason").sum("documents").collectAsList()) {
       m.put(r.getString(0), r.getLong(1));
     }
     return m;
@@ -62,22 +63,22 @@ class StatsStageTest {
   void histogramsSumToDocumentCounts() {
     SampleLake s = SampleLake.get();
     Map<String, Long> docs = new HashMap<>();
-    for (Row r : s.table(StatsTables.SOURCES).where("source is not null").collectAsList()) {
+    for (Row r : s.table(Table.STATS_SOURCES.id()).where("source is not null").collectAsList()) {
       docs.put(r.getString(0) + "/" + r.getString(1), r.getLong(r.fieldIndex("documents")));
     }
-    List<Row> sums = s.table(StatsTables.HISTOGRAMS).groupBy("stage", "source", "metric").sum("documents").collectAsList();
+    List<Row> sums = s.table(Table.STATS_HISTOGRAMS.id()).groupBy("stage", "source", "metric").sum("documents").collectAsList();
     assertTrue(sums.size() >= docs.size() * 3, sums.size() + " histograms");
     for (Row r : sums) {
       assertEquals(docs.get(r.getString(0) + "/" + r.getString(1)), r.getLong(3), r.toString());
     }
     // The all-sources rows equal the stage counts.
     JobSummary dedup = s.summaries.get("dedup");
-    Row kept = s.table(StatsTables.SOURCES).where("source is null and stage = 'kept_by_dedup'").head();
+    Row kept = s.table(Table.STATS_SOURCES.id()).where("source is null and stage = 'kept_by_dedup'").head();
     assertEquals(dedup.counts().get("kept"), kept.getLong(kept.fieldIndex("documents")));
-    Row ingested = s.table(StatsTables.SOURCES).where("source is null and stage = 'ingested'").head();
+    Row ingested = s.table(Table.STATS_SOURCES.id()).where("source is null and stage = 'ingested'").head();
     assertEquals(s.summaries.get("ingest").counts().get("docs"), ingested.getLong(ingested.fieldIndex("documents")));
     // Percentiles are ordered.
-    for (Row r : s.table(StatsTables.SOURCES).collectAsList()) {
+    for (Row r : s.table(Table.STATS_SOURCES.id()).collectAsList()) {
       long p50 = r.getLong(r.fieldIndex("bytes_p50"));
       long p99 = r.getLong(r.fieldIndex("bytes_p99"));
       assertTrue(p50 <= r.getLong(r.fieldIndex("bytes_p90")) && r.getLong(r.fieldIndex("bytes_p90")) <= p99
@@ -89,11 +90,11 @@ class StatsStageTest {
   void duplicateClustersAreSummarized() {
     SampleLake s = SampleLake.get();
     long members = s.table("dup_clusters").count();
-    Row sizes = s.table(StatsTables.CLUSTER_SIZES).selectExpr("sum(documents)", "sum(clusters)", "sum(removed)").head();
+    Row sizes = s.table(Table.STATS_DUP_CLUSTER_SIZES.id()).selectExpr("sum(documents)", "sum(clusters)", "sum(removed)").head();
     assertEquals(members, sizes.getLong(0));
     assertEquals(s.table("dup_clusters").select("cluster_id").distinct().count(), sizes.getLong(1));
     assertEquals(s.table("dup_clusters").where("not kept").count(), sizes.getLong(2));
-    List<Row> top = s.table(StatsTables.TOP_CLUSTERS).orderBy("rank").collectAsList();
+    List<Row> top = s.table(Table.STATS_DUP_TOP_CLUSTERS.id()).orderBy("rank").collectAsList();
     assertTrue(!top.isEmpty());
     assertEquals(1, top.get(0).getInt(0));
     for (Row r : top) {

@@ -5,6 +5,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.tokenize.JTokkitGpt2Tokenizer;
 import dev.slimspark.udfs.tokenize.TextTokenizer;
 import dev.slimspark.udfs.tokenize.VariedText;
@@ -56,7 +57,7 @@ public final class TokenizeStageBench {
     write(spark, lake, parts, MB_PER_PARTITION * 1_000_000L);
     write(spark, warm, 2, 2_000_000L);
     long bytes = 0;
-    for (Row r : new Lake(spark, lake.toString()).read("docs_filtered", "bench")
+    for (Row r : new Lake(spark, lake.toString()).read(Table.DOCS_FILTERED)
         .selectExpr("sum(octet_length(text))").collectAsList()) {
       bytes = r.getLong(0);
     }

@@ -12,8 +12,10 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
+import dev.slimspark.jobs.Status;
 import dev.slimspark.jobs.pack.TokenCodec;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.tokenize.HfTokenizer;
 import dev.slimspark.udfs.tokenize.VariedText;
 import java.nio.file.Files;
@@ -98,7 +100,7 @@ class TokenizeStageTest {
 
   static Map<String, Row> output() {
     Map<String, Row> m = new HashMap<>();
-    for (Row r : new Lake(TestSpark.session(), lake.toString()).read(TokenizeStage.TABLE, "tokenize").collectAsList()) {
+    for (Row r : new Lake(TestSpark.session(), lake.toString()).read(Table.DOCS_TOKENS).collectAsList()) {
       m.put(r.getString(0), r);
     }
     return m;
@@ -128,7 +130,7 @@ class TokenizeStageTest {
       split += r.getInt(r.fieldIndex("chunks")) > 1 ? 1 : 0;
     }
     assertTrue(split >= 1, "the long document is split");
-    assertEquals("ok", s.status());
+    assertEquals(Status.OK, s.status());
     assertEquals((long) kept.size(), s.counts().get("docs"));
     assertEquals(tokens, s.counts().get("tokens"));
     assertEquals((long) split, s.counts().get("docs_split_into_chunks"));
@@ -168,7 +170,7 @@ class TokenizeStageTest {
   void tokensDecodeInPlainSql() {
     run("tokenize.tokenizer.kind=jtokkit-gpt2", "tokenize.bos=\"\"", "tokenize.eos=\"<|endoftext|>\"");
     SparkSession spark = TestSpark.session();
-    List<Row> rows = new Lake(spark, lake.toString()).read(TokenizeStage.TABLE, "tokenize")
+    List<Row> rows = new Lake(spark, lake.toString()).read(Table.DOCS_TOKENS)
         .selectExpr("doc_id", "tokens", "dtype", TokenCodec.SQL_DECODE + " AS ids").collectAsList();
     assertEquals(kept.size(), rows.size());
     for (Row r : rows) {

@@ -1,6 +1,5 @@
-package dev.slimspark.cli;
+package dev.slimspark.jobs;
 
-import dev.slimspark.jobs.Stage;
 import dev.slimspark.jobs.dedup.DedupStage;
 import dev.slimspark.jobs.export.ExportStage;
 import dev.slimspark.jobs.filter.FilterStage;
@@ -16,7 +15,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The stages that exist, in pipeline order. */
+/**
+ * The stage registry: every command that runs a {@link Stage}, the corpus pipeline's in the order
+ * {@code run} executes them, then the labeling stages that run on their own. {@link StageRunner}
+ * runs them; the CLI only looks names up here.
+ */
 public final class Pipeline {
   private static final Map<String, Stage> STAGES = new LinkedHashMap<>();
   /** Stages run on their own (labeling), not part of the corpus pipeline's `run`. */

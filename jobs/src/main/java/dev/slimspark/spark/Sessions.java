@@ -34,11 +34,28 @@ public final class Sessions {
   public static final Map<String, String> MALLOC_ENV =
       Map.of("MALLOC_MMAP_THRESHOLD_", "16777216", "MALLOC_TRIM_THRESHOLD_", "67108864");
 
+  /**
+   * Parquet row-group size of every file the jobs write ({@code spark.hadoop.parquet.block.size}):
+   * 32 MiB instead of Parquet's 128 MiB. Why: a Parquet writer buffers a whole row group per open
+   * file, and a reader loads the whole row group's chunks of the columns it reads, and Spark's
+   * memory manager counts neither. For the text tables (almost all bytes are the text column) that
+   * was up to 128 MiB per task on each side: at 1 GB of input and a 1 GB heap the stats stage ran
+   * out of heap in the vectorized Parquet reader (live {@code byte[]} reached 387 MB while two tasks
+   * read docs_filtered's text; BENCHMARKS.md, "Scale series"). Risk: four times as many row groups,
+   * i.e. more footer entries and ranged reads on object stores; a single document larger than this
+   * makes its row group that large anyway. A value given as a system property (spark-submit
+   * --conf) or as a {@code spark.*} key of the config wins.
+   */
+  public static final long ROW_GROUP_BYTES = 32L << 20;
+
+  static final String ROW_GROUP_KEY = "spark.hadoop.parquet.block.size";
+
   private Sessions() {}
 
   /**
    * Adds Delta Lake's SQL extension and catalog, the wider redaction pattern and {@link
-   * #MALLOC_ENV} for executors; everything else comes from the environment. A {@code
+   * #MALLOC_ENV} for executors, the {@link #ROW_GROUP_BYTES} row groups; everything else comes from
+   * the environment. A {@code
    * spark.redaction.regex} given to spark-submit (a system property) is kept as it is.
    */
   public static SparkSession.Builder withDelta(SparkSession.Builder builder) {
@@ -50,6 +67,9 @@ public final class Sessions {
       if (System.getProperty(key) == null) {
         builder = builder.config(key, e.getValue());
       }
+    }
+    if (System.getProperty(ROW_GROUP_KEY) == null) {
+      builder = builder.config(ROW_GROUP_KEY, Long.toString(ROW_GROUP_BYTES));
     }
     return builder
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")

@@ -5,8 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.slimspark.TestSpark;
+import dev.slimspark.spark.Sessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
@@ -75,5 +82,30 @@ class LakeTest {
       SPARK.conf().unset(Lake.MAX_OPEN_WRITERS);
     }
     assertEquals(2_000, lake.read("t").count());
+  }
+
+  @Test
+  void tablesAreWrittenInRowGroupsOfAtMost32MiB() throws Exception {
+    Lake lake = new Lake(SPARK, TestSpark.newDir("lake-rowgroups").toString());
+    // ~77 MB of incompressible text in one task: Parquet's default would make one row group.
+    Dataset<Row> text = SPARK.range(0, 300_000, 1, 1)
+        .selectExpr("id", "concat(sha2(cast(id as string), 512), sha2(cast(-id as string), 512)) as text");
+    lake.write(text, "wide", SaveMode.Overwrite, "{}");
+
+    Path dir = Path.of(lake.path("wide").replace("file:", ""));
+    Path file;
+    try (Stream<Path> files = Files.list(dir)) {
+      file = files.filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+    }
+    List<BlockMetaData> groups;
+    try (ParquetFileReader r = ParquetFileReader.open(
+        HadoopInputFile.fromPath(new org.apache.hadoop.fs.Path(file.toUri()), new Configuration()))) {
+      groups = r.getFooter().getBlocks();
+    }
+    assertTrue(groups.size() >= 2, "77 MB in row groups of 32 MiB: " + groups.size() + " group(s)");
+    for (BlockMetaData g : groups) {
+      assertTrue(g.getCompressedSize() <= Sessions.ROW_GROUP_BYTES + (2 << 20), "row group of " + g.getCompressedSize() + " bytes");
+    }
+    assertEquals(300_000, lake.read("wide").count());
   }
 }

@@ -1,7 +1,7 @@
 package dev.slimspark.jobs.export;
 
 import dev.slimspark.io.SerializableHadoopConf;
-import dev.slimspark.jobs.pack.TokenCodec;
+import dev.slimspark.lake.TokenCodec;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

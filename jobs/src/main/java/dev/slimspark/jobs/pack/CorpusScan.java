@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.slimspark.errors.UserErrors;
+import dev.slimspark.lake.TokenCodec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;

@@ -4,6 +4,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.lake.Table;
+import dev.slimspark.lake.TokenCodec;
 import dev.slimspark.spark.Sessions;
 import java.nio.file.Files;
 import java.nio.file.Path;

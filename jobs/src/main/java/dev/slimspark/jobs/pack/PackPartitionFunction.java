@@ -1,5 +1,6 @@
 package dev.slimspark.jobs.pack;
 
+import dev.slimspark.lake.TokenCodec;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;

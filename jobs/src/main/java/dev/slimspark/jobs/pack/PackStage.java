@@ -14,6 +14,7 @@ import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
+import dev.slimspark.lake.TokenCodec;
 import io.delta.tables.DeltaTable;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -58,7 +58,7 @@ final class ShardFileWriter implements Function2<Integer, Iterator<Tuple2<Long, 
       }
       while (rows.hasNext()) {
         Tuple2<Long, byte[]> r = rows.next();
-        long rowId = r._1() & ExportStage.ROW_MASK;
+        long rowId = r._1() & ShardExport.ROW_MASK;
         if (rowId != n || r._2().length != rowTokens * bpt) {
           throw new IllegalStateException("packed_rows shard " + t.split + "/" + t.shardId
               + " is not dense or has a wrong row size at row " + rowId + " (expected " + n + ")");

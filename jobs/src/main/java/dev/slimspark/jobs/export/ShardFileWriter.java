@@ -1,7 +1,7 @@
 package dev.slimspark.jobs.export;
 
 import dev.slimspark.io.SerializableHadoopConf;
-import dev.slimspark.jobs.pack.TokenCodec;
+import dev.slimspark.lake.TokenCodec;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -58,7 +58,7 @@ final class ShardFileWriter implements Function2<Integer, Iterator<Tuple2<Long, 
       }
       while (rows.hasNext()) {
         Tuple2<Long, byte[]> r = rows.next();
-        long rowId = r._1() & ExportStage.ROW_MASK;
+        long rowId = r._1() & ShardExport.ROW_MASK;
         if (rowId != n || r._2().length != rowTokens * bpt) {
           throw new IllegalStateException("packed_rows shard " + t.split + "/" + t.shardId
               + " is not dense or has a wrong row size at row " + rowId + " (expected " + n + ")");

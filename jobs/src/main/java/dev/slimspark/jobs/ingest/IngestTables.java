@@ -47,4 +47,12 @@ public final class IngestTables {
   };
 
   private IngestTables() {}
+
+  static org.apache.spark.sql.Column[] columns(String[] names) {
+    org.apache.spark.sql.Column[] out = new org.apache.spark.sql.Column[names.length];
+    for (int i = 0; i < names.length; i++) {
+      out[i] = org.apache.spark.sql.functions.col(names[i]);
+    }
+    return out;
+  }
 }

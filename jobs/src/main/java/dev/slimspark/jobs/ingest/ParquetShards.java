@@ -71,7 +71,20 @@ final class ParquetShards {
     if (good.isEmpty()) {
       return out;
     }
-    Dataset<Row> raw = spark.read().parquet(good.toArray(new String[0]));
+    Dataset<Row> rows = rows(spark.read().parquet(good.toArray(new String[0])), textColumn);
+    Dataset<Row> perFile =
+        rows.groupBy("file")
+            .agg(
+                count(lit(1)).as("lines_read"),
+                sum(when(col("text").isNotNull(), 1L).otherwise(0L)).as("docs"));
+    // Files with zero rows still get a summary row.
+    return out.unionByName(records(rows, textColumn, opts))
+        .unionByName(fileSummaries(perFile))
+        .unionByName(emptyFileSummaries(spark, good, perFile));
+  }
+
+  /** One row per Parquet row: file (listing spelling), 1-based row number, text, other columns as meta JSON. */
+  private static Dataset<Row> rows(Dataset<Row> raw, String textColumn) {
     List<Column> others = new ArrayList<>();
     for (String f : raw.columns()) {
       if (!f.equals(textColumn)) {
@@ -79,6 +92,18 @@ final class ParquetShards {
       }
     }
     Column meta = others.isEmpty() ? lit(null).cast("string") : to_json(struct(others.toArray(new Column[0])));
+    // Same spelling of the path as the file listing (Hadoop Path form), so per-file rows line up.
+    UserDefinedFunction hadoopPath =
+        udf((String f) -> new Path(new java.net.URI(f)).toString(), DataTypes.StringType);
+    return raw.select(
+            hadoopPath.apply(col("_metadata.file_path")).as("file"),
+            col("_metadata.row_index").plus(1).as("line_number"),
+            col("`" + textColumn + "`").cast("string").as("text"),
+            meta.as("meta"));
+  }
+
+  /** Rows as ingest records: a doc per non-null text, a null_text quarantine row otherwise. */
+  private static Dataset<Row> records(Dataset<Row> rows, String textColumn, ShardReader.Options opts) {
     String idBase = opts.idBase;
     UserDefinedFunction docId =
         udf(
@@ -93,18 +118,8 @@ final class ParquetShards {
               return s == null ? defaultSource : s;
             },
             DataTypes.StringType);
-    // Same spelling of the path as the file listing (Hadoop Path form), so per-file rows line up.
-    UserDefinedFunction hadoopPath =
-        udf((String f) -> new Path(new java.net.URI(f)).toString(), DataTypes.StringType);
-    Dataset<Row> rows =
-        raw.select(
-            hadoopPath.apply(col("_metadata.file_path")).as("file"),
-            col("_metadata.row_index").plus(1).as("line_number"),
-            col("`" + textColumn + "`").cast("string").as("text"),
-            meta.as("meta"));
     Column isDoc = col("text").isNotNull();
-    Dataset<Row> records =
-        rows.select(
+    return rows.select(
             when(isDoc, lit("doc")).otherwise(lit("quarantine")).as("kind"),
             col("file"),
             col("line_number"),
@@ -129,13 +144,11 @@ final class ParquetShards {
             lit(0L).as("compressed_bytes"),
             lit(0L).as("decompressed_bytes"),
             lit(false).as("damaged"));
-    Dataset<Row> perFile =
-        rows.groupBy("file")
-            .agg(
-                count(lit(1)).as("lines_read"),
-                sum(when(col("text").isNotNull(), 1L).otherwise(0L)).as("docs"));
-    Dataset<Row> summaries =
-        perFile.select(
+  }
+
+  /** One file_summary record per file with rows (lines read, docs, quarantined). */
+  private static Dataset<Row> fileSummaries(Dataset<Row> perFile) {
+    return perFile.select(
             lit("file_summary").as("kind"),
             col("file"),
             lit(0L).as("line_number"),
@@ -160,8 +173,6 @@ final class ParquetShards {
             lit(0L).as("compressed_bytes"),
             lit(0L).as("decompressed_bytes"),
             lit(false).as("damaged"));
-    // Files with zero rows still get a summary row.
-    return out.unionByName(records).unionByName(summaries).unionByName(emptyFileSummaries(spark, good, perFile));
   }
 
   private static Dataset<Row> emptyFileSummaries(SparkSession spark, List<String> good, Dataset<Row> perFile) {

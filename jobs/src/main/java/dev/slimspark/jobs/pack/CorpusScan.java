@@ -13,6 +13,7 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import dev.slimspark.errors.UserErrors;
+import dev.slimspark.lake.TokenCodec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Column;
@@ -59,16 +60,16 @@ final class CorpusScan {
   private CorpusScan() {}
 
   /** docs_tokens plus split, bucket and ntok columns. */
-  static Dataset<Row> assign(Dataset<Row> docs, PackConfig c) {
-    long cut = Math.round(c.validationFraction * 1_000_000L);
-    int buckets = c.mix.isEmpty() ? 1 : BUCKETS;
+  static Dataset<Row> assign(Dataset<Row> docs, PackOptions c) {
+    long cut = Math.round(c.validationFraction() * 1_000_000L);
+    int buckets = c.mix().isEmpty() ? 1 : BUCKETS;
     return docs
         .withColumn("split",
-            when(pmod(xxhash64(lit(c.seed), lit("split"), col("doc_id")), lit(1_000_000L)).lt(cut),
+            when(pmod(xxhash64(lit(c.seed()), lit("split"), col("doc_id")), lit(1_000_000L)).lt(cut),
                 lit(PackedRowsTable.VALIDATION))
                 .otherwise(lit(PackedRowsTable.TRAIN)))
         .withColumn("bucket",
-            pmod(xxhash64(lit(c.seed), lit("mix"), col("doc_id")), lit((long) buckets)).cast("int"))
+            pmod(xxhash64(lit(c.seed()), lit("mix"), col("doc_id")), lit((long) buckets)).cast("int"))
         .withColumn("ntok", expr("coalesce(token_count, 0)").cast("long"));
   }
 
@@ -99,11 +100,11 @@ final class CorpusScan {
     return udf(f, ID_STATS).apply(col("tokens"), col("dtype"), lit(padId));
   }
 
-  static CorpusScan run(Dataset<Row> assigned, PackConfig c) {
+  static CorpusScan run(Dataset<Row> assigned, PackOptions c) {
     CorpusScan s = new CorpusScan();
     List<Row> rows =
         assigned
-            .withColumn("_ids", idStats(c.padId))
+            .withColumn("_ids", idStats(c.padId()))
             .groupBy(col("split"), col("source"), col("bucket"))
             .agg(
                 count(lit(1)),
@@ -127,17 +128,17 @@ final class CorpusScan {
   }
 
   /** Fails the job, naming a few documents, when any document token equals the pad id. */
-  void requireNoPad(Dataset<Row> assigned, PackConfig c) {
+  void requireNoPad(Dataset<Row> assigned, PackOptions c) {
     if (docsWithPad == 0) {
       return;
     }
     List<String> examples = new ArrayList<>();
     for (Row r :
-        assigned.filter(idStats(c.padId).getField("pads").gt(0)).select("doc_id").limit(5).collectAsList()) {
+        assigned.filter(idStats(c.padId()).getField("pads").gt(0)).select("doc_id").limit(5).collectAsList()) {
       examples.add(r.getString(0));
     }
     throw UserErrors.of(
-        "pack.pad_id = " + c.padId + " occurs " + padOccurrences + " times as a real token, in "
+        "pack.pad_id = " + c.padId() + " occurs " + padOccurrences + " times as a real token, in "
             + docsWithPad + " documents (e.g. " + String.join(", ", examples) + ").",
         "Padding must be distinguishable from text: a trainer masks pad positions, so a real token "
             + "with the pad id would be silently masked or learned as padding.",

@@ -4,6 +4,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.lake.Table;
+import dev.slimspark.lake.TokenCodec;
 import dev.slimspark.spark.Sessions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,9 +35,9 @@ public final class PackBench {
     long tokens = args.length > 0 ? Long.parseLong(args[0]) : 200_000_000L;
     int sparkDocs = args.length > 1 ? Integer.parseInt(args[1]) : 40_000;
     int rowTokens = 2049;
-    packers(tokens, rowTokens, PackConfig.Mode.CONCAT, 0);
+    packers(tokens, rowTokens, PackOptions.Mode.CONCAT, 0);
     for (long window : new long[] {1L << 20, 1L << 22, 1L << 24}) {
-      packers(tokens, rowTokens, PackConfig.Mode.BEST_FIT, window);
+      packers(tokens, rowTokens, PackOptions.Mode.BEST_FIT, window);
     }
     if (sparkDocs > 0) {
       spark(sparkDocs);
@@ -48,7 +49,7 @@ public final class PackBench {
     return (int) Math.min(65536, Math.max(4, Math.round(Math.exp(Math.log(450) + 1.2 * r.nextGaussian()))));
   }
 
-  static void packers(long tokens, int rowTokens, PackConfig.Mode mode, long window) {
+  static void packers(long tokens, int rowTokens, PackOptions.Mode mode, long window) {
     Random r = new Random(42);
     RowPacker p = RowPacker.create(mode, rowTokens, 0, Math.max(window, rowTokens));
     int[] pool = new int[65536];

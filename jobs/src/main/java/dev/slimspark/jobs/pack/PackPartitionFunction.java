@@ -1,5 +1,6 @@
 package dev.slimspark.jobs.pack;
 
+import dev.slimspark.lake.TokenCodec;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.List;
@@ -38,10 +39,10 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
           .add("st_tail", DataTypes.LongType, true)
           .add("st_docs_in_tail", DataTypes.LongType, true);
 
-  private final PackConfig config;
+  private final PackOptions config;
   private final String dtype;
 
-  PackPartitionFunction(PackConfig config, String dtype) {
+  PackPartitionFunction(PackOptions config, String dtype) {
     this.config = config;
     this.dtype = dtype;
   }
@@ -67,7 +68,7 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
               split = s;
               seq = 0;
               packer = RowPacker.create(
-                  config.mode, config.rowTokens(), config.padId, config.windowTokens);
+                  config.mode(), config.rowTokens(), config.padId(), config.windowTokens());
             }
             packer.add(d.getString(1), TokenCodec.decode((byte[]) d.get(2), d.getString(3)));
             drain();
@@ -95,7 +96,7 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
       private void drain() {
         long splitCode = split.hashCode();
         for (PackedRow r = packer.ready.pollFirst(); r != null; r = packer.ready.pollFirst()) {
-          long key = Hashing.key(config.seed, splitCode, part, seq);
+          long key = Hashing.key(config.seed(), splitCode, part, seq);
           out.addLast(RowFactory.create(split, false, key, part, seq, TokenCodec.encode(r.tokens, dtype),
               seq(boxed(r.segmentLengths)), seq(java.util.Arrays.asList(r.docIds)), r.padCount, null, null, null, null, null));
           seq++;

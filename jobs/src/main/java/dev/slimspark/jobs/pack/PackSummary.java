@@ -15,9 +15,14 @@ import java.util.TreeMap;
 final class PackSummary {
   private PackSummary() {}
 
-  static void fill(JobSummary s, PackConfig c, CorpusScan scan, MixPlan plan, Map<String, long[]> perSplit,
-      long rowsPerShard, Map<String, Integer> firstShard, String dtype, int partitions,
-      long committedRows) {
+  static void fill(JobSummary s, PackOptions c, PackResult result, long committedRows) {
+    CorpusScan scan = result.scan();
+    MixPlan plan = result.plan();
+    Map<String, long[]> perSplit = result.perSplit();
+    long rowsPerShard = result.rowsPerShard();
+    Map<String, Integer> firstShard = result.firstShard();
+    String dtype = result.dtype();
+    int partitions = result.partitions();
     long docsNatural = 0;
     long tokensNatural = 0;
     for (CorpusScan.Cell cell : scan.cells) {
@@ -74,8 +79,8 @@ final class PackSummary {
         .count("pad_id_violations", scan.docsWithPad)
         .count("by_split", splits)
         .count("mix", plan.describe());
-    s.put("mode", c.mode == PackConfig.Mode.CONCAT ? "concat" : "best-fit");
-    s.put("seq_len", c.seqLen);
+    s.put("mode", c.mode() == PackOptions.Mode.CONCAT ? "concat" : "best-fit");
+    s.put("seq_len", c.seqLen());
     s.put("dtype", dtype);
     s.put("partitions", partitions);
     s.put("rows_per_shard", rowsPerShard);

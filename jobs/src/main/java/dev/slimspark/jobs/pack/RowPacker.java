@@ -21,8 +21,8 @@ public abstract class RowPacker {
   }
 
   /** The packer for a mode. */
-  public static RowPacker create(PackConfig.Mode mode, int rowTokens, int padId, long windowTokens) {
-    return mode == PackConfig.Mode.CONCAT
+  public static RowPacker create(PackOptions.Mode mode, int rowTokens, int padId, long windowTokens) {
+    return mode == PackOptions.Mode.CONCAT
         ? new ConcatPacker(rowTokens, padId)
         : new BestFitPacker(rowTokens, padId, windowTokens);
   }

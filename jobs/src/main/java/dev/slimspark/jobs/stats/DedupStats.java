@@ -13,7 +13,6 @@ import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -30,8 +29,8 @@ final class DedupStats {
   private DedupStats() {}
 
   /** Per cluster: size, removals, sources, lowest similarity and the kept doc (one row each). */
-  private static Dataset<Row> clusters(Lake lake) {
-    return lake.read(Table.DUP_CLUSTERS)
+  private static Dataset<Row> clusters(StatsInputs in) {
+    return in.dupClusters()
         .groupBy("cluster_id")
         .agg(
             count(lit(1)).as("cluster_size"),
@@ -42,8 +41,8 @@ final class DedupStats {
             max(when(col("kept"), col("doc_id"))).as("example_doc_id"));
   }
 
-  static Dataset<Row> sizes(Lake lake) {
-    return clusters(lake)
+  static Dataset<Row> sizes(StatsInputs in) {
+    return clusters(in)
         .groupBy("cluster_size")
         .agg(
             count(lit(1)).as("clusters"),
@@ -55,15 +54,15 @@ final class DedupStats {
         .coalesce(1);
   }
 
-  static Dataset<Row> top(Lake lake, int n, int prefixChars) {
+  static Dataset<Row> top(StatsInputs in, int n, int prefixChars) {
     Dataset<Row> top =
         // Top-k per partition then a merge (TakeOrderedAndProject); the window only numbers n rows.
-        clusters(lake)
+        clusters(in)
             .orderBy(col("cluster_size").desc(), col("cluster_id"))
             .limit(n)
             .withColumn("rank", row_number().over(Window.orderBy(col("cluster_size").desc(), col("cluster_id"))));
     Dataset<Row> texts =
-        lake.read(Table.DOCS_FILTERED)
+        in.docsFiltered()
             .select(col("doc_id").as("example_doc_id"), substring(col("text"), 1, prefixChars).as("example_text_prefix"));
     // Inner join with the small side broadcast: the kept doc of a cluster is always in docs_filtered.
     return texts.join(broadcast(top), new String[] {"example_doc_id"})

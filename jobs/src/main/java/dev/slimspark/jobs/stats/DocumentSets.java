@@ -2,7 +2,6 @@ package dev.slimspark.jobs.stats;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,8 +21,8 @@ final class DocumentSets {
   private final Map<String, Dataset<Row>> sets = new LinkedHashMap<>();
   private final boolean hasTokens;
 
-  DocumentSets(Lake lake) {
-    Dataset<Row> filtered = lake.read(Table.DOCS_FILTERED);
+  DocumentSets(StatsInputs in) {
+    Dataset<Row> filtered = in.docsFiltered();
     List<Column> cols = new ArrayList<>();
     for (String c : List.of("doc_id", "source", "kept")) {
       cols.add(col(c));
@@ -35,11 +34,11 @@ final class DocumentSets {
       cols.add(col(m.name()));
     }
     Dataset<Row> all = filtered.select(cols.toArray(new Column[0]));
-    Dataset<Row> dedupIds = lake.read(Table.DOCS_DEDUP).select("doc_id");
+    Dataset<Row> dedupIds = in.docsDedup().select("doc_id");
     Dataset<Row> dedup = all.join(dedupIds, all.col("doc_id").equalTo(dedupIds.col("doc_id")), "left_semi");
-    hasTokens = lake.exists(Table.DOCS_TOKENS);
+    hasTokens = in.hasTokens();
     if (hasTokens) {
-      Dataset<Row> tokens = lake.read(Table.DOCS_TOKENS).select("doc_id", "token_count");
+      Dataset<Row> tokens = in.docsTokens().select("doc_id", "token_count");
       dedup = dedup.join(tokens, new String[] {"doc_id"}, "left");
     }
     sets.put(StatsTables.INGESTED, all);

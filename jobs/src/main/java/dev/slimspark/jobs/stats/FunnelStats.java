@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
-import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +45,9 @@ final class FunnelStats {
    * The funnel rows, sorted by source, step_order, reason. All document steps are one union of
    * grouped aggregates collected in a single Spark job (per-job overhead dominates on small lakes).
    */
-  static List<Row> compute(Lake lake) {
+  static List<Row> compute(StatsInputs in) {
     String none = StatsTables.NO_SOURCE;
-    Dataset<Row> files = lake.read(Table.INGEST_FILES);
+    Dataset<Row> files = in.ingestFiles();
     Dataset<Row> steps =
         files.agg(sum("lines_read").cast(DataTypes.LongType).as("documents"))
             .select(lit(none).as("source"), lit(0).as("step_order"), lit(LINES_READ).as("step"),
@@ -59,19 +58,19 @@ final class FunnelStats {
                     .select(lit(none).as("source"), lit(2).as("step_order"), lit("blank").as("step"),
                         lit(null).cast(DataTypes.StringType).as("reason"), col("documents"),
                         lit(null).cast(DataTypes.LongType).as("bytes"), lit(Table.INGEST_FILES.id()).as("from_table")))
-            .unionByName(step(lake.read(Table.DOCS_RAW), col("source"), 1, "input_lines", null,
+            .unionByName(step(in.docsRaw(), col("source"), 1, "input_lines", null,
                 col("byte_length"), Table.DOCS_RAW.id()))
-            .unionByName(step(lake.read(Table.INGEST_QUARANTINE), lit(none), 3, "quarantined",
+            .unionByName(step(in.ingestQuarantine(), lit(none), 3, "quarantined",
                 col("reason"), col("line_bytes"), Table.INGEST_QUARANTINE.id()))
-            .unionByName(step(lake.read(Table.DOCS_FILTERED).where(col("kept").equalTo(false)), col("source"),
+            .unionByName(step(in.docsFiltered().where(col("kept").equalTo(false)), col("source"),
                 4, "filtered", col("drop_reason"), col("byte_length"), Table.DOCS_FILTERED.id()));
-    Dataset<Row> removed = lake.read(Table.DUP_CLUSTERS).where(col("kept").equalTo(false));
+    Dataset<Row> removed = in.dupClusters().where(col("kept").equalTo(false));
     steps = steps
         .unionByName(step(removed.where(col("reason").equalTo("exact")), col("source"), 5, "exact_duplicate", null,
             lit(null).cast(DataTypes.LongType), Table.DUP_CLUSTERS.id()))
         .unionByName(step(removed.where(col("reason").equalTo("near")), col("source"), 6, "near_duplicate", null,
             lit(null).cast(DataTypes.LongType), Table.DUP_CLUSTERS.id()))
-        .unionByName(step(lake.read(Table.DOCS_DEDUP), col("source"), 7, "kept", null, col("byte_length"),
+        .unionByName(step(in.docsDedup(), col("source"), 7, "kept", null, col("byte_length"),
             Table.DOCS_DEDUP.id()));
     List<Row> rows = new ArrayList<>();
     long linesRead = 0;
@@ -89,7 +88,7 @@ final class FunnelStats {
       rows.add(row(r.getString(0), r.getInt(1), step, r.isNullAt(3) ? null : r.getString(3), n, nullableLong(r, 5), null, r.getString(6)));
     }
     rows.add(row(none, 1, "input_lines", null, linesRead - rawDocs, null, null, "ingest_files - docs_raw"));
-    rows.addAll(TokenFunnel.rows(lake));
+    rows.addAll(TokenFunnel.rows(in));
     rows.sort(FunnelStats::compare);
     return rows;
   }

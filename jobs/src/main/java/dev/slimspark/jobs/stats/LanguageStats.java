@@ -7,7 +7,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
-import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -21,8 +20,8 @@ import org.apache.spark.sql.types.DataTypes;
 final class LanguageStats {
   private LanguageStats() {}
 
-  static Dataset<Row> compute(Lake lake) {
-    return lake.read(Table.DOCS_FILTERED)
+  static Dataset<Row> compute(StatsInputs in) {
+    return in.docsFiltered()
         .select(col("source"), coalesce(col("language"), lit("und")).as("language"), col("kept"), col("byte_length"))
         .groupBy("source", "language")
         .agg(

@@ -17,7 +17,6 @@ import static org.apache.spark.sql.functions.xxhash64;
 import com.johnsnowlabs.nlp.DocumentAssembler;
 import com.johnsnowlabs.nlp.annotators.Tokenizer;
 import com.johnsnowlabs.nlp.annotators.sbd.pragmatic.SentenceDetector;
-import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import java.util.Arrays;
 import java.util.List;
@@ -77,14 +76,16 @@ public final class LinguisticStats {
 
   /**
    * The per-source rows plus the all-sources row, sorted by source (null first). {@code perSource}
-   * is N or {@link #FULL_TABLE}; 0 (off) is the caller's to skip.
+   * is N or {@link #FULL_TABLE}; 0 (off) is the caller's to skip. {@code docsDedup} null: the
+   * lake has no docs_dedup, every document the filter kept is counted.
    */
-  public static Dataset<Row> compute(Lake lake, int perSource, int seed, int maxChars) {
-    Dataset<Row> kept = lake.read(Table.DOCS_FILTERED).where(col("kept"));
+  public static Dataset<Row> compute(
+      Dataset<Row> docsFiltered, Dataset<Row> docsDedup, int perSource, int seed, int maxChars) {
+    Dataset<Row> kept = docsFiltered.where(col("kept"));
     Dataset<Row> keys = kept.select("doc_id", "source");
     String from = Table.DOCS_FILTERED.id() + " (kept)";
-    if (lake.exists(Table.DOCS_DEDUP)) {
-      keys = keys.join(lake.read(Table.DOCS_DEDUP).select("doc_id"), new String[] {"doc_id"}, "left_semi");
+    if (docsDedup != null) {
+      keys = keys.join(docsDedup.select("doc_id"), new String[] {"doc_id"}, "left_semi");
       from = "docs_filtered semi join docs_dedup";
     }
     Dataset<Row> totals = keys.groupBy("source").agg(count(lit(1)).as("docs_total"));

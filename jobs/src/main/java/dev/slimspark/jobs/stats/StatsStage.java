@@ -1,7 +1,5 @@
 package dev.slimspark.jobs.stats;
 
-import dev.slimspark.config.SlimConfig;
-import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
@@ -31,6 +29,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatsStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(StatsStage.class);
+  /** Read where present: tokenize's and pack's tables are optional. */
+  public static final List<Table> INPUTS = List.of(Table.INGEST_FILES, Table.INGEST_QUARANTINE, Table.DOCS_RAW,
+      Table.DOCS_FILTERED, Table.DOCS_DEDUP, Table.DUP_CLUSTERS, Table.DOCS_TOKENS, Table.PACKED_ROWS);
 
   @Override
   public String name() {
@@ -56,60 +57,68 @@ public final class StatsStage implements Stage {
   }
 
   private JobSummary stats(RunContext ctx) {
-    SlimConfig c = ctx.config();
+    StatsOptions options = StatsOptions.from(ctx.config());
     Lake lake = ctx.lake();
-    int accuracy = c.getInt("stats.percentile_accuracy");
-    if (accuracy < 100) {
-      throw UserErrors.badConfigValue("stats.percentile_accuracy", Integer.toString(accuracy), "at least 100");
-    }
-    int top = c.getInt("stats.top_clusters");
-    int prefix = c.getInt("stats.example_prefix_chars");
-    int nlpSample = c.getInt("stats.linguistic.sample_docs_per_source");
-    if (nlpSample < LinguisticStats.FULL_TABLE) {
-      throw UserErrors.badConfigValue("stats.linguistic.sample_docs_per_source", Integer.toString(nlpSample),
-          "a number of documents per source, 0 (off) or -1 (every kept document)");
-    }
-    int nlpSeed = c.getInt("stats.linguistic.seed");
-    int nlpChars = c.getInt("stats.linguistic.max_chars");
-    if (nlpChars < 1) {
-      throw UserErrors.badConfigValue("stats.linguistic.max_chars", Integer.toString(nlpChars), "at least 1");
-    }
     JobSummary summary = new JobSummary(name(), ctx);
-    for (Table t : List.of(Table.INGEST_FILES, Table.INGEST_QUARANTINE, Table.DOCS_RAW, Table.DOCS_FILTERED,
-        Table.DOCS_DEDUP, Table.DUP_CLUSTERS, Table.DOCS_TOKENS, Table.PACKED_ROWS)) {
+    for (Table t : INPUTS) {
       if (lake.exists(t)) {
         summary.input(lake.path(t));
       }
     }
+    StatsInputs in = StatsInputs.read(lake);
+    DocumentSets sets = new DocumentSets(in);
+    List<Row> reconcile = writeTables(ctx, options, in, sets, summary);
+    StatsResult r = new StatsResult(reconcile, sets.hasTokens());
+    summary.count("funnel", r.funnel());
+    summary.count("sources", r.sources());
+    summary.put("tokens_present", r.tokensPresent());
+    int sample = options.linguisticSampleDocsPerSource();
+    summary.put("linguistic",
+        sample == 0 ? "off" : LinguisticStats.method(sample, options.linguisticSeed(), options.linguisticMaxChars()));
+    summary.put("reconciled", r.reconciled());
+    if (!r.reconciled()) {
+      LOG.error("The funnel does not reconcile; difference per source: {}", r.differences());
+      summary.put("differences", r.differences());
+      summary.status(Status.ERROR);
+    }
+    return summary;
+  }
+
+  /**
+   * Writes every stats table, lists them as outputs, and returns the reconciliation rows.
+   *
+   * <p>The tables are independent and small: on small lakes each write is mostly driver-side
+   * latency (Delta snapshots, planning, commits), so they run as concurrent Spark jobs. The funnel
+   * is collected first (the summary needs it) but on the pool too, so its latency overlaps the
+   * other tables'; its two tables are queued last, as they wait for it. Outputs are listed in
+   * StatsTables.ALL order whatever finishes first.
+   */
+  private List<Row> writeTables(
+      RunContext ctx, StatsOptions o, StatsInputs in, DocumentSets sets, JobSummary summary) {
+    Lake lake = ctx.lake();
     String meta = ctx.commitMetadata(name());
-    DocumentSets sets = new DocumentSets(lake);
     Map<Table, Future<Long>> versions = new LinkedHashMap<>();
-    List<Row> reconcile;
-    // The tables are independent and small: on small lakes each write is mostly driver-side latency
-    // (Delta snapshots, planning, commits), so they run as concurrent Spark jobs. The funnel is
-    // collected first (the summary needs it) but on the pool too, so its latency overlaps the other
-    // tables'; its two tables are queued last, as they wait for it. Outputs are listed in
-    // StatsTables.ALL order whatever finishes first.
-    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, c.getInt("stats.parallel_writes")));
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.parallelWrites()));
     try {
-      Future<List<Row>> funnel = pool.submit(() -> FunnelStats.compute(lake));
+      Future<List<Row>> funnel = pool.submit(() -> FunnelStats.compute(in));
       Map<Table, Supplier<Dataset<Row>>> tables = new LinkedHashMap<>();
-      Supplier<Dataset<Row>> linguistic = linguistic(lake, nlpSample, nlpSeed, nlpChars);
+      Supplier<Dataset<Row>> linguistic =
+          linguistic(lake, o.linguisticSampleDocsPerSource(), o.linguisticSeed(), o.linguisticMaxChars());
       if (linguistic != null) {
         tables.put(Table.STATS_LINGUISTIC, linguistic); // the longest job: started first
       }
-      tables.put(Table.STATS_SOURCES, () -> SourceStats.compute(sets, accuracy).coalesce(1));
+      tables.put(Table.STATS_SOURCES, () -> SourceStats.compute(sets, o.percentileAccuracy()).coalesce(1));
       tables.put(Table.STATS_HISTOGRAMS, () -> HistogramStats.compute(sets).coalesce(1));
-      tables.put(Table.STATS_LANGUAGES, () -> LanguageStats.compute(lake));
-      tables.put(Table.STATS_DUP_CLUSTER_SIZES, () -> DedupStats.sizes(lake));
-      tables.put(Table.STATS_DUP_TOP_CLUSTERS, () -> DedupStats.top(lake, top, prefix));
+      tables.put(Table.STATS_LANGUAGES, () -> LanguageStats.compute(in));
+      tables.put(Table.STATS_DUP_CLUSTER_SIZES, () -> DedupStats.sizes(in));
+      tables.put(Table.STATS_DUP_TOP_CLUSTERS, () -> DedupStats.top(in, o.topClusters(), o.examplePrefixChars()));
       tables.put(Table.STATS_FUNNEL, () -> FunnelStats.toDataset(ctx.spark(), await(funnel)));
       tables.put(Table.STATS_RECONCILE,
           () -> ctx.spark().createDataFrame(Reconciliation.compute(await(funnel)), Reconciliation.SCHEMA).coalesce(1));
       for (Map.Entry<Table, Supplier<Dataset<Row>>> e : tables.entrySet()) {
         versions.put(e.getKey(), pool.submit(() -> write(lake, e.getKey(), e.getValue().get(), meta)));
       }
-      reconcile = Reconciliation.compute(await(funnel));
+      List<Row> reconcile = Reconciliation.compute(await(funnel));
       for (Table t : StatsTables.ALL) {
         summary.output(t.id(), lake.path(t), await(versions.get(t)));
       }
@@ -117,35 +126,10 @@ public final class StatsStage implements Stage {
         Table t = Table.STATS_LINGUISTIC;
         summary.output(t.id(), lake.path(t), await(versions.get(t)));
       }
+      return reconcile;
     } finally {
       pool.shutdownNow();
     }
-
-    Row all = reconcile.get(reconcile.size() - 1); // the all-sources row
-    Map<String, Object> funnelCounts = new LinkedHashMap<>();
-    for (String f : List.of("input_lines", "blank_lines", "quarantined", "filtered_out", "exact_duplicates", "near_duplicates", "kept")) {
-      funnelCounts.put(f, all.getLong(Reconciliation.SCHEMA.fieldIndex(f)));
-    }
-    Map<String, Object> differences = new LinkedHashMap<>();
-    boolean reconciled = true;
-    for (Row r : reconcile) {
-      // Rows from RowFactory carry no schema: look positions up in the table's schema.
-      if (!r.getBoolean(Reconciliation.SCHEMA.fieldIndex("reconciled"))) {
-        reconciled = false;
-        differences.put(r.isNullAt(0) ? "(all)" : r.getString(0), r.getLong(Reconciliation.SCHEMA.fieldIndex("difference")));
-      }
-    }
-    summary.count("funnel", funnelCounts);
-    summary.count("sources", reconcile.size() - 1);
-    summary.put("tokens_present", sets.hasTokens());
-    summary.put("linguistic", nlpSample == 0 ? "off" : LinguisticStats.method(nlpSample, nlpSeed, nlpChars));
-    summary.put("reconciled", reconciled);
-    if (!reconciled) {
-      LOG.error("The funnel does not reconcile; difference per source: {}", differences);
-      summary.put("differences", differences);
-      summary.status(Status.ERROR);
-    }
-    return summary;
   }
 
   /**
@@ -154,7 +138,9 @@ public final class StatsStage implements Stage {
    */
   static Supplier<Dataset<Row>> linguistic(Lake lake, int perSource, int seed, int maxChars) {
     if (perSource != 0) {
-      return () -> LinguisticStats.compute(lake, perSource, seed, maxChars);
+      return () -> LinguisticStats.compute(
+          lake.read(Table.DOCS_FILTERED), lake.exists(Table.DOCS_DEDUP) ? lake.read(Table.DOCS_DEDUP) : null,
+          perSource, seed, maxChars);
     }
     if (lake.exists(Table.STATS_LINGUISTIC)) {
       LOG.info("stats: linguistic counts off; emptying {}", Table.STATS_LINGUISTIC);

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
-import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,12 +32,12 @@ final class TokenFunnel {
 
   private TokenFunnel() {}
 
-  static List<Row> rows(Lake lake) {
+  static List<Row> rows(StatsInputs in) {
     List<Row> rows = new ArrayList<>();
-    if (!lake.exists(Table.DOCS_TOKENS)) {
+    if (!in.hasTokens()) {
       return rows;
     }
-    Dataset<Row> tokens = lake.read(Table.DOCS_TOKENS);
+    Dataset<Row> tokens = in.docsTokens();
     try {
       for (Row r : tokens.groupBy("source").agg(count(lit(1)), sum("token_count").cast(DataTypes.LongType)).collectAsList()) {
         rows.add(FunnelStats.row(r.getString(0), 8, "tokenized", null, r.getLong(1), null, r.isNullAt(2) ? 0L : r.getLong(2), Table.DOCS_TOKENS.id()));
@@ -47,12 +46,12 @@ final class TokenFunnel {
       LOG.warn("docs_tokens has an unexpected schema; skipping the tokenized funnel step: {}", e.toString());
       return new ArrayList<>();
     }
-    if (!lake.exists(Table.PACKED_ROWS)) {
+    if (!in.hasPackedRows()) {
       return rows;
     }
     try {
       Dataset<Row> segments =
-          lake.read(Table.PACKED_ROWS)
+          in.packedRows()
               .select(explode(arrays_zip(col("doc_ids"), col("segment_lengths"))).as("s"))
               .select(col("s.doc_ids").as("doc_id"), col("s.segment_lengths").as("n"));
       Dataset<Row> bySource = segments.join(tokens.select("doc_id", "source"), new String[] {"doc_id"}, "left");

@@ -1,6 +1,6 @@
 package dev.slimspark.jobs.tokenize;
 
-import dev.slimspark.jobs.pack.TokenCodec;
+import dev.slimspark.lake.TokenCodec;
 import dev.slimspark.udfs.tokenize.TextTokenizer;
 import dev.slimspark.udfs.tokenize.Tokenizers;
 import java.util.Iterator;

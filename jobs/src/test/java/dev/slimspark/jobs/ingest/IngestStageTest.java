@@ -134,7 +134,7 @@ class IngestStageTest {
     List<dev.slimspark.io.InputFiles.Entry> files =
         dev.slimspark.io.InputFiles.expand(List.of(dir.toString()), new org.apache.hadoop.conf.Configuration());
     assertEquals(42, files.size());
-    List<List<dev.slimspark.io.InputFiles.Entry>> groups = IngestStage.balancedGroups(files, 8);
+    List<List<dev.slimspark.io.InputFiles.Entry>> groups = IngestReader.balancedGroups(files, 8);
     assertEquals(8, groups.size());
     assertEquals(42, groups.stream().mapToInt(List::size).sum(), "every file exactly once");
     long withBig = groups.stream().filter(g -> g.stream().anyMatch(e -> e.path.contains("big-"))).count();
@@ -148,7 +148,7 @@ class IngestStageTest {
         gs -> gs.stream().map(g -> g.stream().map(e -> e.path).toList()).toList();
     java.util.List<dev.slimspark.io.InputFiles.Entry> shuffled = new java.util.ArrayList<>(files);
     java.util.Collections.reverse(shuffled);
-    assertEquals(paths.apply(groups), paths.apply(IngestStage.balancedGroups(shuffled, 8)), "deterministic, whatever the listing order");
+    assertEquals(paths.apply(groups), paths.apply(IngestReader.balancedGroups(shuffled, 8)), "deterministic, whatever the listing order");
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.slimspark.TestSpark;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.Status;
+import dev.slimspark.lake.TokenCodec;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;

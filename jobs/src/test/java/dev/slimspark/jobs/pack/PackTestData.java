@@ -8,6 +8,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.lake.Table;
+import dev.slimspark.lake.TokenCodec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -26,7 +26,7 @@ class RowPackerTest {
 
   @Test
   void concatCutsEveryRowAndDropsTheTail() {
-    RowPacker p = RowPacker.create(PackConfig.Mode.CONCAT, 4, 0, 100);
+    RowPacker p = RowPacker.create(PackOptions.Mode.CONCAT, 4, 0, 100);
     p.add("a", doc(3, 10));
     p.add("b", doc(6, 20));
     p.add("c", doc(2, 30));
@@ -47,7 +47,7 @@ class RowPackerTest {
 
   @Test
   void bestFitKeepsFittingDocsWholeAndPadsMinimally() {
-    RowPacker p = RowPacker.create(PackConfig.Mode.BEST_FIT, 10, 0, 1000);
+    RowPacker p = RowPacker.create(PackOptions.Mode.BEST_FIT, 10, 0, 1000);
     p.add("a", doc(6, 100));
     p.add("b", doc(3, 200));
     p.add("c", doc(4, 300));

@@ -71,13 +71,17 @@ class StatsLinguisticTest {
     return m;
   }
 
+  private static Dataset<Row> dedup() {
+    return lake.exists(Table.DOCS_DEDUP) ? lake.read(Table.DOCS_DEDUP) : null;
+  }
+
   private static long num(Row r, String c) {
     return ((Number) r.get(r.fieldIndex(c))).longValue();
   }
 
   @Test
   void fullTableCountsTheKnownSentences() {
-    Dataset<Row> df = LinguisticStats.compute(lake, LinguisticStats.FULL_TABLE, 42, 20000);
+    Dataset<Row> df = LinguisticStats.compute(lake.read(Table.DOCS_FILTERED), dedup(), LinguisticStats.FULL_TABLE, 42, 20000);
     LOG.info("stats_linguistic schema: {}", df.schema().json());
     Map<String, Row> m = bySource(df);
     assertEquals(Set.of("a", "b", "(all)"), m.keySet());
@@ -111,7 +115,7 @@ class StatsLinguisticTest {
     assertEquals(5, s1.size() - a, "5 of b's 20");
 
     // Stage output: b is sampled (5 of 20), estimates scale up; texts cut at 15 chars are counted.
-    Map<String, Row> m = bySource(LinguisticStats.compute(lake, 2, 7, 15));
+    Map<String, Row> m = bySource(LinguisticStats.compute(lake.read(Table.DOCS_FILTERED), dedup(), 2, 7, 15));
     Row b = m.get("b");
     assertEquals(2, num(b, "docs_sampled"));
     assertEquals(20, num(b, "docs_total"));

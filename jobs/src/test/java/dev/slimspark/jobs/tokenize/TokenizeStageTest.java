@@ -13,7 +13,7 @@ import dev.slimspark.errors.UserError;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Status;
-import dev.slimspark.jobs.pack.TokenCodec;
+import dev.slimspark.lake.TokenCodec;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.tokenize.HfTokenizer;

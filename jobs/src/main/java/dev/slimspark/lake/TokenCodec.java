@@ -1,4 +1,4 @@
-package dev.slimspark.jobs.pack;
+package dev.slimspark.lake;
 
 /**
  * Token ids as bytes (docs_tokens' and packed_rows' {@code tokens} columns): little-endian uint16

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigRenderOptions;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserErrors;
+import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -41,7 +42,8 @@ public record LabelOptions(
     int partitions,
     long commitEveryRows) {
 
-  public static final String DEFAULT_INPUT = "docs_filtered";
+  /** The filter stage's output (a table name; a CSV path works too). */
+  public static final String DEFAULT_INPUT = Table.DOCS_FILTERED.id();
   public static final String DEFAULT_ID_COLUMN = "doc_id";
   public static final String DEFAULT_TEXT_COLUMN = "text";
   public static final String DEFAULT_ENCODING = "UTF-8";

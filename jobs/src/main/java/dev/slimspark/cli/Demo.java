@@ -66,10 +66,7 @@ final class Demo {
     sets.add(1, "ingest.input=[" + ConfigUtil.quoteString(globEscape(sampleDir.toString()) + "/*.jsonl*") + "]");
     SlimConfig config = SlimConfig.load(ja.conf, sets);
 
-    SampleCorpusGenerator.Options o = new SampleCorpusGenerator.Options();
-    o.docs = config.getInt("demo.docs");
-    o.shards = config.getInt("demo.shards");
-    o.seed = config.getInt("demo.seed");
+    SampleCorpusGenerator.Options o = DemoOptions.from(config).generator();
     deleteRecursively(sampleDir);
     Files.createDirectories(sampleDir);
     SampleManifest m = SampleCorpusGenerator.generate(o, sampleDir);

@@ -4,6 +4,7 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserError;
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.LakeOptions;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -64,7 +65,7 @@ final class SqlCommand {
     long t = System.nanoTime();
     SparkSession spark = Main.session(config, "sql", lightSettings());
     long session = ms(t);
-    Lake lake = new Lake(spark, config.getString("lake"));
+    Lake lake = new Lake(spark, LakeOptions.from(config).root());
     t = System.nanoTime();
     List<String> tables = tables(spark, lake);
     long listing = ms(t);

@@ -2,6 +2,7 @@ package dev.slimspark.jobs;
 
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.LakeOptions;
 import java.io.InputStream;
 import java.security.SecureRandom;
 import java.time.Instant;
@@ -26,7 +27,7 @@ public final class RunContext {
   public RunContext(SparkSession spark, SlimConfig config) {
     this.spark = spark;
     this.config = config;
-    this.lake = new Lake(spark, config.getString("lake"));
+    this.lake = new Lake(spark, LakeOptions.from(config).root());
     this.started = Instant.now();
     this.startNanos = System.nanoTime();
     byte[] r = new byte[4];

@@ -65,7 +65,7 @@ final class FineTunedLabeler implements Labeler {
               for (int c = 0; c < p.length; c++) {
                 scores.put(m.labels().get(c), p[c]);
               }
-              String label = m.labels().get(FinetuneStage.argmax(p));
+              String label = m.labels().get(HeadFeatures.argmax(p));
               return id.row(docId, label, scores, null, r.getInt(col.tokens()), r.getBoolean(col.truncated()), null,
                   r.getDouble(col.deviceMs()), runId);
             },

@@ -95,7 +95,7 @@ class ClassifierExportTest {
         for (int c = 0; c < 3; c++) {
           assertEquals(want[c], got[c], 1e-4 * Math.max(1, Math.abs(want[c])), enc[0] + " class " + c + ": " + t);
         }
-        assertEquals(FinetuneStage.argmax(want), FinetuneStage.argmax(loaded.scores(got)), t);
+        assertEquals(HeadFeatures.argmax(want), HeadFeatures.argmax(loaded.scores(got)), t);
       }
     }
   }

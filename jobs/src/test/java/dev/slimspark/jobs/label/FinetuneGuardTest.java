@@ -31,15 +31,15 @@ class FinetuneGuardTest {
 
   @Test
   void collapseNeedsOneClassInNearlyAllPredictionsButNotInTheLabels() {
-    assertNull(FinetuneStage.collapsed(new long[] {22, 24, 35}, new long[] {20, 25, 36}, LABELS));
-    String why = FinetuneStage.collapsed(new long[] {22, 24, 35}, new long[] {0, 0, 81}, LABELS);
+    assertNull(HeadTrainer.collapsed(new long[] {22, 24, 35}, new long[] {20, 25, 36}, LABELS));
+    String why = HeadTrainer.collapsed(new long[] {22, 24, 35}, new long[] {0, 0, 81}, LABELS);
     assertEquals("it predicts \"neutral\" for 100.0% of the training rows, which are 43.2% \"neutral\"", why);
     // 99% of predictions is the threshold: 1 of 100 elsewhere still counts as collapsed.
-    assertTrue(FinetuneStage.collapsed(new long[] {30, 30, 40}, new long[] {1, 0, 99}, LABELS) != null);
-    assertNull(FinetuneStage.collapsed(new long[] {30, 30, 40}, new long[] {2, 0, 98}, LABELS));
+    assertTrue(HeadTrainer.collapsed(new long[] {30, 30, 40}, new long[] {1, 0, 99}, LABELS) != null);
+    assertNull(HeadTrainer.collapsed(new long[] {30, 30, 40}, new long[] {2, 0, 98}, LABELS));
     // A truly skewed set may be predicted as its majority class.
-    assertNull(FinetuneStage.collapsed(new long[] {2, 3, 95}, new long[] {0, 0, 100}, LABELS));
-    assertNull(FinetuneStage.collapsed(new long[] {0, 0, 0}, new long[] {0, 0, 0}, LABELS));
+    assertNull(HeadTrainer.collapsed(new long[] {2, 3, 95}, new long[] {0, 0, 100}, LABELS));
+    assertNull(HeadTrainer.collapsed(new long[] {0, 0, 0}, new long[] {0, 0, 0}, LABELS));
   }
 
   private static String[] sets(Path model, double reg) {

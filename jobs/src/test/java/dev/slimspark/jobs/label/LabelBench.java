@@ -152,7 +152,7 @@ public final class LabelBench {
     return holdoutOn("doc_id").unary_$bang();
   }
 
-  /** The seeded 20% split by id hash (FinetuneStage.holdout over column doc_id). */
+  /** The seeded 20% split by id hash (HeadFeatures.holdout over column doc_id). */
   private static org.apache.spark.sql.Column holdoutOn(String c) {
     return org.apache.spark.sql.functions.pmod(
             org.apache.spark.sql.functions.xxhash64(col(c), org.apache.spark.sql.functions.lit(42L)),

@@ -1,7 +1,6 @@
 package dev.slimspark.jobs.label;
 
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
-import com.typesafe.config.Config;
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.udfs.djl.LanguageModel;
@@ -11,34 +10,18 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 import org.apache.spark.sql.Row;
 
 /**
- * Driver side of {@code type = "k-shot"}: reads and validates the entry (model files, template,
- * verbalizers, pool, k) as user errors before any task runs, embeds the pool for knn, and derives
- * the labeler id. Keys and defaults are documented in slimspark-defaults.conf ({@code label}).
+ * Driver side of {@code type = "k-shot"}: from checked {@link KShotOptions}, checks the model files
+ * and the tokens as user errors before any task runs, reads (and for knn embeds) the pool, and
+ * derives the labeler id.
  */
-final class KShotConfig {
-  static final Set<String> KEYS =
-      Set.of("type", "model", "prompt", "demo_template", "verbalizers", "labels", "k", "selection", "seed", "calibrate",
-          "content_free", "max_length", "batch_size", "truncation", "pool", "encoder", "encoder_max_length",
-          "pool_id_column", "pool_text_column", "pool_label_column");
+final class KShotLabelerBuilder {
+  private KShotLabelerBuilder() {}
 
-  static final String DEFAULT_PROMPT = "{demos}Text: {text}\nLabel:";
-  static final String DEFAULT_DEMO = "Text: {text}\nLabel: {label}\n\n";
-
-  private KShotConfig() {}
-
-  static Labeler create(Config e, RunContext ctx) {
-    if (!e.hasPath("model")) {
-      throw UserErrors.of(
-          "A k-shot labeler has no model.", "Its entry in label.labelers lacks 'model'.",
-          "Add model = \"DIR\": an `optimum-cli export onnx` directory of a causal LM (TinyLlama) or of Flan-T5.");
-    }
-    Path dir = Path.of(e.getString("model")).toAbsolutePath().normalize();
+  static Labeler build(KShotOptions o, RunContext ctx) {
+    Path dir = Path.of(o.model()).toAbsolutePath().normalize();
     LmLayout layout;
     try {
       layout = LmLayout.of(dir);
@@ -48,41 +31,11 @@ final class KShotConfig {
           "Export the model with e.g. `optimum-cli export onnx --model TinyLlama/TinyLlama-1.1B-Chat-v1.0 --task text-generation DIR` "
               + "and point 'model' at DIR.");
     }
-    int k = e.hasPath("k") ? e.getInt("k") : 0;
-    if (k < 0) {
-      throw UserErrors.badConfigValue("label.labelers[k-shot].k", String.valueOf(k), "0 or more");
-    }
-    String selection = e.hasPath("selection") ? e.getString("selection") : "balanced";
-    if (!Demonstrations.SELECTIONS.contains(selection)) {
-      throw UserErrors.badConfigValue("label.labelers[k-shot].selection", "\"" + selection + "\"", "one of " + Demonstrations.SELECTIONS);
-    }
-    String truncation = e.hasPath("truncation") ? e.getString("truncation") : "right";
-    if (!truncation.equals("right") && !truncation.equals("left")) {
-      throw UserErrors.badConfigValue("label.labelers[k-shot].truncation", "\"" + truncation + "\"", "\"right\" or \"left\"");
-    }
-    String prompt = e.hasPath("prompt") ? e.getString("prompt") : DEFAULT_PROMPT;
-    String demo = e.hasPath("demo_template") ? e.getString("demo_template") : DEFAULT_DEMO;
-    if (!prompt.contains("{text}") || (k > 0 && !prompt.contains("{demos}"))) {
-      throw UserErrors.badConfigValue(
-          "label.labelers[k-shot].prompt", "\"" + prompt + "\"", "a template containing {text}" + (k > 0 ? " and {demos}" : ""));
-    }
-    long seed = e.hasPath("seed") ? e.getLong("seed") : 42;
-    boolean calibrate = e.hasPath("calibrate") && e.getBoolean("calibrate");
-    List<String> contentFree = e.hasPath("content_free") ? e.getStringList("content_free") : List.of("N/A", "", "[MASK]");
-    if (calibrate && contentFree.isEmpty()) {
-      throw UserErrors.badConfigValue("label.labelers[k-shot].content_free", "[]", "at least one content-free text, e.g. [\"N/A\"]");
-    }
-    int maxLength = e.hasPath("max_length") ? e.getInt("max_length") : 1024;
-    int batchSize = e.hasPath("batch_size") ? e.getInt("batch_size") : 4;
-    if (batchSize < 1) {
-      throw UserErrors.badConfigValue("label.labelers[k-shot].batch_size", String.valueOf(batchSize), "at least 1");
-    }
-    Map<String, Object> verb = e.hasPath("verbalizers") ? e.getObject("verbalizers").unwrapped() : Map.of();
-    List<String> labels = e.hasPath("labels") ? e.getStringList("labels") : new ArrayList<>(new TreeSet<>(verb.keySet()));
-
+    int k = o.k();
+    List<String> labels = o.labelsOrVerbalizerKeys();
     Labelers.PoolData pool = null;
-    if (k > 0 || (labels.isEmpty() && e.hasPath("pool"))) {
-      pool = Labelers.readPool(e, ctx, "k-shot", labels);
+    if (k > 0 || (labels.isEmpty() && o.pool().source() != null)) {
+      pool = Labelers.readPool(o.pool(), ctx, "k-shot", labels);
       labels = pool.names();
     }
     if (labels.size() < 2) {
@@ -92,40 +45,44 @@ final class KShotConfig {
     }
     List<String> verbalizers = new ArrayList<>();
     for (String l : labels) {
-      verbalizers.add(verb.containsKey(l) ? String.valueOf(verb.get(l)) : l);
+      verbalizers.add(o.verbalizers().getOrDefault(l, l));
     }
-    KShotPrompt kp = new KShotPrompt(prompt, demo, verbalizers, truncation);
-    checkTokens(layout, kp, labels, maxLength);
+    KShotPrompt kp = new KShotPrompt(o.prompt(), o.demoTemplate(), verbalizers, o.truncation());
+    checkTokens(layout, kp, labels, o.maxLength());
 
-    boolean knn = selection.equals("knn") && k > 0;
-    EncoderSettings enc = knn ? Labelers.encoderSettings(e, ctx.config(), "encoder_max_length") : null;
-    Demonstrations demos = demonstrations(pool, labels, selection, k, seed, enc);
+    EncoderSettings enc = o.knn() ? o.encoderSettings() : null;
+    Demonstrations demos = demonstrations(pool, labels, o.selection(), k, o.seed(), enc);
     KShotLabeler.Settings s =
-        new KShotLabeler.Settings(dir.toString(), kp, labels, calibrate, contentFree, maxLength, batchSize, knn);
+        new KShotLabeler.Settings(dir.toString(), kp, labels, o.calibrate(), o.contentFree(), o.maxLength(), o.batchSize(), o.knn());
+    return new KShotLabeler(s, demos, enc, ident(o, layout, labels, verbalizers, pool, enc));
+  }
 
+  /** The labeler id: a fingerprint of the model files and every setting that changes a label. */
+  private static LabelsTable.Ident ident(KShotOptions o, LmLayout layout, List<String> labels, List<String> verbalizers,
+      Labelers.PoolData pool, EncoderSettings enc) {
+    int k = o.k();
     List<String> parts = new ArrayList<>();
     try {
       for (Path f : layout.files()) {
         parts.add(f.getFileName() + "=" + Fingerprint.file(f));
       }
     } catch (IOException x) {
-      throw new IllegalStateException("cannot list " + dir, x);
+      throw new IllegalStateException("cannot list " + layout.dir(), x);
     }
-    parts.addAll(List.of("prompt=" + prompt, "demo=" + demo, "labels=" + labels, "verbalizers=" + verbalizers, "k=" + k,
-        "selection=" + (k > 0 ? selection : "none"), "seed=" + seed, "calibrate=" + calibrate + (calibrate ? contentFree : ""),
-        "max_length=" + maxLength, "truncation=" + truncation));
+    parts.addAll(List.of("prompt=" + o.prompt(), "demo=" + o.demoTemplate(), "labels=" + labels, "verbalizers=" + verbalizers,
+        "k=" + k, "selection=" + (k > 0 ? o.selection() : "none"), "seed=" + o.seed(),
+        "calibrate=" + o.calibrate() + (o.calibrate() ? o.contentFree() : ""), "max_length=" + o.maxLength(),
+        "truncation=" + o.truncation()));
     if (k > 0) {
       parts.add("pool=" + pool.source() + "@" + pool.version());
     }
-    if (knn) {
+    if (enc != null) {
       Path encDir = enc.validate();
       parts.add("encoder=" + Fingerprint.file(ModelDir.onnxFile(encDir)) + "/" + enc.maxLength());
     }
     String fp = Fingerprint.of(parts.toArray(new String[0]));
-    LabelsTable.Ident ident =
-        new LabelsTable.Ident("k-shot:k" + k + (k > 0 ? ":" + selection : "") + ":" + fp.substring(0, 16), "k-shot",
-            "lm-sha256:" + Fingerprint.file(layout.decoder()).substring(0, 16));
-    return new KShotLabeler(s, demos, enc, ident);
+    return new LabelsTable.Ident("k-shot:k" + k + (k > 0 ? ":" + o.selection() : "") + ":" + fp.substring(0, 16), "k-shot",
+        "lm-sha256:" + Fingerprint.file(layout.decoder()).substring(0, 16));
   }
 
   /** Verbalizers must tokenize to something, and the bare template must fit max_length. */

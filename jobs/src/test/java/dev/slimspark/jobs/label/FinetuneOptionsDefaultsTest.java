@@ -1,0 +1,44 @@
+package dev.slimspark.jobs.label;
+
+import static dev.slimspark.jobs.label.FinetuneOptions.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.slimspark.config.SlimConfig;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** {@link FinetuneOptions}' DEFAULT_ constants are the {@code finetune} section of slimspark-defaults.conf. */
+class FinetuneOptionsDefaultsTest {
+  @Test
+  void everyKeyOfTheSectionHasItsConstant() {
+    Map<String, Object> constants = new java.util.HashMap<>();
+    constants.put("input", DEFAULT_INPUT);
+    constants.put("id_column", DEFAULT_ID_COLUMN);
+    constants.put("text_column", DEFAULT_TEXT_COLUMN);
+    constants.put("label_column", DEFAULT_LABEL_COLUMN);
+    constants.put("encoding", DEFAULT_ENCODING);
+    constants.put("min_rows_per_class", DEFAULT_MIN_ROWS_PER_CLASS);
+    constants.put("labels", DEFAULT_LABELS);
+    constants.put("encoder", DEFAULT_ENCODER);
+    constants.put("pooling", DEFAULT_POOLING);
+    constants.put("lexical", DEFAULT_LEXICAL);
+    constants.put("lexical_buckets", DEFAULT_LEXICAL_BUCKETS);
+    constants.put("max_length", DEFAULT_MAX_LENGTH);
+    constants.put("batch_size", DEFAULT_BATCH_SIZE);
+    constants.put("output", DEFAULT_OUTPUT);
+    constants.put("reg_param", DEFAULT_REG_PARAM);
+    constants.put("elastic_net", DEFAULT_ELASTIC_NET);
+    constants.put("max_iter", DEFAULT_MAX_ITER);
+    constants.put("standardize", DEFAULT_STANDARDIZE);
+    constants.put("class_weights", DEFAULT_CLASS_WEIGHTS);
+    constants.put("holdout_fraction", DEFAULT_HOLDOUT_FRACTION);
+    constants.put("seed", DEFAULT_SEED);
+    SectionDefaults.assertMatches("finetune", KEYS, constants);
+  }
+
+  @Test
+  void theOptionsReadFromTheDefaultsFileAreTheDefaults() {
+    assertEquals(FinetuneOptions.defaults(), FinetuneOptions.from(SlimConfig.load(null, List.of())));
+  }
+}

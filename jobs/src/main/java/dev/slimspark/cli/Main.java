@@ -74,7 +74,7 @@ public final class Main {
       case "generate-sample":
         return GenerateSampleCommand.run(rest);
       case "bench":
-        return BenchCommand.run(rest);
+        return bench(rest);
       case "run":
         return runStageCommand(Pipeline.stageNames(), rest, "run");
       default:
@@ -85,6 +85,44 @@ public final class Main {
         all.addAll(Pipeline.standalone().keySet());
         all.addAll(List.of("run", "demo", "sql", "report", "generate-sample", "bench"));
         throw UserErrors.unknownJob(cmd, all);
+    }
+  }
+
+  /** The {@code bench} command's class, in the bench module: found by name, jobs does not depend on it. */
+  static final String BENCH_ENTRY = "dev.slimspark.cli.BenchCommand";
+
+  /**
+   * {@code bench ...}: the benchmarks live in their own module, which neither the jobs jar nor the
+   * cluster jar contains; bin/slimspark puts it on the class path for {@code bench}.
+   */
+  private static int bench(String[] args) throws java.io.IOException {
+    java.lang.reflect.Method run;
+    try {
+      run = Class.forName(BENCH_ENTRY).getMethod("run", String[].class);
+    } catch (ClassNotFoundException | NoSuchMethodException e) {
+      throw UserErrors.of(
+          "`bench` is not part of this build.",
+          "The benchmarks live in the bench module (" + BENCH_ENTRY + "), which is not on the class path:"
+              + " the jobs jar and the cluster jar leave them out.",
+          "Run them from a source checkout with `bin/slimspark bench ...` (it builds the bench module"
+              + " and puts it on the class path).");
+    }
+    try {
+      return (Integer) run.invoke(null, (Object) args);
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      Throwable c = e.getCause();
+      if (c instanceof java.io.IOException io) {
+        throw io;
+      }
+      if (c instanceof RuntimeException r) {
+        throw r;
+      }
+      if (c instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(c);
+    } catch (IllegalAccessException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -194,6 +232,8 @@ public final class Main {
     sb.append(String.format("  %-16s %s%n", "bench", "ingest-filter [--bytes N] [--out DIR]: throughput vs a plain Jackson loop"));
     sb.append(String.format("  %-16s %s%n", "", "dedup [--docs N] [--scales 1,2,4,8] [--out DIR]: vs MLlib MinHashLSH and dropDuplicates, scaling"));
     sb.append(String.format("  %-16s %s%n", "", "scale [--sizes 1g,2g,4g,8g] [--heap 1g] [--out DIR]: whole pipeline on the skewed corpus per size, fixed heap"));
+    sb.append(String.format("  %-16s %s%n", "", "main CLASS [ARGS...]: the other benchmark mains (bench --help lists them);"));
+    sb.append(String.format("  %-16s %s%n", "", "bench is in the bench module: bin/slimspark only, not the cluster jar"));
     sb.append("\nLauncher options: --submit (run through $SPARK_HOME/bin/spark-submit)\n");
     sb.append("Each job prints one JSON summary line on stdout; logs go to stderr.");
     return sb.toString();

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Exercises the dedup benchmark's code path at tiny scale. Tagged "bench": it runs MLlib, GraphX and
  * our pipeline several times (minutes of fixed Spark overhead), so the default build skips it; run it
- * with {@code ./mvnw -pl jobs -am verify -Dslimspark.test.excludedGroups= -Dtest=DedupBenchTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * with {@code ./mvnw -pl bench -am verify -Dslimspark.test.excludedGroups= -Dtest=DedupBenchTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @org.junit.jupiter.api.Tag("bench")
 class DedupBenchTest {

@@ -1,6 +1,6 @@
 package dev.slimspark.jobs.tokenize;
 
-import dev.slimspark.TestSpark;
+import dev.slimspark.bench.BenchSpark;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.udfs.tokenize.TextTokenizer;
 import dev.slimspark.udfs.tokenize.Tokenizers;
@@ -28,8 +28,7 @@ import org.apache.spark.util.LongAccumulator;
  * slower in tasks" from the stage's own costs. Run like {@link TokenizeBench}:
  *
  * <pre>
- * [MALLOC_TRIM_THRESHOLD_=... MALLOC_MMAP_THRESHOLD_=...] java [opens] -cp ... \
- *   dev.slimspark.jobs.tokenize.EncodeProbe TOKENIZER_JSON MB
+ * [MALLOC_TRIM_THRESHOLD_=... MALLOC_MMAP_THRESHOLD_=...] bin/slimspark bench main EncodeProbe TOKENIZER_JSON MB
  * </pre>
  *
  * Under {@code perf stat -e page-faults} it showed where the time went (BENCHMARKS.md).
@@ -41,8 +40,8 @@ public final class EncodeProbe {
     List<String> docs = VariedText.corpus(99, 2000, (long) (mb * 1_000_000));
     long bytes = docs.stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
     System.out.printf("documents: %d, %.2f MB%n", docs.size(), bytes / 1e6);
-    SparkSession spark = TestSpark.session();
-    Path lake = TestSpark.newDir("probe-lake");
+    SparkSession spark = BenchSpark.session();
+    Path lake = BenchSpark.newDir("probe-lake");
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < docs.size(); i++) {
       rows.add(RowFactory.create("d" + i, docs.get(i)));

@@ -1,6 +1,6 @@
 package dev.slimspark.jobs.tokenize;
 
-import dev.slimspark.TestSpark;
+import dev.slimspark.bench.BenchSpark;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
@@ -37,7 +37,7 @@ import org.apache.spark.sql.types.StructType;
  * whole JVM (tasks, Parquet, Delta, GC, JIT) against the loop's encoding threads.
  *
  * <pre>
- * java [opens] -Xmx6g -cp ... dev.slimspark.jobs.tokenize.TokenizeStageBench LLAMA2_DIR MB [spm-llama2,jtokkit-gpt2]
+ * SLIMSPARK_JAVA_OPTS=-Xmx6g bin/slimspark bench main TokenizeStageBench LLAMA2_DIR MB [spm-llama2,jtokkit-gpt2]
  * </pre>
  */
 public final class TokenizeStageBench {
@@ -49,11 +49,11 @@ public final class TokenizeStageBench {
     Path llamaDir = Path.of(args[0]);
     long mb = Long.parseLong(args[1]);
     List<String> which = args.length > 2 ? List.of(args[2].split(",")) : List.of("spm-llama2", "jtokkit-gpt2");
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = BenchSpark.session();
     int cores = spark.sparkContext().defaultParallelism() >= 2 ? 2 : 1;
     int parts = (int) Math.max(2, mb / MB_PER_PARTITION);
-    Path lake = TestSpark.newDir("stage-bench-lake");
-    Path warm = TestSpark.newDir("stage-bench-warm");
+    Path lake = BenchSpark.newDir("stage-bench-lake");
+    Path warm = BenchSpark.newDir("stage-bench-warm");
     write(spark, lake, parts, MB_PER_PARTITION * 1_000_000L);
     write(spark, warm, 2, 2_000_000L);
     long bytes = 0;

@@ -2,8 +2,7 @@ package dev.slimspark.jobs.label;
 
 import static org.apache.spark.sql.functions.col;
 
-import dev.slimspark.Stages;
-import dev.slimspark.TestSpark;
+import dev.slimspark.bench.BenchSpark;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.lake.Lake;
@@ -35,9 +34,7 @@ import org.apache.spark.sql.SparkSession;
  * skips knn-vote and the throughput comparison.
  *
  * <pre>
- * ./mvnw -B -q -o test-compile -pl jobs -am
- * java -cp "jobs/target/test-classes:jobs/target/classes:udfs/target/classes:$(cat cp.txt)" \
- *   dev.slimspark.jobs.label.LabelBench [CSV] [OUT_DIR] [KEY=VALUE ...]
+ * SLIMSPARK_JAVA_OPTS=-Xmx6g bin/slimspark bench main LabelBench [CSV] [OUT_DIR] [KEY=VALUE ...]
  * </pre>
  */
 public final class LabelBench {
@@ -54,9 +51,9 @@ public final class LabelBench {
     // knn-vote and the throughput comparison use MiniLM (label.encoder's default).
     String encoder = ModelDir.BUILTIN_MINILM;
     Files.createDirectories(out);
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = BenchSpark.session();
     Path lakeDir = out.resolve("lake");
-    String[] common = {"lake=" + Stages.q(lakeDir)};
+    String[] common = {"lake=" + q(lakeDir)};
     Lake lake = new Lake(spark, lakeDir.toString());
 
     long t0 = System.nanoTime();
@@ -81,23 +78,23 @@ public final class LabelBench {
     Path model = out.resolve("model");
     List<String> sets = new ArrayList<>(List.of(common));
     sets.addAll(List.of(
-        "finetune.input=bench_train", "finetune.labels=[bearish, bullish, neutral]", "finetune.output=" + Stages.q(model),
-        "label.input=bench_dev", "label.encoder=" + Stages.q(encoder), "label.partitions=2",
+        "finetune.input=bench_train", "finetune.labels=[bearish, bullish, neutral]", "finetune.output=" + q(model),
+        "label.input=bench_dev", "label.encoder=" + q(encoder), "label.partitions=2",
         "evaluate.gold=bench_dev", "evaluate.labels=[bearish, bullish, neutral]"));
     StringBuilder knn = new StringBuilder();
     for (int k : everyLabeler ? new int[] {1, 5, 10, 50} : new int[0]) {
       knn.append(", {type = \"knn-vote\", k = ").append(k).append(", pool = bench_train, labels = [bearish, bullish, neutral]}");
     }
-    sets.add("label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(model) + "}" + knn + "]");
+    sets.add("label.labelers=[{type = \"fine-tuned\", model = " + q(model) + "}" + knn + "]");
     sets.addAll(overrides);
-    SlimConfig c = Stages.config(sets.toArray(new String[0]));
+    SlimConfig c = SlimConfig.load(null, sets);
     long t1 = System.nanoTime();
-    JobSummary ft = LabelStagesTest.run(new FinetuneStage(), c);
+    JobSummary ft = runStage(new FinetuneStage(), c);
     System.out.printf("finetune: %.0f s %s%n", (System.nanoTime() - t1) / 1e9, ft.counts());
     long t2 = System.nanoTime();
-    JobSummary lb = LabelStagesTest.run(new LabelStage(), c);
+    JobSummary lb = runStage(new LabelStage(), c);
     System.out.printf("label: %.0f s%n%s%n", (System.nanoTime() - t2) / 1e9, JobSummary.toJson(lb.counts()));
-    JobSummary ev = LabelStagesTest.run(new EvaluateStage(), c);
+    JobSummary ev = runStage(new EvaluateStage(), c);
     System.out.println(baseline.table("majority baseline (always " + NAMES.get(Integer.parseInt(major)) + ")"));
     System.out.println(ev.extra().get("report"));
 
@@ -166,5 +163,17 @@ public final class LabelBench {
       m.put(r.getString(0), r.getLong(1));
     }
     return m;
+  }
+
+  /** Quotes a path for a --set value. */
+  private static String q(Object path) {
+    return "\"" + path + "\"";
+  }
+
+  /** Runs a stage on the benchmark session and records it in the runs table, as the CLI does. */
+  private static JobSummary runStage(dev.slimspark.jobs.Stage stage, SlimConfig c) {
+    JobSummary s = stage.run(new dev.slimspark.jobs.RunContext(BenchSpark.session(), c));
+    dev.slimspark.jobs.RunsTable.record(s);
+    return s;
   }
 }

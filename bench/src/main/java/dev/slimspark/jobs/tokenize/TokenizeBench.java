@@ -1,6 +1,6 @@
 package dev.slimspark.jobs.tokenize;
 
-import dev.slimspark.TestSpark;
+import dev.slimspark.bench.BenchSpark;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
@@ -30,14 +30,12 @@ import org.apache.spark.sql.types.StructType;
  * single-threaded loop on the same documents, and Llama-2 via DJL vs SentencePiece's spm_encode.
  *
  * <pre>
- * ./mvnw -B -q -o -pl udfs,jobs test-compile -DskipTests
- * java -cp "jobs/target/test-classes:jobs/target/classes:udfs/target/classes:$(cat cp.txt)" \
- *   [opens] [-Dslimspark.test.master=local[1]] dev.slimspark.jobs.tokenize.TokenizeBench \
+ * SLIMSPARK_JAVA_OPTS="-Xmx10g [-Dslimspark.test.master=local[1]]" bin/slimspark bench main TokenizeBench \
  *   GPT2_JSON LLAMA2_DIR [MB] [spm-llama2,jtokkit-gpt2,hf-gpt2,hf-llama2,spm]
  * </pre>
  *
  * Documents: {@link VariedText} (deliberately mixed prose, code, CJK, emoji, odd whitespace).
- * Stage: local[2] (the shared test session), input in 8 partitions; the stage time includes the
+ * Stage: local[2] ({@link dev.slimspark.bench.BenchSpark}, the tests' settings), input in 8 partitions; the stage time includes the
  * Delta write and the summary's aggregates. Each timed stage run follows an untimed one on the
  * quarter table (JIT). RATIO lines divide wall-clock MB/s; RATIO-CPU lines divide MB per CPU-second
  * of the JVM, which other processes on a shared machine do not disturb.
@@ -58,10 +56,10 @@ public final class TokenizeBench {
     long bytes = docs.stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
     System.out.printf("documents: %d, %.2f MB UTF-8%n", docs.size(), bytes / 1e6);
 
-    SparkSession spark = TestSpark.session();
+    SparkSession spark = BenchSpark.session();
     int cores = spark.sparkContext().defaultParallelism() >= 2 ? 2 : 1;
-    Path lake = TestSpark.newDir("bench-lake");
-    warm = TestSpark.newDir("bench-warm");
+    Path lake = BenchSpark.newDir("bench-lake");
+    warm = BenchSpark.newDir("bench-warm");
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < docs.size(); i++) {
       rows.add(RowFactory.create("d" + i, "bench", docs.get(i), true));
@@ -76,7 +74,7 @@ public final class TokenizeBench {
     // A quarter of the documents: the stage's marginal throughput is (full - quarter) bytes over
     // (full - quarter) seconds, which cancels the fixed per-stage cost (planning, Delta log, code
     // generation: seconds, whatever the size) that a cluster-sized input makes negligible.
-    quarter = TestSpark.newDir("bench-quarter");
+    quarter = BenchSpark.newDir("bench-quarter");
     quarterBytes = docs.subList(0, docs.size() / 4).stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
     new Lake(spark, quarter.toString())
         .write(spark.createDataFrame(rows.subList(0, docs.size() / 4), schema).repartition(8),
@@ -169,12 +167,12 @@ public final class TokenizeBench {
   private static double[] stage(String name, Path lake, long bytes, int cores, String... sets) {
     // Warm-up on the quarter table, not only a few hundred documents: the first tokenizer measured
     // in a JVM otherwise pays the JIT of Spark's Parquet read/write paths inside its timed run.
-    new TokenizeStage().run(new RunContext(TestSpark.session(), config(warm, sets)));
-    new TokenizeStage().run(new RunContext(TestSpark.session(), config(quarter, sets)));
+    new TokenizeStage().run(new RunContext(BenchSpark.session(), config(warm, sets)));
+    new TokenizeStage().run(new RunContext(BenchSpark.session(), config(quarter, sets)));
     SlimConfig c = config(lake, sets);
     double c0 = cpuSeconds();
     long t0 = System.nanoTime();
-    JobSummary s = new TokenizeStage().run(new RunContext(TestSpark.session(), c));
+    JobSummary s = new TokenizeStage().run(new RunContext(BenchSpark.session(), c));
     double sec = (System.nanoTime() - t0) / 1e9;
     double cpu = cpuSeconds() - c0;
     double perCore = bytes / 1e6 / sec / cores;

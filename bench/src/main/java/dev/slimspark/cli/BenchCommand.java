@@ -26,21 +26,43 @@ import org.slf4j.LoggerFactory;
  * ingest+filter throughput per core and, in the same run, the reference (a plain single-threaded
  * Jackson loop reading and parsing the same JSONL, timed before and after ours), and prints the
  * ratios as one JSON line. {@code slimspark bench dedup ...} is {@link DedupBench}, {@code slimspark
- * bench scale ...} is {@link ScaleBench}.
+ * bench scale ...} is {@link ScaleBench}; {@code slimspark bench main CLASS [ARGS...]} runs one of the
+ * bench module's other mains ({@link #MAINS}) in this JVM.
+ *
+ * <p>Lives in the bench module, which is not part of the cluster jar: {@link Main} finds this class
+ * by name, and bin/slimspark puts the bench module on the class path for {@code bench}.
  */
-final class BenchCommand {
+public final class BenchCommand {
   private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
+
+  /** The bench module's standalone mains, by simple name (BENCHMARKS.md has their commands). */
+  static final List<String> MAINS =
+      List.of(
+          "dev.slimspark.jobs.tokenize.TokenizeBench",
+          "dev.slimspark.jobs.tokenize.TokenizeStageBench",
+          "dev.slimspark.jobs.tokenize.EncodeProbe",
+          "dev.slimspark.jobs.label.LabelBench",
+          "dev.slimspark.jobs.pack.PackBench",
+          "dev.slimspark.udfs.tokenize.spm.SentencePieceBench",
+          "dev.slimspark.udfs.quality.SegmentationCostBench",
+          "dev.slimspark.udfs.minhash.SignatureThroughputBench");
 
   private BenchCommand() {}
 
-  static int run(String[] args) throws IOException {
+  /** Entry point that {@link Main} calls (by reflection) for {@code slimspark bench ARGS}. */
+  public static int run(String[] args) throws Exception {
     if (args.length == 0 || Main.isHelp(args[0])) {
       System.err.println("usage: slimspark bench ingest-filter [--bytes N(k|m|g), default 1g] [--out DIR, default target/bench]\n"
           + "       slimspark bench dedup [--docs N, default 20000] [--scales 1,2,4,8] [--out DIR, default target/bench-dedup]\n"
           + "                             [--boilerplate FRACTION of docs with a shared web footer, default 0]\n"
           + "                             [--mllib-tables L, default 5] [--shuffle-partitions N, default 4 x cores] [--no-warmup]\n"
-          + ScaleBench.USAGE.replace("usage: ", "       "));
+          + ScaleBench.USAGE.replace("usage: ", "       ") + "\n"
+          + "       slimspark bench main CLASS [ARGS...]   one of: "
+          + String.join(", ", MAINS.stream().map(c -> c.substring(c.lastIndexOf('.') + 1)).toList()));
       return 0;
+    }
+    if (args[0].equals("main")) {
+      return runMain(java.util.Arrays.copyOfRange(args, 1, args.length));
     }
     if (args[0].equals("dedup")) {
       return DedupBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
@@ -49,7 +71,7 @@ final class BenchCommand {
       return ScaleBench.run(java.util.Arrays.copyOfRange(args, 1, args.length));
     }
     if (!args[0].equals("ingest-filter")) {
-      throw UserErrors.badArgument(args[0], "benchmarks: ingest-filter, dedup, scale");
+      throw UserErrors.badArgument(args[0], "benchmarks: ingest-filter, dedup, scale, main CLASS");
     }
     long bytes = 1L << 30;
     Path out = Path.of("target/bench");
@@ -63,6 +85,35 @@ final class BenchCommand {
       }
     }
     return ingestFilter(bytes, out.toAbsolutePath());
+  }
+
+  /** {@code bench main CLASS [ARGS...]}: CLASS is a simple name from {@link #MAINS} or a full one. */
+  private static int runMain(String[] args) throws Exception {
+    if (args.length == 0) {
+      throw UserErrors.badArgument("main", "slimspark bench main CLASS [ARGS...], see `slimspark bench --help`");
+    }
+    String name = args[0];
+    for (String c : MAINS) {
+      if (c.endsWith("." + name)) {
+        name = c;
+      }
+    }
+    Class<?> main;
+    try {
+      main = Class.forName(name);
+    } catch (ClassNotFoundException e) {
+      throw UserErrors.badArgument(args[0], "bench main classes: " + String.join(", ", MAINS));
+    }
+    try {
+      main.getMethod("main", String[].class)
+          .invoke(null, (Object) java.util.Arrays.copyOfRange(args, 1, args.length));
+    } catch (java.lang.reflect.InvocationTargetException e) {
+      if (e.getCause() instanceof Exception ex) {
+        throw ex;
+      }
+      throw e;
+    }
+    return 0;
   }
 
   private static int ingestFilter(long bytes, Path out) throws IOException {

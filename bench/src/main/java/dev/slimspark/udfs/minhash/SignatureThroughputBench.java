@@ -6,8 +6,7 @@ import java.util.SplittableRandom;
 /**
  * Micro-benchmark (not a test): single-thread MinHash signature throughput.
  *
- * <p>Run: {@code java -cp udfs/target/classes:udfs/target/test-classes
- * dev.slimspark.udfs.minhash.SignatureThroughputBench}
+ * <p>Run: {@code bin/slimspark bench main SignatureThroughputBench}
  */
 public final class SignatureThroughputBench {
   private SignatureThroughputBench() {}

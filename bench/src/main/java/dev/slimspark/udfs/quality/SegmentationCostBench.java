@@ -29,12 +29,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Run (from the repository root):
  * <pre>
- * ./mvnw -o -q -pl udfs test-compile
- * ./mvnw -o -q -pl udfs dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt
- * ./mvnw -o -q -pl udfs,jobs dependency:build-classpath -Dmdep.outputFile=/tmp/cp-jobs.txt   # adds spark-mllib
- * java -Xmx4g $SPARK_JAVA_OPENS \
- *     -cp "udfs/target/classes:udfs/target/test-classes:$(cat /tmp/cp.txt):$(cat /tmp/cp-jobs.txt)" \
- *     dev.slimspark.udfs.quality.SegmentationCostBench [megabytes=20]
+ * SLIMSPARK_JAVA_OPTS=-Xmx4g bin/slimspark bench main SegmentationCostBench [megabytes=20]
  * </pre>
  * where {@code $SPARK_JAVA_OPENS} is the parent pom property {@code spark.java.opens}. Spark NLP needs
  * spark-mllib at run time, which udfs does not declare; the jobs module's classpath has it (the udfs

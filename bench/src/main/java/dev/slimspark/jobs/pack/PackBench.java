@@ -20,7 +20,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * Packing benchmark (not a test): {@code java ... dev.slimspark.jobs.pack.PackBench [tokens]
+ * Packing benchmark (not a test): {@code bin/slimspark bench main PackBench [tokens]
  * [spark-docs]}. Part 1 runs the packers alone over a synthetic stream with a web-like length
  * distribution (log-normal, median 450 tokens, sigma 1.2, clipped to 64k; about 10% of docs
  * exceed 2049 tokens) and prints padding fraction, share of docs split and rows/s for concat and for

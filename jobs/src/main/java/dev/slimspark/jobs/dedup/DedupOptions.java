@@ -2,6 +2,7 @@ package dev.slimspark.jobs.dedup;
 
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserErrors;
+import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.minhash.LshParams;
 import dev.slimspark.udfs.minhash.Normalization;
 import dev.slimspark.udfs.minhash.ShingleType;
@@ -50,6 +51,14 @@ public final class DedupOptions implements Serializable {
   public static final int DEFAULT_MAX_CC_ITERATIONS = 50;
   /** EXACT verification falls back to the signature estimate above this many chars per text. */
   public static final int DEFAULT_EXACT_VERIFY_MAX_CHARS = 2_000_000;
+  /** {@code dedup.input_table}: the table dedup reads. */
+  public static final String DEFAULT_INPUT_TABLE = Table.DOCS_FILTERED.id();
+  /** {@code dedup.mode}: full or incremental. */
+  public static final String DEFAULT_MODE = "full";
+  /** {@code dedup.checkpoint}: auto (local in local mode, else reliable), local or reliable. */
+  public static final String DEFAULT_CHECKPOINT = "auto";
+  /** {@code dedup.source_priority}: none, the earliest doc wins. */
+  public static final List<String> DEFAULT_SOURCE_PRIORITY = List.of();
 
   /** How candidate edges from LSH are confirmed before they join clusters. */
   public enum Verification {
@@ -248,7 +257,7 @@ public final class DedupOptions implements Serializable {
     private int rows = DEFAULT_ROWS;
     private double fpWeight = DEFAULT_FP_WEIGHT;
     private double fnWeight = DEFAULT_FN_WEIGHT;
-    private List<String> sourcePriority = List.of();
+    private List<String> sourcePriority = DEFAULT_SOURCE_PRIORITY;
     private int maxBucketSize = DEFAULT_MAX_BUCKET_SIZE;
     private int subBucketSize = DEFAULT_SUB_BUCKET_SIZE;
     private int maxCcIterations = DEFAULT_MAX_CC_ITERATIONS;

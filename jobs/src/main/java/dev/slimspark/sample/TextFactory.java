@@ -1,7 +1,5 @@
 package dev.slimspark.sample;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -55,7 +53,7 @@ final class TextFactory {
     return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u';
   }
 
-  private static void word(StringBuilder sb, String w, boolean cap) {
+  static void word(StringBuilder sb, String w, boolean cap) {
     if (cap) {
       sb.append(Character.toUpperCase(w.charAt(0))).append(w, 1, w.length());
     } else {
@@ -66,7 +64,7 @@ final class TextFactory {
   // ------------------------------------------------------------------ English prose
 
   /** A noun phrase: determiner, optional adjective, noun, optional "of the" complement. */
-  private void np(StringBuilder sb, boolean cap) {
+  void np(StringBuilder sb, boolean cap) {
     String det = pick(Vocab.DETERMINERS);
     String adj = chance(35) ? pick(Vocab.ADJECTIVES) : null;
     String noun = pick(Vocab.NOUNS);
@@ -379,237 +377,5 @@ final class TextFactory {
       }
       sb.append('.');
     }
-  }
-
-  // ------------------------------------------------------------------ low-quality plants
-
-  /** Writes a text that violates {@code rule} (one of the Gopher-style rule names). */
-  void lowQuality(StringBuilder sb, String rule) {
-    int start = sb.length();
-    switch (rule) {
-      case "short_document" -> {
-        // One sentence well under 200 characters.
-        do {
-          sb.setLength(start);
-          sentence(sb);
-        } while (sb.length() - start >= 180);
-      }
-      case "word_count" -> {
-        // Fewer than 50 words but ≥ 200 chars: two of three words are long.
-        int n = between(36, 45);
-        for (int i = 0; i < n; i++) {
-          if (i > 0) {
-            sb.append(i % 12 == 0 ? ". " : " ");
-          }
-          String w = (i % 3 == 0) ? pick(Vocab.GOPHER_STOP_WORDS) : pick(Vocab.LONG_WORDS);
-          word(sb, w, i % 12 == 0);
-        }
-        sb.append('.');
-      }
-      case "mean_word_length" -> {
-        if (chance(50)) {
-          // Too long: run-together compounds, with a few stop words kept.
-          int n = between(70, 120);
-          for (int i = 0; i < n; i++) {
-            if (i > 0) {
-              sb.append(' ');
-            }
-            if (i % 6 == 5) {
-              sb.append(pick(Vocab.GOPHER_STOP_WORDS));
-            } else {
-              sb.append(pick(Vocab.ADJECTIVES)).append(pick(Vocab.NOUNS));
-              if (chance(50)) {
-                sb.append(pick(Vocab.NOUNS));
-              }
-            }
-          }
-          sb.append('.');
-        } else {
-          // Too short: one- and two-letter tokens only.
-          int n = between(110, 160);
-          for (int i = 0; i < n; i++) {
-            if (i > 0) {
-              sb.append(i % 10 == 0 ? ". " : " ");
-            }
-            sb.append(pick(Vocab.TINY_WORDS));
-          }
-          sb.append('.');
-        }
-      }
-      case "symbol_ratio" -> {
-        boolean hashes = chance(50);
-        int target = between(500, 1500);
-        while (sb.length() - start < target) {
-          int s = sb.length();
-          sentence(sb);
-          // Splice symbol tokens after about a third of the words.
-          String sent = sb.substring(s);
-          sb.setLength(s);
-          for (String t : sent.split(" ")) {
-            sb.append(t).append(' ');
-            if (chance(35)) {
-              if (hashes) {
-                sb.append('#').append(pick(Vocab.NOUNS)).append(' ');
-              } else {
-                sb.append("... ");
-              }
-            }
-          }
-          sb.setLength(sb.length() - 1);
-          sb.append(hashes && chance(20) ? "\n### ### ###\n" : "\n");
-        }
-        sb.setLength(sb.length() - 1);
-      }
-      case "bullet_lines" -> {
-        String bullet = switch (rng.nextInt(3)) {
-          case 0 -> "• ";
-          case 1 -> "- ";
-          default -> "* ";
-        };
-        int n = between(10, 18);
-        for (int i = 0; i < n; i++) {
-          if (i > 0) {
-            sb.append('\n');
-          }
-          sb.append(bullet);
-          sentence(sb);
-        }
-      }
-      case "ellipsis_lines" -> {
-        int n = between(10, 16);
-        for (int i = 0; i < n; i++) {
-          if (i > 0) {
-            sb.append('\n');
-          }
-          sentence(sb);
-          if (i % 5 != 0) {
-            // Teaser lines cut off with an ellipsis, as on index pages.
-            sb.setLength(sb.length() - 1);
-            sb.append(chance(50) ? "..." : "\u2026");
-          }
-        }
-      }
-      case "alpha_words" -> {
-        sb.append("Year Region Total Share Change\n");
-        int rows = between(18, 30);
-        for (int i = 0; i < rows; i++) {
-          sb.append(1990 + i).append(' ').append(between(1, 9)).append(',').append(between(100, 999))
-              .append(' ').append(between(10, 99)).append('.').append(between(0, 9)).append(" 0.")
-              .append(between(10, 99)).append(" +").append(between(1, 40)).append("%\n");
-        }
-        sb.append("Source: ");
-        np(sb, false);
-        sb.append('.');
-      }
-      case "stop_words" -> {
-        // Keyword lists: content words only, none of the Gopher stop words.
-        int lines = between(9, 15);
-        for (int l = 0; l < lines; l++) {
-          if (l > 0) {
-            sb.append('\n');
-          }
-          int n = between(6, 10);
-          for (int i = 0; i < n; i++) {
-            if (i > 0) {
-              sb.append(i % 2 == 0 ? ", " : " ");
-            }
-            String wd = (i % 2 == 0) ? pick(Vocab.ADJECTIVES) : pick(Vocab.NOUNS);
-            word(sb, wd, i == 0);
-          }
-          sb.append('.');
-        }
-      }
-      default -> throw new IllegalArgumentException("unknown rule " + rule);
-    }
-  }
-
-  // ------------------------------------------------------------------ duplicates
-
-  /** Result of {@link #nearDuplicate}: the edited text and the edit counts. */
-  record NearDup(String text, int edits, int baseWords) {}
-
-  /**
-   * Copies {@code base} with exactly round(rate·words) single-word edits (replace, insert before,
-   * delete) at distinct word positions; whitespace between untouched words is kept. Words are
-   * maximal runs of non-whitespace, so the word-level edit distance to the base is at most
-   * {@code edits}.
-   */
-  NearDup nearDuplicate(String base, double rate) {
-    List<int[]> spans = new ArrayList<>();
-    int i = 0;
-    int n = base.length();
-    while (i < n) {
-      while (i < n && Character.isWhitespace(base.charAt(i))) {
-        i++;
-      }
-      if (i >= n) {
-        break;
-      }
-      int s = i;
-      while (i < n && !Character.isWhitespace(base.charAt(i))) {
-        i++;
-      }
-      spans.add(new int[] {s, i});
-    }
-    int words = spans.size();
-    int k = Math.max(1, (int) Math.round(rate * words));
-    StringBuilder out = new StringBuilder(base.length() + 64);
-    int prevEnd = 0;
-    int remaining = k;
-    for (int w = 0; w < words; w++) {
-      int[] sp = spans.get(w);
-      String sep = base.substring(prevEnd, sp[0]);
-      prevEnd = sp[1];
-      // Selection sampling: exactly k positions, in order, without an index array.
-      boolean edit = remaining > 0 && rng.nextInt(words - w) < remaining;
-      if (!edit) {
-        out.append(out.length() == 0 ? "" : sep).append(base, sp[0], sp[1]);
-        continue;
-      }
-      remaining--;
-      String orig = base.substring(sp[0], sp[1]);
-      switch (rng.nextInt(3)) {
-        case 0 -> {
-          String r;
-          do {
-            r = chance(50) ? pick(Vocab.NOUNS) : pick(Vocab.ADJECTIVES);
-          } while (r.equals(orig));
-          out.append(out.length() == 0 ? "" : sep).append(r);
-        }
-        case 1 -> out.append(out.length() == 0 ? "" : sep).append(pick(Vocab.NOUNS)).append(' ').append(orig);
-        default -> {
-          // delete: drop the word and its separator
-        }
-      }
-    }
-    out.append(base, prevEnd, n);
-    return new NearDup(out.toString(), k, words);
-  }
-
-  /**
-   * A copy of {@code base} that differs only in case, whitespace or punctuation; the applied
-   * changes are added to {@code changes} ("lowercase", "whitespace", "punctuation").
-   */
-  String formattingVariant(String base, List<String> changes) {
-    String t = base;
-    int mask = 1 + rng.nextInt(7);
-    if ((mask & 1) != 0) {
-      t = t.toLowerCase(java.util.Locale.ROOT);
-      changes.add("lowercase");
-    }
-    if ((mask & 2) != 0) {
-      t = t.replace("\n", "\n\n").replace(". ", ".  ") + " \n";
-      changes.add("whitespace");
-    }
-    if ((mask & 4) != 0) {
-      t = t.replace(",", "").replace(". ", "! ");
-      changes.add("punctuation");
-    }
-    if (t.equals(base)) {
-      // e.g. an all-lowercase base with only the lowercase change: add trailing whitespace.
-      t = t + "  ";
-      changes.add("whitespace");
-    }
-    return t;
   }
 }

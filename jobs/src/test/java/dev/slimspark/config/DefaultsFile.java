@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -62,6 +63,25 @@ public final class DefaultsFile {
     }
     if (!wrong.isEmpty()) {
       fail("defaults differ: " + wrong);
+    }
+  }
+
+  /**
+   * As {@link #assertConstantsMatch(String, Map)}, and {@code keys} (the keys the options class
+   * reads, its KEYS) are exactly the constants' keys: a key the class reads without a constant, or
+   * a constant for a key it does not read, fails.
+   */
+  public static void assertConstantsMatch(String prefix, Set<String> keys, Map<String, ?> constants) {
+    assertEquals(
+        new TreeSet<>(keys), new TreeSet<>(constants.keySet()), prefix + ": the keys the options read vs their constants");
+    assertConstantsMatch(prefix, constants);
+  }
+
+  /** A single top-level value of the file (such as {@code lake = "lake"}) equals its constant. */
+  public static void assertValueMatches(String key, Object constant) {
+    Object file = SlimConfig.defaults().getValue(key).unwrapped();
+    if (!same(file, constant)) {
+      fail("defaults differ: " + key + ": file " + file + ", constant " + constant);
     }
   }
 

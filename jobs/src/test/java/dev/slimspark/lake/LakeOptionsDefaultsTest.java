@@ -2,6 +2,7 @@ package dev.slimspark.lake;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.slimspark.config.DefaultsFile;
 import dev.slimspark.config.SlimConfig;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -10,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class LakeOptionsDefaultsTest {
   @Test
   void theDefaultRootIsTheDefaultsFiles() {
-    assertEquals(SlimConfig.defaults().getString(LakeOptions.KEY), LakeOptions.DEFAULT_ROOT);
+    DefaultsFile.assertValueMatches(LakeOptions.KEY, LakeOptions.DEFAULT_ROOT);
     assertEquals(new LakeOptions(LakeOptions.DEFAULT_ROOT), LakeOptions.from(SlimConfig.load(null, List.of())));
   }
 }

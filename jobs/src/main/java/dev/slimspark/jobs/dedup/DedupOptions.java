@@ -1,5 +1,8 @@
 package dev.slimspark.jobs.dedup;
 
+import dev.slimspark.config.SlimConfig;
+import dev.slimspark.errors.UserErrors;
+import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.minhash.LshParams;
 import dev.slimspark.udfs.minhash.Normalization;
 import dev.slimspark.udfs.minhash.ShingleType;
@@ -48,6 +51,14 @@ public final class DedupOptions implements Serializable {
   public static final int DEFAULT_MAX_CC_ITERATIONS = 50;
   /** EXACT verification falls back to the signature estimate above this many chars per text. */
   public static final int DEFAULT_EXACT_VERIFY_MAX_CHARS = 2_000_000;
+  /** {@code dedup.input_table}: the table dedup reads. */
+  public static final String DEFAULT_INPUT_TABLE = Table.DOCS_FILTERED.id();
+  /** {@code dedup.mode}: full or incremental. */
+  public static final String DEFAULT_MODE = "full";
+  /** {@code dedup.checkpoint}: auto (local in local mode, else reliable), local or reliable. */
+  public static final String DEFAULT_CHECKPOINT = "auto";
+  /** {@code dedup.source_priority}: none, the earliest doc wins. */
+  public static final List<String> DEFAULT_SOURCE_PRIORITY = List.of();
 
   /** How candidate edges from LSH are confirmed before they join clusters. */
   public enum Verification {
@@ -111,6 +122,61 @@ public final class DedupOptions implements Serializable {
     if (sourcePriority.size() != sourcePriority.stream().distinct().count()) {
       throw new IllegalArgumentException("sourcePriority has duplicates: " + sourcePriority);
     }
+  }
+
+  /**
+   * Typed options from the dedup.* keys. {@code localMaster}: whether the session runs in local
+   * mode, where {@code dedup.checkpoint = auto} means local checkpoints (on a cluster: reliable).
+   */
+  public static DedupOptions from(SlimConfig c, boolean localMaster) {
+    String n = "dedup.near.";
+    double t = c.getDouble(n + "threshold");
+    if (!(t > 0 && t < 1)) {
+      throw UserErrors.badConfigValue(n + "threshold", Double.toString(t), "strictly between 0 and 1");
+    }
+    Builder b =
+        builder()
+            .threshold(t)
+            .numPerm(c.getInt(n + "num_perm"))
+            .shingleType(ShingleType.parse(c.getEnum(n + "shingle", "char", "word")))
+            .normalization(Normalization.parse(c.getEnum("dedup.normalization", "slimpajama", "as-is")))
+            .seed(c.getInt("dedup.seed"))
+            .verification(
+                Verification.valueOf(
+                    c.getEnum(n + "verification", "none", "signature", "exact").toUpperCase(java.util.Locale.ROOT)))
+            .errorWeights(c.getDouble(n + "fp_weight"), c.getDouble(n + "fn_weight"))
+            .sourcePriority(c.getStringList("dedup.source_priority"))
+            .maxBucketSize(c.getInt(n + "max_bucket_size"))
+            .subBucketSize(c.getInt(n + "sub_bucket_size"))
+            .maxCcIterations(c.getInt(n + "max_cc_iterations"));
+    String checkpoint = c.getEnum("dedup.checkpoint", "auto", "local", "reliable");
+    b.reliableCheckpoint(checkpoint.equals("reliable") || (checkpoint.equals("auto") && !localMaster));
+    if (c.getInt(n + "shingle_size") > 0) {
+      b.shingleSize(c.getInt(n + "shingle_size"));
+    }
+    int bands = c.getInt(n + "bands");
+    int rows = c.getInt(n + "rows");
+    if (bands > 0 || rows > 0) {
+      if (bands <= 0 || rows <= 0 || (long) bands * rows > c.getInt(n + "num_perm")) {
+        throw UserErrors.badConfigValue(n + "bands/rows", bands + " x " + rows, "both > 0 with bands * rows <= num_perm (or both 0 to choose automatically)");
+      }
+      b.bandsAndRows(bands, rows);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw UserErrors.of("The dedup options are inconsistent.", e.getMessage(), "Fix the dedup.* keys.");
+    }
+  }
+
+  /** {@code dedup.input_table}: the table dedup reads (docs_filtered by default). */
+  public static String inputTable(SlimConfig c) {
+    return c.getString("dedup.input_table");
+  }
+
+  /** {@code dedup.mode}: true for incremental, false for full. */
+  public static boolean incremental(SlimConfig c) {
+    return c.getEnum("dedup.mode", "full", "incremental").equals("incremental");
   }
 
   public static DedupOptions defaults() {
@@ -191,7 +257,7 @@ public final class DedupOptions implements Serializable {
     private int rows = DEFAULT_ROWS;
     private double fpWeight = DEFAULT_FP_WEIGHT;
     private double fnWeight = DEFAULT_FN_WEIGHT;
-    private List<String> sourcePriority = List.of();
+    private List<String> sourcePriority = DEFAULT_SOURCE_PRIORITY;
     private int maxBucketSize = DEFAULT_MAX_BUCKET_SIZE;
     private int subBucketSize = DEFAULT_SUB_BUCKET_SIZE;
     private int maxCcIterations = DEFAULT_MAX_CC_ITERATIONS;

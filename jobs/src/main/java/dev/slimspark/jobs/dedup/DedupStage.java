@@ -3,15 +3,12 @@ package dev.slimspark.jobs.dedup;
 import static org.apache.spark.sql.functions.col;
 
 import dev.slimspark.config.SlimConfig;
-import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
 import dev.slimspark.jobs.Status;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
-import dev.slimspark.udfs.minhash.Normalization;
-import dev.slimspark.udfs.minhash.ShingleType;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,44 +65,7 @@ public final class DedupStage implements Stage {
    * mode, where {@code dedup.checkpoint = auto} means local checkpoints (on a cluster: reliable).
    */
   public static DedupOptions options(SlimConfig c, boolean localMaster) {
-    String n = "dedup.near.";
-    double t = c.getDouble(n + "threshold");
-    if (!(t > 0 && t < 1)) {
-      throw UserErrors.badConfigValue(n + "threshold", Double.toString(t), "strictly between 0 and 1");
-    }
-    DedupOptions.Builder b =
-        DedupOptions.builder()
-            .threshold(t)
-            .numPerm(c.getInt(n + "num_perm"))
-            .shingleType(ShingleType.parse(c.getEnum(n + "shingle", "char", "word")))
-            .normalization(Normalization.parse(c.getEnum("dedup.normalization", "slimpajama", "as-is")))
-            .seed(c.getInt("dedup.seed"))
-            .verification(
-                DedupOptions.Verification.valueOf(
-                    c.getEnum(n + "verification", "none", "signature", "exact").toUpperCase(java.util.Locale.ROOT)))
-            .errorWeights(c.getDouble(n + "fp_weight"), c.getDouble(n + "fn_weight"))
-            .sourcePriority(c.getStringList("dedup.source_priority"))
-            .maxBucketSize(c.getInt(n + "max_bucket_size"))
-            .subBucketSize(c.getInt(n + "sub_bucket_size"))
-            .maxCcIterations(c.getInt(n + "max_cc_iterations"));
-    String checkpoint = c.getEnum("dedup.checkpoint", "auto", "local", "reliable");
-    b.reliableCheckpoint(checkpoint.equals("reliable") || (checkpoint.equals("auto") && !localMaster));
-    if (c.getInt(n + "shingle_size") > 0) {
-      b.shingleSize(c.getInt(n + "shingle_size"));
-    }
-    int bands = c.getInt(n + "bands");
-    int rows = c.getInt(n + "rows");
-    if (bands > 0 || rows > 0) {
-      if (bands <= 0 || rows <= 0 || (long) bands * rows > c.getInt(n + "num_perm")) {
-        throw UserErrors.badConfigValue(n + "bands/rows", bands + " x " + rows, "both > 0 with bands * rows <= num_perm (or both 0 to choose automatically)");
-      }
-      b.bandsAndRows(bands, rows);
-    }
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      throw UserErrors.of("The dedup options are inconsistent.", e.getMessage(), "Fix the dedup.* keys.");
-    }
+    return DedupOptions.from(c, localMaster);
   }
 
   @Override
@@ -113,9 +73,9 @@ public final class DedupStage implements Stage {
     SlimConfig c = ctx.config();
     Lake lake = ctx.lake();
     JobSummary summary = new JobSummary(name(), ctx);
-    String input = c.getString("dedup.input_table");
+    String input = DedupOptions.inputTable(c);
     summary.input(lake.path(input));
-    boolean incremental = c.getEnum("dedup.mode", "full", "incremental").equals("incremental");
+    boolean incremental = DedupOptions.incremental(c);
     DedupOptions opts = options(c, ctx.spark().sparkContext().isLocal());
     if (opts.reliableCheckpoint() && ctx.spark().sparkContext().getCheckpointDir().isEmpty()) {
       // Executors must all reach it: the lake is on storage every executor reads anyway.
@@ -123,17 +83,7 @@ public final class DedupStage implements Stage {
     }
     // Before any work: a corpus made under other options cannot be extended.
     DedupTables.Committed prior = incremental ? DedupTables.committed(lake, opts) : null;
-    Dataset<Row> docs = lake.read(input);
-    if (List.of(docs.columns()).contains("kept")) {
-      docs = docs.where(col("kept"));
-    }
-    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
-    for (String name : DOC_COLUMNS) {
-      if (List.of(docs.columns()).contains(name)) {
-        cols.add(col(name));
-      }
-    }
-    docs = docs.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+    Dataset<Row> docs = readDocs(lake, input);
     summary.put("mode", incremental ? "incremental" : "full");
     DedupTables.Unseen unseen = null;
     int batch = 0;
@@ -144,44 +94,76 @@ public final class DedupStage implements Stage {
       docs = unseen.docs();
       long newDocs = docs.count();
       summary.count("docs_in", docsIn).count("new_docs", newDocs).count("skipped_already_seen", docsIn - newDocs);
-    }
-    if (incremental && (Long) summary.counts().get("new_docs") == 0) {
-      // Re-running a batch: nothing to write, every table stays at its version.
-      Lineage.release(unseen.seenIds());
-      LOG.info("dedup incremental: all {} input docs already seen, up to date", summary.counts().get("docs_in"));
-      for (Table t : List.of(Table.DOCS_DEDUP, Table.DUP_CLUSTERS, Table.DEDUP_SIGNATURES, Table.DEDUP_SUMMARY)) {
-        summary.output(t.id(), lake.path(t), lake.version(t));
+      if (newDocs == 0) {
+        return upToDate(summary, lake, unseen);
       }
-      summary.count("exact_removed", 0L).count("near_removed", 0L).count("removed_against_old", 0L)
-          .count("kept", 0L).count("corpus_kept", lake.read(Table.DOCS_DEDUP).count());
-      summary.put("up_to_date", true).put("reconciled", true);
-      return summary;
     }
     DedupResult r =
         incremental
             ? DedupPipeline.run(docs, DedupTables.oldSignatures(lake, prior.batch()), opts)
             : DedupPipeline.run(docs, opts);
     try {
-      String meta = ctx.commitMetadata(name());
-      // The signature table's commits also say which options made them.
-      String sigMeta =
-          JobSummary.toJson(Map.of("run_id", ctx.runId(), "job", name(), "config_hash", ctx.configHash(),
-              "dedup_options", opts.signatureKey(), "batch", batch));
-      Map<Table, Long> versions =
-          incremental
-              ? DedupTables.appendBatch(lake, r, batch, opts, meta, sigMeta)
-              : DedupTables.writeFull(lake, r, opts, meta, sigMeta);
-      versions.forEach((t, v) -> summary.output(t.id(), lake.path(t), v));
+      commit(ctx, summary, r, opts, batch, incremental);
     } finally {
       r.release();
       if (unseen != null) {
         Lineage.release(unseen.seenIds());
       }
     }
+    report(summary, lake, r, opts, batch, incremental);
+    return summary;
+  }
+
+  /** The input's kept documents, with the {@link #DOC_COLUMNS} it has. */
+  private static Dataset<Row> readDocs(Lake lake, String input) {
+    Dataset<Row> docs = lake.read(input);
+    if (List.of(docs.columns()).contains("kept")) {
+      docs = docs.where(col("kept"));
+    }
+    List<org.apache.spark.sql.Column> cols = new ArrayList<>();
+    for (String name : DOC_COLUMNS) {
+      if (List.of(docs.columns()).contains(name)) {
+        cols.add(col(name));
+      }
+    }
+    return docs.select(cols.toArray(new org.apache.spark.sql.Column[0]));
+  }
+
+  /** Re-running a batch: nothing to write, every table stays at its version. */
+  private static JobSummary upToDate(JobSummary summary, Lake lake, DedupTables.Unseen unseen) {
+    Lineage.release(unseen.seenIds());
+    LOG.info("dedup incremental: all {} input docs already seen, up to date", summary.counts().get("docs_in"));
+    for (Table t : List.of(Table.DOCS_DEDUP, Table.DUP_CLUSTERS, Table.DEDUP_SIGNATURES, Table.DEDUP_SUMMARY)) {
+      summary.output(t.id(), lake.path(t), lake.version(t));
+    }
+    summary.count("exact_removed", 0L).count("near_removed", 0L).count("removed_against_old", 0L)
+        .count("kept", 0L).count("corpus_kept", lake.read(Table.DOCS_DEDUP).count());
+    summary.put("up_to_date", true).put("reconciled", true);
+    return summary;
+  }
+
+  /** Writes the result (a full overwrite or one appended batch) and records the table versions. */
+  private void commit(
+      RunContext ctx, JobSummary summary, DedupResult r, DedupOptions opts, int batch, boolean incremental) {
+    Lake lake = ctx.lake();
+    String meta = ctx.commitMetadata(name());
+    // The signature table's commits also say which options made them.
+    String sigMeta =
+        JobSummary.toJson(Map.of("run_id", ctx.runId(), "job", name(), "config_hash", ctx.configHash(),
+            "dedup_options", opts.signatureKey(), "batch", batch));
+    Map<Table, Long> versions =
+        incremental
+            ? DedupTables.appendBatch(lake, r, batch, opts, meta, sigMeta)
+            : DedupTables.writeFull(lake, r, opts, meta, sigMeta);
+    versions.forEach((t, v) -> summary.output(t.id(), lake.path(t), v));
+  }
+
+  /** Counts, per-source removals, the LSH banding and the reconciliation of the batch just written. */
+  private static void report(
+      JobSummary summary, Lake lake, DedupResult r, DedupOptions opts, int batch, boolean incremental) {
     Map<String, Object> bySource = new TreeMap<>();
     long bytesRemoved = 0;
-    final int thisBatch = batch;
-    for (Row s : lake.read(Table.DEDUP_SUMMARY).where(col(DedupTables.BATCH).equalTo(thisBatch)).collectAsList()) {
+    for (Row s : lake.read(Table.DEDUP_SUMMARY).where(col(DedupTables.BATCH).equalTo(batch)).collectAsList()) {
       Map<String, Object> m = new LinkedHashMap<>(); // one row per source
       m.put("docs_in", s.getLong(s.fieldIndex("docs_in")));
       m.put("exact_removed", s.getLong(s.fieldIndex("exact_removed")));
@@ -216,15 +198,7 @@ public final class DedupStage implements Stage {
         .count("by_source", bySource);
     summary.put("batch", batch);
     summary.put("up_to_date", false);
-    Map<String, Object> lsh = new LinkedHashMap<>();
-    lsh.put("threshold", opts.threshold());
-    lsh.put("num_perm", opts.numPerm());
-    lsh.put("bands", r.bands());
-    lsh.put("rows", r.rows());
-    lsh.put("p_detect_at_threshold", Math.round(r.detectionProbability() * 10000) / 10000.0);
-    lsh.put("p_detect_at_threshold_plus_0.1", Math.round(dev.slimspark.udfs.minhash.LshParams.explicit(r.bands(), r.rows(), opts.numPerm()).probability(Math.min(1.0, opts.threshold() + 0.1)) * 10000) / 10000.0);
-    lsh.put("cc_iterations", k.ccIterations());
-    summary.put("lsh", lsh);
+    summary.put("lsh", lsh(r, opts, k));
     // Every input doc is skipped, kept or removed; in full mode docs_dedup holds exactly the kept.
     boolean reconciled =
         docsIn == (docsIn - newDocs) + kept + k.exactRemoved() + k.nearRemoved() && newDocs == k.docsIn();
@@ -232,6 +206,20 @@ public final class DedupStage implements Stage {
     if (!reconciled) {
       summary.status(Status.ERROR);
     }
-    return summary;
+  }
+
+  /** The LSH banding used and its detection probabilities, for the summary. */
+  private static Map<String, Object> lsh(DedupResult r, DedupOptions opts, DedupResult.Counts k) {
+    Map<String, Object> lsh = new LinkedHashMap<>();
+    lsh.put("threshold", opts.threshold());
+    lsh.put("num_perm", opts.numPerm());
+    lsh.put("bands", r.bands());
+    lsh.put("rows", r.rows());
+    lsh.put("p_detect_at_threshold", Math.round(r.detectionProbability() * 10000) / 10000.0);
+    double plus = dev.slimspark.udfs.minhash.LshParams.explicit(r.bands(), r.rows(), opts.numPerm())
+        .probability(Math.min(1.0, opts.threshold() + 0.1));
+    lsh.put("p_detect_at_threshold_plus_0.1", Math.round(plus * 10000) / 10000.0);
+    lsh.put("cc_iterations", k.ccIterations());
+    return lsh;
   }
 }

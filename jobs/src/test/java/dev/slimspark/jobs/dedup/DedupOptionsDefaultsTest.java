@@ -1,9 +1,14 @@
 package dev.slimspark.jobs.dedup;
 
+import static dev.slimspark.jobs.dedup.DedupOptions.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.slimspark.config.DefaultsFile;
 import dev.slimspark.config.SlimConfig;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,5 +37,29 @@ class DedupOptionsDefaultsTest {
     assertEquals(fromFile.maxCcIterations(), constants.maxCcIterations());
     assertEquals(fromFile.exactVerifyMaxChars(), constants.exactVerifyMaxChars());
     assertEquals(fromFile.sourcePriority(), constants.sourcePriority());
+  }
+
+  @Test
+  void everyKeyOfTheSectionHasItsConstant() {
+    Map<String, Object> c = new HashMap<>();
+    c.put("input_table", DEFAULT_INPUT_TABLE);
+    c.put("mode", DEFAULT_MODE);
+    c.put("checkpoint", DEFAULT_CHECKPOINT);
+    c.put("normalization", DEFAULT_NORMALIZATION.name().toLowerCase(Locale.ROOT));
+    c.put("source_priority", DEFAULT_SOURCE_PRIORITY);
+    c.put("seed", DEFAULT_SEED);
+    c.put("near.threshold", DEFAULT_THRESHOLD);
+    c.put("near.num_perm", DEFAULT_NUM_PERM);
+    c.put("near.shingle", DEFAULT_SHINGLE_TYPE.name().toLowerCase(Locale.ROOT));
+    c.put("near.shingle_size", DEFAULT_SHINGLE_SIZE);
+    c.put("near.bands", DEFAULT_BANDS);
+    c.put("near.rows", DEFAULT_ROWS);
+    c.put("near.fp_weight", DEFAULT_FP_WEIGHT);
+    c.put("near.fn_weight", DEFAULT_FN_WEIGHT);
+    c.put("near.verification", DEFAULT_VERIFICATION.name().toLowerCase(Locale.ROOT));
+    c.put("near.max_bucket_size", DEFAULT_MAX_BUCKET_SIZE);
+    c.put("near.sub_bucket_size", DEFAULT_SUB_BUCKET_SIZE);
+    c.put("near.max_cc_iterations", DEFAULT_MAX_CC_ITERATIONS);
+    DefaultsFile.assertConstantsMatch("dedup", c);
   }
 }

@@ -3,6 +3,7 @@ package dev.slimspark.jobs.label;
 import static dev.slimspark.jobs.label.EvaluateOptions.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.slimspark.config.DefaultsFile;
 import dev.slimspark.config.SlimConfig;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +23,7 @@ class EvaluateOptionsDefaultsTest {
     constants.put("min_matched_share", DEFAULT_MIN_MATCHED_SHARE);
     constants.put("labels", DEFAULT_LABELS);
     constants.put("labelers", DEFAULT_LABELERS);
-    SectionDefaults.assertMatches("evaluate", KEYS, constants);
+    DefaultsFile.assertConstantsMatch("evaluate", KEYS, constants);
   }
 
   @Test

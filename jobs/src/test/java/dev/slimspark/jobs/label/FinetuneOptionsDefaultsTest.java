@@ -3,6 +3,7 @@ package dev.slimspark.jobs.label;
 import static dev.slimspark.jobs.label.FinetuneOptions.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.slimspark.config.DefaultsFile;
 import dev.slimspark.config.SlimConfig;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ class FinetuneOptionsDefaultsTest {
     constants.put("class_weights", DEFAULT_CLASS_WEIGHTS);
     constants.put("holdout_fraction", DEFAULT_HOLDOUT_FRACTION);
     constants.put("seed", DEFAULT_SEED);
-    SectionDefaults.assertMatches("finetune", KEYS, constants);
+    DefaultsFile.assertConstantsMatch("finetune", KEYS, constants);
   }
 
   @Test

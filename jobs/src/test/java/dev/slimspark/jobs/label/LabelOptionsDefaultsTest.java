@@ -3,6 +3,7 @@ package dev.slimspark.jobs.label;
 import static dev.slimspark.jobs.label.LabelOptions.*;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.slimspark.config.DefaultsFile;
 import dev.slimspark.config.SlimConfig;
 import java.util.HashMap;
 import java.util.List;
@@ -25,7 +26,7 @@ class LabelOptionsDefaultsTest {
     constants.put("batch_size", DEFAULT_BATCH_SIZE);
     constants.put("partitions", DEFAULT_PARTITIONS);
     constants.put("commit_every_rows", DEFAULT_COMMIT_EVERY_ROWS);
-    SectionDefaults.assertMatches("label", KEYS, constants);
+    DefaultsFile.assertConstantsMatch("label", KEYS, constants);
   }
 
   @Test

@@ -15,7 +15,9 @@ public final class Stages {
     return SlimConfig.load(null, List.of(sets));
   }
 
-  /** Runs one stage as {@code slimspark STAGE} does: recorded in the runs table, its line printed. */
+  /**
+   * Runs one stage as {@code slimspark STAGE} does: recorded in the runs table, its line printed.
+   */
   public static JobSummary run(String stage, SlimConfig config) {
     RunContext ctx = new RunContext(TestSpark.session(), config);
     return new StageRunner(System.out, System.err).runOne(Pipeline.find(stage), ctx);

@@ -8,8 +8,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one SparkSession shared by every test in this JVM: local[2] (benchmarks may set the system
- * property {@code slimspark.test.master}), UI off, Delta on. Its scratch directory is deleted at JVM
- * exit unless {@code -Dslimspark.test.keep=true}.
+ * property {@code slimspark.test.master}), UI off, Delta on. Its scratch directory is deleted at
+ * JVM exit unless {@code -Dslimspark.test.keep=true}.
  */
 public final class TestSpark {
   private static SparkSession session;

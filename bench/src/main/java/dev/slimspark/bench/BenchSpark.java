@@ -10,8 +10,8 @@ import org.apache.spark.sql.SparkSession;
  * The SparkSession of the benchmark mains (TokenizeBench, TokenizeStageBench, EncodeProbe,
  * LabelBench): the settings the tests' session has, so numbers measured before these mains left the
  * test folders stay comparable. local[2] unless the system property {@code slimspark.test.master}
- * says otherwise, UI off, Delta on. Its scratch directory is deleted at JVM exit unless
- * {@code -Dslimspark.test.keep=true}.
+ * says otherwise, UI off, Delta on. Its scratch directory is deleted at JVM exit unless {@code
+ * -Dslimspark.test.keep=true}.
  */
 public final class BenchSpark {
   private static SparkSession session;

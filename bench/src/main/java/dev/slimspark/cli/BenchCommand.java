@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code slimspark bench ingest-filter [--bytes 1g] [--out DIR]}: measures our ingest and
  * ingest+filter throughput per core and, in the same run, the reference (a plain single-threaded
  * Jackson loop reading and parsing the same JSONL, timed before and after ours), and prints the
- * ratios as one JSON line. {@code slimspark bench dedup ...} is {@link DedupBench}, {@code slimspark
- * bench scale ...} is {@link ScaleBench}; {@code slimspark bench main CLASS [ARGS...]} runs one of the
- * bench module's other mains ({@link #MAINS}) in this JVM.
+ * ratios as one JSON line. {@code slimspark bench dedup ...} is {@link DedupBench}, {@code
+ * slimspark bench scale ...} is {@link ScaleBench}; {@code slimspark bench main CLASS [ARGS...]}
+ * runs one of the bench module's other mains ({@link #MAINS}) in this JVM.
  *
  * <p>Lives in the bench module, which is not part of the cluster jar: {@link Main} finds this class
  * by name, and bin/slimspark puts the bench module on the class path for {@code bench}.
@@ -52,13 +52,16 @@ public final class BenchCommand {
   /** Entry point that {@link Main} calls (by reflection) for {@code slimspark bench ARGS}. */
   public static int run(String[] args) throws Exception {
     if (args.length == 0 || Main.isHelp(args[0])) {
-      System.err.println("usage: slimspark bench ingest-filter [--bytes N(k|m|g), default 1g] [--out DIR, default target/bench]\n"
-          + "       slimspark bench dedup [--docs N, default 20000] [--scales 1,2,4,8] [--out DIR, default target/bench-dedup]\n"
-          + "                             [--boilerplate FRACTION of docs with a shared web footer, default 0]\n"
-          + "                             [--mllib-tables L, default 5] [--shuffle-partitions N, default 4 x cores] [--no-warmup]\n"
-          + ScaleBench.USAGE.replace("usage: ", "       ") + "\n"
-          + "       slimspark bench main CLASS [ARGS...]   one of: "
-          + String.join(", ", MAINS.stream().map(c -> c.substring(c.lastIndexOf('.') + 1)).toList()));
+      System.err.println(
+          "usage: slimspark bench ingest-filter [--bytes N(k|m|g), default 1g] [--out DIR, default target/bench]\n"
+              + "       slimspark bench dedup [--docs N, default 20000] [--scales 1,2,4,8] [--out DIR, default target/bench-dedup]\n"
+              + "                             [--boilerplate FRACTION of docs with a shared web footer, default 0]\n"
+              + "                             [--mllib-tables L, default 5] [--shuffle-partitions N, default 4 x cores] [--no-warmup]\n"
+              + ScaleBench.USAGE.replace("usage: ", "       ")
+              + "\n"
+              + "       slimspark bench main CLASS [ARGS...]   one of: "
+              + String.join(
+                  ", ", MAINS.stream().map(c -> c.substring(c.lastIndexOf('.') + 1)).toList()));
       return 0;
     }
     if (args[0].equals("main")) {
@@ -87,10 +90,13 @@ public final class BenchCommand {
     return ingestFilter(bytes, out.toAbsolutePath());
   }
 
-  /** {@code bench main CLASS [ARGS...]}: CLASS is a simple name from {@link #MAINS} or a full one. */
+  /**
+   * {@code bench main CLASS [ARGS...]}: CLASS is a simple name from {@link #MAINS} or a full one.
+   */
   private static int runMain(String[] args) throws Exception {
     if (args.length == 0) {
-      throw UserErrors.badArgument("main", "slimspark bench main CLASS [ARGS...], see `slimspark bench --help`");
+      throw UserErrors.badArgument(
+          "main", "slimspark bench main CLASS [ARGS...], see `slimspark bench --help`");
     }
     String name = args[0];
     for (String c : MAINS) {
@@ -144,8 +150,7 @@ public final class BenchCommand {
     Demo.deleteRecursively(lake);
     SlimConfig config =
         SlimConfig.load(
-            null,
-            List.of("lake=\"" + lake + "\"", "ingest.input=[\"" + corpus + "/*.jsonl\"]"));
+            null, List.of("lake=\"" + lake + "\"", "ingest.input=[\"" + corpus + "/*.jsonl\"]"));
     SparkSession spark = Main.session(config, "bench");
     int cores = spark.sparkContext().defaultParallelism();
     long t0 = System.nanoTime();

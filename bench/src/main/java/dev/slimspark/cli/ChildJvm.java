@@ -19,7 +19,9 @@ final class ChildJvm {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (a.startsWith("--add-opens") || a.equals("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djdk.reflect.")
+      if (a.startsWith("--add-opens")
+          || a.equals("-XX:+IgnoreUnrecognizedVMOptions")
+          || a.startsWith("-Djdk.reflect.")
           || a.startsWith("-Dlog4j2.configurationFile=")) {
         cmd.add(a);
       }
@@ -27,14 +29,17 @@ final class ChildJvm {
     cmd.add("-Xmx" + heap);
     cmd.add("-Dspark.master=" + System.getProperty("spark.master", "local[*]"));
     cmd.add("-Dspark.ui.enabled=false");
-    // Executor heap peaks per task (Spark's executor metrics) are polled only at heartbeats otherwise.
+    // Executor heap peaks per task (Spark's executor metrics) are polled only at heartbeats
+    // otherwise.
     cmd.add("-Dspark.executor.metrics.pollingInterval=100ms");
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(ScaleBenchChild.class.getName());
     cmd.addAll(args);
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    ProcessBuilder pb =
+        new ProcessBuilder(cmd)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     Process p = pb.start();
     Thread kill = new Thread(p::destroyForcibly, "bench-scale-child-killer");
     Runtime.getRuntime().addShutdownHook(kill);

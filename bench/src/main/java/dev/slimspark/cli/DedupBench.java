@@ -60,7 +60,6 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Tuple2;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -70,21 +69,21 @@ import scala.reflect.ClassTag$;
  * prints one JSON line (details go to the log).
  *
  * <p><b>Corpus.</b> For scale k: {@link SampleCorpusGenerator} with {@code docs = N * k} (plain
- * JSONL, no bad input, no low-quality or non-English docs, its own exact duplicates and
- * formatting variants at the default 5 %, its own near duplicates off), plus near duplicates
- * planted here: for about {@link Settings#plantRate} of the documents a variant in which each
- * whitespace-separated word is replaced by a fresh token with probability r, r cycling through
- * {@link #PLANT_RATES} (word 5-gram Jaccard from about 0.98 down to 0.45). Ground truth: the exact
- * Jaccard of each planted (variant, base) pair over the same word 5-gram SlimPajama-normalized
- * shingle sets the benchmark uses; a pair "should be found" iff that Jaccard is at least the
- * threshold. Recall = found / should. The corpus is cached on disk under {@code --out} as Parquet
- * (generation is never timed) and, per measurement, in Spark memory (loading is never timed).
+ * JSONL, no bad input, no low-quality or non-English docs, its own exact duplicates and formatting
+ * variants at the default 5 %, its own near duplicates off), plus near duplicates planted here: for
+ * about {@link Settings#plantRate} of the documents a variant in which each whitespace-separated
+ * word is replaced by a fresh token with probability r, r cycling through {@link #PLANT_RATES}
+ * (word 5-gram Jaccard from about 0.98 down to 0.45). Ground truth: the exact Jaccard of each
+ * planted (variant, base) pair over the same word 5-gram SlimPajama-normalized shingle sets the
+ * benchmark uses; a pair "should be found" iff that Jaccard is at least the threshold. Recall =
+ * found / should. The corpus is cached on disk under {@code --out} as Parquet (generation is never
+ * timed) and, per measurement, in Spark memory (loading is never timed).
  *
  * <p><b>Shingles.</b> Everything uses word 5-grams of the SlimPajama normalization (lowercase,
- * punctuation stripped, whitespace collapsed). MLlib gets: our normalization as a UDF, then
- * {@code RegexTokenizer(" ")} → {@code NGram(5)} → {@code HashingTF(binary, 2^20 features)} →
- * {@code MinHashLSH(numHashTables)} → {@code approxSimilarityJoin(self, self, 1 - t)}: the same
- * shingle strings, hashed into 2^20 buckets (collisions can only raise its Jaccard slightly).
+ * punctuation stripped, whitespace collapsed). MLlib gets: our normalization as a UDF, then {@code
+ * RegexTokenizer(" ")} → {@code NGram(5)} → {@code HashingTF(binary, 2^20 features)} → {@code
+ * MinHashLSH(numHashTables)} → {@code approxSimilarityJoin(self, self, 1 - t)}: the same shingle
+ * strings, hashed into 2^20 buckets (collisions can only raise its Jaccard slightly).
  *
  * <p>Risks: numbers from a loaded or shared machine are noise; MLlib's cost grows with the number
  * of pairs that share any min-hash, so its ratio depends on how much text the corpus shares.
@@ -128,22 +127,32 @@ final class DedupBench {
     Path out = Path.of("target/bench-dedup");
     double threshold = 0.8;
     int numPerm = 128;
+
     /** Our banding for the comparison: chosen for recall near t (P(0.8) = 0.998), EXACT verify. */
     int bands = 20;
+
     int rows = 6;
+
     /** MLlib's OR-amplification: P(candidate) = 1 - (1 - J)^L; 5 as in the Spark docs example. */
     int mllibTables = 5;
+
     int mllibFeatures = 1 << 20;
     double plantRate = 0.10;
+
     /**
      * Share of documents that end with one of {@link #BOILERPLATE}'s footers (web pages do: cookie
      * notices, newsletter boxes, copyright lines). 0 = none. Shared shingles put many unrelated
      * documents into the same LSH bucket: a quadratic pair count for an all-pairs-per-bucket join.
      */
     double boilerplate = 0;
+
     long seed = 42;
-    /** spark.sql.shuffle.partitions for the CLI run; 0 = 4 × cores. The test keeps its session's. */
+
+    /**
+     * spark.sql.shuffle.partitions for the CLI run; 0 = 4 × cores. The test keeps its session's.
+     */
     int shufflePartitions = 0;
+
     /** A small untimed run first so that JIT compilation is not billed to the first measurement. */
     boolean warmup = true;
   }
@@ -156,13 +165,31 @@ final class DedupBench {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (a) {
-        case "--docs" -> { s.docs = (int) GenerateSampleCommand.parseSize(a, need(a, v)); i++; }
-        case "--scales" -> { s.scales = parseScales(need(a, v)); i++; }
-        case "--out" -> { s.out = Path.of(need(a, v)); i++; }
-        case "--shuffle-partitions" -> { s.shufflePartitions = (int) GenerateSampleCommand.parseSize(a, need(a, v)); i++; }
+        case "--docs" -> {
+          s.docs = (int) GenerateSampleCommand.parseSize(a, need(a, v));
+          i++;
+        }
+        case "--scales" -> {
+          s.scales = parseScales(need(a, v));
+          i++;
+        }
+        case "--out" -> {
+          s.out = Path.of(need(a, v));
+          i++;
+        }
+        case "--shuffle-partitions" -> {
+          s.shufflePartitions = (int) GenerateSampleCommand.parseSize(a, need(a, v));
+          i++;
+        }
         case "--no-warmup" -> s.warmup = false;
-        case "--boilerplate" -> { s.boilerplate = parseRate(a, need(a, v)); i++; }
-        case "--mllib-tables" -> { s.mllibTables = (int) GenerateSampleCommand.parseSize(a, need(a, v)); i++; }
+        case "--boilerplate" -> {
+          s.boilerplate = parseRate(a, need(a, v));
+          i++;
+        }
+        case "--mllib-tables" -> {
+          s.mllibTables = (int) GenerateSampleCommand.parseSize(a, need(a, v));
+          i++;
+        }
         default -> throw UserErrors.badArgument(a, "see `slimspark bench --help`");
       }
     }
@@ -173,8 +200,11 @@ final class DedupBench {
     SparkSession spark = Main.session(SlimConfig.load(null, List.of()), "bench-dedup");
     // Spark's default of 200 shuffle partitions is mostly scheduling overhead on a few cores; both
     // sides run under the same setting (reported in the JSON).
-    spark.conf().set("spark.sql.shuffle.partitions", Integer.toString(s.shufflePartitions > 0
-        ? s.shufflePartitions : 4 * cores(spark)));
+    spark
+        .conf()
+        .set(
+            "spark.sql.shuffle.partitions",
+            Integer.toString(s.shufflePartitions > 0 ? s.shufflePartitions : 4 * cores(spark)));
     Map<String, Object> r = measure(spark, s);
     System.out.println(JobSummary.toJson(r));
     return 0;
@@ -189,7 +219,8 @@ final class DedupBench {
     } catch (NumberFormatException e) {
       // reported below
     }
-    throw UserErrors.badArgument(flag + " " + v, flag + " takes a fraction between 0 and 1, e.g. 0.3");
+    throw UserErrors.badArgument(
+        flag + " " + v, flag + " takes a fraction between 0 and 1, e.g. 0.3");
   }
 
   private static String need(String flag, String v) {
@@ -209,7 +240,8 @@ final class DedupBench {
         }
         out.add(k);
       } catch (NumberFormatException e) {
-        throw UserErrors.badArgument("--scales " + v, "--scales takes positive integers separated by commas, e.g. 1,2,4,8");
+        throw UserErrors.badArgument(
+            "--scales " + v, "--scales takes positive integers separated by commas, e.g. 1,2,4,8");
       }
     }
     return out.stream().distinct().sorted().toList();
@@ -260,9 +292,19 @@ final class DedupBench {
     r.put("scales", s.scales);
     r.put("threshold", s.threshold);
     r.put("shingles", "word 5-grams, slimpajama normalization");
-    r.put("ours_config", Map.of(
-        "num_perm", s.numPerm, "bands", s.bands, "rows", s.rows, "verification", "exact",
-        "p_detect_at_threshold", round(opts.lshParams().probability(s.threshold))));
+    r.put(
+        "ours_config",
+        Map.of(
+            "num_perm",
+            s.numPerm,
+            "bands",
+            s.bands,
+            "rows",
+            s.rows,
+            "verification",
+            "exact",
+            "p_detect_at_threshold",
+            round(opts.lshParams().probability(s.threshold))));
 
     Prepared base = prepared.get(0);
     Loaded docs = load(spark, base, cores);
@@ -338,9 +380,11 @@ final class DedupBench {
     r.put("fit_s_per_mb", round(fit[1]));
     Map<String, Object> first = scaling.get(0);
     Map<String, Object> last = scaling.get(scaling.size() - 1);
-    r.put("time_ratio_last_over_first",
+    r.put(
+        "time_ratio_last_over_first",
         round(((Number) last.get("s")).doubleValue() / ((Number) first.get("s")).doubleValue()));
-    r.put("size_ratio_last_over_first",
+    r.put(
+        "size_ratio_last_over_first",
         round(((Number) last.get("mb")).doubleValue() / ((Number) first.get("mb")).doubleValue()));
 
     // 5. end to end per core vs SlimPajama ----------------------------------------------------
@@ -389,8 +433,13 @@ final class DedupBench {
   // ----------------------------------------------------------------------------------- ours
 
   record OurRun(
-      double seconds, long removed, Map<String, String> cluster, long heapBeforeMb, long peakHeapMb,
-      double maxTaskPeakExecMb, double taskCpuSeconds) {}
+      double seconds,
+      long removed,
+      Map<String, String> cluster,
+      long heapBeforeMb,
+      long peakHeapMb,
+      double maxTaskPeakExecMb,
+      double taskCpuSeconds) {}
 
   /**
    * Times {@link DedupPipeline#run} plus counting the kept rows (which forces the final anti-join):
@@ -414,25 +463,40 @@ final class DedupBench {
         cluster.put(row.getString(0), row.getString(1));
       }
       res.release();
-      LOG.info("bench dedup: ours on {} docs ({} MB) took {} s, {} removed", docs.count, round(docs.mb()), round(secs),
+      LOG.info(
+          "bench dedup: ours on {} docs ({} MB) took {} s, {} removed",
+          docs.count,
+          round(docs.mb()),
+          round(secs),
           docs.count - kept);
-      return new OurRun(secs, docs.count - kept, cluster, heapBefore, peak,
-          listener.maxPeakExecution.get() / 1e6, listener.cpuNanos.get() / 1e9);
+      return new OurRun(
+          secs,
+          docs.count - kept,
+          cluster,
+          heapBefore,
+          peak,
+          listener.maxPeakExecution.get() / 1e6,
+          listener.cpuNanos.get() / 1e9);
     }
   }
 
   // ---------------------------------------------------------------------------------- MLlib
 
   record MllibRun(
-      double joinSeconds, double ccSeconds, long pairs, long removed, Map<String, String> component,
+      double joinSeconds,
+      double ccSeconds,
+      long pairs,
+      long removed,
+      Map<String, String> component,
       double taskCpuSeconds) {}
 
   /**
    * MLlib: normalization UDF → RegexTokenizer → NGram(5) → HashingTF(binary) → MinHashLSH fit and
-   * transform (cached) → approxSimilarityJoin(self, self, distance &lt; 1 - t + 1e-9) keeping a &lt; b,
-   * pairs materialized ({@code mllib_join_s}); then GraphX connected components over the pairs
-   * ({@code mllib_cc_s}) for a comparable "docs removed". Documents with fewer than 5 words get
-   * no vector (MLlib rejects empty vectors), as ours signs no document shorter than one shingle.
+   * transform (cached) → approxSimilarityJoin(self, self, distance &lt; 1 - t + 1e-9) keeping a
+   * &lt; b, pairs materialized ({@code mllib_join_s}); then GraphX connected components over the
+   * pairs ({@code mllib_cc_s}) for a comparable "docs removed". Documents with fewer than 5 words
+   * get no vector (MLlib rejects empty vectors), as ours signs no document shorter than one
+   * shingle.
    */
   static MllibRun runMllib(SparkSession spark, Loaded docs, Settings s, TaskListener listener) {
     drain(spark);
@@ -440,26 +504,46 @@ final class DedupBench {
     long t0 = System.nanoTime();
     UDF1<String, String> normalize = t -> t == null ? "" : Normalization.SLIMPAJAMA.apply(t);
     Dataset<Row> norm =
-        docs.df.select(col("idx"), col("doc_id"), udf(normalize, DataTypes.StringType).apply(col("text")).as("norm"));
+        docs.df.select(
+            col("idx"),
+            col("doc_id"),
+            udf(normalize, DataTypes.StringType).apply(col("text")).as("norm"));
     RegexTokenizer tok =
-        new RegexTokenizer().setInputCol("norm").setOutputCol("words").setPattern(" ").setGaps(true)
-            .setToLowercase(false).setMinTokenLength(1);
+        new RegexTokenizer()
+            .setInputCol("norm")
+            .setOutputCol("words")
+            .setPattern(" ")
+            .setGaps(true)
+            .setToLowercase(false)
+            .setMinTokenLength(1);
     NGram ngram = new NGram().setN(5).setInputCol("words").setOutputCol("ngrams");
     HashingTF tf =
-        new HashingTF().setInputCol("ngrams").setOutputCol("features").setNumFeatures(s.mllibFeatures).setBinary(true);
+        new HashingTF()
+            .setInputCol("ngrams")
+            .setOutputCol("features")
+            .setNumFeatures(s.mllibFeatures)
+            .setBinary(true);
     Dataset<Row> features =
         tf.transform(ngram.transform(tok.transform(norm)).where(size(col("ngrams")).gt(0)))
             .select("idx", "doc_id", "features");
     MinHashLSHModel model =
-        new MinHashLSH().setNumHashTables(s.mllibTables).setInputCol("features").setOutputCol("hashes")
-            .setSeed(s.seed).fit(features);
+        new MinHashLSH()
+            .setNumHashTables(s.mllibTables)
+            .setInputCol("features")
+            .setOutputCol("hashes")
+            .setSeed(s.seed)
+            .fit(features);
     // A user would cache the hashed table: the self-join reads it twice.
     Dataset<Row> hashed = model.transform(features).persist(StorageLevel.MEMORY_AND_DISK());
     hashed.count();
     Dataset<Row> pairs =
-        model.approxSimilarityJoin(hashed, hashed, 1.0 - s.threshold + 1e-9, "dist")
-            .select(col("datasetA.idx").as("ia"), col("datasetB.idx").as("ib"),
-                col("datasetA.doc_id").as("a"), col("datasetB.doc_id").as("b"))
+        model
+            .approxSimilarityJoin(hashed, hashed, 1.0 - s.threshold + 1e-9, "dist")
+            .select(
+                col("datasetA.idx").as("ia"),
+                col("datasetB.idx").as("ib"),
+                col("datasetA.doc_id").as("a"),
+                col("datasetB.doc_id").as("b"))
             .where(col("ia").lt(col("ib")))
             .persist(StorageLevel.MEMORY_AND_DISK());
     long nPairs = pairs.count();
@@ -471,10 +555,20 @@ final class DedupBench {
     // spark.sql.shuffle.partitions mostly empty partitions, so size it to the edges instead.
     int edgeParts = (int) Math.max(cores(spark), Math.min(nPairs / 200_000 + 1, 4L * cores(spark)));
     RDD<Edge<Object>> edges =
-        pairs.select("ia", "ib").toJavaRDD().coalesce(edgeParts)
-            .map(row -> new Edge<Object>(row.getLong(0), row.getLong(1), Boolean.TRUE)).rdd();
+        pairs
+            .select("ia", "ib")
+            .toJavaRDD()
+            .coalesce(edgeParts)
+            .map(row -> new Edge<Object>(row.getLong(0), row.getLong(1), Boolean.TRUE))
+            .rdd();
     Graph<Object, Object> g =
-        Graph.fromEdges(edges, Boolean.TRUE, StorageLevel.MEMORY_AND_DISK(), StorageLevel.MEMORY_AND_DISK(), tag, tag);
+        Graph.fromEdges(
+            edges,
+            Boolean.TRUE,
+            StorageLevel.MEMORY_AND_DISK(),
+            StorageLevel.MEMORY_AND_DISK(),
+            tag,
+            tag);
     Graph<Object, Object> cc = ConnectedComponents.run(g, tag, tag);
     Dataset<Row> comp =
         spark.createDataFrame(
@@ -490,7 +584,8 @@ final class DedupBench {
     // Component of every doc in a pair, by doc_id, outside the timing.
     Map<String, String> component = new HashMap<>();
     Dataset<Row> ids =
-        pairs.select(col("ia").as("idx"), col("a").as("doc_id"))
+        pairs
+            .select(col("ia").as("idx"), col("a").as("doc_id"))
             .union(pairs.select(col("ib").as("idx"), col("b").as("doc_id")))
             .distinct();
     for (Row row : ids.join(comp, "idx").select("doc_id", "comp").collectAsList()) {
@@ -501,8 +596,12 @@ final class DedupBench {
     hashed.unpersist();
     g.unpersist(false);
     cc.unpersist(false);
-    LOG.info("bench dedup: MLlib join {} s ({} pairs), GraphX cc {} s, {} docs removed",
-        round(joinSecs), nPairs, round(ccSecs), vertices - components);
+    LOG.info(
+        "bench dedup: MLlib join {} s ({} pairs), GraphX cc {} s, {} docs removed",
+        round(joinSecs),
+        nPairs,
+        round(ccSecs),
+        vertices - components);
     return new MllibRun(joinSecs, ccSecs, nPairs, vertices - components, component, cpu);
   }
 
@@ -519,9 +618,9 @@ final class DedupBench {
   }
 
   /**
-   * Recall over planted pairs: should = exact Jaccard ≥ t; "hi" = Jaccard ≥ t + 0.1;
-   * belowLinked counts planted pairs below t that ended up in the same cluster (they can be linked
-   * legitimately through a third document, so it is a hint, not a precision).
+   * Recall over planted pairs: should = exact Jaccard ≥ t; "hi" = Jaccard ≥ t + 0.1; belowLinked
+   * counts planted pairs below t that ended up in the same cluster (they can be linked legitimately
+   * through a third document, so it is a hint, not a precision).
    */
   static Recall recall(List<Planted> planted, Map<String, String> group, double t) {
     int should = 0, found = 0, shouldHi = 0, foundHi = 0, below = 0;
@@ -547,8 +646,8 @@ final class DedupBench {
   /**
    * Our exact step (global order, content hash of the normalized text, representative per hash;
    * meta table checkpointed) with slimpajama and with as-is normalization, and {@code
-   * dropDuplicates("text").count()}. Only as-is vs dropDuplicates is like for like: slimpajama
-   * also merges case/whitespace/punctuation variants and pays for normalizing.
+   * dropDuplicates("text").count()}. Only as-is vs dropDuplicates is like for like: slimpajama also
+   * merges case/whitespace/punctuation variants and pays for normalizing.
    */
   static Map<String, Object> exactComparison(Loaded docs, Settings s) {
     Map<String, Object> m = new LinkedHashMap<>();
@@ -567,22 +666,30 @@ final class DedupBench {
     double secs = secs(t0);
     m.put("drop_duplicates_s", round(secs));
     m.put("drop_duplicates_removed", docs.count - distinct);
-    m.put("ratio_drop_duplicates_over_ours_as_is", round(secs / ((Number) m.get("ours_as_is_s")).doubleValue()));
+    m.put(
+        "ratio_drop_duplicates_over_ours_as_is",
+        round(secs / ((Number) m.get("ours_as_is_s")).doubleValue()));
     return m;
   }
 
   // ------------------------------------------------------------------------------ signatures
 
   /**
-   * Signatures (128 permutations by default) of every document of the cached base corpus in a
-   * Spark job: one untimed pass, then a timed one. Per core = UTF-8 bytes / summed task CPU time
-   * (executorCpuTime, which includes reading the cached rows), and bytes / (wall × cores). Then
-   * the plain single-thread loop of SignatureThroughputBench over the same texts collected to the
+   * Signatures (128 permutations by default) of every document of the cached base corpus in a Spark
+   * job: one untimed pass, then a timed one. Per core = UTF-8 bytes / summed task CPU time
+   * (executorCpuTime, which includes reading the cached rows), and bytes / (wall × cores). Then the
+   * plain single-thread loop of SignatureThroughputBench over the same texts collected to the
    * driver (one warm-up pass, one timed pass; wall and thread CPU time). The ratio compares CPU
    * time with CPU time: 1.0 means Spark adds nothing per byte on top of the loop.
    */
   static Map<String, Object> signatureThroughput(
-      SparkSession spark, Loaded docs, ShingleType type, int n, Settings s, int cores, TaskListener listener) {
+      SparkSession spark,
+      Loaded docs,
+      ShingleType type,
+      int n,
+      Settings s,
+      int cores,
+      TaskListener listener) {
     Dataset<Row> texts = docs.df.select("text");
     SignPartition fn = new SignPartition(type, n, s.numPerm, s.seed);
     texts.mapPartitions(fn, Encoders.LONG()).collectAsList();
@@ -595,7 +702,8 @@ final class DedupBench {
     double cpu = listener.cpuNanos.get() / 1e9;
 
     List<String> local = texts.as(Encoders.STRING()).collectAsList();
-    MinHasher mh = new MinHasher(s.numPerm, s.seed, new Shingler(type, n, Normalization.SLIMPAJAMA, s.seed));
+    MinHasher mh =
+        new MinHasher(s.numPerm, s.seed, new Shingler(type, n, Normalization.SLIMPAJAMA, s.seed));
     long[] sig = new long[s.numPerm];
     long sink = 0;
     for (String t : local) {
@@ -646,7 +754,8 @@ final class DedupBench {
 
     @Override
     public Iterator<Long> call(Iterator<Row> in) {
-      MinHasher mh = new MinHasher(numPerm, seed, new Shingler(type, n, Normalization.SLIMPAJAMA, seed));
+      MinHasher mh =
+          new MinHasher(numPerm, seed, new Shingler(type, n, Normalization.SLIMPAJAMA, seed));
       long[] sig = new long[numPerm];
       long sink = 0;
       while (in.hasNext()) {
@@ -685,21 +794,28 @@ final class DedupBench {
     int parts = (int) Math.max(cores * 2L, bytes / (32L << 20) + 1);
     Dataset<Row> df = raw.repartition(parts).persist(StorageLevel.MEMORY_AND_DISK());
     df.count();
-    LOG.info("bench dedup: loaded {} docs, {} MB in {} partitions", count, round(bytes / 1e6), parts);
+    LOG.info(
+        "bench dedup: loaded {} docs, {} MB in {} partitions", count, round(bytes / 1e6), parts);
     return new Loaded(df, count, bytes);
   }
 
   /**
    * Generates (once; reused while {@code prepared.ok} exists) the corpus of {@code docs} docs:
-   * SampleCorpusGenerator JSONL, then docs + planted variants as Parquet in batches (bounded
-   * driver memory), and the planted pairs as TSV.
+   * SampleCorpusGenerator JSONL, then docs + planted variants as Parquet in batches (bounded driver
+   * memory), and the planted pairs as TSV.
    */
   static Prepared prepare(SparkSession spark, Settings s, long docs) throws IOException {
     if (docs > Integer.MAX_VALUE) {
       throw UserErrors.badArgument("--docs " + s.docs, "docs × scale must stay below 2^31");
     }
-    Path dir = s.out.resolve(String.format("corpus-%d-seed%d-plant%.3f%s", docs, s.seed, s.plantRate,
-        s.boilerplate > 0 ? String.format("-boiler%.3f", s.boilerplate) : ""));
+    Path dir =
+        s.out.resolve(
+            String.format(
+                "corpus-%d-seed%d-plant%.3f%s",
+                docs,
+                s.seed,
+                s.plantRate,
+                s.boilerplate > 0 ? String.format("-boiler%.3f", s.boilerplate) : ""));
     Path parquet = dir.resolve("docs.parquet");
     Path pairs = dir.resolve("planted.tsv");
     Path ok = dir.resolve("prepared.ok");
@@ -756,7 +872,9 @@ final class DedupBench {
             String variant = replaceWords(text, rate, rnd);
             String vid = id + "~near";
             batch.add(RowFactory.create(idx++, vid, source, variant));
-            double j = Jaccard.exact(Jaccard.shingleSet(variant, shingler), Jaccard.shingleSet(text, shingler));
+            double j =
+                Jaccard.exact(
+                    Jaccard.shingleSet(variant, shingler), Jaccard.shingleSet(text, shingler));
             planted.add(new Planted(vid, id, rate, j));
           }
           if (batch.size() >= 20_000) {
@@ -777,13 +895,21 @@ final class DedupBench {
     }
     Demo.deleteRecursively(jsonl);
     Files.writeString(ok, "ok\n");
-    LOG.info("bench dedup: prepared {} base docs + {} planted variants in {} ({} s)", docs, planted.size(), dir,
+    LOG.info(
+        "bench dedup: prepared {} base docs + {} planted variants in {} ({} s)",
+        docs,
+        planted.size(),
+        dir,
         round(secs(t0)));
     return new Prepared(parquet, planted);
   }
 
   private static void writeBatch(SparkSession spark, List<Row> batch, Path parquet, boolean first) {
-    spark.createDataFrame(batch, SCHEMA).coalesce(1).write().mode(first ? SaveMode.Overwrite : SaveMode.Append)
+    spark
+        .createDataFrame(batch, SCHEMA)
+        .coalesce(1)
+        .write()
+        .mode(first ? SaveMode.Overwrite : SaveMode.Append)
         .parquet(parquet.toString());
   }
 
@@ -878,16 +1004,19 @@ final class DedupBench {
     private final Thread thread;
 
     HeapSampler() {
-      thread = new Thread(() -> {
-        while (!stop) {
-          peak.accumulateAndGet(bean.getHeapMemoryUsage().getUsed(), Math::max);
-          try {
-            Thread.sleep(20);
-          } catch (InterruptedException e) {
-            return;
-          }
-        }
-      }, "bench-heap-sampler");
+      thread =
+          new Thread(
+              () -> {
+                while (!stop) {
+                  peak.accumulateAndGet(bean.getHeapMemoryUsage().getUsed(), Math::max);
+                  try {
+                    Thread.sleep(20);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              },
+              "bench-heap-sampler");
       thread.setDaemon(true);
       thread.start();
     }
@@ -910,10 +1039,13 @@ final class DedupBench {
    */
   static int cores(SparkSession spark) {
     String m = spark.sparkContext().master();
-    java.util.regex.Matcher x = java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?").matcher(m);
+    java.util.regex.Matcher x =
+        java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?").matcher(m);
     if (x.matches()) {
       String n = x.group(1);
-      return n == null ? 1 : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
+      return n == null
+          ? 1
+          : n.equals("*") ? Runtime.getRuntime().availableProcessors() : Integer.parseInt(n);
     }
     return spark.sparkContext().defaultParallelism();
   }
@@ -928,7 +1060,8 @@ final class DedupBench {
     try {
       spark.sparkContext().listenerBus().waitUntilEmpty(30_000L);
     } catch (java.util.concurrent.TimeoutException e) {
-      LOG.warn("bench dedup: listener bus not drained after 30 s; CPU and memory figures may be short");
+      LOG.warn(
+          "bench dedup: listener bus not drained after 30 s; CPU and memory figures may be short");
     }
   }
 

@@ -23,29 +23,31 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code slimspark bench scale [--sizes 1g,2g,4g,8g] [--out DIR] [--heap 1g] [--tokenizer DIR]
  * [--seed N] [--keep-lake] [--set key=value ...]} (issue 14): the whole pipeline on the skewed
- * sample corpus ({@code generate-sample --skew}) at several sizes, each in a child JVM
- * ({@link ScaleBenchChild}) with the same fixed -Xmx, so that a size that runs out of memory fails
- * alone and every size has the same heap.
+ * sample corpus ({@code generate-sample --skew}) at several sizes, each in a child JVM ({@link
+ * ScaleBenchChild}) with the same fixed -Xmx, so that a size that runs out of memory fails alone
+ * and every size has the same heap.
  *
- * <p>Per size, under {@code --out} (default {@code target/bench-scale}): {@code corpus-SIZE/} (kept,
- * generated once), {@code corpus-SIZE.members.tsv} (the planted family members, for recall),
+ * <p>Per size, under {@code --out} (default {@code target/bench-scale}): {@code corpus-SIZE/}
+ * (kept, generated once), {@code corpus-SIZE.members.tsv} (the planted family members, for recall),
  * {@code log-SIZE.txt} (the child's output), {@code lake-SIZE/} (deleted once the metrics are
  * written, unless {@code --keep-lake}), {@code result-SIZE.json} and {@code result-SIZE.md}.
  * Resumable: a size whose {@code result-SIZE.json} exists is not run again; a failed size leaves
- * {@code failed-SIZE.json} (with the stages it finished) and is retried on the next call. At the end
- * {@code scale-series.md} holds the table across sizes ({@link ScaleTables}).
+ * {@code failed-SIZE.json} (with the stages it finished) and is retried on the next call. At the
+ * end {@code scale-series.md} holds the table across sizes ({@link ScaleTables}).
  *
- * <p>Risks: a long series on a shared machine measures the other load too; the lake of an 8 GB
- * size needs several GB of disk under {@code --out}, and Spark's shuffle files go to
- * {@code spark.local.dir} (/tmp).
+ * <p>Risks: a long series on a shared machine measures the other load too; the lake of an 8 GB size
+ * needs several GB of disk under {@code --out}, and Spark's shuffle files go to {@code
+ * spark.local.dir} (/tmp).
  */
 final class ScaleBench {
   private static final Logger LOG = LoggerFactory.getLogger(ScaleBench.class);
   static final String DEFAULT_TOKENIZER = "../shared/data/tokenizers/llama2";
   static final String USAGE =
       "usage: slimspark bench scale [--sizes 1g,2g,4g,8g] [--out DIR, default target/bench-scale] [--heap 1g]\n"
-      + "                             [--tokenizer DIR with tokenizer.model, default " + DEFAULT_TOKENIZER + " when present]\n"
-      + "                             [--seed N, default 42] [--keep-lake] [--set key=value ...]";
+          + "                             [--tokenizer DIR with tokenizer.model, default "
+          + DEFAULT_TOKENIZER
+          + " when present]\n"
+          + "                             [--seed N, default 42] [--keep-lake] [--set key=value ...]";
 
   /** Parsed options. */
   static final class Settings {
@@ -81,7 +83,12 @@ final class ScaleBench {
       Map<String, Object> b = new LinkedHashMap<>();
       b.put("size", size);
       b.put("status", r.path("status").asText());
-      b.put("result", s.out.resolve((r.path("status").asText().equals("ok") ? "result-" : "failed-") + size + ".json").toString());
+      b.put(
+          "result",
+          s.out
+              .resolve(
+                  (r.path("status").asText().equals("ok") ? "result-" : "failed-") + size + ".json")
+              .toString());
       brief.add(b);
     }
     String series = ScaleTables.seriesTable(results);
@@ -124,20 +131,25 @@ final class ScaleBench {
         for (String x : v.split(",")) {
           String label = x.trim().toLowerCase(Locale.ROOT);
           if (GenerateSampleCommand.parseSize(a, label) < (1 << 20)) {
-            throw UserErrors.badArgument(a + " " + v, "sizes are corpus bytes with k, m or g, at least 1m, e.g. --sizes 1g,2g,4g,8g");
+            throw UserErrors.badArgument(
+                a + " " + v,
+                "sizes are corpus bytes with k, m or g, at least 1m, e.g. --sizes 1g,2g,4g,8g");
           }
           if (!s.sizes.contains(label)) {
             s.sizes.add(label);
           }
         }
         if (s.sizes.isEmpty()) {
-          throw UserErrors.badArgument(a + " " + v, "--sizes lists at least one size, e.g. --sizes 1g,2g,4g,8g");
+          throw UserErrors.badArgument(
+              a + " " + v, "--sizes lists at least one size, e.g. --sizes 1g,2g,4g,8g");
         }
       }
     }
     s.out = s.out.toAbsolutePath();
     if (s.tokenizer != null && !Files.exists(s.tokenizer)) {
-      throw UserErrors.missingFile("--tokenizer (a directory with tokenizer.model or tokenizer.json)", s.tokenizer.toString());
+      throw UserErrors.missingFile(
+          "--tokenizer (a directory with tokenizer.model or tokenizer.json)",
+          s.tokenizer.toString());
     }
     return s;
   }
@@ -147,7 +159,8 @@ final class ScaleBench {
 
   private static String heap(String v) {
     if (!v.matches("\\d+[kmgKMG]?") || GenerateSampleCommand.parseSize("--heap", v) < MIN_HEAP) {
-      throw UserErrors.badArgument("--heap " + v,
+      throw UserErrors.badArgument(
+          "--heap " + v,
           "--heap is a JVM heap size as -Xmx takes it, at least 480m (Spark needs 450 MiB), e.g. 1g or 768m");
     }
     return v;
@@ -163,13 +176,18 @@ final class ScaleBench {
     Path tok = s.tokenizer != null ? s.tokenizer : Path.of(DEFAULT_TOKENIZER);
     if (Files.exists(tok)) {
       sets.add("tokenize.tokenizer.kind=sentencepiece");
-      sets.add("tokenize.tokenizer.path=" + com.typesafe.config.ConfigUtil.quoteString(tok.toAbsolutePath().normalize().toString()));
+      sets.add(
+          "tokenize.tokenizer.path="
+              + com.typesafe.config.ConfigUtil.quoteString(
+                  tok.toAbsolutePath().normalize().toString()));
       sets.add("tokenize.bos=\"<s>\"");
       sets.add("tokenize.eos=\"\"");
       sets.add("pack.pad_id=32000");
     } else {
-      LOG.warn("bench scale: no Llama-2 tokenizer at {} (pass --tokenizer DIR); tokenizing with jtokkit-gpt2 instead,"
-          + " whose cost per GB differs", tok.toAbsolutePath().normalize());
+      LOG.warn(
+          "bench scale: no Llama-2 tokenizer at {} (pass --tokenizer DIR); tokenizing with jtokkit-gpt2 instead,"
+              + " whose cost per GB differs",
+          tok.toAbsolutePath().normalize());
       sets.add("tokenize.tokenizer.kind=jtokkit-gpt2");
     }
     sets.addAll(s.sets);
@@ -178,13 +196,22 @@ final class ScaleBench {
 
   /** The planted big documents as file:line, comma separated. */
   private static String bigDocKeys(Path corpus) throws IOException {
-    return String.join(",", SampleManifest.read(corpus).skew().bigDocs().stream()
-        .map(b -> b.key().file() + ":" + b.key().line()).toList());
+    return String.join(
+        ",",
+        SampleManifest.read(corpus).skew().bigDocs().stream()
+            .map(b -> b.key().file() + ":" + b.key().line())
+            .toList());
   }
 
-  /** The SentencePiece model file the tokenize stage reads (tokenizer.model, else tokenizer.json), or null. */
+  /**
+   * The SentencePiece model file the tokenize stage reads (tokenizer.model, else tokenizer.json),
+   * or null.
+   */
   static Path tokenizerFile(Settings s) {
-    Path tok = (s.tokenizer != null ? s.tokenizer : Path.of(DEFAULT_TOKENIZER)).toAbsolutePath().normalize();
+    Path tok =
+        (s.tokenizer != null ? s.tokenizer : Path.of(DEFAULT_TOKENIZER))
+            .toAbsolutePath()
+            .normalize();
     if (Files.isRegularFile(tok)) {
       return tok;
     }
@@ -206,17 +233,38 @@ final class ScaleBench {
     }
     Path corpus = s.out.resolve("corpus-" + size);
     Path members = s.out.resolve("corpus-" + size + ".members.tsv");
-    long corpusBytes = ensureCorpus(corpus, members, GenerateSampleCommand.parseSize("--sizes", size), s.seed);
+    long corpusBytes =
+        ensureCorpus(corpus, members, GenerateSampleCommand.parseSize("--sizes", size), s.seed);
     Path lake = s.out.resolve("lake-" + size);
     Demo.deleteRecursively(lake);
     Files.deleteIfExists(ScaleBenchChild.partial(result));
-    List<String> childArgs = new ArrayList<>(List.of("--lake", lake.toString(), "--result", result.toString(),
-        "--members", members.toString(), "--corpus-bytes", Long.toString(corpusBytes), "--size", size, "--heap", s.heap,
-        "--set", "lake=" + com.typesafe.config.ConfigUtil.quoteString(lake.toString()),
-        "--set", "ingest.input=[" + com.typesafe.config.ConfigUtil.quoteString(corpus + "/*.jsonl*") + "]",
-        // Doc ids relative to the corpus, so outputs of runs in other directories compare equal.
-        "--set", "ingest.id_base=" + com.typesafe.config.ConfigUtil.quoteString(corpus.toString()),
-        "--big-docs", bigDocKeys(corpus)));
+    List<String> childArgs =
+        new ArrayList<>(
+            List.of(
+                "--lake",
+                lake.toString(),
+                "--result",
+                result.toString(),
+                "--members",
+                members.toString(),
+                "--corpus-bytes",
+                Long.toString(corpusBytes),
+                "--size",
+                size,
+                "--heap",
+                s.heap,
+                "--set",
+                "lake=" + com.typesafe.config.ConfigUtil.quoteString(lake.toString()),
+                "--set",
+                "ingest.input=["
+                    + com.typesafe.config.ConfigUtil.quoteString(corpus + "/*.jsonl*")
+                    + "]",
+                // Doc ids relative to the corpus, so outputs of runs in other directories compare
+                // equal.
+                "--set",
+                "ingest.id_base=" + com.typesafe.config.ConfigUtil.quoteString(corpus.toString()),
+                "--big-docs",
+                bigDocKeys(corpus)));
     Path tokFile = tokenizerFile(s);
     if (tokFile != null) {
       childArgs.addAll(List.of("--tokenizer-file", tokFile.toString()));
@@ -226,7 +274,12 @@ final class ScaleBench {
       childArgs.add(x);
     }
     Path log = s.out.resolve("log-" + size + ".txt");
-    LOG.info("bench scale: {} ({} bytes) in a child JVM with -Xmx{}; log {}", size, corpusBytes, s.heap, log);
+    LOG.info(
+        "bench scale: {} ({} bytes) in a child JVM with -Xmx{}; log {}",
+        size,
+        corpusBytes,
+        s.heap,
+        log);
     int code = ChildJvm.run(s.heap, childArgs, log);
     JsonNode r;
     if (code == 0 && Files.exists(result)) {
@@ -234,13 +287,25 @@ final class ScaleBench {
       Files.deleteIfExists(s.out.resolve("failed-" + size + ".json"));
     } else {
       Path partial = ScaleBenchChild.partial(result);
-      ObjectNode f = Files.exists(partial) ? (ObjectNode) om.readTree(partial.toFile()) : om.createObjectNode();
+      ObjectNode f =
+          Files.exists(partial)
+              ? (ObjectNode) om.readTree(partial.toFile())
+              : om.createObjectNode();
       f.put("size", size);
       f.put("heap", s.heap);
       f.put("exit_code", code);
-      f.put("status", "failed (exit " + code + (code == 52 ? ", OutOfMemoryError" : "") + "): "
-          + f.path("status").asText("no stage finished") + "; see " + log);
-      Files.write(s.out.resolve("failed-" + size + ".json"), om.writerWithDefaultPrettyPrinter().writeValueAsBytes(f));
+      f.put(
+          "status",
+          "failed (exit "
+              + code
+              + (code == 52 ? ", OutOfMemoryError" : "")
+              + "): "
+              + f.path("status").asText("no stage finished")
+              + "; see "
+              + log);
+      Files.write(
+          s.out.resolve("failed-" + size + ".json"),
+          om.writerWithDefaultPrettyPrinter().writeValueAsBytes(f));
       Files.deleteIfExists(partial);
       r = f;
     }

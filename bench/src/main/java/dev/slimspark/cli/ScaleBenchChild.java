@@ -40,16 +40,30 @@ import org.slf4j.LoggerFactory;
  * writes the result JSON: after every stage to {@code RESULT.partial} (so a crash leaves what was
  * measured), at the end to {@code RESULT}. Not a user command.
  *
- * <p>Arguments: {@code --lake DIR --result FILE --members TSV --corpus-bytes N --size LABEL --heap H
- * [--big-docs file:line,...] [--tokenizer-file FILE] [--set key=value ...]}; the config is the
+ * <p>Arguments: {@code --lake DIR --result FILE --members TSV --corpus-bytes N --size LABEL --heap
+ * H [--big-docs file:line,...] [--tokenizer-file FILE] [--set key=value ...]}; the config is the
  * defaults plus the sets.
  */
 public final class ScaleBenchChild {
   private static final Logger LOG = LoggerFactory.getLogger(ScaleBenchChild.class);
+
   /** The summary count that is each stage's output rows. */
-  static final Map<String, String> OUTPUT_KEY = Map.of(
-      "ingest", "docs", "filter", "kept", "dedup", "kept", "tokenize", "docs", "pack", "rows",
-      "export", "shards", "stats", "sources");
+  static final Map<String, String> OUTPUT_KEY =
+      Map.of(
+          "ingest",
+          "docs",
+          "filter",
+          "kept",
+          "dedup",
+          "kept",
+          "tokenize",
+          "docs",
+          "pack",
+          "rows",
+          "export",
+          "shards",
+          "stats",
+          "sources");
 
   private ScaleBenchChild() {}
 
@@ -88,11 +102,14 @@ public final class ScaleBenchChild {
       spark.sparkContext().addSparkListener(listener);
       Map<String, JobSummary> done = new LinkedHashMap<>();
       for (String name : Pipeline.stageNames()) {
-        // Written first, so a JVM that dies abruptly (OutOfMemoryError: exit 52) still names the stage.
+        // Written first, so a JVM that dies abruptly (OutOfMemoryError: exit 52) still names the
+        // stage.
         r.put("status", "running " + name);
         write(r, partial(result));
         Map<String, Object> m = measure(spark, config, name, listener, done);
-        m.put("input_bytes", inputBytes(spark, a.get("--lake"), name, done, (Long) r.get("corpus_bytes")));
+        m.put(
+            "input_bytes",
+            inputBytes(spark, a.get("--lake"), name, done, (Long) r.get("corpus_bytes")));
         perGb(m, (Long) r.get("corpus_bytes"));
         stages.add(m);
         write(r, partial(result));
@@ -104,13 +121,25 @@ public final class ScaleBenchChild {
         }
       }
       r.put("recall", recall(spark, a.get("--lake"), a.get("--members")));
-      r.put("big_docs_tokenizer", bigDocs(spark, a.get("--lake"), a.getOrDefault("--big-docs", ""), a.get("--tokenizer-file")));
-      r.put("output_hashes", Map.of(Table.DOCS_DEDUP.id(), contentHash(spark, a.get("--lake") + "/" + Table.DOCS_DEDUP.id()),
-          Table.PACKED_ROWS.id(), contentHash(spark, a.get("--lake") + "/" + Table.PACKED_ROWS.id())));
+      r.put(
+          "big_docs_tokenizer",
+          bigDocs(
+              spark, a.get("--lake"), a.getOrDefault("--big-docs", ""), a.get("--tokenizer-file")));
+      r.put(
+          "output_hashes",
+          Map.of(
+              Table.DOCS_DEDUP.id(),
+              contentHash(spark, a.get("--lake") + "/" + Table.DOCS_DEDUP.id()),
+              Table.PACKED_ROWS.id(),
+              contentHash(spark, a.get("--lake") + "/" + Table.PACKED_ROWS.id())));
       r.put("status", "ok");
       r.put("finished", Instant.now().toString());
       write(r, partial(result));
-      Files.move(partial(result), result, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(
+          partial(result),
+          result,
+          StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
       return 0;
     } catch (Throwable t) {
       LOG.error("bench scale child failed", t);
@@ -125,8 +154,12 @@ public final class ScaleBenchChild {
   }
 
   /** Runs one stage between a listener reset and a drained snapshot, with the heap sampled. */
-  private static Map<String, Object> measure(SparkSession spark, SlimConfig config, String name,
-      StageMetrics listener, Map<String, JobSummary> done) {
+  private static Map<String, Object> measure(
+      SparkSession spark,
+      SlimConfig config,
+      String name,
+      StageMetrics listener,
+      Map<String, JobSummary> done) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("stage", name);
     listener.reset();
@@ -134,7 +167,9 @@ public final class ScaleBenchChild {
     long t0 = System.nanoTime();
     try (StageMetrics.HeapSampler heap = new StageMetrics.HeapSampler()) {
       try {
-        JobSummary s = new StageRunner(System.out, System.err).runOne(Pipeline.find(name), new RunContext(spark, config));
+        JobSummary s =
+            new StageRunner(System.out, System.err)
+                .runOne(Pipeline.find(name), new RunContext(spark, config));
         done.put(name, s);
         m.put("status", s.status().json());
         Object rows = s.counts().get(OUTPUT_KEY.get(name));
@@ -161,20 +196,29 @@ public final class ScaleBenchChild {
    * token) for pack and export, the corpus for ingest and stats. Counted after the stage, outside
    * its measurement.
    */
-  private static long inputBytes(SparkSession spark, String lake, String name, Map<String, JobSummary> done, long corpus) {
+  private static long inputBytes(
+      SparkSession spark, String lake, String name, Map<String, JobSummary> done, long corpus) {
     try {
       switch (name) {
-        case "filter": return sumColumn(spark, lake + "/" + Table.DOCS_RAW.id(), "byte_length");
-        case "dedup": return ((Number) done.get("filter").counts().get("kept_bytes")).longValue();
-        case "tokenize": return sumColumn(spark, lake + "/" + Table.DOCS_DEDUP.id(), "byte_length");
-        case "pack": return 2 * ((Number) done.get("tokenize").counts().get("tokens")).longValue();
+        case "filter":
+          return sumColumn(spark, lake + "/" + Table.DOCS_RAW.id(), "byte_length");
+        case "dedup":
+          return ((Number) done.get("filter").counts().get("kept_bytes")).longValue();
+        case "tokenize":
+          return sumColumn(spark, lake + "/" + Table.DOCS_DEDUP.id(), "byte_length");
+        case "pack":
+          return 2 * ((Number) done.get("tokenize").counts().get("tokens")).longValue();
         case "export":
           Map<String, Object> p = done.get("pack").counts();
-          return 2 * (((Number) p.get("tokens_packed")).longValue() + ((Number) p.get("pad_tokens")).longValue());
-        default: return corpus;
+          return 2
+              * (((Number) p.get("tokens_packed")).longValue()
+                  + ((Number) p.get("pad_tokens")).longValue());
+        default:
+          return corpus;
       }
     } catch (RuntimeException e) {
-      LOG.warn("bench scale: input bytes of {} unknown ({}); using the corpus size", name, e.toString());
+      LOG.warn(
+          "bench scale: input bytes of {} unknown ({}); using the corpus size", name, e.toString());
       return corpus;
     }
   }
@@ -189,7 +233,9 @@ public final class ScaleBenchChild {
     double core = (Double) m.get("run_core_s");
     m.put("input_gb", StageMetrics.round(in / 1e9));
     m.put("core_s_per_gb", in == 0 ? null : StageMetrics.round(core / (in / 1e9)));
-    m.put("cpu_core_s_per_gb", in == 0 ? null : StageMetrics.round((Double) m.get("cpu_core_s") / (in / 1e9)));
+    m.put(
+        "cpu_core_s_per_gb",
+        in == 0 ? null : StageMetrics.round((Double) m.get("cpu_core_s") / (in / 1e9)));
     m.put("core_s_per_corpus_gb", StageMetrics.round(core / (corpus / 1e9)));
   }
 
@@ -199,16 +245,48 @@ public final class ScaleBenchChild {
    * recall = largest / passed.
    */
   static List<Map<String, Object>> recall(SparkSession spark, String lake, String membersTsv) {
-    Dataset<Row> m = spark.read().option("sep", "\t").schema("family STRING, fname STRING, line LONG").csv(membersTsv);
-    Dataset<Row> kept = spark.read().format("delta").load(lake + "/" + Table.DOCS_FILTERED.id()).where(col("kept"))
-        .select(substring_index(col("file"), "/", -1).as("kfile"), col("line_number"), col("doc_id"));
-    Dataset<Row> clusters = spark.read().format("delta").load(lake + "/" + Table.DUP_CLUSTERS.id()).select("doc_id", "cluster_id");
-    Dataset<Row> j = m.join(kept, m.col("fname").equalTo(kept.col("kfile")).and(m.col("line").equalTo(kept.col("line_number"))), "left")
-        .select(m.col("family"), kept.col("doc_id"))
-        .join(clusters, "doc_id", "left");
+    Dataset<Row> m =
+        spark
+            .read()
+            .option("sep", "\t")
+            .schema("family STRING, fname STRING, line LONG")
+            .csv(membersTsv);
+    Dataset<Row> kept =
+        spark
+            .read()
+            .format("delta")
+            .load(lake + "/" + Table.DOCS_FILTERED.id())
+            .where(col("kept"))
+            .select(
+                substring_index(col("file"), "/", -1).as("kfile"),
+                col("line_number"),
+                col("doc_id"));
+    Dataset<Row> clusters =
+        spark
+            .read()
+            .format("delta")
+            .load(lake + "/" + Table.DUP_CLUSTERS.id())
+            .select("doc_id", "cluster_id");
+    Dataset<Row> j =
+        m.join(
+                kept,
+                m.col("fname")
+                    .equalTo(kept.col("kfile"))
+                    .and(m.col("line").equalTo(kept.col("line_number"))),
+                "left")
+            .select(m.col("family"), kept.col("doc_id"))
+            .join(clusters, "doc_id", "left");
     Map<String, Map<String, Object>> out = new LinkedHashMap<>();
-    for (Row x : j.groupBy("family").agg(count(lit(1)), count(col("doc_id")),
-        sum(when(col("doc_id").isNotNull().and(col("cluster_id").isNull()), 1).otherwise(0))).orderBy("family").collectAsList()) {
+    for (Row x :
+        j.groupBy("family")
+            .agg(
+                count(lit(1)),
+                count(col("doc_id")),
+                sum(
+                    when(col("doc_id").isNotNull().and(col("cluster_id").isNull()), 1)
+                        .otherwise(0)))
+            .orderBy("family")
+            .collectAsList()) {
       Map<String, Object> f = new LinkedHashMap<>();
       f.put("family", x.getString(0));
       f.put("members", x.getLong(1));
@@ -217,13 +295,19 @@ public final class ScaleBenchChild {
       f.put("largest_cluster", x.getLong(2) > 0 ? 1L : 0L);
       out.put(x.getString(0), f);
     }
-    Dataset<Row> sizes = j.where(col("cluster_id").isNotNull()).groupBy("family", "cluster_id").count();
+    Dataset<Row> sizes =
+        j.where(col("cluster_id").isNotNull()).groupBy("family", "cluster_id").count();
     for (Row x : sizes.groupBy("family").agg(max(col("count"))).collectAsList()) {
-      out.get(x.getString(0)).merge("largest_cluster", x.getLong(1), (p, q) -> Math.max((Long) p, (Long) q));
+      out.get(x.getString(0))
+          .merge("largest_cluster", x.getLong(1), (p, q) -> Math.max((Long) p, (Long) q));
     }
     for (Map<String, Object> f : out.values()) {
       long keptN = (Long) f.get("kept_by_filter");
-      f.put("recall", keptN == 0 ? null : StageMetrics.round4((Long) f.get("largest_cluster") / (double) keptN));
+      f.put(
+          "recall",
+          keptN == 0
+              ? null
+              : StageMetrics.round4((Long) f.get("largest_cluster") / (double) keptN));
     }
     return new ArrayList<>(out.values());
   }
@@ -236,10 +320,17 @@ public final class ScaleBenchChild {
    */
   static Map<String, Object> contentHash(SparkSession spark, String path) {
     Dataset<Row> t = spark.read().format("delta").load(path);
-    String cols = java.util.Arrays.stream(t.columns()).filter(c -> !c.equals("file")).map(c -> "`" + c + "`")
-        .collect(java.util.stream.Collectors.joining(", "));
-    Row x = t.selectExpr("count(*)", "bit_xor(xxhash64(" + cols + "))", "cast(sum(cast(xxhash64(" + cols
-        + ") AS DECIMAL(38, 0))) AS STRING)").first();
+    String cols =
+        java.util.Arrays.stream(t.columns())
+            .filter(c -> !c.equals("file"))
+            .map(c -> "`" + c + "`")
+            .collect(java.util.stream.Collectors.joining(", "));
+    Row x =
+        t.selectExpr(
+                "count(*)",
+                "bit_xor(xxhash64(" + cols + "))",
+                "cast(sum(cast(xxhash64(" + cols + ") AS DECIMAL(38, 0))) AS STRING)")
+            .first();
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("rows", x.getLong(0));
     h.put("xor", x.isNullAt(1) ? "" : Long.toHexString(x.getLong(1)));
@@ -253,18 +344,29 @@ public final class ScaleBenchChild {
    * to show the tokenizer linear in document length. Read from docs_filtered (the ones in the
    * boilerplate family are removed by dedup before tokenize). Empty without a SentencePiece file.
    */
-  static List<Map<String, Object>> bigDocs(SparkSession spark, String lake, String keys, String tokenizerFile) {
+  static List<Map<String, Object>> bigDocs(
+      SparkSession spark, String lake, String keys, String tokenizerFile) {
     List<Map<String, Object>> out = new ArrayList<>();
     if (keys.isEmpty() || tokenizerFile == null) {
       return out;
     }
     try (dev.slimspark.udfs.tokenize.spm.SentencePieceBpe tok =
         dev.slimspark.udfs.tokenize.spm.SentencePieceBpe.load(Path.of(tokenizerFile))) {
-      Dataset<Row> f = spark.read().format("delta").load(lake + "/" + Table.DOCS_FILTERED.id()).where(col("kept"));
+      Dataset<Row> f =
+          spark
+              .read()
+              .format("delta")
+              .load(lake + "/" + Table.DOCS_FILTERED.id())
+              .where(col("kept"));
       for (String k : keys.split(",")) {
         int c = k.lastIndexOf(':');
-        List<Row> rows = f.where(substring_index(col("file"), "/", -1).equalTo(k.substring(0, c))
-            .and(col("line_number").equalTo(Long.parseLong(k.substring(c + 1))))).select("text").collectAsList();
+        List<Row> rows =
+            f.where(
+                    substring_index(col("file"), "/", -1)
+                        .equalTo(k.substring(0, c))
+                        .and(col("line_number").equalTo(Long.parseLong(k.substring(c + 1)))))
+                .select("text")
+                .collectAsList();
         if (rows.isEmpty()) {
           continue;
         }

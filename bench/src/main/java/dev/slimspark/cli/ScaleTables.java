@@ -9,10 +9,10 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The markdown tables of {@code bench scale}, from its result JSON (one object per size, see
- * {@link ScaleBench}): one table per size, and one across sizes with each stage's core-s per GB,
- * its ratio to the smallest size and a least-squares fit core-s = fixed + slope x GB (the slope is
- * the cost per GB with fixed costs excluded). Pure functions of the JSON: no Spark.
+ * The markdown tables of {@code bench scale}, from its result JSON (one object per size, see {@link
+ * ScaleBench}): one table per size, and one across sizes with each stage's core-s per GB, its ratio
+ * to the smallest size and a least-squares fit core-s = fixed + slope x GB (the slope is the cost
+ * per GB with fixed costs excluded). Pure functions of the JSON: no Spark.
  */
 final class ScaleTables {
   private ScaleTables() {}
@@ -20,50 +20,102 @@ final class ScaleTables {
   /** One row per stage of one size's result, then the dedup recall per planted family. */
   static String sizeTable(JsonNode r) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format(Locale.ROOT, "### %s (%.3f GB corpus, heap %s, %s cores)%n%n",
-        r.path("size").asText(), r.path("corpus_gb").asDouble(), r.path("heap").asText(), r.path("cores").asText("?")));
-    sb.append("| stage | wall s | input GB | core-s | cpu core-s | core-s/GB | heap peak MB | heap after GC MB "
-        + "| exec heap MB | spill MB | shuffle read MB | shuffle write MB | slowest / median task s | worst stage ratio | GC share | output rows |\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "### %s (%.3f GB corpus, heap %s, %s cores)%n%n",
+            r.path("size").asText(),
+            r.path("corpus_gb").asDouble(),
+            r.path("heap").asText(),
+            r.path("cores").asText("?")));
+    sb.append(
+        "| stage | wall s | input GB | core-s | cpu core-s | core-s/GB | heap peak MB | heap after GC MB "
+            + "| exec heap MB | spill MB | shuffle read MB | shuffle write MB | slowest / median task s | worst stage ratio | GC share | output rows |\n");
     sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (JsonNode s : r.path("stages")) {
       JsonNode w = s.path("worst_spark_stage");
-      sb.append(String.format(Locale.ROOT, "| %s | %.1f | %.3f | %.1f | %.1f | %.1f | %d | %d | %s | %.1f | %.1f | %.1f | %.2f / %.2f | %s | %.3f | %s |%n",
-          s.path("stage").asText() + (s.path("status").asText("ok").equals("ok") ? "" : " (" + s.path("status").asText() + ")"),
-          s.path("wall_s").asDouble(), s.path("input_gb").asDouble(), s.path("run_core_s").asDouble(),
-          s.path("cpu_core_s").asDouble(), s.path("core_s_per_gb").asDouble(), s.path("heap_peak_mb").asLong(),
-          s.path("heap_after_gc_peak_mb").asLong(), s.path("executor_peak_heap_mb").isNumber() ? s.path("executor_peak_heap_mb").asText() : "-",
-          mb(s, "spill_memory_bytes") + mb(s, "spill_disk_bytes"), mb(s, "shuffle_read_bytes"), mb(s, "shuffle_write_bytes"),
-          s.path("slowest_task_s").asDouble(), s.path("median_task_s").asDouble(),
-          w.isObject() ? String.format(Locale.ROOT, "%.1f", w.path("slowest_over_median").asDouble()) : "-",
-          s.path("gc_share").asDouble(), s.path("output_rows").asText("-")));
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %.1f | %.3f | %.1f | %.1f | %.1f | %d | %d | %s | %.1f | %.1f | %.1f | %.2f / %.2f | %s | %.3f | %s |%n",
+              s.path("stage").asText()
+                  + (s.path("status").asText("ok").equals("ok")
+                      ? ""
+                      : " (" + s.path("status").asText() + ")"),
+              s.path("wall_s").asDouble(),
+              s.path("input_gb").asDouble(),
+              s.path("run_core_s").asDouble(),
+              s.path("cpu_core_s").asDouble(),
+              s.path("core_s_per_gb").asDouble(),
+              s.path("heap_peak_mb").asLong(),
+              s.path("heap_after_gc_peak_mb").asLong(),
+              s.path("executor_peak_heap_mb").isNumber()
+                  ? s.path("executor_peak_heap_mb").asText()
+                  : "-",
+              mb(s, "spill_memory_bytes") + mb(s, "spill_disk_bytes"),
+              mb(s, "shuffle_read_bytes"),
+              mb(s, "shuffle_write_bytes"),
+              s.path("slowest_task_s").asDouble(),
+              s.path("median_task_s").asDouble(),
+              w.isObject()
+                  ? String.format(Locale.ROOT, "%.1f", w.path("slowest_over_median").asDouble())
+                  : "-",
+              s.path("gc_share").asDouble(),
+              s.path("output_rows").asText("-")));
     }
     if (r.path("recall").size() > 0) {
-      sb.append("\n| planted family | members | passed filter | in largest cluster | unclustered | recall |\n|---|---:|---:|---:|---:|---:|\n");
+      sb.append(
+          "\n| planted family | members | passed filter | in largest cluster | unclustered | recall |\n|---|---:|---:|---:|---:|---:|\n");
       for (JsonNode f : r.path("recall")) {
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %d | %d | %.4f |%n", f.path("family").asText(),
-            f.path("members").asLong(), f.path("kept_by_filter").asLong(), f.path("largest_cluster").asLong(),
-            f.path("unclustered").asLong(), f.path("recall").asDouble()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d | %d | %d | %d | %.4f |%n",
+                f.path("family").asText(),
+                f.path("members").asLong(),
+                f.path("kept_by_filter").asLong(),
+                f.path("largest_cluster").asLong(),
+                f.path("unclustered").asLong(),
+                f.path("recall").asDouble()));
       }
     }
     if (r.path("big_docs_tokenizer").size() > 0) {
-      sb.append("\n| big document (tokenizer alone) | chars | tokens | encode s | chars/s |\n|---|---:|---:|---:|---:|\n");
+      sb.append(
+          "\n| big document (tokenizer alone) | chars | tokens | encode s | chars/s |\n|---|---:|---:|---:|---:|\n");
       for (JsonNode d : r.path("big_docs_tokenizer")) {
-        sb.append(String.format(Locale.ROOT, "| %s | %d | %d | %.3f | %d |%n", d.path("doc").asText(), d.path("chars").asLong(),
-            d.path("tokens").asLong(), d.path("encode_s").asDouble(), d.path("chars_per_s").asLong()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %d | %d | %.3f | %d |%n",
+                d.path("doc").asText(),
+                d.path("chars").asLong(),
+                d.path("tokens").asLong(),
+                d.path("encode_s").asDouble(),
+                d.path("chars_per_s").asLong()));
       }
     }
     for (String t : Table.ids(List.of(Table.DOCS_DEDUP, Table.PACKED_ROWS))) {
       JsonNode h = r.path("output_hashes").path(t);
       if (h.isObject()) {
-        sb.append(String.format(Locale.ROOT, "%n%s: %d rows, content hash xor %s sum %s", t, h.path("rows").asLong(),
-            h.path("xor").asText(), h.path("sum").asText()));
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "%n%s: %d rows, content hash xor %s sum %s",
+                t,
+                h.path("rows").asLong(),
+                h.path("xor").asText(),
+                h.path("sum").asText()));
       }
     }
     if (r.path("output_hashes").isObject()) {
       sb.append('\n');
     }
     if (!r.path("status").asText().equals("ok")) {
-      sb.append("\nstatus: ").append(r.path("status").asText()).append(' ').append(r.path("error").asText("")).append('\n');
+      sb.append("\nstatus: ")
+          .append(r.path("status").asText())
+          .append(' ')
+          .append(r.path("error").asText(""))
+          .append('\n');
     }
     return sb.toString();
   }
@@ -73,9 +125,9 @@ final class ScaleTables {
   }
 
   /**
-   * Across sizes (in the order given, the first is the reference): per stage core-s/GB of its
-   * input and the ratio to the first size, the fitted fixed core-s and slope; then the peak heap
-   * (largest over stages, used and after GC) and its ratio. A size that failed shows its status.
+   * Across sizes (in the order given, the first is the reference): per stage core-s/GB of its input
+   * and the ratio to the first size, the fitted fixed core-s and slope; then the peak heap (largest
+   * over stages, used and after GC) and its ratio. A size that failed shows its status.
    */
   static String seriesTable(List<JsonNode> results) {
     StringBuilder sb = new StringBuilder();
@@ -93,7 +145,9 @@ final class ScaleTables {
       for (JsonNode r : results) {
         JsonNode s = stage(r, stage);
         if (s == null || !s.path("status").asText("ok").equals("ok")) {
-          sb.append(' ').append(s == null ? r.path("status").asText("-") : s.path("status").asText()).append(" |");
+          sb.append(' ')
+              .append(s == null ? r.path("status").asText("-") : s.path("status").asText())
+              .append(" |");
           continue;
         }
         double v = s.path("core_s_per_gb").asDouble();
@@ -104,7 +158,8 @@ final class ScaleTables {
         pts.add(new double[] {s.path("input_gb").asDouble(), s.path("run_core_s").asDouble()});
       }
       double[] f = fit(pts);
-      sb.append(f == null ? " - | - |\n" : String.format(Locale.ROOT, " %.1f | %.2f |%n", f[0], f[1]));
+      sb.append(
+          f == null ? " - | - |\n" : String.format(Locale.ROOT, " %.1f | %.2f |%n", f[0], f[1]));
     }
     heapRow(sb, results, "heap_peak_mb", "peak heap used MB");
     heapRow(sb, results, "heap_after_gc_peak_mb", "peak heap after GC MB");

@@ -67,9 +67,18 @@ final class StageMetrics extends SparkListener {
       heap = end.taskExecutorMetrics().getMetricValue("JVMHeapMemory");
     }
     String name = names.getOrDefault(end.stageId(), "stage " + end.stageId());
-    record(end.stageId() + "." + end.stageAttemptId(), name, end.taskInfo().duration(), m.executorRunTime(),
-        m.executorCpuTime(), m.jvmGCTime(), m.memoryBytesSpilled(), m.diskBytesSpilled(),
-        r.remoteBytesRead() + r.localBytesRead(), m.shuffleWriteMetrics().bytesWritten(), heap);
+    record(
+        end.stageId() + "." + end.stageAttemptId(),
+        name,
+        end.taskInfo().duration(),
+        m.executorRunTime(),
+        m.executorCpuTime(),
+        m.jvmGCTime(),
+        m.memoryBytesSpilled(),
+        m.diskBytesSpilled(),
+        r.remoteBytesRead() + r.localBytesRead(),
+        m.shuffleWriteMetrics().bytesWritten(),
+        heap);
   }
 
   /**
@@ -79,8 +88,18 @@ final class StageMetrics extends SparkListener {
    * @param execHeap the executor's peak JVM heap seen during the task (Spark's executor metrics,
    *     polled at {@code spark.executor.metrics.pollingInterval}), or -1 when unknown
    */
-  synchronized void record(String stageKey, String stageName, long durationMs, long taskRunMs, long taskCpuNs,
-      long taskGcMs, long spillMem, long spillDsk, long shRead, long shWrite, long execHeap) {
+  synchronized void record(
+      String stageKey,
+      String stageName,
+      long durationMs,
+      long taskRunMs,
+      long taskCpuNs,
+      long taskGcMs,
+      long spillMem,
+      long spillDsk,
+      long shRead,
+      long shWrite,
+      long execHeap) {
     SparkStage s = stages.computeIfAbsent(stageKey, k -> new SparkStage(stageName));
     s.durationsMs.add(durationMs);
     s.runMs += taskRunMs;
@@ -169,10 +188,10 @@ final class StageMetrics extends SparkListener {
   }
 
   /**
-   * Samples the used heap of this JVM every 100 ms on a daemon thread, and the heap left live
-   * after each garbage collection (from the collectors' notifications). In local mode driver and
-   * executor share this JVM, so "used" includes garbage not yet collected (it tends toward -Xmx
-   * on a busy heap); "after GC" is the better measure of what the stage kept alive.
+   * Samples the used heap of this JVM every 100 ms on a daemon thread, and the heap left live after
+   * each garbage collection (from the collectors' notifications). In local mode driver and executor
+   * share this JVM, so "used" includes garbage not yet collected (it tends toward -Xmx on a busy
+   * heap); "after GC" is the better measure of what the stage kept alive.
    */
   static final class HeapSampler implements AutoCloseable {
     private final MemoryMXBean bean = ManagementFactory.getMemoryMXBean();
@@ -186,17 +205,19 @@ final class StageMetrics extends SparkListener {
       thread = new Thread(this::loop, "bench-scale-heap-sampler");
       thread.setDaemon(true);
       thread.start();
-      for (java.lang.management.GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
+      for (java.lang.management.GarbageCollectorMXBean gc :
+          ManagementFactory.getGarbageCollectorMXBeans()) {
         if (gc instanceof javax.management.NotificationEmitter em) {
           javax.management.NotificationListener l = (n, h) -> afterGc(n);
           em.addNotificationListener(l, null, null);
-          unregister.add(() -> {
-            try {
-              em.removeNotificationListener(l);
-            } catch (javax.management.ListenerNotFoundException e) {
-              // already gone
-            }
-          });
+          unregister.add(
+              () -> {
+                try {
+                  em.removeNotificationListener(l);
+                } catch (javax.management.ListenerNotFoundException e) {
+                  // already gone
+                }
+              });
         }
       }
     }
@@ -213,11 +234,13 @@ final class StageMetrics extends SparkListener {
     }
 
     private void afterGc(javax.management.Notification n) {
-      if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(n.getType())) {
+      if (!com.sun.management.GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION
+          .equals(n.getType())) {
         return;
       }
-      var info = com.sun.management.GarbageCollectionNotificationInfo.from(
-          (javax.management.openmbean.CompositeData) n.getUserData());
+      var info =
+          com.sun.management.GarbageCollectionNotificationInfo.from(
+              (javax.management.openmbean.CompositeData) n.getUserData());
       long live = 0;
       for (java.lang.management.MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
         var u = info.getGcInfo().getMemoryUsageAfterGc().get(p.getName());

@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * asserted (meaningless at this size).
  */
 /**
- * Exercises the dedup benchmark's code path at tiny scale. Tagged "bench": it runs MLlib, GraphX and
- * our pipeline several times (minutes of fixed Spark overhead), so the default build skips it; run it
- * with {@code ./mvnw -pl bench -am verify -Dslimspark.test.excludedGroups= -Dtest=DedupBenchTest -Dsurefire.failIfNoSpecifiedTests=false}.
+ * Exercises the dedup benchmark's code path at tiny scale. Tagged "bench": it runs MLlib, GraphX
+ * and our pipeline several times (minutes of fixed Spark overhead), so the default build skips it;
+ * run it with {@code ./mvnw -pl bench -am verify -Dslimspark.test.excludedGroups=
+ * -Dtest=DedupBenchTest -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @org.junit.jupiter.api.Tag("bench")
 class DedupBenchTest {
@@ -37,9 +38,22 @@ class DedupBenchTest {
     Map<String, Object> r = DedupBench.measure(TestSpark.session(), s);
     LOG.info("bench dedup (tiny): {}", JobSummary.toJson(r));
 
-    for (String k : List.of("cores", "base_docs", "base_mb", "planted_pairs", "vs_mllib", "exact", "signatures",
-        "scaling", "fit_intercept_s", "fit_s_per_mb", "time_ratio_last_over_first", "end_to_end_mb_per_s_per_core",
-        "slimpajama_mb_per_s_per_core", "ratio_vs_slimpajama")) {
+    for (String k :
+        List.of(
+            "cores",
+            "base_docs",
+            "base_mb",
+            "planted_pairs",
+            "vs_mllib",
+            "exact",
+            "signatures",
+            "scaling",
+            "fit_intercept_s",
+            "fit_s_per_mb",
+            "time_ratio_last_over_first",
+            "end_to_end_mb_per_s_per_core",
+            "slimpajama_mb_per_s_per_core",
+            "ratio_vs_slimpajama")) {
       assertTrue(r.containsKey(k), "missing field " + k);
     }
     Map<String, Object> vs = (Map<String, Object>) r.get("vs_mllib");
@@ -58,8 +72,11 @@ class DedupBenchTest {
 
     Map<String, Object> ex = (Map<String, Object>) r.get("exact");
     // as-is hashing removes exactly what dropDuplicates removes; slimpajama at least as much.
-    assertEquals(num(ex, "drop_duplicates_removed").longValue(), num(ex, "ours_as_is_removed").longValue());
-    assertTrue(num(ex, "ours_slimpajama_removed").longValue() >= num(ex, "ours_as_is_removed").longValue());
+    assertEquals(
+        num(ex, "drop_duplicates_removed").longValue(), num(ex, "ours_as_is_removed").longValue());
+    assertTrue(
+        num(ex, "ours_slimpajama_removed").longValue()
+            >= num(ex, "ours_as_is_removed").longValue());
 
     Map<String, Object> sig = (Map<String, Object>) r.get("signatures");
     for (String k : List.of("word5", "char13")) {
@@ -72,13 +89,19 @@ class DedupBenchTest {
     assertEquals(2, scaling.size());
     assertTrue(num(scaling.get(1), "docs").longValue() > num(scaling.get(0), "docs").longValue());
     for (Map<String, Object> p : scaling) {
-      assertTrue(num(p, "s").doubleValue() > 0 && num(p, "peak_heap_mb").longValue() > 0, p.toString());
+      assertTrue(
+          num(p, "s").doubleValue() > 0 && num(p, "peak_heap_mb").longValue() > 0, p.toString());
     }
   }
 
   @Test
   void fitRecoversALine() {
-    double[] ab = DedupBench.fit(List.of(Map.of("mb", 1.0, "s", 3.0), Map.of("mb", 2.0, "s", 5.0), Map.of("mb", 4.0, "s", 9.0)));
+    double[] ab =
+        DedupBench.fit(
+            List.of(
+                Map.of("mb", 1.0, "s", 3.0),
+                Map.of("mb", 2.0, "s", 5.0),
+                Map.of("mb", 4.0, "s", 9.0)));
     assertEquals(1.0, ab[0], 1e-9);
     assertEquals(2.0, ab[1], 1e-9);
   }

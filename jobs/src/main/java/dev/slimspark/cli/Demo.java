@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code slimspark demo [--out DIR] [--lake LAKE]}: generates the bundled sample corpus in the demo's
- * directory ({@link #outDir}: default {@code demo-out}, sample in {@code demo-out/sample}, lake in
- * {@code demo-out/lake}), runs every stage on it, then the labeling stages on the bundled labeled
- * sentences ({@link DemoLabeling}: model in {@code demo-out/models/finetuned}), and writes the report
- * ({@code demo-out/report.html} + {@code .json}); the final summary line names both.
+ * {@code slimspark demo [--out DIR] [--lake LAKE]}: generates the bundled sample corpus in the
+ * demo's directory ({@link #outDir}: default {@code demo-out}, sample in {@code demo-out/sample},
+ * lake in {@code demo-out/lake}), runs every stage on it, then the labeling stages on the bundled
+ * labeled sentences ({@link DemoLabeling}: model in {@code demo-out/models/finetuned}), and writes
+ * the report ({@code demo-out/report.html} + {@code .json}); the final summary line names both.
  */
 final class Demo {
   private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
@@ -49,21 +49,28 @@ final class Demo {
     }
     Main.JobArgs ja = Main.parseJobArgs(rest.toArray(new String[0]), "demo");
     if (ja.help) {
-      System.err.println("usage: slimspark demo [--out DIR] [--lake LAKE] [--conf FILE] [--set key=value ...]\n"
-          + "Generates the sample corpus in DIR/sample and runs every stage into LAKE (default DIR/lake), then finetune,\n"
-          + "label (fine-tuned head + knn-vote) and evaluate on bundled labeled sentences (DIR/sample/labeled); writes\n"
-          + "DIR/report.html and DIR/report.json. DIR: default demo-out, or LAKE/_demo when only --lake is given.");
+      System.err.println(
+          "usage: slimspark demo [--out DIR] [--lake LAKE] [--conf FILE] [--set key=value ...]\n"
+              + "Generates the sample corpus in DIR/sample and runs every stage into LAKE (default DIR/lake), then finetune,\n"
+              + "label (fine-tuned head + knn-vote) and evaluate on bundled labeled sentences (DIR/sample/labeled); writes\n"
+              + "DIR/report.html and DIR/report.json. DIR: default demo-out, or LAKE/_demo when only --lake is given.");
       return 0;
     }
     if (lake != null && lake.isBlank()) {
-      throw UserErrors.badArgument("--lake " + lake, "--lake takes a directory; it is empty (an unset shell variable?)");
+      throw UserErrors.badArgument(
+          "--lake " + lake, "--lake takes a directory; it is empty (an unset shell variable?)");
     }
     Path outDir = outDir(out, lake);
-    Path lakeDir = lake == null ? outDir.resolve("lake") : new File(lake).getAbsoluteFile().toPath();
+    Path lakeDir =
+        lake == null ? outDir.resolve("lake") : new File(lake).getAbsoluteFile().toPath();
     Path sampleDir = outDir.resolve("sample");
     List<String> sets = new ArrayList<>(ja.sets);
     sets.add(0, "lake=" + ConfigUtil.quoteString(lakeDir.toString()));
-    sets.add(1, "ingest.input=[" + ConfigUtil.quoteString(globEscape(sampleDir.toString()) + "/*.jsonl*") + "]");
+    sets.add(
+        1,
+        "ingest.input=["
+            + ConfigUtil.quoteString(globEscape(sampleDir.toString()) + "/*.jsonl*")
+            + "]");
     SlimConfig config = SlimConfig.load(ja.conf, sets);
 
     SampleCorpusGenerator.Options o = DemoOptions.from(config).generator();
@@ -74,10 +81,15 @@ final class Demo {
 
     SparkSession spark = Main.session(config, "demo");
     RunContext ctx = new RunContext(spark, config);
-    int code = new StageRunner(System.out, System.err).run(spark, config, Pipeline.stageNames(), "demo-stages");
+    int code =
+        new StageRunner(System.out, System.err)
+            .run(spark, config, Pipeline.stageNames(), "demo-stages");
     if (code == 0) {
       List<String> labeling = new ArrayList<>(sets);
-      labeling.addAll(2, DemoLabeling.prepare(sampleDir.resolve("labeled"), outDir.resolve("models").resolve("finetuned")));
+      labeling.addAll(
+          2,
+          DemoLabeling.prepare(
+              sampleDir.resolve("labeled"), outDir.resolve("models").resolve("finetuned")));
       code = DemoLabeling.run(spark, ja.conf, labeling);
     }
     JobSummary s = new JobSummary("demo", ctx);
@@ -105,10 +117,10 @@ final class Demo {
   }
 
   /**
-   * The demo's own directory for the sample, the model and the report: {@code --out}, else
-   * {@code LAKE/_demo} when only --lake is given (inside the lake, hidden from table listings by its
-   * '_', so two demos with their own lakes never share files and nothing lands beside the lake),
-   * else {@code demo-out}.
+   * The demo's own directory for the sample, the model and the report: {@code --out}, else {@code
+   * LAKE/_demo} when only --lake is given (inside the lake, hidden from table listings by its '_',
+   * so two demos with their own lakes never share files and nothing lands beside the lake), else
+   * {@code demo-out}.
    */
   static Path outDir(String out, String lake) {
     String d = out != null ? out : lake != null ? lake + "/_demo" : "demo-out";

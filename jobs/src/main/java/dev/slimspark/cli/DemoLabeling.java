@@ -20,10 +20,10 @@ import org.apache.spark.sql.SparkSession;
  * The bundled sample ({@value #SAMPLE}: 90 financial sentences written by the project, one record
  * per line, labels bearish / bullish / neutral) is split into {@code train.csv} (3 of every 4 rows)
  * and {@code test.csv} (every 4th); {@code finetune} trains the default head (BGE-small + token
- * n-grams) on train, {@code label} runs it and a knn-vote labeler (k = 5, pool = train, MiniLM) over
- * test, and {@code evaluate} scores both against test's labels, so the report's Labels section is
- * filled. k-shot labelers need a language model directory and are not part of the demo. Only this
- * run's labelers are evaluated (a re-run trains a new model, hence new labeler ids).
+ * n-grams) on train, {@code label} runs it and a knn-vote labeler (k = 5, pool = train, MiniLM)
+ * over test, and {@code evaluate} scores both against test's labels, so the report's Labels section
+ * is filled. k-shot labelers need a language model directory and are not part of the demo. Only
+ * this run's labelers are evaluated (a re-run trains a new model, hence new labeler ids).
  */
 final class DemoLabeling {
   static final String SAMPLE = "label/finance_sentences.csv";
@@ -38,9 +38,14 @@ final class DemoLabeling {
     List<String> lines;
     try (InputStream in = DemoLabeling.class.getClassLoader().getResourceAsStream(SAMPLE)) {
       if (in == null) {
-        throw new IllegalStateException("the demo's labeled sample " + SAMPLE + " is missing from the jar");
+        throw new IllegalStateException(
+            "the demo's labeled sample " + SAMPLE + " is missing from the jar");
       }
-      lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+      lines =
+          new String(in.readAllBytes(), StandardCharsets.UTF_8)
+              .lines()
+              .filter(l -> !l.isBlank())
+              .toList();
     }
     List<String> train = new ArrayList<>(List.of(lines.get(0)));
     List<String> test = new ArrayList<>(List.of(lines.get(0)));
@@ -56,7 +61,11 @@ final class DemoLabeling {
         "finetune.input=" + q(tr),
         "finetune.output=" + q(modelDir),
         "label.input=" + q(te),
-        "label.labelers=[{type = \"fine-tuned\", model = " + q(modelDir) + "}, {type = \"knn-vote\", k = 5, pool = " + q(tr) + "}]",
+        "label.labelers=[{type = \"fine-tuned\", model = "
+            + q(modelDir)
+            + "}, {type = \"knn-vote\", k = 5, pool = "
+            + q(tr)
+            + "}]",
         "evaluate.gold=" + q(te));
   }
 

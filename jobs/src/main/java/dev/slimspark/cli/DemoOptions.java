@@ -7,7 +7,8 @@ import java.util.Set;
 /**
  * The sample corpus {@code slimspark demo} generates: the only reader of the {@code demo.*} keys.
  *
- * @param docs valid documents in the corpus (planted bad lines come on top); the demo's run time grows with it
+ * @param docs valid documents in the corpus (planted bad lines come on top); the demo's run time
+ *     grows with it
  * @param shards files the corpus is split into
  * @param seed seed of the generator: the same seed gives the same corpus, byte for byte
  */
@@ -16,7 +17,9 @@ record DemoOptions(int docs, int shards, long seed) {
   static final int DEFAULT_SHARDS = 4;
   static final long DEFAULT_SEED = 42;
 
-  /** The keys under {@code demo} this class reads: every key of that section in the defaults file. */
+  /**
+   * The keys under {@code demo} this class reads: every key of that section in the defaults file.
+   */
   static final Set<String> KEYS = Set.of("docs", "shards", "seed");
 
   static DemoOptions from(SlimConfig c) {

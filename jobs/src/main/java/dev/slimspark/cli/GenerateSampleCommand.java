@@ -10,7 +10,10 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code slimspark generate-sample --out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain] [--no-bad-input] [--skew] [--skew-family N]}. */
+/**
+ * {@code slimspark generate-sample --out DIR [--docs N] [--shards N] [--seed S] [--bytes N]
+ * [--plain] [--no-bad-input] [--skew] [--skew-family N]}.
+ */
 final class GenerateSampleCommand {
   private GenerateSampleCommand() {}
 
@@ -21,17 +24,44 @@ final class GenerateSampleCommand {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (a) {
-        case "--out": out = Path.of(need(a, v)); i++; break;
-        case "--docs": o.docs = (int) parseSize(a, need(a, v)); i++; break;
-        case "--shards": o.shards = (int) parseSize(a, need(a, v)); i++; break;
-        case "--seed": o.seed = parseSize(a, need(a, v)); i++; break;
-        case "--bytes": o.targetBytes = parseSize(a, need(a, v)); i++; break;
-        case "--plain": o.compressShards = false; break;
-        case "--no-bad-input": o.plantBadInput = false; break;
-        case "--skew": o.skew = true; break;
-        case "--skew-family": o.skew = true; o.boilerplateFamily = (int) parseSize(a, need(a, v)); i++; break;
-        case "--help": case "-h":
-          System.err.println("usage: slimspark generate-sample --out DIR [--docs N] [--shards N] [--seed S] [--bytes N(k|m|g)] [--plain] [--no-bad-input] [--skew] [--skew-family N]");
+        case "--out":
+          out = Path.of(need(a, v));
+          i++;
+          break;
+        case "--docs":
+          o.docs = (int) parseSize(a, need(a, v));
+          i++;
+          break;
+        case "--shards":
+          o.shards = (int) parseSize(a, need(a, v));
+          i++;
+          break;
+        case "--seed":
+          o.seed = parseSize(a, need(a, v));
+          i++;
+          break;
+        case "--bytes":
+          o.targetBytes = parseSize(a, need(a, v));
+          i++;
+          break;
+        case "--plain":
+          o.compressShards = false;
+          break;
+        case "--no-bad-input":
+          o.plantBadInput = false;
+          break;
+        case "--skew":
+          o.skew = true;
+          break;
+        case "--skew-family":
+          o.skew = true;
+          o.boilerplateFamily = (int) parseSize(a, need(a, v));
+          i++;
+          break;
+        case "--help":
+        case "-h":
+          System.err.println(
+              "usage: slimspark generate-sample --out DIR [--docs N] [--shards N] [--seed S] [--bytes N(k|m|g)] [--plain] [--no-bad-input] [--skew] [--skew-family N]");
           return 0;
         default:
           throw UserErrors.badArgument(a, "see `slimspark generate-sample --help`");
@@ -75,13 +105,21 @@ final class GenerateSampleCommand {
   static long parseSize(String flag, String v) {
     String s = v.trim().toLowerCase(java.util.Locale.ROOT);
     long mult = 1;
-    if (s.endsWith("k")) { mult = 1L << 10; s = s.substring(0, s.length() - 1); }
-    else if (s.endsWith("m")) { mult = 1L << 20; s = s.substring(0, s.length() - 1); }
-    else if (s.endsWith("g")) { mult = 1L << 30; s = s.substring(0, s.length() - 1); }
+    if (s.endsWith("k")) {
+      mult = 1L << 10;
+      s = s.substring(0, s.length() - 1);
+    } else if (s.endsWith("m")) {
+      mult = 1L << 20;
+      s = s.substring(0, s.length() - 1);
+    } else if (s.endsWith("g")) {
+      mult = 1L << 30;
+      s = s.substring(0, s.length() - 1);
+    }
     try {
       return (long) (Double.parseDouble(s) * mult);
     } catch (NumberFormatException e) {
-      throw UserErrors.badArgument(flag + " " + v, flag + " takes a number, optionally with k, m or g");
+      throw UserErrors.badArgument(
+          flag + " " + v, flag + " takes a number, optionally with k, m or g");
     }
   }
 }

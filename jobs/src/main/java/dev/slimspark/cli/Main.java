@@ -16,9 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The command line: {@code slimspark JOB --conf FILE [--set key=value ...]}, plus {@code run},
- * {@code demo}, {@code sql}, {@code report}, {@code generate-sample} and {@code bench}. Exit codes: 0 success, 1
- * internal error, 2 user error (printed as problem/cause/fix), 3 the job finished but its checks
- * failed (e.g. --fail-on-quarantine).
+ * {@code demo}, {@code sql}, {@code report}, {@code generate-sample} and {@code bench}. Exit codes:
+ * 0 success, 1 internal error, 2 user error (printed as problem/cause/fix), 3 the job finished but
+ * its checks failed (e.g. --fail-on-quarantine).
  */
 public final class Main {
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -38,8 +38,11 @@ public final class Main {
       if (u == null && t instanceof com.typesafe.config.ConfigException) {
         // A config value read with the wrong type deep inside a stage (a list of objects where
         // strings are expected): the user's config, not our bug.
-        u = UserErrors.of("A config value has the wrong type or form.", t.getMessage(),
-            "Fix the value the cause names; `bin/slimspark JOB --help` lists every key with its default.");
+        u =
+            UserErrors.of(
+                "A config value has the wrong type or form.",
+                t.getMessage(),
+                "Fix the value the cause names; `bin/slimspark JOB --help` lists every key with its default.");
       }
       if (u == null) {
         u = UserErrors.connectionLost(t);
@@ -52,7 +55,8 @@ public final class Main {
         return 2;
       }
       LOG.error("slimspark failed with an internal error", t);
-      System.err.println("error: internal failure: " + t + " (see the log above; please report it)");
+      System.err.println(
+          "error: internal failure: " + t + " (see the log above; please report it)");
       return 1;
     }
   }
@@ -88,7 +92,10 @@ public final class Main {
     }
   }
 
-  /** The {@code bench} command's class, in the bench module: found by name, jobs does not depend on it. */
+  /**
+   * The {@code bench} command's class, in the bench module: found by name, jobs does not depend on
+   * it.
+   */
   static final String BENCH_ENTRY = "dev.slimspark.cli.BenchCommand";
 
   /**
@@ -102,7 +109,9 @@ public final class Main {
     } catch (ClassNotFoundException | NoSuchMethodException e) {
       throw UserErrors.of(
           "`bench` is not part of this build.",
-          "The benchmarks live in the bench module (" + BENCH_ENTRY + "), which is not on the class path:"
+          "The benchmarks live in the bench module ("
+              + BENCH_ENTRY
+              + "), which is not on the class path:"
               + " the jobs jar and the cluster jar leave them out.",
           "Run them from a source checkout with `bin/slimspark bench ...` (it builds the bench module"
               + " and puts it on the class path).");
@@ -135,8 +144,10 @@ public final class Main {
     String conf;
     final List<String> sets = new ArrayList<>();
     boolean help;
+
     /** run only: redo every stage, even those up to date. */
     boolean force;
+
     /** run only: the last stage to run (null: all). */
     String until;
   }
@@ -164,7 +175,8 @@ public final class Main {
       } else if (x.equals("--lake") && i + 1 < args.length) {
         a.sets.add("lake=" + com.typesafe.config.ConfigUtil.quoteString(args[++i]));
       } else {
-        throw UserErrors.badArgument(x, "usage: slimspark " + cmd + " --conf FILE [--set key=value ...]");
+        throw UserErrors.badArgument(
+            x, "usage: slimspark " + cmd + " --conf FILE [--set key=value ...]");
       }
     }
     return a;
@@ -180,13 +192,15 @@ public final class Main {
     if (a.until != null) {
       int last = names.indexOf(a.until);
       if (last < 0) {
-        throw UserErrors.badArgument("--until " + a.until, "--until takes a pipeline stage: " + String.join(", ", names));
+        throw UserErrors.badArgument(
+            "--until " + a.until, "--until takes a pipeline stage: " + String.join(", ", names));
       }
       names = names.subList(0, last + 1);
     }
     SlimConfig config = SlimConfig.load(a.conf, a.sets);
     SparkSession spark = session(config, cmd);
-    return new StageRunner(System.out, System.err).run(spark, config, names, cmd, cmd.equals("run") && !a.force);
+    return new StageRunner(System.out, System.err)
+        .run(spark, config, names, cmd, cmd.equals("run") && !a.force);
   }
 
   /** Creates (or reuses) the session with the config's spark.* settings. */
@@ -195,11 +209,12 @@ public final class Main {
   }
 
   /**
-   * As {@link #session(SlimConfig, String)}, with {@code defaults}: settings for this command that a
-   * spark.* key of the config or a system property (spark-submit --conf) overrides.
+   * As {@link #session(SlimConfig, String)}, with {@code defaults}: settings for this command that
+   * a spark.* key of the config or a system property (spark-submit --conf) overrides.
    */
   static SparkSession session(SlimConfig config, String appName, Map<String, String> defaults) {
-    SparkSession.Builder b = Sessions.withDelta(SparkSession.builder().appName("slimspark-" + appName));
+    SparkSession.Builder b =
+        Sessions.withDelta(SparkSession.builder().appName("slimspark-" + appName));
     for (Map.Entry<String, String> e : defaults.entrySet()) {
       if (System.getProperty(e.getKey()) == null) {
         b = b.config(e.getKey(), e.getValue());
@@ -218,22 +233,59 @@ public final class Main {
     for (Stage s : Pipeline.stages().values()) {
       sb.append(String.format("  %-16s %s%n", s.name(), s.description()));
     }
-    sb.append(String.format("  %-16s %s%n", "run", "all stages above, in order; skips those up to date for this config and input"));
-    sb.append(String.format("  %-16s %s%n", "", "  [--until STAGE] stop after STAGE, [--force] redo every stage"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "run", "all stages above, in order; skips those up to date for this config and input"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n", "", "  [--until STAGE] stop after STAGE, [--force] redo every stage"));
     sb.append("\nLabeling (each: --conf FILE [--set key=value ...] [--help]):\n");
     for (Stage s : Pipeline.standalone().values()) {
       sb.append(String.format("  %-16s %s%n", s.name(), s.description()));
     }
     sb.append("\nOther commands:\n");
-    sb.append(String.format("  %-16s %s%n", "demo", "[--lake DIR] generate the sample corpus and run every stage on it"));
-    sb.append(String.format("  %-16s %s%n", "sql", "\"QUERY\" [--lake DIR] [--conf FILE]: Spark SQL over the lake's tables, JSON lines out"));
-    sb.append(String.format("  %-16s %s%n", "report", "[--lake DIR] [--out FILE.html]: HTML report + JSON twin from the stats tables"));
-    sb.append(String.format("  %-16s %s%n", "generate-sample", "--out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain] [--skew]"));
-    sb.append(String.format("  %-16s %s%n", "bench", "ingest-filter [--bytes N] [--out DIR]: throughput vs a plain Jackson loop"));
-    sb.append(String.format("  %-16s %s%n", "", "dedup [--docs N] [--scales 1,2,4,8] [--out DIR]: vs MLlib MinHashLSH and dropDuplicates, scaling"));
-    sb.append(String.format("  %-16s %s%n", "", "scale [--sizes 1g,2g,4g,8g] [--heap 1g] [--out DIR]: whole pipeline on the skewed corpus per size, fixed heap"));
-    sb.append(String.format("  %-16s %s%n", "", "main CLASS [ARGS...]: the other benchmark mains (bench --help lists them);"));
-    sb.append(String.format("  %-16s %s%n", "", "bench is in the bench module: bin/slimspark only, not the cluster jar"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "demo", "[--lake DIR] generate the sample corpus and run every stage on it"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "sql",
+            "\"QUERY\" [--lake DIR] [--conf FILE]: Spark SQL over the lake's tables, JSON lines out"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "report",
+            "[--lake DIR] [--out FILE.html]: HTML report + JSON twin from the stats tables"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "generate-sample",
+            "--out DIR [--docs N] [--shards N] [--seed S] [--bytes N] [--plain] [--skew]"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "bench", "ingest-filter [--bytes N] [--out DIR]: throughput vs a plain Jackson loop"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "",
+            "dedup [--docs N] [--scales 1,2,4,8] [--out DIR]: vs MLlib MinHashLSH and dropDuplicates, scaling"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "",
+            "scale [--sizes 1g,2g,4g,8g] [--heap 1g] [--out DIR]: whole pipeline on the skewed corpus per size, fixed heap"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "", "main CLASS [ARGS...]: the other benchmark mains (bench --help lists them);"));
+    sb.append(
+        String.format(
+            "  %-16s %s%n",
+            "", "bench is in the bench module: bin/slimspark only, not the cluster jar"));
     sb.append("\nLauncher options: --submit (run through $SPARK_HOME/bin/spark-submit)\n");
     sb.append("Each job prints one JSON summary line on stdout; logs go to stderr.");
     return sb.toString();

@@ -14,8 +14,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * {@code slimspark report [--lake DIR] [--out FILE]}: renders the stats_* tables as one
  * self-contained HTML file plus its JSON twin. Default out: {@code report.html} next to a local
- * lake directory (demo-out/report.html for the demo), else in the current directory. Read-only:
- * it records nothing in the runs table.
+ * lake directory (demo-out/report.html for the demo), else in the current directory. Read-only: it
+ * records nothing in the runs table.
  */
 final class ReportCommand {
   private ReportCommand() {}
@@ -34,8 +34,9 @@ final class ReportCommand {
     }
     Main.JobArgs ja = Main.parseJobArgs(rest.toArray(new String[0]), "report");
     if (ja.help) {
-      System.err.println("usage: slimspark report [--lake DIR] [--out FILE.html] [--conf FILE]\n"
-          + "Renders the stats_* tables (run the stats stage first) as FILE.html and FILE.json.");
+      System.err.println(
+          "usage: slimspark report [--lake DIR] [--out FILE.html] [--conf FILE]\n"
+              + "Renders the stats_* tables (run the stats stage first) as FILE.html and FILE.json.");
       return 0;
     }
     SlimConfig config = SlimConfig.load(ja.conf, ja.sets);

@@ -31,6 +31,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SqlCommand {
   private static final Logger LOG = LoggerFactory.getLogger(SqlCommand.class);
+
   /** Words of a query that may name a table: identifiers, with or without backquotes. */
   private static final Pattern WORD = Pattern.compile("`([^`]+)`|([A-Za-z_][A-Za-z0-9_]*)");
 
@@ -46,19 +47,23 @@ final class SqlCommand {
       String a = args[i];
       if (a.equals("--file") && i + 1 < args.length) {
         file = args[++i];
-      } else if (query == null && !a.startsWith("--") && (rest.isEmpty() || !rest.get(rest.size() - 1).matches("--(lake|conf|set)"))) {
+      } else if (query == null
+          && !a.startsWith("--")
+          && (rest.isEmpty() || !rest.get(rest.size() - 1).matches("--(lake|conf|set)"))) {
         query = a;
       } else {
         rest.add(a);
       }
     }
     Main.JobArgs ja = Main.parseJobArgs(rest.toArray(new String[0]), "sql");
-    List<String> queries = file != null ? statements(read(file)) : query != null ? List.of(query) : List.of();
+    List<String> queries =
+        file != null ? statements(read(file)) : query != null ? List.of(query) : List.of();
     if (ja.help || queries.isEmpty() || (file != null && query != null)) {
-      System.err.println("usage: slimspark sql \"QUERY\" [--lake DIR] [--conf FILE]\n"
-          + "       slimspark sql --file FILE [--lake DIR]   (FILE: statements separated by ';', - = stdin)\n"
-          + "The Delta tables under the lake that a query names are registered as views named after their directories;\n"
-          + "each statement's rows are printed as JSON lines, one statement after the other.");
+      System.err.println(
+          "usage: slimspark sql \"QUERY\" [--lake DIR] [--conf FILE]\n"
+              + "       slimspark sql --file FILE [--lake DIR]   (FILE: statements separated by ';', - = stdin)\n"
+              + "The Delta tables under the lake that a query names are registered as views named after their directories;\n"
+              + "each statement's rows are printed as JSON lines, one statement after the other.");
       return ja.help ? 0 : 2;
     }
     SlimConfig config = SlimConfig.load(ja.conf, ja.sets);
@@ -77,14 +82,27 @@ final class SqlCommand {
       named.addAll(register(spark, lake, tables, queries.get(i), named));
       register += ms(t);
       t = System.nanoTime();
-      long rows = print(spark, queries.get(i), tables, queries.size() == 1 ? "" : " (statement " + (i + 1) + ")");
+      long rows =
+          print(
+              spark,
+              queries.get(i),
+              tables,
+              queries.size() == 1 ? "" : " (statement " + (i + 1) + ")");
       queryMs += ms(t);
       LOG.info("statement {} of {}: {} rows", i + 1, queries.size(), rows);
     }
-    LOG.info("sql timings (ms): jvm start to main {}, config {}, session {}, lake listing {} ({} tables), "
+    LOG.info(
+        "sql timings (ms): jvm start to main {}, config {}, session {}, lake listing {} ({} tables), "
             + "registering {} ({}), queries {} ({})",
-        jvmBeforeMain, ms(mainStart) - session - listing - register - queryMs, session, listing, tables.size(),
-        register, named, queryMs, queries.size());
+        jvmBeforeMain,
+        ms(mainStart) - session - listing - register - queryMs,
+        session,
+        listing,
+        tables.size(),
+        register,
+        named,
+        queryMs,
+        queries.size());
     return 0;
   }
 
@@ -100,8 +118,8 @@ final class SqlCommand {
   }
 
   /**
-   * The statements of a SQL script: split at ';' outside quotes ('', "", ``) and comments (--, /* *\/);
-   * blank statements (and comment-only ones) are dropped.
+   * The statements of a SQL script: split at ';' outside quotes ('', "", ``) and comments (--, /*
+   * *\/); blank statements (and comment-only ones) are dropped.
    */
   static List<String> statements(String script) {
     List<String> out = new ArrayList<>();
@@ -175,7 +193,9 @@ final class SqlCommand {
     return (System.nanoTime() - startNanos) / 1_000_000;
   }
 
-  /** Runs the query and prints its rows as JSON lines; a query the user got wrong is a user error. */
+  /**
+   * Runs the query and prints its rows as JSON lines; a query the user got wrong is a user error.
+   */
   private static long print(SparkSession spark, String query, List<String> tables, String which) {
     long n = 0;
     try {
@@ -190,9 +210,12 @@ final class SqlCommand {
       }
       String errorClass = errorClass(e);
       if (errorClass != null && !errorClass.startsWith("INTERNAL_ERROR")) {
-        // Spark names the user's mistakes (DIVIDE_BY_ZERO, CAST_INVALID_INPUT, ...) with an error class.
-        throw UserErrors.of("The SQL query" + which + " failed while running (" + n + " rows printed before).",
-            String.valueOf(e.getMessage()).strip().split("\n")[0], "Fix the query; the cause names what went wrong.");
+        // Spark names the user's mistakes (DIVIDE_BY_ZERO, CAST_INVALID_INPUT, ...) with an error
+        // class.
+        throw UserErrors.of(
+            "The SQL query" + which + " failed while running (" + n + " rows printed before).",
+            String.valueOf(e.getMessage()).strip().split("\n")[0],
+            "Fix the query; the cause names what went wrong.");
       }
       throw e;
     }
@@ -202,7 +225,8 @@ final class SqlCommand {
   /** The error class of the first SparkThrowable in the cause chain, or null. */
   private static String errorClass(Throwable e) {
     for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
-      if (c instanceof org.apache.spark.SparkThrowable && ((org.apache.spark.SparkThrowable) c).getErrorClass() != null) {
+      if (c instanceof org.apache.spark.SparkThrowable
+          && ((org.apache.spark.SparkThrowable) c).getErrorClass() != null) {
         return ((org.apache.spark.SparkThrowable) c).getErrorClass();
       }
     }
@@ -210,15 +234,21 @@ final class SqlCommand {
   }
 
   static UserError invalidQuery(Exception e, List<String> tables, String which) {
-    // Spark's first non-blank line names the error class and position (a parse error starts with "\n").
+    // Spark's first non-blank line names the error class and position (a parse error starts with
+    // "\n").
     String first = String.valueOf(e.getMessage()).strip().split("\n")[0];
-    String problem = first.contains("TABLE_OR_VIEW_NOT_FOUND")
-        ? "The SQL query" + which + " names a table that this lake does not have."
-        : first.contains("PARSE_SYNTAX_ERROR") || e.getClass().getName().endsWith("ParseException")
-            ? "The SQL query" + which + " does not parse."
-            : "The SQL query" + which + " is invalid.";
-    return UserErrors.of(problem, first,
-        "Fix the query. Tables in this lake: " + (tables.isEmpty() ? "(none)" : String.join(", ", tables))
+    String problem =
+        first.contains("TABLE_OR_VIEW_NOT_FOUND")
+            ? "The SQL query" + which + " names a table that this lake does not have."
+            : first.contains("PARSE_SYNTAX_ERROR")
+                    || e.getClass().getName().endsWith("ParseException")
+                ? "The SQL query" + which + " does not parse."
+                : "The SQL query" + which + " is invalid.";
+    return UserErrors.of(
+        problem,
+        first,
+        "Fix the query. Tables in this lake: "
+            + (tables.isEmpty() ? "(none)" : String.join(", ", tables))
             + "; their columns are in data-schemas/TABLE.json.");
   }
 
@@ -229,7 +259,9 @@ final class SqlCommand {
       Path root = new Path(lake.root());
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (!fs.exists(root)) {
-        throw UserErrors.of("The lake " + lake.root() + " does not exist.", "No job has written to it yet.",
+        throw UserErrors.of(
+            "The lake " + lake.root() + " does not exist.",
+            "No job has written to it yet.",
             "Run `bin/slimspark demo` or a stage first, or pass --lake DIR.");
       }
       for (FileStatus s : fs.listStatus(root)) {
@@ -238,7 +270,10 @@ final class SqlCommand {
         }
       }
     } catch (java.io.IOException e) {
-      throw UserErrors.of("Cannot list the lake " + lake.root() + ".", e.getMessage(), "Check the path and credentials.");
+      throw UserErrors.of(
+          "Cannot list the lake " + lake.root() + ".",
+          e.getMessage(),
+          "Check the path and credentials.");
     }
     names.sort(null);
     return names;
@@ -248,7 +283,8 @@ final class SqlCommand {
    * Registers the lake tables whose names occur as words in {@code query} and are not in {@code
    * done}; returns their names.
    */
-  static List<String> register(SparkSession spark, Lake lake, List<String> tables, String query, Set<String> done) {
+  static List<String> register(
+      SparkSession spark, Lake lake, List<String> tables, String query, Set<String> done) {
     Set<String> words = new TreeSet<>();
     Matcher m = WORD.matcher(query);
     while (m.find()) {
@@ -275,8 +311,10 @@ final class SqlCommand {
 
   private static boolean isTempView(SparkSession spark, String name) {
     try {
-      return spark.sessionState().catalog().isTempView(
-          scala.collection.JavaConverters.asScalaBuffer(List.of(name)).toSeq());
+      return spark
+          .sessionState()
+          .catalog()
+          .isTempView(scala.collection.JavaConverters.asScalaBuffer(List.of(name)).toSeq());
     } catch (RuntimeException e) {
       return false; // not a plain identifier: cannot be a view registered by name
     }

@@ -22,14 +22,24 @@ import org.slf4j.LoggerFactory;
  */
 final class Secrets {
   private static final Logger LOG = LoggerFactory.getLogger(Secrets.class);
-  private static final Set<String> SECRET_WORDS = Set.of("secret", "password", "passwd", "token", "credential", "credentials");
-  private static final Set<String> KEY_QUALIFIERS = Set.of("access", "private", "account", "encryption", "secret");
-  /** Words before "token" that make it a vocabulary item (a tokenizer's special token), not a credential. */
-  private static final Set<String> VOCABULARY = Set.of("bos", "eos", "pad", "unk", "sep", "cls", "mask", "special", "start", "end");
+  private static final Set<String> SECRET_WORDS =
+      Set.of("secret", "password", "passwd", "token", "credential", "credentials");
+  private static final Set<String> KEY_QUALIFIERS =
+      Set.of("access", "private", "account", "encryption", "secret");
+
+  /**
+   * Words before "token" that make it a vocabulary item (a tokenizer's special token), not a
+   * credential.
+   */
+  private static final Set<String> VOCABULARY =
+      Set.of("bos", "eos", "pad", "unk", "sep", "cls", "mask", "special", "start", "end");
 
   private Secrets() {}
 
-  /** One warning per secret-looking key of {@code config} (read from {@code origin}); each is also logged. */
+  /**
+   * One warning per secret-looking key of {@code config} (read from {@code origin}); each is also
+   * logged.
+   */
   static List<String> warnings(Config config, String origin) {
     Map<String, ConfigValue> sorted = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : config.entrySet()) {
@@ -38,10 +48,15 @@ final class Secrets {
     List<String> out = new ArrayList<>();
     for (String key : sorted.keySet()) {
       if (isSecret(key)) {
-        String w = "Config file " + origin + " sets '" + key + "', which looks like a credential. A config file is hashed"
-            + " into the runs table and gets copied and committed; pass credentials through the environment (the AWS"
-            + " default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance profile) or spark-submit --conf,"
-            + " or at least --set on the command line, not in this file.";
+        String w =
+            "Config file "
+                + origin
+                + " sets '"
+                + key
+                + "', which looks like a credential. A config file is hashed"
+                + " into the runs table and gets copied and committed; pass credentials through the environment (the AWS"
+                + " default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, an instance profile) or spark-submit --conf,"
+                + " or at least --set on the command line, not in this file.";
         LOG.warn(w);
         out.add(w);
       }

@@ -7,8 +7,8 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigUtil;
 import com.typesafe.config.ConfigValue;
-import com.typesafe.config.ConfigValueType;
 import com.typesafe.config.ConfigValueFactory;
+import com.typesafe.config.ConfigValueType;
 import dev.slimspark.errors.UserErrors;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -21,14 +21,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * slimspark's configuration: the defaults in {@code slimspark-defaults.conf} (every key, documented),
- * overlaid by the user's HOCON file, overlaid by {@code --set key=value} pairs. Unknown keys and
- * values of the wrong type are rejected with the nearest valid key suggested.
+ * slimspark's configuration: the defaults in {@code slimspark-defaults.conf} (every key,
+ * documented), overlaid by the user's HOCON file, overlaid by {@code --set key=value} pairs.
+ * Unknown keys and values of the wrong type are rejected with the nearest valid key suggested.
  */
 public final class SlimConfig {
   /**
-   * Subtrees whose keys are free-form (passed through, not validated): Spark settings, and
-   * pack.mix whose keys are source names.
+   * Subtrees whose keys are free-form (passed through, not validated): Spark settings, and pack.mix
+   * whose keys are source names.
    */
   private static final Set<String> FREE_FORM = Set.of("spark", "pack.mix");
 
@@ -84,7 +84,9 @@ public final class SlimConfig {
       Config merged = overrides.withFallback(user).withFallback(defaults).resolve();
       return new SlimConfig(merged, defaults, warnings);
     } catch (ConfigException e) {
-      throw UserErrors.of("The configuration cannot be resolved.", e.getMessage(),
+      throw UserErrors.of(
+          "The configuration cannot be resolved.",
+          e.getMessage(),
           "Fix the ${...} substitution the cause names (it must name a key that is set), or quote a value that holds '${'.");
     }
   }
@@ -109,7 +111,9 @@ public final class SlimConfig {
     int line = e.origin() == null ? -1 : e.origin().lineNumber();
     try {
       List<String> lines = java.nio.file.Files.readAllLines(f.toPath(), StandardCharsets.UTF_8);
-      return line >= 1 && line <= lines.size() ? " (line " + line + ": `" + lines.get(line - 1).strip() + "`)" : "";
+      return line >= 1 && line <= lines.size()
+          ? " (line " + line + ": `" + lines.get(line - 1).strip() + "`)"
+          : "";
     } catch (java.io.IOException | java.io.UncheckedIOException ex) {
       return "";
     }
@@ -135,7 +139,9 @@ public final class SlimConfig {
     }
     if (value.startsWith("{") || value.startsWith("[") || value.startsWith("\"")) {
       try {
-        return ConfigFactory.parseString(key + " = " + value, ConfigParseOptions.defaults().setOriginDescription("--set " + key));
+        return ConfigFactory.parseString(
+            key + " = " + value,
+            ConfigParseOptions.defaults().setOriginDescription("--set " + key));
       } catch (ConfigException e) {
         throw UserErrors.of(
             "--set " + s + " is not valid HOCON.",
@@ -153,7 +159,8 @@ public final class SlimConfig {
     } catch (ConfigException e) {
       // Not HOCON on its own: the literal text below.
     }
-    return ConfigFactory.empty().withValue(key, ConfigValueFactory.fromAnyRef(value, "--set " + key));
+    return ConfigFactory.empty()
+        .withValue(key, ConfigValueFactory.fromAnyRef(value, "--set " + key));
   }
 
   private static void validate(Config user, Config defaults, String origin) {
@@ -161,8 +168,16 @@ public final class SlimConfig {
       String key = e.getKey();
       String got = e.getValue().render(ConfigRenderOptions.concise());
       if (FREE_FORM.contains(key)) {
-        throw UserErrors.badConfigValue(key, got, "an object (" + origin + "), e.g. " + key + " { key = value } or --set "
-            + key + ".KEY=VALUE");
+        throw UserErrors.badConfigValue(
+            key,
+            got,
+            "an object ("
+                + origin
+                + "), e.g. "
+                + key
+                + " { key = value } or --set "
+                + key
+                + ".KEY=VALUE");
       }
       if (isFreeForm(key)) {
         continue;
@@ -170,7 +185,9 @@ public final class SlimConfig {
       if (!defaults.hasPathOrNull(key)) {
         String leaf = leafAbove(key, defaults);
         if (leaf != null) {
-          throw UserErrors.badConfigValue(leaf, user.getValue(leaf).render(ConfigRenderOptions.concise()),
+          throw UserErrors.badConfigValue(
+              leaf,
+              user.getValue(leaf).render(ConfigRenderOptions.concise()),
               article(defaults.getValue(leaf).valueType()) + " (" + origin + "), not an object");
         }
         throw UserErrors.unknownConfigKey(key, nearest(key, defaults), origin);
@@ -188,7 +205,8 @@ public final class SlimConfig {
     List<String> parts = ConfigUtil.splitPath(key);
     for (int i = 1; i < parts.size(); i++) {
       String prefix = ConfigUtil.joinPath(parts.subList(0, i));
-      if (defaults.hasPathOrNull(prefix) && defaults.getValue(prefix).valueType() != ConfigValueType.OBJECT) {
+      if (defaults.hasPathOrNull(prefix)
+          && defaults.getValue(prefix).valueType() != ConfigValueType.OBJECT) {
         return prefix;
       }
     }
@@ -196,8 +214,11 @@ public final class SlimConfig {
   }
 
   private static String article(ConfigValueType t) {
-    return t == ConfigValueType.OBJECT ? "an object" : t == ConfigValueType.LIST ? "a list, e.g. [\"a\", \"b\"]"
-        : "a " + t.name().toLowerCase(java.util.Locale.ROOT);
+    return t == ConfigValueType.OBJECT
+        ? "an object"
+        : t == ConfigValueType.LIST
+            ? "a list, e.g. [\"a\", \"b\"]"
+            : "a " + t.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private static boolean isFreeForm(String key) {
@@ -225,7 +246,8 @@ public final class SlimConfig {
       String s = String.valueOf(v.unwrapped());
       return s.equals("true") || s.equals("false") || s.equals("yes") || s.equals("no");
     }
-    // A single string where a list is expected is accepted as a one-element list (see getStringList).
+    // A single string where a list is expected is accepted as a one-element list (see
+    // getStringList).
     return want == ConfigValueType.LIST && got == ConfigValueType.STRING;
   }
 
@@ -282,7 +304,8 @@ public final class SlimConfig {
     try {
       return config.getBytes(key);
     } catch (ConfigException.BadValue | ConfigException.WrongType e) {
-      throw UserErrors.badConfigValue(key, config.getValue(key).render(), "a size in bytes (e.g. 33554432 or 32M)");
+      throw UserErrors.badConfigValue(
+          key, config.getValue(key).render(), "a size in bytes (e.g. 33554432 or 32M)");
     }
   }
 
@@ -332,7 +355,9 @@ public final class SlimConfig {
     return out;
   }
 
-  /** SHA-256 (first 16 hex chars) of the effective config, keys sorted: identifies a run's settings. */
+  /**
+   * SHA-256 (first 16 hex chars) of the effective config, keys sorted: identifies a run's settings.
+   */
   public String hash() {
     Map<String, String> sorted = new TreeMap<>();
     for (Map.Entry<String, ConfigValue> e : config.entrySet()) {
@@ -372,8 +397,11 @@ public final class SlimConfig {
       if (!match) {
         continue;
       }
-      sb.append("  ").append(e.getKey()).append(" = ")
-          .append(e.getValue().render(ConfigRenderOptions.concise())).append('\n');
+      sb.append("  ")
+          .append(e.getKey())
+          .append(" = ")
+          .append(e.getValue().render(ConfigRenderOptions.concise()))
+          .append('\n');
       List<String> comments = e.getValue().origin().comments();
       for (String c : comments) {
         sb.append("      ").append(c.trim()).append('\n');

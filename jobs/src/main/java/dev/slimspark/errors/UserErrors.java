@@ -16,7 +16,9 @@ public final class UserErrors {
         "slimspark rejects keys it does not know so that typos cannot silently fall back to defaults.",
         suggestion == null
             ? "Remove the key; `bin/slimspark JOB --help` lists every valid key."
-            : "Did you mean '" + suggestion + "'? `bin/slimspark JOB --help` lists every valid key.");
+            : "Did you mean '"
+                + suggestion
+                + "'? `bin/slimspark JOB --help` lists every valid key.");
   }
 
   public static UserError badConfigValue(String key, String got, String expected) {
@@ -30,7 +32,10 @@ public final class UserErrors {
     return of(
         "No input paths are configured.",
         "'" + key + "' is empty.",
-        "Set " + key + " to a list of files, directories or globs, e.g. --set " + key
+        "Set "
+            + key
+            + " to a list of files, directories or globs, e.g. --set "
+            + key
             + "='[\"data/*.jsonl.zst\"]'.");
   }
 
@@ -45,7 +50,9 @@ public final class UserErrors {
     return of(
         "Delta table '" + table + "' not found at " + path + ".",
         "The stage that writes it (" + producer + ") has not run against this lake.",
-        "Run `bin/slimspark " + producer + " --conf FILE` first, or point 'lake' at the right directory.");
+        "Run `bin/slimspark "
+            + producer
+            + " --conf FILE` first, or point 'lake' at the right directory.");
   }
 
   public static UserError unknownJob(String job, Collection<String> jobs) {
@@ -66,7 +73,10 @@ public final class UserErrors {
         "Check the path; relative paths resolve against the current directory.");
   }
 
-  /** A task that Spark gave a GPU cannot use it (CPU build of ONNX Runtime, or CUDA libraries missing). */
+  /**
+   * A task that Spark gave a GPU cannot use it (CPU build of ONNX Runtime, or CUDA libraries
+   * missing).
+   */
   public static UserError gpuUnavailable(dev.slimspark.udfs.djl.Devices.GpuUnavailableException e) {
     return of(
         "Spark assigned " + e.device() + " to a task, but ONNX Runtime cannot run on it.",
@@ -79,7 +89,9 @@ public final class UserErrors {
   public static UserError quarantineNotAllowed(long n, String table) {
     return of(
         n + " input lines were quarantined and --fail-on-quarantine is set.",
-        "The input holds malformed or unreadable lines; see the '" + table + "' table for each line and its reason.",
+        "The input holds malformed or unreadable lines; see the '"
+            + table
+            + "' table for each line and its reason.",
         "Fix or remove the bad input, or run without --fail-on-quarantine to keep the good lines.");
   }
 
@@ -94,7 +106,11 @@ public final class UserErrors {
           "org.apache.hadoop.fs.s3a.AWSClientIOException",
           "com.amazonaws.SdkClientException",
           "software.amazon.awssdk.core.exception.SdkClientException");
-  /** The same failures as they read in a task failure's message (executor exceptions arrive as text). */
+
+  /**
+   * The same failures as they read in a task failure's message (executor exceptions arrive as
+   * text).
+   */
   private static final java.util.regex.Pattern CONNECTION_FAILURE_TEXT =
       java.util.regex.Pattern.compile(
           "(Connection refused|Unable to execute HTTP request[^\\n]*|Connect(ion)? timed out|UnknownHostException[^\\n]*|No route to host)");

@@ -25,8 +25,8 @@ import org.apache.hadoop.fs.RemoteIterator;
  * Hidden files ("_" or "." prefix, as Spark and Hadoop write) are skipped inside directories.
  *
  * <p>Symbolic links (local filesystem; object stores have none): a link is followed, but every file
- * is read once, by its real path. A file or directory reached again through a link (a {@code
- * latest -> 2024} link, two patterns that overlap through a link) is skipped, and so is a link to a
+ * is read once, by its real path. A file or directory reached again through a link (a {@code latest
+ * -> 2024} link, two patterns that overlap through a link) is skipped, and so is a link to a
  * directory that contains it (a cycle such as {@code sub/loop -> ..}); each skip is one line of
  * {@link Listing#skipped()}. A dangling link or an entry that cannot be read is listed with a
  * {@link Entry#problem}, so the ingest stage records it as an {@code unreadable_file} row.
@@ -40,6 +40,7 @@ public final class InputFiles {
     public final String path;
     public final long size;
     public final long modified;
+
     /** Why the entry cannot be read (dangling link, unlistable directory), or null when it can. */
     public final String problem;
 
@@ -95,7 +96,8 @@ public final class InputFiles {
             e.getClass().getSimpleName() + ": " + e.getMessage(),
             "Check the path, the filesystem scheme and its credentials.");
       } catch (IllegalArgumentException e) {
-        throw UserErrors.badConfigValue("ingest.input", "\"" + pattern + "\"", "a valid path or glob (" + e.getMessage() + ")");
+        throw UserErrors.badConfigValue(
+            "ingest.input", "\"" + pattern + "\"", "a valid path or glob (" + e.getMessage() + ")");
       }
       if (walk.reached == before) {
         throw UserErrors.inputMatchedNothing(pattern);
@@ -114,8 +116,10 @@ public final class InputFiles {
     final List<Entry> out = new ArrayList<>();
     final List<String> skipped = new ArrayList<>();
     final TreeSet<String> seenPaths = new TreeSet<>();
+
     /** Real path of each file or directory already taken → the path it was taken under. */
     final Map<java.nio.file.Path, String> realSeen = new HashMap<>();
+
     /** Entries matched (read, or skipped as reached before), to tell "matched nothing". */
     int reached;
 
@@ -134,7 +138,9 @@ public final class InputFiles {
       walkLocal(path, nio, new HashSet<>());
     }
 
-    /** {@code ancestors}: real paths of the directories above, to tell a cycle from a second way in. */
+    /**
+     * {@code ancestors}: real paths of the directories above, to tell a cycle from a second way in.
+     */
     private void walkLocal(Path path, java.nio.file.Path nio, Set<java.nio.file.Path> ancestors) {
       boolean link = Files.isSymbolicLink(nio);
       java.nio.file.Path real;
@@ -143,16 +149,27 @@ public final class InputFiles {
         real = nio.toRealPath();
         attrs = Files.readAttributes(real, BasicFileAttributes.class);
       } catch (NoSuchFileException e) {
-        problem(path, link ? "dangling symbolic link to " + target(nio) : "disappeared while listing");
+        problem(
+            path, link ? "dangling symbolic link to " + target(nio) : "disappeared while listing");
         return;
       } catch (IOException e) {
-        problem(path, (link ? "symbolic link to " + target(nio) + " cannot be followed: " : "cannot be read: ")
-            + e.getClass().getSimpleName() + ": " + e.getMessage());
+        problem(
+            path,
+            (link
+                    ? "symbolic link to " + target(nio) + " cannot be followed: "
+                    : "cannot be read: ")
+                + e.getClass().getSimpleName()
+                + ": "
+                + e.getMessage());
         return;
       }
       if (attrs.isDirectory() && ancestors.contains(real)) {
         reached++;
-        skip(path + ": symbolic link to " + real + ", a directory that contains it (a cycle); not followed");
+        skip(
+            path
+                + ": symbolic link to "
+                + real
+                + ", a directory that contains it (a cycle); not followed");
         return;
       }
       String first = realSeen.get(real);
@@ -162,8 +179,14 @@ public final class InputFiles {
       }
       if (first != null) {
         reached++;
-        skip(path + ": the same " + (attrs.isDirectory() ? "directory" : "file") + " as " + first
-            + " (reached through a symbolic link); read once, as " + first);
+        skip(
+            path
+                + ": the same "
+                + (attrs.isDirectory() ? "directory" : "file")
+                + " as "
+                + first
+                + " (reached through a symbolic link); read once, as "
+                + first);
         return;
       }
       realSeen.put(real, path.toString());
@@ -175,7 +198,9 @@ public final class InputFiles {
       try (var children = Files.newDirectoryStream(nio)) {
         children.forEach(c -> names.add(c.getFileName().toString()));
       } catch (IOException e) {
-        problem(path, "directory cannot be listed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+        problem(
+            path,
+            "directory cannot be listed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         return;
       }
       names.sort(null);

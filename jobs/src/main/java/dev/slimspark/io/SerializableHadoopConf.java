@@ -6,7 +6,9 @@ import java.io.ObjectOutputStream;
 import java.io.Serializable;
 import org.apache.hadoop.conf.Configuration;
 
-/** Ships a Hadoop Configuration (filesystem settings, s3a credentials provider chain) to executors. */
+/**
+ * Ships a Hadoop Configuration (filesystem settings, s3a credentials provider chain) to executors.
+ */
 public final class SerializableHadoopConf implements Serializable {
   private static final long serialVersionUID = 1L;
   private transient Configuration conf;

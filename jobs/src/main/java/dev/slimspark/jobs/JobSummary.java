@@ -103,8 +103,8 @@ public final class JobSummary {
   }
 
   /**
-   * Marks the job as having run but failed a check ({@link Status#CHECK_FAILED}, exit 3): the
-   * CLI prints {@code why} as problem/cause/fix, and the summary line carries it as {@code check}.
+   * Marks the job as having run but failed a check ({@link Status#CHECK_FAILED}, exit 3): the CLI
+   * prints {@code why} as problem/cause/fix, and the summary line carries it as {@code check}.
    */
   public JobSummary failCheck(dev.slimspark.errors.UserError why) {
     this.status = Status.CHECK_FAILED;

@@ -8,8 +8,8 @@ import dev.slimspark.jobs.label.EvaluateStage;
 import dev.slimspark.jobs.label.FinetuneStage;
 import dev.slimspark.jobs.label.LabelStage;
 import dev.slimspark.jobs.pack.PackStage;
-import dev.slimspark.jobs.tokenize.TokenizeStage;
 import dev.slimspark.jobs.stats.StatsStage;
+import dev.slimspark.jobs.tokenize.TokenizeStage;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +22,7 @@ import java.util.Map;
  */
 public final class Pipeline {
   private static final Map<String, Stage> STAGES = new LinkedHashMap<>();
+
   /** Stages run on their own (labeling), not part of the corpus pipeline's `run`. */
   private static final Map<String, Stage> STANDALONE = new LinkedHashMap<>();
 

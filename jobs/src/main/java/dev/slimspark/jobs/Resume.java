@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Whether a stage of {@code run} can be skipped: the {@code runs} table holds a row of that stage
- * with status ok and this config's hash, every input is in the state that row recorded (lake
- * tables at the same Delta version, input files with the same paths, sizes and modification
- * times), and every output is still at the version that run committed. A run whose driver died
- * has no row (the row is appended after the stage's last commit), so its stage is redone; a stage
- * whose input changed gets new output versions, so everything downstream is redone too.
+ * with status ok and this config's hash, every input is in the state that row recorded (lake tables
+ * at the same Delta version, input files with the same paths, sizes and modification times), and
+ * every output is still at the version that run committed. A run whose driver died has no row (the
+ * row is appended after the stage's last commit), so its stage is redone; a stage whose input
+ * changed gets new output versions, so everything downstream is redone too.
  */
 public final class Resume {
   private static final Logger LOG = LoggerFactory.getLogger(Resume.class);
@@ -57,7 +57,10 @@ public final class Resume {
       return r; // a lake from before resume existed: nothing is known to be up to date
     }
     for (Row row :
-        runs.where(col("config_hash").equalTo(ctx.configHash()).and(col("status").equalTo(Status.OK.json())))
+        runs.where(
+                col("config_hash")
+                    .equalTo(ctx.configHash())
+                    .and(col("status").equalTo(Status.OK.json())))
             .select("job", "run_id", "ended_at", "outputs_json", "input_state_json")
             .collectAsList()) {
       Row old = r.latest.get(row.getString(0));
@@ -76,7 +79,8 @@ public final class Resume {
       return null;
     }
     try {
-      Map<String, String> recorded = JSON.readValue(row.getString(4), new TypeReference<LinkedHashMap<String, String>>() {});
+      Map<String, String> recorded =
+          JSON.readValue(row.getString(4), new TypeReference<LinkedHashMap<String, String>>() {});
       Map<String, String> now = inputState(ctx, new ArrayList<>(recorded.keySet()));
       if (!now.equals(recorded)) {
         LOG.info("{}: inputs changed since run {}: {} -> {}", job, row.getString(1), recorded, now);
@@ -87,8 +91,7 @@ public final class Resume {
       for (Map<String, Object> o : outputs) {
         String path = (String) o.get("path");
         long version = ((Number) o.get("version")).longValue();
-        boolean same =
-            version >= 0 ? Lake.versionAt(ctx.spark(), path) == version : exists(path);
+        boolean same = version >= 0 ? Lake.versionAt(ctx.spark(), path) == version : exists(path);
         if (!same) {
           LOG.info("{}: output {} changed since run {}", job, path, row.getString(1));
           return null;
@@ -102,17 +105,19 @@ public final class Resume {
 
   /** The summary line of a skipped stage: status "up to date", the outputs of the run it reuses. */
   public static JobSummary skipped(String job, RunContext ctx, Committed c) {
-    JobSummary s = new JobSummary(job, ctx).status(Status.UP_TO_DATE).put("committed_run_id", c.runId());
+    JobSummary s =
+        new JobSummary(job, ctx).status(Status.UP_TO_DATE).put("committed_run_id", c.runId());
     for (Map<String, Object> o : c.outputs()) {
-      s.output((String) o.get("table"), (String) o.get("path"), ((Number) o.get("version")).longValue());
+      s.output(
+          (String) o.get("table"), (String) o.get("path"), ((Number) o.get("version")).longValue());
     }
     return s;
   }
 
   /**
    * The state of each input: {@code delta-vN} for a table of the lake (absent: {@code absent}),
-   * {@code files-SHA} over the listed files' paths, sizes and modification times for anything
-   * else (the ingest patterns), {@code no-files} when a pattern matches nothing.
+   * {@code files-SHA} over the listed files' paths, sizes and modification times for anything else
+   * (the ingest patterns), {@code no-files} when a pattern matches nothing.
    */
   public static Map<String, String> inputState(RunContext ctx, List<String> inputs) {
     Map<String, String> out = new LinkedHashMap<>();
@@ -138,7 +143,8 @@ public final class Resume {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
       for (InputFiles.Entry f : files) {
-        sha.update((f.path + "\t" + f.size + "\t" + f.modified + "\n").getBytes(StandardCharsets.UTF_8));
+        sha.update(
+            (f.path + "\t" + f.size + "\t" + f.modified + "\n").getBytes(StandardCharsets.UTF_8));
       }
       return "files-" + HexFormat.of().formatHex(sha.digest());
     } catch (NoSuchAlgorithmException e) {

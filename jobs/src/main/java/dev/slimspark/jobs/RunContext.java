@@ -32,7 +32,8 @@ public final class RunContext {
     this.startNanos = System.nanoTime();
     byte[] r = new byte[4];
     new SecureRandom().nextBytes(r);
-    this.runId = ID_TIME.format(started) + "-" + String.format("%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
+    this.runId =
+        ID_TIME.format(started) + "-" + String.format("%02x%02x%02x%02x", r[0], r[1], r[2], r[3]);
     this.configHash = config.hash();
   }
 

@@ -10,7 +10,9 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** The {@code runs} Delta table: one row appended per job run, the same facts as its summary line. */
+/**
+ * The {@code runs} Delta table: one row appended per job run, the same facts as its summary line.
+ */
 public final class RunsTable {
   public static final StructType SCHEMA =
       new StructType()

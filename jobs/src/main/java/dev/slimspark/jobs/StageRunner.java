@@ -40,10 +40,11 @@ public final class StageRunner {
   /**
    * Runs {@code names} in order and returns the exit code (0, or 3 when a stage did not end ok).
    * With {@code resume}, a stage whose outputs are committed for this config and whose inputs are
-   * unchanged is skipped and reported "up to date" ({@link Resume}). A multi-stage {@code run}
-   * ends with one more line listing every stage's status.
+   * unchanged is skipped and reported "up to date" ({@link Resume}). A multi-stage {@code run} ends
+   * with one more line listing every stage's status.
    */
-  public int run(SparkSession spark, SlimConfig config, List<String> names, String cmd, boolean resume) {
+  public int run(
+      SparkSession spark, SlimConfig config, List<String> names, String cmd, boolean resume) {
     List<Map<String, Object>> done = new ArrayList<>();
     RunContext pipelineRun = new RunContext(spark, config);
     Resume committed = resume ? Resume.load(pipelineRun) : null;
@@ -62,7 +63,11 @@ public final class StageRunner {
       }
     }
     if (names.size() > 1 && cmd.equals("run")) {
-      printRunLine(cmd, pipelineRun, done, code != 0 ? Status.FAILED : skipped == names.size() ? Status.UP_TO_DATE : Status.OK);
+      printRunLine(
+          cmd,
+          pipelineRun,
+          done,
+          code != 0 ? Status.FAILED : skipped == names.size() ? Status.UP_TO_DATE : Status.OK);
     }
     return code;
   }
@@ -97,11 +102,13 @@ public final class StageRunner {
       err.println(s.checkFailure().render());
     } else if (s.status() == Status.FAILED_ON_QUARANTINE) {
       long quarantined = ((Number) s.counts().get("quarantined")).longValue();
-      err.println(UserErrors.quarantineNotAllowed(quarantined, Table.INGEST_QUARANTINE.id()).render());
+      err.println(
+          UserErrors.quarantineNotAllowed(quarantined, Table.INGEST_QUARANTINE.id()).render());
     }
   }
 
-  private void printRunLine(String cmd, RunContext pipelineRun, List<Map<String, Object>> done, Status status) {
+  private void printRunLine(
+      String cmd, RunContext pipelineRun, List<Map<String, Object>> done, Status status) {
     JobSummary all = new JobSummary(cmd, pipelineRun);
     all.count("stages", done);
     all.status(status);

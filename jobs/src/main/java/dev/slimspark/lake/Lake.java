@@ -13,8 +13,8 @@ import scala.Option;
 
 /**
  * The lake: one root (local directory or URI) holding every Delta table by name. Writes are atomic
- * Delta commits tagged with the run id and config hash (commit userMetadata), so history says
- * which run produced each version.
+ * Delta commits tagged with the run id and config hash (commit userMetadata), so history says which
+ * run produced each version.
  */
 public final class Lake {
   private final SparkSession spark;
@@ -26,13 +26,15 @@ public final class Lake {
   }
 
   /**
-   * The lake root as a Hadoop path string: a local path made absolute ({@code file:/abs/dir}),
-   * a URI kept as given. An empty root (an unset shell variable in {@code --set lake=$X}) is a
-   * user error: it would write the tables into the current directory.
+   * The lake root as a Hadoop path string: a local path made absolute ({@code file:/abs/dir}), a
+   * URI kept as given. An empty root (an unset shell variable in {@code --set lake=$X}) is a user
+   * error: it would write the tables into the current directory.
    */
   static String normalizeRoot(String root) {
     if (root == null || root.isBlank()) {
-      throw UserErrors.badConfigValue("lake", "\"" + (root == null ? "" : root) + "\"",
+      throw UserErrors.badConfigValue(
+          "lake",
+          "\"" + (root == null ? "" : root) + "\"",
           "a directory path or URI, e.g. lake = \"/data/lake\" or \"s3a://bucket/lake\" (an empty value would write"
               + " Delta tables into the current directory; is a shell variable unset?)");
     }
@@ -42,8 +44,8 @@ public final class Lake {
   /**
    * A local path made absolute as {@code file:/abs/path}, or a URI as given; no trailing "/".
    * Characters are kept as the user wrote them (a space, %, # or a non-ASCII letter stays itself,
-   * never %-escaped): Hadoop's Path parses the string form without URI decoding, so
-   * {@code my lake} is written to a directory named "my lake", not "my%20lake".
+   * never %-escaped): Hadoop's Path parses the string form without URI decoding, so {@code my lake}
+   * is written to a directory named "my lake", not "my%20lake".
    */
   public static String absolute(String path) {
     String r = path;
@@ -165,11 +167,7 @@ public final class Lake {
    */
   public long write(
       Dataset<Row> df, String table, SaveMode mode, String userMetadata, String... partitionBy) {
-    var w =
-        df.write()
-            .format("delta")
-            .mode(mode)
-            .option("userMetadata", userMetadata);
+    var w = df.write().format("delta").mode(mode).option("userMetadata", userMetadata);
     if (mode == SaveMode.Overwrite) {
       w = w.option("overwriteSchema", "true");
     }
@@ -179,24 +177,37 @@ public final class Lake {
     w.save(path(table));
     return version(table);
   }
-  /** Spark's cap on the files one write task keeps open at once; 0 (Spark's default) = sort first. */
+
+  /**
+   * Spark's cap on the files one write task keeps open at once; 0 (Spark's default) = sort first.
+   */
   static final String MAX_OPEN_WRITERS = "spark.sql.maxConcurrentOutputFileWriters";
 
   /**
-   * {@link #write} for a table partitioned by a column with a handful of values (filter's
-   * {@code kept}): each task keeps one open file per value ({@code values} at most) instead of
-   * sorting its rows by the column first. That sort buffers the task's whole output, text
-   * included, and spills it: 1 GB spilled per GB of corpus in filter, and an OutOfMemoryError with
-   * a 16M-character document at 2 GB of input and a 1 GB heap. Rows keep their input order within
-   * each file. A {@code spark.sql.maxConcurrentOutputFileWriters} set by the user is left as is.
+   * {@link #write} for a table partitioned by a column with a handful of values (filter's {@code
+   * kept}): each task keeps one open file per value ({@code values} at most) instead of sorting its
+   * rows by the column first. That sort buffers the task's whole output, text included, and spills
+   * it: 1 GB spilled per GB of corpus in filter, and an OutOfMemoryError with a 16M-character
+   * document at 2 GB of input and a 1 GB heap. Rows keep their input order within each file. A
+   * {@code spark.sql.maxConcurrentOutputFileWriters} set by the user is left as is.
    */
-  public long writeFewPartitionValues(Dataset<Row> df, Table table, SaveMode mode, String userMetadata, int values) {
-    return writeFewPartitionValues(df, table.id(), mode, userMetadata, values, table.partitionBy().toArray(new String[0]));
+  public long writeFewPartitionValues(
+      Dataset<Row> df, Table table, SaveMode mode, String userMetadata, int values) {
+    return writeFewPartitionValues(
+        df, table.id(), mode, userMetadata, values, table.partitionBy().toArray(new String[0]));
   }
 
-  /** {@link #writeFewPartitionValues(Dataset, Table, SaveMode, String, int)} for a table outside the catalog. */
+  /**
+   * {@link #writeFewPartitionValues(Dataset, Table, SaveMode, String, int)} for a table outside the
+   * catalog.
+   */
   public long writeFewPartitionValues(
-      Dataset<Row> df, String table, SaveMode mode, String userMetadata, int values, String... partitionBy) {
+      Dataset<Row> df,
+      String table,
+      SaveMode mode,
+      String userMetadata,
+      int values,
+      String... partitionBy) {
     boolean userSet = spark.conf().contains(MAX_OPEN_WRITERS);
     if (!userSet) {
       spark.conf().set(MAX_OPEN_WRITERS, values);

@@ -6,10 +6,10 @@ import java.util.Optional;
 
 /**
  * The table catalog: every Delta table slimspark writes into a lake, with the stage that writes it
- * (named in the "run X first" message when the table is missing), the file under
- * {@code data-schemas/} that documents its columns, and its partition columns. Code names a
- * pipeline table only through this catalog; a table name given in config ({@code
- * tokenize.input_table}) is looked up here with {@link #named(String)}.
+ * (named in the "run X first" message when the table is missing), the file under {@code
+ * data-schemas/} that documents its columns, and its partition columns. Code names a pipeline table
+ * only through this catalog; a table name given in config ({@code tokenize.input_table}) is looked
+ * up here with {@link #named(String)}.
  */
 public enum Table {
   DOCS_RAW("docs_raw", "ingest"),

@@ -11,9 +11,9 @@ public final class TokenCodec {
   public static final String INT32 = "int32";
 
   /**
-   * Spark SQL expression (no UDF: it runs in plain PySpark too) that decodes a uint16 {@code tokens}
-   * column into {@code array<int>}, e.g. {@code SELECT doc_id, <this> AS ids FROM docs_tokens}. Slow
-   * (a string conversion per token): for looking at rows, not for scans.
+   * Spark SQL expression (no UDF: it runs in plain PySpark too) that decodes a uint16 {@code
+   * tokens} column into {@code array<int>}, e.g. {@code SELECT doc_id, <this> AS ids FROM
+   * docs_tokens}. Slow (a string conversion per token): for looking at rows, not for scans.
    */
   public static final String SQL_DECODE_UINT16 =
       "transform(filter(sequence(0, octet_length(tokens) div 2), i -> i < octet_length(tokens) div 2), "
@@ -30,7 +30,13 @@ public final class TokenCodec {
    * ids of docs_tokens or packed_rows rows as {@code array<int>}.
    */
   public static final String SQL_DECODE =
-      "CASE dtype WHEN '" + UINT16 + "' THEN " + SQL_DECODE_UINT16 + " ELSE " + SQL_DECODE_INT32 + " END";
+      "CASE dtype WHEN '"
+          + UINT16
+          + "' THEN "
+          + SQL_DECODE_UINT16
+          + " ELSE "
+          + SQL_DECODE_INT32
+          + " END";
 
   private TokenCodec() {}
 

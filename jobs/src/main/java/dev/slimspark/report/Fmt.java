@@ -43,7 +43,8 @@ public final class Fmt {
 
   private static String scaled(double n, String[] units, boolean plain) {
     if (plain) {
-      return (n == Math.rint(n) ? Long.toString((long) n) : String.format(Locale.ROOT, "%.1f", n)) + units[0];
+      return (n == Math.rint(n) ? Long.toString((long) n) : String.format(Locale.ROOT, "%.1f", n))
+          + units[0];
     }
     int i = 0;
     double v = Math.abs(n);
@@ -51,7 +52,8 @@ public final class Fmt {
       v /= 1000;
       i++;
     }
-    String s = v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
+    String s =
+        v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.1f", v);
     return (n < 0 ? "-" : "") + s + units[i];
   }
 

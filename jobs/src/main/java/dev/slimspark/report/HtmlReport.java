@@ -39,35 +39,69 @@ public final class HtmlReport {
     ReportCharts c = new ReportCharts(d);
     StringBuilder h = new StringBuilder(64 * 1024);
     h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
-    h.append("<title>slimspark corpus report</title><style>").append(CSS).append("</style></head><body>");
-    h.append("<h1>slimspark corpus report</h1><p class=\"note\">Lake: <code>").append(Fmt.html(d.root().get("lake")))
-        .append("</code>. Numbers are rounded for reading (K, M, B = 10^3, 10^6, 10^9; GB = 10^9 bytes); ")
+    h.append("<title>slimspark corpus report</title><style>")
+        .append(CSS)
+        .append("</style></head><body>");
+    h.append("<h1>slimspark corpus report</h1><p class=\"note\">Lake: <code>")
+        .append(Fmt.html(d.root().get("lake")))
+        .append(
+            "</code>. Numbers are rounded for reading (K, M, B = 10^3, 10^6, 10^9; GB = 10^9 bytes); ")
         .append("exact values are in the tooltips and in the JSON twin next to this file.</p>");
     overview(h, c);
     h.append("<h2>Funnel</h2>");
     h.append(c.funnel());
     h.append(reconcileTable(d));
     h.append("<div class=\"grid\">");
-    h.append(c.reasons("chart-quarantine-reasons", "Quarantined lines by reason", "quarantined", "lines"));
-    h.append(c.reasons("chart-filter-rules", "Documents removed by filter, by first failed rule", "filtered", "documents"));
-    h.append(c.perSource("chart-kept-by-source", "Documents kept per source", "kept", "documents", Fmt::count));
-    h.append(c.perSource("chart-kept-bytes-by-source", "Bytes kept per source", "kept_bytes", "bytes (UTF-8)", Fmt::bytes));
+    h.append(
+        c.reasons(
+            "chart-quarantine-reasons", "Quarantined lines by reason", "quarantined", "lines"));
+    h.append(
+        c.reasons(
+            "chart-filter-rules",
+            "Documents removed by filter, by first failed rule",
+            "filtered",
+            "documents"));
+    h.append(
+        c.perSource(
+            "chart-kept-by-source", "Documents kept per source", "kept", "documents", Fmt::count));
+    h.append(
+        c.perSource(
+            "chart-kept-bytes-by-source",
+            "Bytes kept per source",
+            "kept_bytes",
+            "bytes (UTF-8)",
+            Fmt::bytes));
     h.append("</div>");
 
     h.append("<h2>Sizes per source</h2>");
     h.append(sourcesTable(d));
     h.append("<div class=\"grid\">");
     for (String stage : List.of(StatsTables.INGESTED, StatsTables.KEPT_BY_DEDUP)) {
-      h.append(c.histogram("chart-bytes-" + stage, "Document length in bytes, " + stage.replace('_', ' ') + " (all sources)",
-          stage, "byte_length", s -> true));
+      h.append(
+          c.histogram(
+              "chart-bytes-" + stage,
+              "Document length in bytes, " + stage.replace('_', ' ') + " (all sources)",
+              stage,
+              "byte_length",
+              s -> true));
     }
-    h.append(c.histogram("chart-words-" + StatsTables.KEPT_BY_DEDUP, "Words per document, kept by dedup (all sources)",
-        StatsTables.KEPT_BY_DEDUP, "word_count", s -> true));
+    h.append(
+        c.histogram(
+            "chart-words-" + StatsTables.KEPT_BY_DEDUP,
+            "Words per document, kept by dedup (all sources)",
+            StatsTables.KEPT_BY_DEDUP,
+            "word_count",
+            s -> true));
     List<String> sources = sources(d);
     for (int i = 0; i < sources.size(); i++) {
       String s = sources.get(i);
-      h.append(c.histogram("chart-bytes-source-" + i, "Document length in bytes, " + s + " (ingested)",
-          StatsTables.INGESTED, "byte_length", s::equals));
+      h.append(
+          c.histogram(
+              "chart-bytes-source-" + i,
+              "Document length in bytes, " + s + " (ingested)",
+              StatsTables.INGESTED,
+              "byte_length",
+              s::equals));
     }
     h.append("</div>");
 
@@ -75,30 +109,59 @@ public final class HtmlReport {
 
     h.append("<h2>Quality signals (every ingested document)</h2><div class=\"grid\">");
     for (Metric m : Metric.SIGNALS) {
-      h.append(c.histogram("chart-signal-" + m.name(), "Quality signal " + m.name() + " (all sources)",
-          StatsTables.INGESTED, m.name(), s -> true));
+      h.append(
+          c.histogram(
+              "chart-signal-" + m.name(),
+              "Quality signal " + m.name() + " (all sources)",
+              StatsTables.INGESTED,
+              m.name(),
+              s -> true));
     }
     h.append("</div><h2>Languages</h2>");
-    h.append(c.bars("chart-languages", "Documents per detected language (all sources, before filtering)", "documents",
-        Table.STATS_LANGUAGES.id(), languageBars(d), Fmt::count));
+    h.append(
+        c.bars(
+            "chart-languages",
+            "Documents per detected language (all sources, before filtering)",
+            "documents",
+            Table.STATS_LANGUAGES.id(),
+            languageBars(d),
+            Fmt::count));
 
     h.append("<h2>Duplicates</h2><div class=\"grid\">");
     List<Svg.Bar> sizes = new ArrayList<>();
     for (Map<String, Object> r : d.list("cluster_sizes")) {
       sizes.add(new Svg.Bar("size " + r.get("cluster_size"), ReportCharts.num(r.get("clusters"))));
     }
-    h.append(c.bars("chart-cluster-sizes", "Duplicate clusters by size (documents per cluster)", "clusters",
-        Table.STATS_DUP_CLUSTER_SIZES.id(), sizes, Fmt::count));
-    h.append(c.perSource("chart-dedup-rate-by-source", "Share of filtered documents removed as duplicates, per source",
-        "dedup_removal_rate", "share of documents (0-1)", v -> Fmt.pct(v)));
+    h.append(
+        c.bars(
+            "chart-cluster-sizes",
+            "Duplicate clusters by size (documents per cluster)",
+            "clusters",
+            Table.STATS_DUP_CLUSTER_SIZES.id(),
+            sizes,
+            Fmt::count));
+    h.append(
+        c.perSource(
+            "chart-dedup-rate-by-source",
+            "Share of filtered documents removed as duplicates, per source",
+            "dedup_removal_rate",
+            "share of documents (0-1)",
+            v -> Fmt.pct(v)));
     h.append("</div>");
     h.append(HtmlTables.topClusters(d));
 
     h.append("<h2>Tokens</h2>");
     if (d.list("funnel").stream().anyMatch(r -> "tokenized".equals(r.get("step")))) {
-      h.append(c.perSource("chart-tokens-by-source", "Tokens per source (docs_tokens)", "tokens", "tokens", v -> Fmt.count(v, "tokens")));
+      h.append(
+          c.perSource(
+              "chart-tokens-by-source",
+              "Tokens per source (docs_tokens)",
+              "tokens",
+              "tokens",
+              v -> Fmt.count(v, "tokens")));
     } else {
-      h.append("<p class=\"note\" id=\"tokens-not-run\">Tokenize: not run yet (no <code>docs_tokens</code> table).</p>");
+      h.append(
+          "<p class=\"note\" id=\"tokens-not-run\">Tokenize: not run yet (no <code>docs_tokens</code> table).</p>");
     }
     h.append("<h2>Labels</h2>").append(HtmlTables.labels(d));
     h.append(HtmlTables.inventory(d));
@@ -110,27 +173,61 @@ public final class HtmlReport {
   private static void overview(StringBuilder h, ReportCharts c) {
     Map<String, Object> all = c.allSources();
     boolean ok = Boolean.TRUE.equals(all.get("reconciled"));
-    h.append("<p>").append(Fmt.count(ReportCharts.num(all.get("input_lines")))).append(" input lines → ")
-        .append(Fmt.count(ReportCharts.num(all.get("kept")))).append(" documents kept (")
-        .append(Fmt.bytes(ReportCharts.num(all.get("kept_bytes")))).append(")");
+    h.append("<p>")
+        .append(Fmt.count(ReportCharts.num(all.get("input_lines"))))
+        .append(" input lines → ")
+        .append(Fmt.count(ReportCharts.num(all.get("kept"))))
+        .append(" documents kept (")
+        .append(Fmt.bytes(ReportCharts.num(all.get("kept_bytes"))))
+        .append(")");
     if (all.get("tokens") != null) {
       h.append(", ").append(Fmt.count(ReportCharts.num(all.get("tokens")), "tokens"));
     }
-    h.append(". Funnel <span id=\"reconciled\" class=\"").append(ok ? "ok\">reconciles" : "bad\">does NOT reconcile")
-        .append("</span> (difference ").append(all.get("difference")).append(", table <code>stats_reconcile</code>).</p>");
+    h.append(". Funnel <span id=\"reconciled\" class=\"")
+        .append(ok ? "ok\">reconciles" : "bad\">does NOT reconcile")
+        .append("</span> (difference ")
+        .append(all.get("difference"))
+        .append(", table <code>stats_reconcile</code>).</p>");
   }
 
   private static String reconcileTable(ReportData d) {
-    return HtmlTables.table(d.list("reconcile"), Table.STATS_RECONCILE.id(),
-        List.of("source", "input_lines", "blank_lines", "quarantined", "filtered_out", "exact_duplicates",
-            "near_duplicates", "kept", "kept_bytes", "tokens", "difference", "reconciled"),
+    return HtmlTables.table(
+        d.list("reconcile"),
+        Table.STATS_RECONCILE.id(),
+        List.of(
+            "source",
+            "input_lines",
+            "blank_lines",
+            "quarantined",
+            "filtered_out",
+            "exact_duplicates",
+            "near_duplicates",
+            "kept",
+            "kept_bytes",
+            "tokens",
+            "difference",
+            "reconciled"),
         r -> r);
   }
 
   private static String sourcesTable(ReportData d) {
-    return HtmlTables.table(d.list("sources"), Table.STATS_SOURCES.id(),
-        List.of("stage", "source", "documents", "bytes", "characters", "words", "tokens", "bytes_p50", "bytes_p90",
-            "bytes_p99", "bytes_max", "words_p50", "words_p99"),
+    return HtmlTables.table(
+        d.list("sources"),
+        Table.STATS_SOURCES.id(),
+        List.of(
+            "stage",
+            "source",
+            "documents",
+            "bytes",
+            "characters",
+            "words",
+            "tokens",
+            "bytes_p50",
+            "bytes_p90",
+            "bytes_p99",
+            "bytes_max",
+            "words_p50",
+            "words_p99"),
         Function.identity());
   }
 
@@ -151,7 +248,11 @@ public final class HtmlReport {
     }
     List<Svg.Bar> b = new ArrayList<>();
     by.forEach((k, v) -> b.add(new Svg.Bar(k, v)));
-    b.sort((x, y) -> x.value() != y.value() ? Double.compare(y.value(), x.value()) : x.label().compareTo(y.label()));
+    b.sort(
+        (x, y) ->
+            x.value() != y.value()
+                ? Double.compare(y.value(), x.value())
+                : x.label().compareTo(y.label()));
     return b.size() > 20 ? b.subList(0, 20) : b;
   }
 }

@@ -1,6 +1,5 @@
 package dev.slimspark.report;
 
-import dev.slimspark.jobs.stats.StatsTables;
 import dev.slimspark.lake.Table;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,15 +9,20 @@ import java.util.function.Function;
 
 /**
  * HTML tables of the report. Numbers are formatted for people by column name (bytes columns in
- * GB/MB, counts with K/M/B, rates as percents), the exact value in the cell's title; a null
- * source is the all-sources row. Each table names the table it came from.
+ * GB/MB, counts with K/M/B, rates as percents), the exact value in the cell's title; a null source
+ * is the all-sources row. Each table names the table it came from.
  */
 final class HtmlTables {
   private HtmlTables() {}
 
-  static String table(List<Map<String, Object>> rows, String from, List<String> columns,
+  static String table(
+      List<Map<String, Object>> rows,
+      String from,
+      List<String> columns,
       Function<Map<String, Object>, Map<String, Object>> mapper) {
-    StringBuilder h = new StringBuilder("<div class=\"tw\"><table data-from-table=\"" + Fmt.html(from) + "\"><tr>");
+    StringBuilder h =
+        new StringBuilder(
+            "<div class=\"tw\"><table data-from-table=\"" + Fmt.html(from) + "\"><tr>");
     for (String c : columns) {
       h.append("<th class=\"t\">").append(Fmt.html(c)).append("</th>");
     }
@@ -30,13 +34,18 @@ final class HtmlTables {
         Object v = r.get(c);
         boolean text = v == null || v instanceof String || v instanceof List;
         // Exact numbers as tooltips; text is shown whole, never copied into attributes.
-        h.append("<td").append(text ? (c.endsWith("_prefix") ? " class=\"t pre\"" : " class=\"t\"") : "")
-            .append(v instanceof Number ? " title=\"" + Fmt.html(v) + "\"" : "").append(">")
-            .append(Fmt.html(cell(c, v))).append("</td>");
+        h.append("<td")
+            .append(text ? (c.endsWith("_prefix") ? " class=\"t pre\"" : " class=\"t\"") : "")
+            .append(v instanceof Number ? " title=\"" + Fmt.html(v) + "\"" : "")
+            .append(">")
+            .append(Fmt.html(cell(c, v)))
+            .append("</td>");
       }
       h.append("</tr>");
     }
-    h.append("</table></div><p class=\"note\">Table: <code>").append(Fmt.html(from)).append("</code></p>");
+    h.append("</table></div><p class=\"note\">Table: <code>")
+        .append(Fmt.html(from))
+        .append("</code></p>");
     return h.toString();
   }
 
@@ -68,9 +77,18 @@ final class HtmlTables {
 
   static String topClusters(ReportData d) {
     return "<h4>Largest duplicate clusters</h4>"
-        + table(d.list("top_clusters"), Table.STATS_DUP_TOP_CLUSTERS.id() + " (example text from docs_filtered)",
-            List.of("rank", "cluster_size", "exact_removed", "near_removed", "sources", "min_similarity",
-                "example_doc_id", "example_text_prefix"),
+        + table(
+            d.list("top_clusters"),
+            Table.STATS_DUP_TOP_CLUSTERS.id() + " (example text from docs_filtered)",
+            List.of(
+                "rank",
+                "cluster_size",
+                "exact_removed",
+                "near_removed",
+                "sources",
+                "min_similarity",
+                "example_doc_id",
+                "example_text_prefix"),
             r -> r);
   }
 
@@ -80,15 +98,31 @@ final class HtmlTables {
     Map<String, Object> l = d.map("linguistic");
     if (!"present".equals(l.get("status"))) {
       return "<p class=\"note\" id=\"linguistic-off\">Not computed: <code>stats.linguistic.sample_docs_per_source</code>"
-          + " is 0 (no rows in <code>" + Table.STATS_LINGUISTIC.id() + "</code>).</p>";
+          + " is 0 (no rows in <code>"
+          + Table.STATS_LINGUISTIC.id()
+          + "</code>).</p>";
     }
-    return "<p id=\"linguistic-method\">Method: " + Fmt.html(l.get("method")) + ". Sentences and tokens are Spark NLP's"
+    return "<p id=\"linguistic-method\">Method: "
+        + Fmt.html(l.get("method"))
+        + ". Sentences and tokens are Spark NLP's"
         + " (rule-based SentenceDetector, Tokenizer) over the sampled documents; <code>word_count</code> is the filter's"
         + " over the same documents; <code>estimated_sentences</code> = mean per sampled document × kept documents"
         + " (all sources: the sum of the per-source estimates).</p>"
-        + table((List<Map<String, Object>>) l.get("rows"), Table.STATS_LINGUISTIC.id(),
-            List.of("source", "docs_sampled", "docs_total", "sample_fraction", "docs_truncated", "sentences",
-                "spark_nlp_tokens", "spark_nlp_words", "word_count", "mean_sentences_per_doc", "estimated_sentences"),
+        + table(
+            (List<Map<String, Object>>) l.get("rows"),
+            Table.STATS_LINGUISTIC.id(),
+            List.of(
+                "source",
+                "docs_sampled",
+                "docs_total",
+                "sample_fraction",
+                "docs_truncated",
+                "sentences",
+                "spark_nlp_tokens",
+                "spark_nlp_words",
+                "word_count",
+                "mean_sentences_per_doc",
+                "estimated_sentences"),
             r -> r);
   }
 
@@ -98,8 +132,10 @@ final class HtmlTables {
     if (!"present".equals(l.get("status"))) {
       return "<p class=\"note\" id=\"labels-not-run\">Labeling: not run yet (no <code>labels</code> table).</p>";
     }
-    StringBuilder h = new StringBuilder("<p>").append(Fmt.count(ReportCharts.num(l.get("labels_rows"))))
-        .append(" labeled documents (table <code>labels</code>).</p>");
+    StringBuilder h =
+        new StringBuilder("<p>")
+            .append(Fmt.count(ReportCharts.num(l.get("labels_rows"))))
+            .append(" labeled documents (table <code>labels</code>).</p>");
     Object eval = l.get(Table.LABEL_EVAL.id());
     if (eval instanceof List<?> rows && !rows.isEmpty()) {
       List<Map<String, Object>> r = (List<Map<String, Object>>) rows;
@@ -112,13 +148,19 @@ final class HtmlTables {
 
   @SuppressWarnings("unchecked")
   static String inventory(ReportData d) {
-    StringBuilder h = new StringBuilder("<h2>Tables</h2><table><tr><th class=\"t\">table</th><th class=\"t\">status</th><th>version</th></tr>");
+    StringBuilder h =
+        new StringBuilder(
+            "<h2>Tables</h2><table><tr><th class=\"t\">table</th><th class=\"t\">status</th><th>version</th></tr>");
     for (Map.Entry<String, Object> e : d.map("tables").entrySet()) {
       Map<String, Object> m = (Map<String, Object>) e.getValue();
       boolean present = Boolean.TRUE.equals(m.get("present"));
-      h.append("<tr><td class=\"t\"><code>").append(Fmt.html(e.getKey())).append("</code></td><td class=\"t\">")
-          .append(present ? "present" : "not run yet").append("</td><td>")
-          .append(m.containsKey("version") ? m.get("version") : "–").append("</td></tr>");
+      h.append("<tr><td class=\"t\"><code>")
+          .append(Fmt.html(e.getKey()))
+          .append("</code></td><td class=\"t\">")
+          .append(present ? "present" : "not run yet")
+          .append("</td><td>")
+          .append(m.containsKey("version") ? m.get("version") : "–")
+          .append("</td></tr>");
     }
     return h.append("</table>").toString();
   }

@@ -9,9 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * Writes the report: {@code FILE.html} (self-contained, open it from disk) and its JSON twin
- * {@code FILE.json} with the same numbers. Reads only the stats_* tables (run the stats stage
- * first) plus which pipeline tables exist. Output is deterministic for the same lake.
+ * Writes the report: {@code FILE.html} (self-contained, open it from disk) and its JSON twin {@code
+ * FILE.json} with the same numbers. Reads only the stats_* tables (run the stats stage first) plus
+ * which pipeline tables exist. Output is deterministic for the same lake.
  */
 public final class Report {
   /** Where the two files went. */
@@ -28,7 +28,9 @@ public final class Report {
       Files.createDirectories(dir);
     }
     Files.writeString(html, page, StandardCharsets.UTF_8);
-    new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), data.root());
+    new ObjectMapper()
+        .enable(SerializationFeature.INDENT_OUTPUT)
+        .writeValue(json.toFile(), data.root());
     return new Paths(html, json);
   }
 

@@ -34,7 +34,13 @@ final class ReportCharts {
     charts.add(m);
   }
 
-  String bars(String id, String title, String axis, String from, List<Svg.Bar> bars, DoubleFunction<String> fmt) {
+  String bars(
+      String id,
+      String title,
+      String axis,
+      String from,
+      List<Svg.Bar> bars,
+      DoubleFunction<String> fmt) {
     record(id, title, from);
     return Svg.bars(id, title, axis, from, bars, fmt);
   }
@@ -44,23 +50,36 @@ final class ReportCharts {
     Map<String, Object> all = allSources();
     List<Svg.Bar> b = new ArrayList<>();
     String[][] steps = {
-      {"input_lines", "input lines"}, {"blank_lines", "blank lines"}, {"quarantined", "quarantined"},
-      {"filtered_out", "removed by filter"}, {"exact_duplicates", "exact duplicates"},
-      {"near_duplicates", "near duplicates"}, {"kept", "kept"}
+      {"input_lines", "input lines"},
+      {"blank_lines", "blank lines"},
+      {"quarantined", "quarantined"},
+      {"filtered_out", "removed by filter"},
+      {"exact_duplicates", "exact duplicates"},
+      {"near_duplicates", "near duplicates"},
+      {"kept", "kept"}
     };
     for (String[] s : steps) {
       b.add(new Svg.Bar(s[1], num(all.get(s[0]))));
     }
-    return bars("chart-funnel", "Funnel: where every input line went (all sources)", "lines / documents",
-        Table.STATS_RECONCILE.id(), b, Fmt::count);
+    return bars(
+        "chart-funnel",
+        "Funnel: where every input line went (all sources)",
+        "lines / documents",
+        Table.STATS_RECONCILE.id(),
+        b,
+        Fmt::count);
   }
 
   /** Bars per real source of one stats_reconcile column. */
-  String perSource(String id, String title, String column, String axis, DoubleFunction<String> fmt) {
+  String perSource(
+      String id, String title, String column, String axis, DoubleFunction<String> fmt) {
     List<Svg.Bar> b = new ArrayList<>();
     for (Map<String, Object> r : data.list("reconcile")) {
-      // The pseudo-source of blank/quarantined lines has no documents: it belongs to the funnel only.
-      if (r.get("source") != null && r.get(column) != null && !StatsTables.NO_SOURCE.equals(r.get("source"))) {
+      // The pseudo-source of blank/quarantined lines has no documents: it belongs to the funnel
+      // only.
+      if (r.get("source") != null
+          && r.get(column) != null
+          && !StatsTables.NO_SOURCE.equals(r.get("source"))) {
         b.add(new Svg.Bar((String) r.get("source"), num(r.get(column))));
       }
     }
@@ -81,7 +100,9 @@ final class ReportCharts {
     return bars(id, title, axis, Table.STATS_FUNNEL.id() + " (step = " + step + ")", b, Fmt::count);
   }
 
-  /** A histogram of one metric in one document set, summed over the sources that pass the filter. */
+  /**
+   * A histogram of one metric in one document set, summed over the sources that pass the filter.
+   */
   String histogram(String id, String title, String stage, String metric, Predicate<Object> source) {
     TreeMap<Integer, long[]> bins = new TreeMap<>();
     Map<Integer, double[]> edges = new TreeMap<>();
@@ -89,10 +110,16 @@ final class ReportCharts {
     String binning = "";
     String from = Table.STATS_HISTOGRAMS.id();
     for (Map<String, Object> r : data.list("histograms")) {
-      if (stage.equals(r.get("stage")) && metric.equals(r.get("metric")) && source.test(r.get("source"))) {
+      if (stage.equals(r.get("stage"))
+          && metric.equals(r.get("metric"))
+          && source.test(r.get("source"))) {
         int bin = ((Number) r.get("bin")).intValue();
         bins.computeIfAbsent(bin, k -> new long[1])[0] += ((Number) r.get("documents")).longValue();
-        edges.put(bin, new double[] {num(r.get("lower")), r.get("upper") == null ? Double.NaN : num(r.get("upper"))});
+        edges.put(
+            bin,
+            new double[] {
+              num(r.get("lower")), r.get("upper") == null ? Double.NaN : num(r.get("upper"))
+            });
         unit = (String) r.get("unit");
         binning = (String) r.get("binning");
       }
@@ -103,12 +130,15 @@ final class ReportCharts {
       // Fill empty bins between the first and last non-empty one so the x axis is continuous.
       for (int k = bins.firstKey(); k <= bins.lastKey(); k++) {
         double[] e = edges.getOrDefault(k, edgesOf(binning, k));
-        out.add(new Svg.Bin(e[0], Double.isNaN(e[1]) ? null : e[1], bins.containsKey(k) ? bins.get(k)[0] : 0));
+        out.add(
+            new Svg.Bin(
+                e[0], Double.isNaN(e[1]) ? null : e[1], bins.containsKey(k) ? bins.get(k)[0] : 0));
       }
     }
     record(id, title, from);
     String axis = metric + " (" + unit + ", " + binning + " bins)";
-    return Svg.histogram(id, title, axis, from + " (stage = " + stage + ", metric = " + metric + ")", out, missing);
+    return Svg.histogram(
+        id, title, axis, from + " (stage = " + stage + ", metric = " + metric + ")", out, missing);
   }
 
   /** Edges of a bin that has no row (empty), from the binning description. */

@@ -21,9 +21,19 @@ import org.apache.spark.sql.types.StructField;
 public final class ReportData {
   /** Tables listed in the inventory, in pipeline order. */
   static final List<Table> PIPELINE_TABLES =
-      List.of(Table.INGEST_FILES, Table.INGEST_QUARANTINE, Table.DOCS_RAW, Table.DOCS_FILTERED, Table.DOCS_DEDUP,
-          Table.DUP_CLUSTERS, Table.DEDUP_SUMMARY, Table.DOCS_TOKENS, Table.PACKED_ROWS, Table.LABELS,
-          Table.LABEL_EVAL, Table.RUNS);
+      List.of(
+          Table.INGEST_FILES,
+          Table.INGEST_QUARANTINE,
+          Table.DOCS_RAW,
+          Table.DOCS_FILTERED,
+          Table.DOCS_DEDUP,
+          Table.DUP_CLUSTERS,
+          Table.DEDUP_SUMMARY,
+          Table.DOCS_TOKENS,
+          Table.PACKED_ROWS,
+          Table.LABELS,
+          Table.LABEL_EVAL,
+          Table.RUNS);
 
   /** Most rows of an unknown optional table (e.g. label_eval) embedded in the report. */
   static final int MAX_GENERIC_ROWS = 200;
@@ -58,11 +68,15 @@ public final class ReportData {
     }
     d.root.put("tables", inventory);
     d.root.put("reconcile", rows(lake.read(Table.STATS_RECONCILE)));
-    d.root.put("funnel", rows(lake.read(Table.STATS_FUNNEL).orderBy("source", "step_order", "reason")));
+    d.root.put(
+        "funnel", rows(lake.read(Table.STATS_FUNNEL).orderBy("source", "step_order", "reason")));
     d.root.put("sources", rows(lake.read(Table.STATS_SOURCES).orderBy("stage", "source")));
-    d.root.put("histograms", rows(lake.read(Table.STATS_HISTOGRAMS).orderBy("stage", "source", "metric", "bin")));
+    d.root.put(
+        "histograms",
+        rows(lake.read(Table.STATS_HISTOGRAMS).orderBy("stage", "source", "metric", "bin")));
     d.root.put("languages", rows(lake.read(Table.STATS_LANGUAGES).orderBy("source", "language")));
-    d.root.put("cluster_sizes", rows(lake.read(Table.STATS_DUP_CLUSTER_SIZES).orderBy("cluster_size")));
+    d.root.put(
+        "cluster_sizes", rows(lake.read(Table.STATS_DUP_CLUSTER_SIZES).orderBy("cluster_size")));
     d.root.put("top_clusters", rows(lake.read(Table.STATS_DUP_TOP_CLUSTERS).orderBy("rank")));
     d.root.put("linguistic", linguistic(lake));
     d.root.put("labels", optional(lake, Table.LABELS, Table.LABEL_EVAL));
@@ -75,9 +89,12 @@ public final class ReportData {
    */
   private static Map<String, Object> linguistic(Lake lake) {
     Map<String, Object> m = new LinkedHashMap<>();
-    List<Map<String, Object>> rows = lake.exists(Table.STATS_LINGUISTIC)
-        ? rows(lake.read(Table.STATS_LINGUISTIC).orderBy(org.apache.spark.sql.functions.col("source").asc_nulls_first()))
-        : List.of();
+    List<Map<String, Object>> rows =
+        lake.exists(Table.STATS_LINGUISTIC)
+            ? rows(
+                lake.read(Table.STATS_LINGUISTIC)
+                    .orderBy(org.apache.spark.sql.functions.col("source").asc_nulls_first()))
+            : List.of();
     if (rows.isEmpty()) {
       m.put("status", "off");
       return m;

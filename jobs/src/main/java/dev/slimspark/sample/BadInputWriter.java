@@ -35,17 +35,24 @@ final class BadInputWriter {
   /** Docs in damaged.jsonl.gz before it is cut. */
   private static final int DAMAGED_DOCS = 40;
 
-  /** One line of bad-lines.jsonl: raw bytes, or null for a valid doc; reason null for valid/blank. */
+  /**
+   * One line of bad-lines.jsonl: raw bytes, or null for a valid doc; reason null for valid/blank.
+   */
   private record Planted(byte[] raw, String reason) {}
 
   private final SampleCorpusGenerator.Options o;
   private final Path dir;
+
   /** Shared with the generator run: this writer adds its files and its docs per source. */
   private final Map<String, FileInfo> files;
+
   private final Map<String, Integer> docsPerSource;
 
   BadInputWriter(
-      SampleCorpusGenerator.Options o, Path dir, Map<String, FileInfo> files, Map<String, Integer> docsPerSource) {
+      SampleCorpusGenerator.Options o,
+      Path dir,
+      Map<String, FileInfo> files,
+      Map<String, Integer> docsPerSource) {
     this.o = o;
     this.dir = dir;
     this.files = files;
@@ -74,7 +81,8 @@ final class BadInputWriter {
     Map<String, Integer> reasons = SampleManifest.zeroReasons();
     int blank = 0;
     JsonlWriter w =
-        new JsonlWriter(new BufferedOutputStream(Files.newOutputStream(dir.resolve(BAD_LINES_FILE))), true);
+        new JsonlWriter(
+            new BufferedOutputStream(Files.newOutputStream(dir.resolve(BAD_LINES_FILE))), true);
     try {
       w.writeRaw(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
       TextFactory t = new TextFactory(r);
@@ -85,8 +93,11 @@ final class BadInputWriter {
           text.setLength(0);
           t.c4(text);
           dm.clear();
-          dm.put("redpajama_set_name", C4).put("url", "https://www.example-" + t.pick(Vocab.NOUNS) + ".org/"
-              + t.between(1, 9999)).put("language", "en");
+          dm.put("redpajama_set_name", C4)
+              .put(
+                  "url",
+                  "https://www.example-" + t.pick(Vocab.NOUNS) + ".org/" + t.between(1, 9999))
+              .put("language", "en");
           w.writeDoc(text, dm);
           docsPerSource.merge(C4, 1, Integer::sum);
         } else {
@@ -104,8 +115,18 @@ final class BadInputWriter {
     files.put(
         BAD_LINES_FILE,
         new FileInfo(
-            BAD_LINES_FILE, "bad_lines", "none", w.lines(), BAD_LINES_VALID_DOCS, blank, reasons, true, "crlf",
-            w.bytesWritten(), false, null));
+            BAD_LINES_FILE,
+            "bad_lines",
+            "none",
+            w.lines(),
+            BAD_LINES_VALID_DOCS,
+            blank,
+            reasons,
+            true,
+            "crlf",
+            w.bytesWritten(),
+            false,
+            null));
   }
 
   /**
@@ -144,10 +165,14 @@ final class BadInputWriter {
     lines.add(bad("{\"text\": 42, " + m + "}", "text_not_string"));
     lines.add(bad("{\"text\": {\"a\": 1}, " + m + "}", "text_not_string"));
     lines.add(bad("{\"text\": [\"a\", \"b\"], " + m + "}", "text_not_string"));
-    lines.add(new Planted(concat("{\"text\": \"caf", new byte[] {(byte) 0xC3, 0x28}, " au lait\", " + m + "}"),
-        "invalid_utf8"));
-    lines.add(new Planted(concat("{\"text\": \"price ", new byte[] {(byte) 0xFF}, " list\", " + m + "}"),
-        "invalid_utf8"));
+    lines.add(
+        new Planted(
+            concat("{\"text\": \"caf", new byte[] {(byte) 0xC3, 0x28}, " au lait\", " + m + "}"),
+            "invalid_utf8"));
+    lines.add(
+        new Planted(
+            concat("{\"text\": \"price ", new byte[] {(byte) 0xFF}, " list\", " + m + "}"),
+            "invalid_utf8"));
     lines.add(bad("", null));
     lines.add(bad("   ", null));
     lines.add(bad("\t", null));
@@ -167,8 +192,9 @@ final class BadInputWriter {
       text.setLength(0);
       t.c4(text);
       dm.clear();
-      dm.put("redpajama_set_name", C4).put("url", "https://www.example-" + t.pick(Vocab.NOUNS) + ".net/"
-          + t.between(1, 9999)).put("language", "en");
+      dm.put("redpajama_set_name", C4)
+          .put("url", "https://www.example-" + t.pick(Vocab.NOUNS) + ".net/" + t.between(1, 9999))
+          .put("language", "en");
       w.writeDoc(text, dm);
     }
     w.close();
@@ -180,13 +206,23 @@ final class BadInputWriter {
     files.put(
         DAMAGED_FILE,
         new FileInfo(
-            DAMAGED_FILE, "damaged", "gzip", w.lines(), docs, 0, SampleManifest.zeroReasons(), false, "lf",
-            w.bytesWritten(), true, readable));
+            DAMAGED_FILE,
+            "damaged",
+            "gzip",
+            w.lines(),
+            docs,
+            0,
+            SampleManifest.zeroReasons(),
+            false,
+            "lf",
+            w.bytesWritten(),
+            true,
+            readable));
   }
 
   /**
-   * Decompresses a truncated gzip stream with {@link GZIPInputStream} and counts the '\n' bytes
-   * it returns before it throws; that is the number of complete lines a byte-level reader gets.
+   * Decompresses a truncated gzip stream with {@link GZIPInputStream} and counts the '\n' bytes it
+   * returns before it throws; that is the number of complete lines a byte-level reader gets.
    *
    * @throws IllegalStateException if the stream does not fail (it was not damaged)
    */

@@ -21,8 +21,8 @@ final class DuplicateText {
   /**
    * Copies {@code base} with exactly round(rate·words) single-word edits (replace, insert before,
    * delete) at distinct word positions; whitespace between untouched words is kept. Words are
-   * maximal runs of non-whitespace, so the word-level edit distance to the base is at most
-   * {@code edits}.
+   * maximal runs of non-whitespace, so the word-level edit distance to the base is at most {@code
+   * edits}.
    */
   NearDup nearDuplicate(String base, double rate) {
     List<int[]> spans = new ArrayList<>();
@@ -66,7 +66,11 @@ final class DuplicateText {
           } while (r.equals(orig));
           out.append(out.length() == 0 ? "" : sep).append(r);
         }
-        case 1 -> out.append(out.length() == 0 ? "" : sep).append(tf.pick(Vocab.NOUNS)).append(' ').append(orig);
+        case 1 ->
+            out.append(out.length() == 0 ? "" : sep)
+                .append(tf.pick(Vocab.NOUNS))
+                .append(' ')
+                .append(orig);
         default -> {
           // delete: drop the word and its separator
         }

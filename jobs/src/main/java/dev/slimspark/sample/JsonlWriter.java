@@ -7,8 +7,8 @@ import java.util.List;
 
 /**
  * Encodes {@code {"text": ..., "meta": {...}}} lines straight to UTF-8 bytes, in the same spacing
- * as Python's json.dumps (the format SlimPajama ships). Hand-written rather than Jackson so a
- * line costs one pass over the text and the key order is fixed by construction.
+ * as Python's json.dumps (the format SlimPajama ships). Hand-written rather than Jackson so a line
+ * costs one pass over the text and the key order is fixed by construction.
  */
 final class JsonlWriter {
   private final OutputStream out;
@@ -124,7 +124,8 @@ final class JsonlWriter {
     }
   }
 
-  private static final byte[] HEX = "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+  private static final byte[] HEX =
+      "0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
   /** JSON string with escapes; non-ASCII as UTF-8 (surrogate pairs combined). */
   private void string(CharSequence cs) {

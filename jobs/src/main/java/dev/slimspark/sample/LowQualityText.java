@@ -113,11 +113,12 @@ final class LowQualityText {
   }
 
   private void bulletLines(StringBuilder sb) {
-    String bullet = switch (tf.nextInt(3)) {
-      case 0 -> "• ";
-      case 1 -> "- ";
-      default -> "* ";
-    };
+    String bullet =
+        switch (tf.nextInt(3)) {
+          case 0 -> "• ";
+          case 1 -> "- ";
+          default -> "* ";
+        };
     int n = tf.between(10, 18);
     for (int i = 0; i < n; i++) {
       if (i > 0) {
@@ -148,9 +149,20 @@ final class LowQualityText {
     sb.append("Year Region Total Share Change\n");
     int rows = tf.between(18, 30);
     for (int i = 0; i < rows; i++) {
-      sb.append(1990 + i).append(' ').append(tf.between(1, 9)).append(',').append(tf.between(100, 999))
-          .append(' ').append(tf.between(10, 99)).append('.').append(tf.between(0, 9)).append(" 0.")
-          .append(tf.between(10, 99)).append(" +").append(tf.between(1, 40)).append("%\n");
+      sb.append(1990 + i)
+          .append(' ')
+          .append(tf.between(1, 9))
+          .append(',')
+          .append(tf.between(100, 999))
+          .append(' ')
+          .append(tf.between(10, 99))
+          .append('.')
+          .append(tf.between(0, 9))
+          .append(" 0.")
+          .append(tf.between(10, 99))
+          .append(" +")
+          .append(tf.between(1, 40))
+          .append("%\n");
     }
     sb.append("Source: ");
     tf.np(sb, false);

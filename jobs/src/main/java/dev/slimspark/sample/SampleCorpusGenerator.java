@@ -16,9 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a deterministic, synthetic RedPajama/SlimPajama-format sample corpus with planted
- * problems (duplicates, near duplicates, low-quality and non-English docs, bad lines, a truncated
- * gzip file) and a {@link SampleManifest} saying exactly what was planted where.
+ * Writes a deterministic, synthetic RedPajama/SlimPajama-format sample corpus with planted problems
+ * (duplicates, near duplicates, low-quality and non-English docs, bad lines, a truncated gzip file)
+ * and a {@link SampleManifest} saying exactly what was planted where.
  *
  * <p>Output in {@code outDir}:
  *
@@ -32,10 +32,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code manifest.json}: the manifest.
  * </ul>
  *
- * <p>Same options give byte-identical files: all randomness comes from {@link java.util.SplittableRandom}
- * seeded with {@link Options#seed}, timestamps are derived numbers, nothing iterates a HashMap.
- * Memory is bounded: docs are streamed to disk and duplicates are taken from a ring of the last
- * {@value ShardWriter#RESERVOIR} eligible docs; only the manifest lists grow with the number of docs.
+ * <p>Same options give byte-identical files: all randomness comes from {@link
+ * java.util.SplittableRandom} seeded with {@link Options#seed}, timestamps are derived numbers,
+ * nothing iterates a HashMap. Memory is bounded: docs are streamed to disk and duplicates are taken
+ * from a ring of the last {@value ShardWriter#RESERVOIR} eligible docs; only the manifest lists
+ * grow with the number of docs.
  */
 public final class SampleCorpusGenerator {
   private static final Logger LOG = LoggerFactory.getLogger(SampleCorpusGenerator.class);
@@ -67,27 +68,39 @@ public final class SampleCorpusGenerator {
 
     /** Seed of all randomness. Default 42. */
     public long seed = 42L;
+
     /** Number of valid docs in the shards (planted bad input comes on top). Default 2000. */
     public int docs = 2000;
+
     /** Number of shard files the valid docs are dealt over, round-robin. Default 4. */
     public int shards = 4;
+
     /**
      * Bench mode if &gt; 0: generate docs until the shards hold about this many uncompressed bytes;
      * {@link #docs} is then ignored. Default 0 (off).
      */
     public long targetBytes = 0;
-    /** Shard i is .jsonl, .jsonl.gz, .jsonl.zst in rotation; false: all plain .jsonl. Default true. */
+
+    /**
+     * Shard i is .jsonl, .jsonl.gz, .jsonl.zst in rotation; false: all plain .jsonl. Default true.
+     */
     public boolean compressShards = true;
+
     /** Also write bad-lines.jsonl and damaged.jsonl.gz. Default true. */
     public boolean plantBadInput = true;
+
     /** Share of docs that copy an earlier doc exactly or up to formatting. Default 0.05. */
     public double exactDupRate = 0.05;
+
     /** Share of docs that are word-edited copies of an earlier doc. Default 0.05. */
     public double nearDupRate = 0.05;
+
     /** Share of docs planted to fail one text quality rule. Default 0.10. */
     public double lowQualityRate = 0.10;
+
     /** Share of docs in French, German or Spanish (quality rule "language"). Default 0.04. */
     public double nonEnglishRate = 0.04;
+
     /**
      * Also write the skew of real web corpora ({@link SkewPlanter}): near-duplicate families, huge
      * and tiny docs, a hot source, many tiny files beside a few large ones; listed in the
@@ -95,17 +108,28 @@ public final class SampleCorpusGenerator {
      * (requested bytes / 1 GiB); in docs mode requested bytes = docs * 3000. Default false.
      */
     public boolean skew = false;
+
     /** Members of the boilerplate family; -1 = 200,000 scaled (at least 2). */
     public int boilerplateFamily = -1;
+
     /** Sizes of the other families; null = {20,000, 5,000, 1,000} scaled. */
     public int[] familySizes = null;
+
     /** Chars of the big docs (one JSON line each); even positions are boilerplate members. */
     public int[] bigDocChars = {1_000_000, 4_000_000, 16_000_000};
+
     /** Files holding one doc of 1-20 chars each; -1 = 5,000 scaled. */
     public int tinyFiles = -1;
-    /** Large files (.jsonl.zst, .jsonl.gz in turn) holding the families, big docs and filler. Default 2. */
+
+    /**
+     * Large files (.jsonl.zst, .jsonl.gz in turn) holding the families, big docs and filler.
+     * Default 2.
+     */
     public int largeFiles = 2;
-    /** Share of all bytes the hot source reaches (filler docs are added until it does). Default 0.9. */
+
+    /**
+     * Share of all bytes the hot source reaches (filler docs are added until it does). Default 0.9.
+     */
     public double hotShare = 0.9;
   }
 
@@ -123,7 +147,11 @@ public final class SampleCorpusGenerator {
     m.write(outDir.resolve(MANIFEST_FILE));
     LOG.info(
         "Sample corpus: {} valid docs ({} in shards), {} uncompressed bytes in {} files under {} ({} ms)",
-        m.totalValidDocs(), m.shardDocs(), m.totals().uncompressedBytes(), m.files().size(), outDir,
+        m.totalValidDocs(),
+        m.shardDocs(),
+        m.totals().uncompressedBytes(),
+        m.files().size(),
+        outDir,
         (System.nanoTime() - t0) / 1_000_000);
     return m;
   }
@@ -146,14 +174,22 @@ public final class SampleCorpusGenerator {
     if (sum > 1.0 + 1e-9) {
       throw new IllegalArgumentException("rates must sum to <= 1: " + Arrays.toString(rates));
     }
-    if (o.skew && (o.largeFiles < 1 || !(o.hotShare >= 0 && o.hotShare < 1) || o.boilerplateFamily < -1
-        || o.tinyFiles < -1 || Arrays.stream(o.bigDocChars).anyMatch(c -> c < 1)
-        || (o.familySizes != null && Arrays.stream(o.familySizes).anyMatch(c -> c < 0)))) {
-      throw new IllegalArgumentException("skew options out of range (largeFiles >= 1, 0 <= hotShare < 1, sizes >= 0)");
+    if (o.skew
+        && (o.largeFiles < 1
+            || !(o.hotShare >= 0 && o.hotShare < 1)
+            || o.boilerplateFamily < -1
+            || o.tinyFiles < -1
+            || Arrays.stream(o.bigDocChars).anyMatch(c -> c < 1)
+            || (o.familySizes != null && Arrays.stream(o.familySizes).anyMatch(c -> c < 0)))) {
+      throw new IllegalArgumentException(
+          "skew options out of range (largeFiles >= 1, 0 <= hotShare < 1, sizes >= 0)");
     }
   }
 
-  /** Opens a file for writing through the given compression ({@code none}, {@code gzip}, {@code zstd}). */
+  /**
+   * Opens a file for writing through the given compression ({@code none}, {@code gzip}, {@code
+   * zstd}).
+   */
   static OutputStream open(Path p, String compression) throws IOException {
     OutputStream raw = new BufferedOutputStream(Files.newOutputStream(p), 1 << 16);
     return switch (compression) {
@@ -204,11 +240,28 @@ public final class SampleCorpusGenerator {
       SampleManifest.Skew skew = o.skew ? plantSkew(shards.hotShardBytes) : null;
       SampleManifest.OptionsEcho echo =
           new SampleManifest.OptionsEcho(
-              o.seed, o.docs, o.shards, o.targetBytes, o.compressShards, o.plantBadInput, o.exactDupRate,
-              o.nearDupRate, o.lowQualityRate, o.nonEnglishRate);
+              o.seed,
+              o.docs,
+              o.shards,
+              o.targetBytes,
+              o.compressShards,
+              o.plantBadInput,
+              o.exactDupRate,
+              o.nearDupRate,
+              o.lowQualityRate,
+              o.nonEnglishRate);
       return new SampleManifest(
-          SampleManifest.FORMAT, echo, new ArrayList<>(files.values()), totals(shardDocs), docsPerSource,
-          shards.exact, shards.variants, shards.near, shards.low, shards.nonEnglish, skew);
+          SampleManifest.FORMAT,
+          echo,
+          new ArrayList<>(files.values()),
+          totals(shardDocs),
+          docsPerSource,
+          shards.exact,
+          shards.variants,
+          shards.near,
+          shards.low,
+          shards.nonEnglish,
+          skew);
     }
 
     /** Totals over all files written. */
@@ -238,7 +291,11 @@ public final class SampleCorpusGenerator {
     }
 
     private SampleManifest.Skew plantSkew(long hotShardBytes) throws IOException {
-      long normal = files.values().stream().filter(f -> !f.damaged()).mapToLong(FileInfo::uncompressedBytes).sum();
+      long normal =
+          files.values().stream()
+              .filter(f -> !f.damaged())
+              .mapToLong(FileInfo::uncompressedBytes)
+              .sum();
       SkewPlanter p = new SkewPlanter(o, dir);
       SampleManifest.Skew skew = p.plant(normal, hotShardBytes);
       files.putAll(p.files);

@@ -22,10 +22,10 @@ import java.util.TreeMap;
  * What {@link SampleCorpusGenerator} planted, written as {@code manifest.json} next to the data.
  * Lists are in generation order; maps have sorted keys, so the JSON is byte-stable.
  *
- * <p>Counting conventions: "valid docs" are lines that parse as a JSON object with a string
- * {@code text} (a leading UTF-8 BOM on the first line of a file is not an error). Blank lines
- * (empty or whitespace-only) are counted apart and are not a bad-line reason. Totals leave the
- * damaged files out; their readable prefix is in {@link Totals#readableDocsInDamagedFiles}.
+ * <p>Counting conventions: "valid docs" are lines that parse as a JSON object with a string {@code
+ * text} (a leading UTF-8 BOM on the first line of a file is not an error). Blank lines (empty or
+ * whitespace-only) are counted apart and are not a bad-line reason. Totals leave the damaged files
+ * out; their readable prefix is in {@link Totals#readableDocsInDamagedFiles}.
  *
  * @param format manifest format tag, {@value #FORMAT}
  * @param options the options the sample was generated with
@@ -41,8 +41,17 @@ import java.util.TreeMap;
  * @param skew what the skew option planted; absent (null) without it
  */
 @JsonPropertyOrder({
-  "format", "options", "files", "totals", "docs_per_source", "exact_duplicates",
-  "formatting_variants", "near_duplicates", "low_quality", "non_english", "skew"
+  "format",
+  "options",
+  "files",
+  "totals",
+  "docs_per_source",
+  "exact_duplicates",
+  "formatting_variants",
+  "near_duplicates",
+  "low_quality",
+  "non_english",
+  "skew"
 })
 public record SampleManifest(
     @JsonProperty("format") String format,
@@ -61,13 +70,26 @@ public record SampleManifest(
 
   /** Bad-line reason codes, in the order readers should test them (after the blank check). */
   public static final List<String> REASONS =
-      List.of("invalid_utf8", "malformed_json", "not_json_object", "missing_text", "null_text", "text_not_string");
+      List.of(
+          "invalid_utf8",
+          "malformed_json",
+          "not_json_object",
+          "missing_text",
+          "null_text",
+          "text_not_string");
 
   /** Quality rules a low-quality doc can be planted for. */
   public static final List<String> RULES =
       List.of(
-          "short_document", "word_count", "mean_word_length", "symbol_ratio", "bullet_lines",
-          "ellipsis_lines", "alpha_words", "stop_words", "language");
+          "short_document",
+          "word_count",
+          "mean_word_length",
+          "symbol_ratio",
+          "bullet_lines",
+          "ellipsis_lines",
+          "alpha_words",
+          "stop_words",
+          "language");
 
   /** A document's identity: file name and 1-based physical line number. */
   @JsonPropertyOrder({"file", "line"})
@@ -96,8 +118,18 @@ public record SampleManifest(
    *     terminated) that GZIPInputStream returns before it fails; null for intact files
    */
   @JsonPropertyOrder({
-    "name", "role", "compression", "physical_lines", "valid_docs", "blank_lines", "bad_lines", "bom",
-    "line_ending", "uncompressed_bytes", "damaged", "complete_lines_before_damage"
+    "name",
+    "role",
+    "compression",
+    "physical_lines",
+    "valid_docs",
+    "blank_lines",
+    "bad_lines",
+    "bom",
+    "line_ending",
+    "uncompressed_bytes",
+    "damaged",
+    "complete_lines_before_damage"
   })
   public record FileInfo(
       @JsonProperty("name") String name,
@@ -127,8 +159,16 @@ public record SampleManifest(
    * @param readableDocsInDamagedFiles complete lines readable before the damage, summed
    */
   @JsonPropertyOrder({
-    "files", "shard_docs", "valid_docs", "physical_lines", "blank_lines", "bad_lines", "bad_lines_total",
-    "uncompressed_bytes", "damaged_files", "readable_docs_in_damaged_files"
+    "files",
+    "shard_docs",
+    "valid_docs",
+    "physical_lines",
+    "blank_lines",
+    "bad_lines",
+    "bad_lines_total",
+    "uncompressed_bytes",
+    "damaged_files",
+    "readable_docs_in_damaged_files"
   })
   public record Totals(
       @JsonProperty("files") int files,
@@ -145,7 +185,9 @@ public record SampleManifest(
   @JsonPropertyOrder({"key", "base"})
   public record ExactDup(@JsonProperty("key") DocKey key, @JsonProperty("base") DocKey base) {}
 
-  /** @param changes which of lowercase / whitespace / punctuation were applied */
+  /**
+   * @param changes which of lowercase / whitespace / punctuation were applied
+   */
   @JsonPropertyOrder({"key", "base", "changes"})
   public record FormattingVariant(
       @JsonProperty("key") DocKey key,
@@ -168,7 +210,8 @@ public record SampleManifest(
   public record LowQuality(@JsonProperty("key") DocKey key, @JsonProperty("rule") String rule) {}
 
   @JsonPropertyOrder({"key", "language"})
-  public record NonEnglish(@JsonProperty("key") DocKey key, @JsonProperty("language") String language) {}
+  public record NonEnglish(
+      @JsonProperty("key") DocKey key, @JsonProperty("language") String language) {}
 
   /**
    * The skew of {@link SampleCorpusGenerator.Options#skew}; every doc in it is in the hot source.
@@ -185,8 +228,16 @@ public record SampleManifest(
    * @param largeFiles names of the large files ({@code skew-large-*})
    */
   @JsonPropertyOrder({
-    "hot_source", "hot_source_bytes", "total_bytes", "hot_share", "families", "big_docs", "tiny_files",
-    "tiny_docs", "filler_docs", "large_files"
+    "hot_source",
+    "hot_source_bytes",
+    "total_bytes",
+    "hot_share",
+    "families",
+    "big_docs",
+    "tiny_files",
+    "tiny_docs",
+    "filler_docs",
+    "large_files"
   })
   public record Skew(
       @JsonProperty("hot_source") String hotSource,
@@ -201,8 +252,8 @@ public record SampleManifest(
       @JsonProperty("large_files") List<String> largeFiles) {}
 
   /**
-   * A near-duplicate family: members are edits of one template (date, name, up to two words);
-   * big docs in the family repeat one member.
+   * A near-duplicate family: members are edits of one template (date, name, up to two words); big
+   * docs in the family repeat one member.
    *
    * @param name "boilerplate" (the huge one) or "family-N"
    * @param kind what the template imitates (cookie_banner, licence, ...)
@@ -216,7 +267,9 @@ public record SampleManifest(
       @JsonProperty("template_chars") int templateChars,
       @JsonProperty("members") List<DocKey> members) {}
 
-  /** @param family the family it belongs to, or null for unique prose */
+  /**
+   * @param family the family it belongs to, or null for unique prose
+   */
   @JsonPropertyOrder({"key", "chars", "family"})
   public record BigDoc(
       @JsonProperty("key") DocKey key,
@@ -225,8 +278,16 @@ public record SampleManifest(
 
   /** The generator options, echoed. */
   @JsonPropertyOrder({
-    "seed", "docs", "shards", "target_bytes", "compress_shards", "plant_bad_input", "exact_dup_rate",
-    "near_dup_rate", "low_quality_rate", "non_english_rate"
+    "seed",
+    "docs",
+    "shards",
+    "target_bytes",
+    "compress_shards",
+    "plant_bad_input",
+    "exact_dup_rate",
+    "near_dup_rate",
+    "low_quality_rate",
+    "non_english_rate"
   })
   public record OptionsEcho(
       @JsonProperty("seed") long seed,
@@ -280,14 +341,16 @@ public record SampleManifest(
     m.disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     // Fixed "\n" (not the platform separator) so the manifest is byte-identical everywhere.
     DefaultIndenter ind = new DefaultIndenter("  ", "\n");
-    m.setDefaultPrettyPrinter(new DefaultPrettyPrinter().withObjectIndenter(ind).withArrayIndenter(ind));
+    m.setDefaultPrettyPrinter(
+        new DefaultPrettyPrinter().withObjectIndenter(ind).withArrayIndenter(ind));
     return m;
   }
 
   /** Writes this manifest as pretty JSON to {@code path}. */
   public void write(Path path) throws IOException {
     byte[] json = mapper().writeValueAsBytes(this);
-    byte[] withNl = new String(json, StandardCharsets.UTF_8).concat("\n").getBytes(StandardCharsets.UTF_8);
+    byte[] withNl =
+        new String(json, StandardCharsets.UTF_8).concat("\n").getBytes(StandardCharsets.UTF_8);
     Files.write(path, withNl);
   }
 

@@ -43,13 +43,20 @@ final class ShardWriter {
   static final int MAX_NEAR_BASE_CHARS = 8_000;
 
   private static final String[] SOURCES = {CC, C4, GITHUB, BOOK, ARXIV, WIKIPEDIA, STACKEXCHANGE};
+
   /** Share of documents (not bytes) per source; books are few but long. */
   private static final double[] SOURCE_SHARES = {0.52, 0.25, 0.05, 0.01, 0.03, 0.09, 0.05};
 
   /** Rules planted by lowQualityRate ("language" comes from nonEnglishRate instead). */
   private static final String[] TEXT_RULES = {
-    "short_document", "word_count", "mean_word_length", "symbol_ratio", "bullet_lines", "ellipsis_lines",
-    "alpha_words", "stop_words"
+    "short_document",
+    "word_count",
+    "mean_word_length",
+    "symbol_ratio",
+    "bullet_lines",
+    "ellipsis_lines",
+    "alpha_words",
+    "stop_words"
   };
 
   /** An earlier doc kept for copying. */
@@ -63,18 +70,22 @@ final class ShardWriter {
   private final DuplicateText duplicates;
   private final JsonlWriter.Meta meta = new JsonlWriter.Meta();
   private final StringBuilder sb = new StringBuilder(1 << 16);
+
   /** The text of the doc being written: {@link #sb}, or a separate builder. */
   private CharSequence text;
+
   private final Base[] ring = new Base[RESERVOIR];
   private int ringSize;
   private int ringNext;
 
   /** Shared with the generator run: this writer adds its files and its docs per source. */
   private final Map<String, FileInfo> files;
+
   private final Map<String, Integer> docsPerSource;
 
   /** Uncompressed shard bytes of the hot source (the skew tops it up to hotShare). */
   long hotShardBytes;
+
   final List<SampleManifest.ExactDup> exact = new ArrayList<>();
   final List<SampleManifest.FormattingVariant> variants = new ArrayList<>();
   final List<SampleManifest.NearDup> near = new ArrayList<>();
@@ -82,7 +93,10 @@ final class ShardWriter {
   final List<SampleManifest.NonEnglish> nonEnglish = new ArrayList<>();
 
   ShardWriter(
-      SampleCorpusGenerator.Options o, Path dir, Map<String, FileInfo> files, Map<String, Integer> docsPerSource) {
+      SampleCorpusGenerator.Options o,
+      Path dir,
+      Map<String, FileInfo> files,
+      Map<String, Integer> docsPerSource) {
     this.o = o;
     this.dir = dir;
     this.rng = new SplittableRandom(o.seed);
@@ -131,8 +145,18 @@ final class ShardWriter {
         files.put(
             names[i],
             new FileInfo(
-                names[i], "shard", compressionOf(names[i]), w.lines(), w.lines(), 0,
-                SampleManifest.zeroReasons(), false, "lf", w.bytesWritten(), false, null));
+                names[i],
+                "shard",
+                compressionOf(names[i]),
+                w.lines(),
+                w.lines(),
+                0,
+                SampleManifest.zeroReasons(),
+                false,
+                "lf",
+                w.bytesWritten(),
+                false,
+                null));
       }
       return d;
     } finally {
@@ -282,8 +306,11 @@ final class ShardWriter {
       case C4 -> tf.c4(sb);
       case GITHUB -> tf.github(sb, tf.chance(50));
       case BOOK -> {
-        String title = "The " + TextFactory.capital(tf.pick(Vocab.ADJECTIVES)) + " "
-            + TextFactory.capital(tf.pick(Vocab.NOUNS));
+        String title =
+            "The "
+                + TextFactory.capital(tf.pick(Vocab.ADJECTIVES))
+                + " "
+                + TextFactory.capital(tf.pick(Vocab.NOUNS));
         tf.book(sb, title);
         return title;
       }
@@ -306,8 +333,17 @@ final class ShardWriter {
   }
 
   private String url(String tld) {
-    return "https://www." + tf.pick(Vocab.NOUNS) + tf.pick(Vocab.NOUNS) + "." + tld + "/"
-        + tf.pick(Vocab.ADJECTIVES) + "-" + tf.pick(Vocab.NOUNS) + "-" + tf.between(1, 99999);
+    return "https://www."
+        + tf.pick(Vocab.NOUNS)
+        + tf.pick(Vocab.NOUNS)
+        + "."
+        + tld
+        + "/"
+        + tf.pick(Vocab.ADJECTIVES)
+        + "-"
+        + tf.pick(Vocab.NOUNS)
+        + "-"
+        + tf.between(1, 99999);
   }
 
   /** Fills {@link #meta} for a doc of {@code source} in {@code lang}. */
@@ -317,7 +353,12 @@ final class ShardWriter {
     switch (source) {
       case GITHUB -> {
         boolean py = sb.indexOf("def ") >= 0;
-        String repo = tf.pick(Vocab.NAMES).toLowerCase() + "/" + tf.pick(Vocab.NOUNS) + "-" + tf.pick(Vocab.NOUNS);
+        String repo =
+            tf.pick(Vocab.NAMES).toLowerCase()
+                + "/"
+                + tf.pick(Vocab.NOUNS)
+                + "-"
+                + tf.pick(Vocab.NOUNS);
         int lines = 1;
         for (int i = 0; i < sb.length(); i++) {
           if (sb.charAt(i) == '\n') {
@@ -330,24 +371,36 @@ final class ShardWriter {
             .put("license", tf.pick(Vocab.LICENSES))
             .put("line_count", lines);
       }
-      case BOOK -> meta.put("title", title != null ? title : "Untitled")
-          .put("publication_date", tf.between(1850, 2015))
-          .put("language", lang);
+      case BOOK ->
+          meta.put("title", title != null ? title : "Untitled")
+              .put("publication_date", tf.between(1850, 2015))
+              .put("language", lang);
       case ARXIV -> {
-        String id = String.format("%02d%02d.%05d", tf.between(10, 23), tf.between(1, 12), tf.between(1, 99999));
-        meta.put("arxiv_id", id).put("url", "https://arxiv.org/abs/" + id).put("timestamp", timestamp())
+        String id =
+            String.format(
+                "%02d%02d.%05d", tf.between(10, 23), tf.between(1, 12), tf.between(1, 99999));
+        meta.put("arxiv_id", id)
+            .put("url", "https://arxiv.org/abs/" + id)
+            .put("timestamp", timestamp())
             .put("language", lang);
       }
       case WIKIPEDIA -> {
         String t = title != null ? title : TextFactory.capital(tf.pick(Vocab.NOUNS));
-        meta.put("title", t).put("url", "https://" + lang + ".wikipedia.org/wiki/" + t.replace(' ', '_'))
-            .put("timestamp", timestamp()).put("language", lang);
+        meta.put("title", t)
+            .put("url", "https://" + lang + ".wikipedia.org/wiki/" + t.replace(' ', '_'))
+            .put("timestamp", timestamp())
+            .put("language", lang);
       }
-      case STACKEXCHANGE -> meta.put("url", "https://" + tf.pick(Vocab.STACK_SITES) + "/questions/"
-              + tf.between(1000, 9_999_999))
-          .put("question_score", tf.between(-2, 250))
-          .put("timestamp", timestamp())
-          .put("language", lang);
+      case STACKEXCHANGE ->
+          meta.put(
+                  "url",
+                  "https://"
+                      + tf.pick(Vocab.STACK_SITES)
+                      + "/questions/"
+                      + tf.between(1000, 9_999_999))
+              .put("question_score", tf.between(-2, 250))
+              .put("timestamp", timestamp())
+              .put("language", lang);
       default -> meta.put("url", url(tld)).put("timestamp", timestamp()).put("language", lang);
     }
   }

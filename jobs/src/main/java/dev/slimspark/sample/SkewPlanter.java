@@ -13,8 +13,8 @@ import java.util.TreeMap;
 /**
  * The skew a real web corpus has, added beside the normal sample ({@link
  * SampleCorpusGenerator.Options#skew}): near-duplicate families (one huge boilerplate family, a few
- * smaller ones), documents of millions of characters, documents of 1-20 characters, one hot
- * source holding most bytes, and many tiny files beside a few large compressed ones.
+ * smaller ones), documents of millions of characters, documents of 1-20 characters, one hot source
+ * holding most bytes, and many tiny files beside a few large compressed ones.
  *
  * <p>A family is a template text (cookie banner, licence, footer) of about 2,000 characters; each
  * member fills its date and name slots at random and replaces up to two other words, so every
@@ -24,21 +24,26 @@ import java.util.TreeMap;
  * seams); at odd positions they are unique prose.
  *
  * <p>Everything skewed goes to the hot source {@value SampleCorpusGenerator#CC}; hot-source
- * "filler" docs are added last until it holds {@link SampleCorpusGenerator.Options#hotShare} of
- * all bytes (and, in bytes mode, until the target is reached). Own random stream: the normal
- * sample is the same with or without skew (except that in bytes mode it gets the non-hot share of
- * the target).
+ * "filler" docs are added last until it holds {@link SampleCorpusGenerator.Options#hotShare} of all
+ * bytes (and, in bytes mode, until the target is reached). Own random stream: the normal sample is
+ * the same with or without skew (except that in bytes mode it gets the non-hot share of the
+ * target).
  */
 final class SkewPlanter {
   /** Input size at which the skew has its full size (the 1 GiB bench point). */
   static final long FULL_SCALE_BYTES = 1L << 30;
+
   static final int FULL_BOILERPLATE = 200_000;
   static final int[] FULL_FAMILIES = {20_000, 5_000, 1_000};
   static final int FULL_TINY_FILES = 5_000;
+
   /** Rough bytes per normal doc, to scale the skew in docs mode. */
   static final int APPROX_DOC_BYTES = 3_000;
+
   static final int TEMPLATE_CHARS = 2_000;
-  private static final String[] KINDS = {"licence", "newsletter_footer", "terms_notice", "share_widget"};
+  private static final String[] KINDS = {
+    "licence", "newsletter_footer", "terms_notice", "share_widget"
+  };
 
   private final SampleCorpusGenerator.Options o;
   private final Path dir;
@@ -96,8 +101,11 @@ final class SkewPlanter {
   SampleManifest.Skew plant(long normalBytes, long normalHotBytes) throws IOException {
     double s = scale(o);
     List<Family> families = new ArrayList<>();
-    families.add(family("boilerplate", "cookie_banner",
-        o.boilerplateFamily >= 0 ? o.boilerplateFamily : scaled(FULL_BOILERPLATE, s)));
+    families.add(
+        family(
+            "boilerplate",
+            "cookie_banner",
+            o.boilerplateFamily >= 0 ? o.boilerplateFamily : scaled(FULL_BOILERPLATE, s)));
     int[] sizes = o.familySizes != null ? o.familySizes : scaleAll(FULL_FAMILIES, s);
     for (int i = 0; i < sizes.length; i++) {
       families.add(family("family-" + (i + 1), KINDS[i % KINDS.length], sizes[i]));
@@ -114,7 +122,8 @@ final class SkewPlanter {
       }
       long hot = normalHotBytes + w.bytes();
       // Filler: hot-source docs until the hot share (and in bytes mode the target) is reached.
-      while (hot < o.hotShare * (normalBytes + w.bytes()) || (o.targetBytes > 0 && normalBytes + w.bytes() < o.targetBytes)) {
+      while (hot < o.hotShare * (normalBytes + w.bytes())
+          || (o.targetBytes > 0 && normalBytes + w.bytes() < o.targetBytes)) {
         long before = w.bytes();
         sb.setLength(0);
         tf.commonCrawl(sb);
@@ -129,11 +138,19 @@ final class SkewPlanter {
     long hotBytes = normalHotBytes + bytes;
     List<SampleManifest.Family> fam = new ArrayList<>();
     for (Family f : families) {
-      fam.add(new SampleManifest.Family(f.name, f.kind, String.join(" ", f.words).length(), f.members));
+      fam.add(
+          new SampleManifest.Family(f.name, f.kind, String.join(" ", f.words).length(), f.members));
     }
     return new SampleManifest.Skew(
-        SampleCorpusGenerator.CC, hotBytes, normalBytes + bytes,
-        Math.round(hotBytes * 10000.0 / (normalBytes + bytes)) / 10000.0, fam, big, tinyFiles, tinyDocs, filler,
+        SampleCorpusGenerator.CC,
+        hotBytes,
+        normalBytes + bytes,
+        Math.round(hotBytes * 10000.0 / (normalBytes + bytes)) / 10000.0,
+        fam,
+        big,
+        tinyFiles,
+        tinyDocs,
+        filler,
         large);
   }
 
@@ -148,13 +165,18 @@ final class SkewPlanter {
   /** A template of about {@link #TEMPLATE_CHARS} prose characters with a date and a name slot. */
   private Family family(String name, String kind, int size) {
     sb.setLength(0);
-    sb.append(switch (kind) {
-      case "cookie_banner" -> "We use cookies to improve your experience on this site. Effective DATE.";
-      case "licence" -> "Permission is hereby granted to any person obtaining a copy. Copyright DATE.";
-      case "newsletter_footer" -> "You receive this newsletter because you subscribed on DATE.";
-      case "terms_notice" -> "These terms of service apply from DATE to every visitor.";
-      default -> "Share this page with your friends, posted on DATE.";
-    }).append(' ');
+    sb.append(
+            switch (kind) {
+              case "cookie_banner" ->
+                  "We use cookies to improve your experience on this site. Effective DATE.";
+              case "licence" ->
+                  "Permission is hereby granted to any person obtaining a copy. Copyright DATE.";
+              case "newsletter_footer" ->
+                  "You receive this newsletter because you subscribed on DATE.";
+              case "terms_notice" -> "These terms of service apply from DATE to every visitor.";
+              default -> "Share this page with your friends, posted on DATE.";
+            })
+        .append(' ');
     tf.prose(sb, sb.length(), TEMPLATE_CHARS, " ");
     sb.append(" Contact NAME for questions.");
     String[] words = sb.toString().split(" ");
@@ -180,7 +202,9 @@ final class SkewPlanter {
         sb.append(' ');
       }
       if (i == f.dateSlot) {
-        sb.append(String.format("%d-%02d-%02d.", tf.between(2015, 2024), tf.between(1, 12), tf.between(1, 28)));
+        sb.append(
+            String.format(
+                "%d-%02d-%02d.", tf.between(2015, 2024), tf.between(1, 12), tf.between(1, 28)));
       } else if (i == f.nameSlot) {
         sb.append(tf.pick(Vocab.NAMES));
       } else if (i == e1 || i == e2) {
@@ -204,8 +228,8 @@ final class SkewPlanter {
     }
   }
 
-  private SampleManifest.BigDoc bigDoc(LargeFiles w, Family boilerplate, int chars, boolean inFamily)
-      throws IOException {
+  private SampleManifest.BigDoc bigDoc(
+      LargeFiles w, Family boilerplate, int chars, boolean inFamily) throws IOException {
     StringBuilder text = new StringBuilder(chars + TEMPLATE_CHARS * 2);
     if (inFamily) {
       member(boilerplate);
@@ -237,8 +261,21 @@ final class SkewPlanter {
       w.writeDoc(sb, hotMeta("tiny"));
       w.close();
       docs++;
-      files.put(name, new FileInfo(name, "skew_tiny", "none", 1, 1, 0, SampleManifest.zeroReasons(), false, "lf",
-          w.bytesWritten(), false, null));
+      files.put(
+          name,
+          new FileInfo(
+              name,
+              "skew_tiny",
+              "none",
+              1,
+              1,
+              0,
+              SampleManifest.zeroReasons(),
+              false,
+              "lf",
+              w.bytesWritten(),
+              false,
+              null));
     }
     return n;
   }
@@ -246,7 +283,14 @@ final class SkewPlanter {
   private JsonlWriter.Meta hotMeta(String what) {
     meta.clear();
     meta.put("redpajama_set_name", SampleCorpusGenerator.CC)
-        .put("url", "https://www." + tf.pick(Vocab.NOUNS) + ".com/" + what + "/" + tf.between(1, 99_999_999))
+        .put(
+            "url",
+            "https://www."
+                + tf.pick(Vocab.NOUNS)
+                + ".com/"
+                + what
+                + "/"
+                + tf.between(1, 99_999_999))
         .put("language", "en");
     return meta;
   }
@@ -262,8 +306,11 @@ final class SkewPlanter {
       writers = new JsonlWriter[n];
       for (int i = 0; i < n; i++) {
         names[i] = String.format("skew-large-%05d.jsonl", i) + (i % 2 == 0 ? ".zst" : ".gz");
-        writers[i] = new JsonlWriter(SampleCorpusGenerator.open(dir.resolve(names[i]),
-            SampleCorpusGenerator.compressionOf(names[i])), false);
+        writers[i] =
+            new JsonlWriter(
+                SampleCorpusGenerator.open(
+                    dir.resolve(names[i]), SampleCorpusGenerator.compressionOf(names[i])),
+                false);
       }
     }
 
@@ -287,8 +334,21 @@ final class SkewPlanter {
         JsonlWriter w = writers[i];
         w.close();
         writers[i] = null;
-        out.put(names[i], new FileInfo(names[i], "skew_large", SampleCorpusGenerator.compressionOf(names[i]),
-            w.lines(), w.lines(), 0, SampleManifest.zeroReasons(), false, "lf", w.bytesWritten(), false, null));
+        out.put(
+            names[i],
+            new FileInfo(
+                names[i],
+                "skew_large",
+                SampleCorpusGenerator.compressionOf(names[i]),
+                w.lines(),
+                w.lines(),
+                0,
+                SampleManifest.zeroReasons(),
+                false,
+                "lf",
+                w.bytesWritten(),
+                false,
+                null));
       }
     }
 

@@ -95,7 +95,9 @@ final class TextFactory {
     return Vocab.VERBS[rng.nextInt(Vocab.VERBS.length)];
   }
 
-  /** One English sentence with plenty of function words (the, of, and, to, that, with, have, be). */
+  /**
+   * One English sentence with plenty of function words (the, of, and, to, that, with, have, be).
+   */
   void sentence(StringBuilder sb) {
     switch (rng.nextInt(9)) {
       case 0 -> {
@@ -231,7 +233,11 @@ final class TextFactory {
     int start = sb.length();
     int target = lognormal(2500, 0.8, 400, 15000);
     sb.append(title).append("\n\n").append(title).append(" is a ").append(pick(Vocab.ADJECTIVES));
-    sb.append(' ').append(pick(Vocab.NOUNS)).append(" in the ").append(pick(Vocab.NOUNS)).append(" of ");
+    sb.append(' ')
+        .append(pick(Vocab.NOUNS))
+        .append(" in the ")
+        .append(pick(Vocab.NOUNS))
+        .append(" of ");
     word(sb, pick(Vocab.NOUNS), true);
     sb.append(". ");
     paragraph(sb, 2, 5);
@@ -286,19 +292,31 @@ final class TextFactory {
   void arxiv(StringBuilder sb) {
     int start = sb.length();
     int target = lognormal(9000, 0.5, 3000, 30000);
-    String[] sections = {"Introduction", "Related Work", "Method", "Experiments", "Results", "Discussion"};
+    String[] sections = {
+      "Introduction", "Related Work", "Method", "Experiments", "Results", "Discussion"
+    };
     int s = 0;
     while (sb.length() - start < target) {
-      sb.append(s == 0 ? "" : "\n\n").append("\\section{").append(sections[s % sections.length]).append("}\n\n");
+      sb.append(s == 0 ? "" : "\n\n")
+          .append("\\section{")
+          .append(sections[s % sections.length])
+          .append("}\n\n");
       s++;
       for (int p = between(2, 4); p > 0; p--) {
         paragraph(sb, 2, 5);
-        sb.append(" We denote the ").append(pick(Vocab.NOUNS)).append(" by $x_{")
-            .append(between(1, 9)).append("}^{2}$ and the ").append(pick(Vocab.NOUNS))
+        sb.append(" We denote the ")
+            .append(pick(Vocab.NOUNS))
+            .append(" by $x_{")
+            .append(between(1, 9))
+            .append("}^{2}$ and the ")
+            .append(pick(Vocab.NOUNS))
             .append(" by $\\alpha + \\beta$, with complexity $O(n \\log n)$ \\cite{")
-            .append(pick(Vocab.NAMES).toLowerCase()).append(between(1990, 2023)).append("}.\n\n");
+            .append(pick(Vocab.NAMES).toLowerCase())
+            .append(between(1990, 2023))
+            .append("}.\n\n");
       }
-      sb.append("\\begin{equation}\n  f(x) = \\sum_{i=1}^{n} \\alpha_i x^{").append(between(2, 5))
+      sb.append("\\begin{equation}\n  f(x) = \\sum_{i=1}^{n} \\alpha_i x^{")
+          .append(between(2, 5))
           .append("} + \\beta\n\\end{equation}\n\n");
       paragraph(sb, 2, 4);
     }
@@ -312,29 +330,60 @@ final class TextFactory {
       while (sb.length() - start < target) {
         String noun = pick(Vocab.NOUNS);
         String other = pick(Vocab.NOUNS);
-        sb.append("\ndef ").append(verb()[0]).append('_').append(noun).append('(').append(Vocab.plural(noun))
-            .append(", limit=").append(between(1, 99)).append("):\n    \"\"\"");
+        sb.append("\ndef ")
+            .append(verb()[0])
+            .append('_')
+            .append(noun)
+            .append('(')
+            .append(Vocab.plural(noun))
+            .append(", limit=")
+            .append(between(1, 99))
+            .append("):\n    \"\"\"");
         sentence(sb);
-        sb.append("\"\"\"\n    total = 0\n    for item in ").append(Vocab.plural(noun)).append(":\n")
-            .append("        if item.").append(other).append("_count > limit:\n")
-            .append("            total += item.").append(pick(Vocab.ADJECTIVES)).append('_').append(other)
-            .append(" * ").append(between(2, 9)).append("\n        else:\n            total -= ")
-            .append(between(1, 5)).append("\n    return total\n");
+        sb.append("\"\"\"\n    total = 0\n    for item in ")
+            .append(Vocab.plural(noun))
+            .append(":\n")
+            .append("        if item.")
+            .append(other)
+            .append("_count > limit:\n")
+            .append("            total += item.")
+            .append(pick(Vocab.ADJECTIVES))
+            .append('_')
+            .append(other)
+            .append(" * ")
+            .append(between(2, 9))
+            .append("\n        else:\n            total -= ")
+            .append(between(1, 5))
+            .append("\n    return total\n");
       }
     } else {
       String cls = capital(pick(Vocab.ADJECTIVES)) + capital(pick(Vocab.NOUNS));
-      sb.append("package org.example.").append(pick(Vocab.NOUNS)).append(";\n\nimport java.util.List;\n\n")
-          .append("public class ").append(cls).append(" {\n    private final int limit = ")
-          .append(between(1, 999)).append(";\n");
+      sb.append("package org.example.")
+          .append(pick(Vocab.NOUNS))
+          .append(";\n\nimport java.util.List;\n\n")
+          .append("public class ")
+          .append(cls)
+          .append(" {\n    private final int limit = ")
+          .append(between(1, 999))
+          .append(";\n");
       while (sb.length() - start < target) {
         String noun = capital(pick(Vocab.NOUNS));
         sb.append("\n    /** ");
         sentence(sb);
-        sb.append(" */\n    public int ").append(verb()[0]).append(noun).append("(List<").append(noun)
-            .append("> items) {\n        int total = 0;\n        for (").append(noun)
-            .append(" item : items) {\n            if (item.").append(pick(Vocab.NOUNS))
-            .append("Count() > limit) {\n                total += item.").append(pick(Vocab.ADJECTIVES))
-            .append("Weight() * ").append(between(2, 9)).append(";\n            }\n        }\n")
+        sb.append(" */\n    public int ")
+            .append(verb()[0])
+            .append(noun)
+            .append("(List<")
+            .append(noun)
+            .append("> items) {\n        int total = 0;\n        for (")
+            .append(noun)
+            .append(" item : items) {\n            if (item.")
+            .append(pick(Vocab.NOUNS))
+            .append("Count() > limit) {\n                total += item.")
+            .append(pick(Vocab.ADJECTIVES))
+            .append("Weight() * ")
+            .append(between(2, 9))
+            .append(";\n            }\n        }\n")
             .append("        return total;\n    }\n");
       }
       sb.append("}\n");
@@ -364,16 +413,34 @@ final class TextFactory {
       if (chance(40)) {
         sb.append(' ').append(pick(lang[3]));
       }
-      sb.append(' ').append(pick(lang[2])).append(' ').append(pick(lang[0])).append(' ').append(pick(lang[1]));
+      sb.append(' ')
+          .append(pick(lang[2]))
+          .append(' ')
+          .append(pick(lang[0]))
+          .append(' ')
+          .append(pick(lang[1]));
       if (chance(60)) {
-        sb.append(' ').append(pick(lang[4])).append(' ').append(pick(lang[0])).append(' ').append(pick(lang[1]));
+        sb.append(' ')
+            .append(pick(lang[4]))
+            .append(' ')
+            .append(pick(lang[0]))
+            .append(' ')
+            .append(pick(lang[1]));
       }
       if (chance(50)) {
         sb.append(' ').append(pick(lang[6]));
       }
       if (chance(50)) {
-        sb.append(", ").append(pick(lang[5])).append(' ').append(pick(lang[0])).append(' ')
-            .append(pick(lang[1])).append(' ').append(pick(lang[2])).append(' ').append(pick(lang[3]));
+        sb.append(", ")
+            .append(pick(lang[5]))
+            .append(' ')
+            .append(pick(lang[0]))
+            .append(' ')
+            .append(pick(lang[1]))
+            .append(' ')
+            .append(pick(lang[2]))
+            .append(' ')
+            .append(pick(lang[3]));
       }
       sb.append('.');
     }

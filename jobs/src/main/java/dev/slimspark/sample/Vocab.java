@@ -80,7 +80,8 @@ final class Vocab {
       always never sometimes soon later today together again nearly almost
       """);
 
-  static final String[] PREPOSITIONS = w("in on near across through under over behind beside along into from for with after before");
+  static final String[] PREPOSITIONS =
+      w("in on near across through under over behind beside along into from for with after before");
 
   static final String[] DETERMINERS = w("the the the a a this that every our their each one");
 
@@ -130,7 +131,8 @@ final class Vocab {
   static final String[] GOPHER_STOP_WORDS = w("the be to of and that have with");
 
   /** Very short tokens for the mean_word_length (too short) plant. */
-  static final String[] TINY_WORDS = w("a I to of be it is in on at an as by go do so up we he me no or x y z ok");
+  static final String[] TINY_WORDS =
+      w("a I to of be it is in on at an as by go do so up we he me no or x y z ok");
 
   /** Invented personal names for fiction and user names. */
   static final String[] NAMES =
@@ -145,7 +147,8 @@ final class Vocab {
   static final String[] LICENSES = w("mit apache-2.0 bsd-3-clause gpl-3.0 unlicense");
 
   static final String[] STACK_SITES =
-      w("stackoverflow.com math.stackexchange.com superuser.com cooking.stackexchange.com gardening.stackexchange.com");
+      w(
+          "stackoverflow.com math.stackexchange.com superuser.com cooking.stackexchange.com gardening.stackexchange.com");
 
   // ---------------------------------------------------------------- other languages
   // Real, common words of each language, enough for an n-gram language detector to be sure.
@@ -165,7 +168,8 @@ final class Vocab {
       est devient reste semble prend donne trouve regarde cherche porte ouvre ferme construit
       raconte explique montre attend aime préfère commence termine écrit connaît comprend
       """),
-    w("grand petit nouveau ancien beau long important simple difficile heureux calme rapide froid chaud fort clair"),
+    w(
+        "grand petit nouveau ancien beau long important simple difficile heureux calme rapide froid chaud fort clair"),
     w("dans sur avec pour sans sous entre vers chez depuis pendant après avant"),
     w("et mais ou donc car puis alors pourtant parce que quand"),
     w("très toujours souvent aussi encore déjà bien beaucoup vraiment ensuite ici maintenant"),
@@ -186,7 +190,8 @@ final class Vocab {
       ist wird bleibt scheint nimmt gibt findet sieht sucht trägt öffnet schließt baut erzählt
       erklärt zeigt wartet liebt beginnt beendet schreibt liest kennt versteht bringt kauft spielt
       """),
-    w("groß klein neu alt schön lang wichtig einfach schwierig glücklich ruhig schnell kalt warm stark hell dunkel"),
+    w(
+        "groß klein neu alt schön lang wichtig einfach schwierig glücklich ruhig schnell kalt warm stark hell dunkel"),
     w("in auf mit für ohne unter zwischen nach bei seit während vor über durch"),
     w("und aber oder denn weil wenn dann also trotzdem dass"),
     w("sehr immer oft auch noch schon gern nicht heute wieder wirklich hier jetzt natürlich"),
@@ -207,7 +212,8 @@ final class Vocab {
       es tiene hace toma da encuentra mira busca lleva abre cierra construye cuenta explica
       muestra espera quiere prefiere empieza termina escribe lee conoce entiende llega parece
       """),
-    w("grande pequeño nuevo viejo hermoso largo importante sencillo difícil feliz tranquilo rápido frío caliente fuerte claro oscuro"),
+    w(
+        "grande pequeño nuevo viejo hermoso largo importante sencillo difícil feliz tranquilo rápido frío caliente fuerte claro oscuro"),
     w("en sobre con para sin bajo entre hacia desde durante por de del al"),
     w("y pero o porque cuando entonces aunque que también"),
     w("muy siempre todavía ya bien más mucho no hoy aquí ahora realmente después"),

@@ -11,10 +11,10 @@ import org.apache.spark.sql.SparkSession;
 public final class Sessions {
   /**
    * Spark's default {@code spark.redaction.regex} ({@code secret|password|token|access[.]?key})
-   * plus the secret-bearing Hadoop keys it misses: S3 SSE-C keys ({@code
-   * fs.s3a.encryption.key}, {@code fs.s3a.server-side-encryption.key}), Azure account keys, GCS
-   * private keys and anything named credential(s). Spark masks matching keys (and their values) in
-   * logs, the UI environment page and event logs.
+   * plus the secret-bearing Hadoop keys it misses: S3 SSE-C keys ({@code fs.s3a.encryption.key},
+   * {@code fs.s3a.server-side-encryption.key}), Azure account keys, GCS private keys and anything
+   * named credential(s). Spark masks matching keys (and their values) in logs, the UI environment
+   * page and event logs.
    */
   public static final String REDACTION_REGEX =
       "(?i)secret|password|token|access[.]?key|encryption[.]key|account[.]key|private[.]key|credential";
@@ -22,14 +22,14 @@ public final class Sessions {
   /**
    * glibc malloc settings for executors (as {@code spark.executorEnv.*}; the launcher exports the
    * same for the embedded local[*] JVM, where the environment must be set before the JVM starts).
-   * Why: the native HF tokenizer allocates and frees ~10-100 KB per document; with glibc's
-   * defaults (trim threshold 128 KB, dynamic mmap threshold) task threads give that memory back to
-   * the kernel after each document and fault it in again. Measured on the tokenize stage (Llama-2,
-   * 15 MB): page faults 1.27 M → 0.46 M, system CPU 13.7 s → 7.4 s, and encode() inside Spark tasks
-   * as fast as in a plain loop (BENCHMARKS.md). Risk: each malloc arena may keep up to the trim
-   * threshold (64 MB) of freed memory instead of returning it, i.e. more resident native memory
-   * per executor; lower it (or remove it) where executor memory overhead is tight. A value the
-   * user gives (spark-submit --conf or spark.* in the config) wins.
+   * Why: the native HF tokenizer allocates and frees ~10-100 KB per document; with glibc's defaults
+   * (trim threshold 128 KB, dynamic mmap threshold) task threads give that memory back to the
+   * kernel after each document and fault it in again. Measured on the tokenize stage (Llama-2, 15
+   * MB): page faults 1.27 M → 0.46 M, system CPU 13.7 s → 7.4 s, and encode() inside Spark tasks as
+   * fast as in a plain loop (BENCHMARKS.md). Risk: each malloc arena may keep up to the trim
+   * threshold (64 MB) of freed memory instead of returning it, i.e. more resident native memory per
+   * executor; lower it (or remove it) where executor memory overhead is tight. A value the user
+   * gives (spark-submit --conf or spark.* in the config) wins.
    */
   public static final Map<String, String> MALLOC_ENV =
       Map.of("MALLOC_MMAP_THRESHOLD_", "16777216", "MALLOC_TRIM_THRESHOLD_", "67108864");
@@ -40,11 +40,11 @@ public final class Sessions {
    * file, and a reader loads the whole row group's chunks of the columns it reads, and Spark's
    * memory manager counts neither. For the text tables (almost all bytes are the text column) that
    * was up to 128 MiB per task on each side: at 1 GB of input and a 1 GB heap the stats stage ran
-   * out of heap in the vectorized Parquet reader (live {@code byte[]} reached 387 MB while two tasks
-   * read docs_filtered's text; BENCHMARKS.md, "Scale series"). Risk: four times as many row groups,
-   * i.e. more footer entries and ranged reads on object stores; a single document larger than this
-   * makes its row group that large anyway. A value given as a system property (spark-submit
-   * --conf) or as a {@code spark.*} key of the config wins.
+   * out of heap in the vectorized Parquet reader (live {@code byte[]} reached 387 MB while two
+   * tasks read docs_filtered's text; BENCHMARKS.md, "Scale series"). Risk: four times as many row
+   * groups, i.e. more footer entries and ranged reads on object stores; a single document larger
+   * than this makes its row group that large anyway. A value given as a system property
+   * (spark-submit --conf) or as a {@code spark.*} key of the config wins.
    */
   public static final long ROW_GROUP_BYTES = 32L << 20;
 
@@ -55,8 +55,8 @@ public final class Sessions {
   /**
    * Adds Delta Lake's SQL extension and catalog, the wider redaction pattern and {@link
    * #MALLOC_ENV} for executors, the {@link #ROW_GROUP_BYTES} row groups; everything else comes from
-   * the environment. A {@code
-   * spark.redaction.regex} given to spark-submit (a system property) is kept as it is.
+   * the environment. A {@code spark.redaction.regex} given to spark-submit (a system property) is
+   * kept as it is.
    */
   public static SparkSession.Builder withDelta(SparkSession.Builder builder) {
     if (System.getProperty("spark.redaction.regex") == null) {
@@ -73,7 +73,8 @@ public final class Sessions {
     }
     return builder
         .config("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
-        .config("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .config(
+            "spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
         // Our writes are deterministic overwrites; keep Delta's own stats and checks on.
         .config("spark.databricks.delta.schema.autoMerge.enabled", "false");
   }

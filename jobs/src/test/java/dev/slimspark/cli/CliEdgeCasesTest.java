@@ -87,18 +87,38 @@ class CliEdgeCasesTest {
     List<String> skipped = new ArrayList<>();
     s.get("skipped_links").forEach(n -> skipped.add(n.asText()));
     assertEquals(2, skipped.size(), skipped.toString());
-    assertTrue(skipped.get(0).contains("/in/latest: the same directory as ") && skipped.get(0).contains("/in/2024"), skipped.get(0));
-    assertTrue(skipped.get(1).contains("/in/sub/loop: symbolic link to ") && skipped.get(1).contains("cycle"), skipped.get(1));
+    assertTrue(
+        skipped.get(0).contains("/in/latest: the same directory as ")
+            && skipped.get(0).contains("/in/2024"),
+        skipped.get(0));
+    assertTrue(
+        skipped.get(1).contains("/in/sub/loop: symbolic link to ")
+            && skipped.get(1).contains("cycle"),
+        skipped.get(1));
 
-    List<Row> q = TestSpark.session().read().format("delta").load(lake.resolve("ingest_quarantine").toString())
-        .select("file", "reason", "detail").collectAsList();
+    List<Row> q =
+        TestSpark.session()
+            .read()
+            .format("delta")
+            .load(lake.resolve("ingest_quarantine").toString())
+            .select("file", "reason", "detail")
+            .collectAsList();
     assertEquals(1, q.size());
     assertTrue(q.get(0).getString(0).endsWith("/in/dangling.jsonl"), q.toString());
     assertEquals("unreadable_file", q.get(0).getString(1));
-    assertTrue(q.get(0).getString(2).contains("dangling symbolic link to nowhere.jsonl"), q.get(0).getString(2));
-    assertEquals(List.of("from 2024", "hello world"),
-        TestSpark.session().read().format("delta").load(lake.resolve("docs_raw").toString())
-            .orderBy("text").select("text").as(org.apache.spark.sql.Encoders.STRING()).collectAsList());
+    assertTrue(
+        q.get(0).getString(2).contains("dangling symbolic link to nowhere.jsonl"),
+        q.get(0).getString(2));
+    assertEquals(
+        List.of("from 2024", "hello world"),
+        TestSpark.session()
+            .read()
+            .format("delta")
+            .load(lake.resolve("docs_raw").toString())
+            .orderBy("text")
+            .select("text")
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList());
   }
 
   @Test
@@ -106,38 +126,59 @@ class CliEdgeCasesTest {
     String tables = "Tables in this lake: docs_raw, ingest_files, ingest_quarantine, runs";
     Cli parse = cli("sql", "SELEC oops", "--lake", lake.toString());
     assertEquals(2, parse.code(), parse.err());
-    assertTrue(parse.err().contains("does not parse") && parse.err().contains("cause: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'")
-        && parse.err().contains(tables), parse.err());
+    assertTrue(
+        parse.err().contains("does not parse")
+            && parse.err().contains("cause: [PARSE_SYNTAX_ERROR] Syntax error at or near 'SELEC'")
+            && parse.err().contains(tables),
+        parse.err());
 
     Cli table = cli("sql", "SELECT count(*) FROM docs_tokens", "--lake", lake.toString());
     assertEquals(2, table.code(), table.err());
-    assertTrue(table.err().contains("names a table that this lake does not have") && table.err().contains("`docs_tokens`")
-        && table.err().contains(tables), table.err());
+    assertTrue(
+        table.err().contains("names a table that this lake does not have")
+            && table.err().contains("`docs_tokens`")
+            && table.err().contains(tables),
+        table.err());
 
     Cli column = cli("sql", "SELECT no_such_column FROM docs_raw", "--lake", lake.toString());
     assertEquals(2, column.code(), column.err());
-    assertTrue(column.err().contains("no_such_column") && column.err().contains(tables), column.err());
+    assertTrue(
+        column.err().contains("no_such_column") && column.err().contains(tables), column.err());
 
     Cli running;
     try {
-      running = cli("sql", "SELECT 1 / (length(text) - length(text)) FROM docs_raw", "--lake", lake.toString(),
-          "--set", "spark.sql.ansi.enabled=true");
+      running =
+          cli(
+              "sql",
+              "SELECT 1 / (length(text) - length(text)) FROM docs_raw",
+              "--lake",
+              lake.toString(),
+              "--set",
+              "spark.sql.ansi.enabled=true");
     } finally {
-      TestSpark.session().conf().unset("spark.sql.ansi.enabled"); // the session is shared by every test
+      TestSpark.session()
+          .conf()
+          .unset("spark.sql.ansi.enabled"); // the session is shared by every test
     }
     assertEquals(2, running.code(), running.err());
-    assertTrue(running.err().contains("failed while running") && running.err().contains("DIVIDE_BY_ZERO"), running.err());
+    assertTrue(
+        running.err().contains("failed while running") && running.err().contains("DIVIDE_BY_ZERO"),
+        running.err());
 
     Cli ok = cli("sql", "SELECT count(*) AS n FROM docs_raw", "--lake", lake.toString());
     assertEquals(0, ok.code(), ok.err());
     assertEquals("{\"n\":2}", ok.out().strip());
   }
 
-  /** Several statements in one call, from a file or stdin: ';' inside quotes and comments does not split. */
+  /**
+   * Several statements in one call, from a file or stdin: ';' inside quotes and comments does not
+   * split.
+   */
   @Test
   void sqlRunsEveryStatementOfAFileOrOfStdin() throws IOException {
-    String script = "-- counts; one per table\nSELECT count(*) AS n FROM docs_raw;\n"
-        + "/* a ; in a comment */ SELECT 'a;b\\'c' AS s;\n\nSELECT count(*) AS f FROM ingest_files;\n-- done;\n";
+    String script =
+        "-- counts; one per table\nSELECT count(*) AS n FROM docs_raw;\n"
+            + "/* a ; in a comment */ SELECT 'a;b\\'c' AS s;\n\nSELECT count(*) AS f FROM ingest_files;\n-- done;\n";
     Path file = TestSpark.newDir("cli-sql").resolve("queries.sql");
     write(file, script);
     Cli c = cli("sql", "--file", file.toString(), "--lake", lake.toString());
@@ -147,39 +188,57 @@ class CliEdgeCasesTest {
     java.io.InputStream stdin = System.in;
     Cli fromStdin;
     try {
-      System.setIn(new java.io.ByteArrayInputStream("SELECT 1 AS one; SELEC 2".getBytes(StandardCharsets.UTF_8)));
+      System.setIn(
+          new java.io.ByteArrayInputStream(
+              "SELECT 1 AS one; SELEC 2".getBytes(StandardCharsets.UTF_8)));
       fromStdin = cli("sql", "--file", "-", "--lake", lake.toString());
     } finally {
       System.setIn(stdin);
     }
     assertEquals(2, fromStdin.code(), fromStdin.err());
     assertEquals("{\"one\":1}", fromStdin.out().strip());
-    assertTrue(fromStdin.err().contains("The SQL query (statement 2) does not parse."), fromStdin.err());
+    assertTrue(
+        fromStdin.err().contains("The SQL query (statement 2) does not parse."), fromStdin.err());
   }
 
   @Test
   void lakePathsWithSpacePercentHashAndUnicodeLandWhereTheUserSaid() throws IOException {
     Path parent = TestSpark.newDir("cli-paths");
     Path odd = parent.resolve("my lake 100% #1 é");
-    Cli c = cli("ingest", "--set", "lake=" + odd, "--set", "ingest.input=[" + q(in.resolve("a.jsonl")) + "]");
+    Cli c =
+        cli(
+            "ingest",
+            "--set",
+            "lake=" + odd,
+            "--set",
+            "ingest.input=[" + q(in.resolve("a.jsonl")) + "]");
     assertEquals(0, c.code(), c.err());
-    assertTrue(Files.isDirectory(odd.resolve("docs_raw/_delta_log")), "tables under the exact path");
+    assertTrue(
+        Files.isDirectory(odd.resolve("docs_raw/_delta_log")), "tables under the exact path");
     try (var listing = Files.list(parent)) {
-      assertEquals(List.of(odd.getFileName().toString()), listing.map(p -> p.getFileName().toString()).toList());
+      assertEquals(
+          List.of(odd.getFileName().toString()),
+          listing.map(p -> p.getFileName().toString()).toList());
     }
     Cli sql = cli("sql", "SELECT text FROM docs_raw", "--lake", odd.toString());
     assertEquals(0, sql.code(), sql.err());
     assertEquals("{\"text\":\"hello world\"}", sql.out().strip());
     // Export writes through the same path handling as the lake.
     assertEquals("file:" + odd, dev.slimspark.lake.Lake.absolute(odd + "/"));
-    assertEquals("s3a://bucket/my lake 100% #1 é", dev.slimspark.lake.Lake.absolute("s3a://bucket/my lake 100% #1 é/"));
+    assertEquals(
+        "s3a://bucket/my lake 100% #1 é",
+        dev.slimspark.lake.Lake.absolute("s3a://bucket/my lake 100% #1 é/"));
   }
 
   @Test
   void anEmptyLakeIsAUserError() {
-    Cli c = cli("ingest", "--set", "lake=", "--set", "ingest.input=[" + q(in.resolve("a.jsonl")) + "]");
+    Cli c =
+        cli("ingest", "--set", "lake=", "--set", "ingest.input=[" + q(in.resolve("a.jsonl")) + "]");
     assertEquals(2, c.code(), c.err());
-    assertTrue(c.err().contains("Config key 'lake' has an invalid value: \"\"") && c.err().contains("unset"), c.err());
+    assertTrue(
+        c.err().contains("Config key 'lake' has an invalid value: \"\"")
+            && c.err().contains("unset"),
+        c.err());
   }
 
   @Test
@@ -187,7 +246,9 @@ class CliEdgeCasesTest {
     String input = "ingest.input=[" + q(in.resolve("a.jsonl")) + "]";
     Cli five = cli("ingest", "--set", "lake=" + lake, "--set", input, "--set", "spark=5");
     assertEquals(2, five.code(), five.err());
-    assertTrue(five.err().contains("'spark' has an invalid value: 5") && five.err().contains("an object"), five.err());
+    assertTrue(
+        five.err().contains("'spark' has an invalid value: 5") && five.err().contains("an object"),
+        five.err());
 
     Cli brace = cli("ingest", "--set", "lake=" + lake, "--set", input, "--set", "spark={");
     assertEquals(2, brace.code(), brace.err());
@@ -195,12 +256,24 @@ class CliEdgeCasesTest {
 
     Cli list = cli("ingest", "--set", "lake=" + lake, "--set", "ingest.input=[\"/x\"");
     assertEquals(2, list.code(), list.err());
-    assertTrue(list.err().contains("--set ingest.input=[\"/x\" is not valid HOCON") && !list.err().contains("credentials"),
+    assertTrue(
+        list.err().contains("--set ingest.input=[\"/x\" is not valid HOCON")
+            && !list.err().contains("credentials"),
         list.err());
 
-    Cli number = cli("ingest", "--set", "lake=" + lake, "--set", input, "--set", "ingest.files_per_task=[1]");
+    Cli number =
+        cli(
+            "ingest",
+            "--set",
+            "lake=" + lake,
+            "--set",
+            input,
+            "--set",
+            "ingest.files_per_task=[1]");
     assertEquals(2, number.code(), number.err());
-    assertTrue(number.err().contains("'ingest.files_per_task' has an invalid value: [1]") && number.err().contains("a number"),
+    assertTrue(
+        number.err().contains("'ingest.files_per_task' has an invalid value: [1]")
+            && number.err().contains("a number"),
         number.err());
 
     Path dir = TestSpark.newDir("cli-conf");
@@ -208,13 +281,18 @@ class CliEdgeCasesTest {
     write(broken, "lake = \"/tmp/l\"\ningest {\n  input = [\"a\", \n");
     Cli file = cli("ingest", "--conf", broken.toString());
     assertEquals(2, file.code(), file.err());
-    assertTrue(file.err().contains("cannot be parsed") && file.err().contains("broken.conf"), file.err());
+    assertTrue(
+        file.err().contains("cannot be parsed") && file.err().contains("broken.conf"), file.err());
 
     Path sparkFive = dir.resolve("spark5.conf");
     write(sparkFive, "spark = 5\n");
-    Cli fileType = cli("ingest", "--conf", sparkFive.toString(), "--set", "lake=" + lake, "--set", input);
+    Cli fileType =
+        cli("ingest", "--conf", sparkFive.toString(), "--set", "lake=" + lake, "--set", input);
     assertEquals(2, fileType.code(), fileType.err());
-    assertTrue(fileType.err().contains("'spark' has an invalid value: 5") && fileType.err().contains("spark5.conf"), fileType.err());
+    assertTrue(
+        fileType.err().contains("'spark' has an invalid value: 5")
+            && fileType.err().contains("spark5.conf"),
+        fileType.err());
 
     Path objects = dir.resolve("objects.conf");
     write(objects, "ingest.input = [{ path = \"a.jsonl\" }]\n");
@@ -225,7 +303,8 @@ class CliEdgeCasesTest {
 
   /**
    * A plain file named .gz is read as plain (and counted); garbage after a valid zstd frame is
-   * located where it starts; a credential in a config file is a warning naming the key, never the value.
+   * located where it starts; a credential in a config file is a warning naming the key, never the
+   * value.
    */
   @Test
   void compressionByContentExactZstdDamageAndSecretsInAConfigFile() throws IOException {
@@ -239,17 +318,31 @@ class CliEdgeCasesTest {
     z.writeBytes("this is not zstd at all".getBytes(StandardCharsets.UTF_8));
     Files.write(dir.resolve("in/tail.jsonl.zst"), z.toByteArray());
     Path conf = dir.resolve("secret.conf");
-    write(conf, "spark.executorEnv.API_TOKEN = \"hunter2-value\"\ntokenize.bos = \"<s>\"\n"
-        + "tokenize.tokenizer.kind = \"jtokkit-gpt2\"\n");
+    write(
+        conf,
+        "spark.executorEnv.API_TOKEN = \"hunter2-value\"\ntokenize.bos = \"<s>\"\n"
+            + "tokenize.tokenizer.kind = \"jtokkit-gpt2\"\n");
 
-    Cli c = cli("ingest", "--conf", conf.toString(), "--set", "lake=" + dir.resolve("lake"),
-        "--set", "ingest.input=[" + q(dir.resolve("in")) + "]");
+    Cli c =
+        cli(
+            "ingest",
+            "--conf",
+            conf.toString(),
+            "--set",
+            "lake=" + dir.resolve("lake"),
+            "--set",
+            "ingest.input=[" + q(dir.resolve("in")) + "]");
     assertEquals(0, c.code(), c.err());
     JsonNode s = c.summary();
     assertEquals(3, s.get("counts").get("docs").asLong(), s.toString());
     assertEquals(1, s.get("counts").get("plain_files_named_compressed").asLong(), s.toString());
-    List<Row> q = TestSpark.session().read().format("delta").load(dir.resolve("lake/ingest_quarantine").toString())
-        .select("file", "reason", "byte_offset").collectAsList();
+    List<Row> q =
+        TestSpark.session()
+            .read()
+            .format("delta")
+            .load(dir.resolve("lake/ingest_quarantine").toString())
+            .select("file", "reason", "byte_offset")
+            .collectAsList();
     assertEquals(1, q.size(), q.toString());
     assertEquals("corrupt_compressed_file", q.get(0).getString(1));
     assertEquals(frame, q.get(0).getLong(2), "the garbage starts right after the frame");
@@ -257,7 +350,8 @@ class CliEdgeCasesTest {
     assertEquals(1, s.get("config_warnings").size(), s.toString());
     String w = s.get("config_warnings").get(0).asText();
     assertTrue(w.contains("'spark.executorEnv.API_TOKEN'") && w.contains("environment"), w);
-    assertFalse(c.out().contains("hunter2") || c.err().contains("hunter2"), "the value is never shown");
+    assertFalse(
+        c.out().contains("hunter2") || c.err().contains("hunter2"), "the value is never shown");
   }
 
   /** Where the demo writes its sample, model and report: never beside the lake. */
@@ -269,16 +363,30 @@ class CliEdgeCasesTest {
     assertEquals("/data/\\[x\\] \\{a,b\\}\\*", Demo.globEscape("/data/[x] {a,b}*"));
   }
 
-  /** The issue's case through the real entry point: {@code demo --lake DIR/x} writes nothing beside x. */
+  /**
+   * The issue's case through the real entry point: {@code demo --lake DIR/x} writes nothing beside
+   * x.
+   */
   @Test
   void demoWithALakeWritesItsReportInsideItsOwnDirectory() throws IOException {
     Path parent = TestSpark.newDir("demo-parent");
     Path lakeDir = parent.resolve("x");
-    Cli demo = cli("demo", "--lake", lakeDir.toString(), "--set", "demo.docs=150", "--set", "demo.shards=2");
+    Cli demo =
+        cli(
+            "demo",
+            "--lake",
+            lakeDir.toString(),
+            "--set",
+            "demo.docs=150",
+            "--set",
+            "demo.shards=2");
     assertEquals(0, demo.code(), demo.err());
     JsonNode s = demo.summary();
-    assertEquals(lakeDir.resolve("_demo/report.html").toAbsolutePath().toString(), s.get("report").asText());
-    assertTrue(Files.isRegularFile(lakeDir.resolve("_demo/report.html")) && Files.isRegularFile(lakeDir.resolve("_demo/report.json")));
+    assertEquals(
+        lakeDir.resolve("_demo/report.html").toAbsolutePath().toString(), s.get("report").asText());
+    assertTrue(
+        Files.isRegularFile(lakeDir.resolve("_demo/report.html"))
+            && Files.isRegularFile(lakeDir.resolve("_demo/report.json")));
     try (var beside = Files.list(parent)) {
       assertEquals(List.of(lakeDir), beside.toList(), "nothing is written beside the lake");
     }
@@ -287,16 +395,33 @@ class CliEdgeCasesTest {
   /** Secret-looking keys are matched by whole words: tokenizer settings are not credentials. */
   @Test
   void secretKeysAreWholeWords() {
-    for (String k : List.of("spark.hadoop.fs.s3a.secret.key", "spark.hadoop.fs.s3a.access.key", "db.password",
-        "spark.hadoop.fs.s3a.session.token", "api_token", "authToken", "spark.hadoop.google.cloud.auth.service.account.json.keyfile.credentials")) {
+    for (String k :
+        List.of(
+            "spark.hadoop.fs.s3a.secret.key",
+            "spark.hadoop.fs.s3a.access.key",
+            "db.password",
+            "spark.hadoop.fs.s3a.session.token",
+            "api_token",
+            "authToken",
+            "spark.hadoop.google.cloud.auth.service.account.json.keyfile.credentials")) {
       assertTrue(dev.slimspark.config.SlimConfig.looksSecret(k), k);
     }
-    for (String k : List.of("tokenize.tokenizer.kind", "tokenize.tokenizer.path", "tokenize.bos", "tokenize.eos",
-        "pack.partition_tokens", "pack.window_tokens", "tokenize.pad_token", "label.max_length", "spark.sql.shuffle.partitions")) {
+    for (String k :
+        List.of(
+            "tokenize.tokenizer.kind",
+            "tokenize.tokenizer.path",
+            "tokenize.bos",
+            "tokenize.eos",
+            "pack.partition_tokens",
+            "pack.window_tokens",
+            "tokenize.pad_token",
+            "label.max_length",
+            "spark.sql.shuffle.partitions")) {
       assertFalse(dev.slimspark.config.SlimConfig.looksSecret(k), k);
     }
     for (var e : dev.slimspark.config.SlimConfig.defaults().entrySet()) {
-      assertFalse(dev.slimspark.config.SlimConfig.looksSecret(e.getKey()), "default key " + e.getKey());
+      assertFalse(
+          dev.slimspark.config.SlimConfig.looksSecret(e.getKey()), "default key " + e.getKey());
     }
   }
 }

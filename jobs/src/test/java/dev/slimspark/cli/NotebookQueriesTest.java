@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * notebooks' setup cell and {@code slimspark sql} do, and returns at least one row.
  */
 class NotebookQueriesTest {
-  private static final Pattern SQL = Pattern.compile("spark\\.sql\\(\\s*\"\"\"(.*?)\"\"\"", Pattern.DOTALL);
+  private static final Pattern SQL =
+      Pattern.compile("spark\\.sql\\(\\s*\"\"\"(.*?)\"\"\"", Pattern.DOTALL);
 
   @Test
   void everyNotebookQueryRunsOnTheSampleTables() throws IOException {

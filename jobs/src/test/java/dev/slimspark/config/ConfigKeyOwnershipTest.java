@@ -37,24 +37,66 @@ class ConfigKeyOwnershipTest {
 
   private static Map<String, Owner> owners() {
     Map<String, Owner> m = new LinkedHashMap<>();
-    m.put("lake", new Owner("dev.slimspark.lake.LakeOptions", "dev.slimspark.lake.LakeOptionsDefaultsTest"));
+    m.put(
+        "lake",
+        new Owner("dev.slimspark.lake.LakeOptions", "dev.slimspark.lake.LakeOptionsDefaultsTest"));
     // spark.* is passed through to the SparkConf as is (SlimConfig.sparkSettings); the section has
     // no keys of its own, which the test below checks.
-    m.put("spark", new Owner("dev.slimspark.config.SlimConfig", "dev.slimspark.config.ConfigKeyOwnershipTest"));
-    m.put("ingest", new Owner("dev.slimspark.jobs.ingest.IngestOptions", "dev.slimspark.jobs.ingest.IngestOptionsTest"));
-    m.put("filter", new Owner("dev.slimspark.jobs.filter.FilterOptions", "dev.slimspark.jobs.filter.FilterOptionsTest"));
-    m.put("dedup", new Owner("dev.slimspark.jobs.dedup.DedupOptions", "dev.slimspark.jobs.dedup.DedupOptionsDefaultsTest"));
-    m.put("tokenize",
-        new Owner("dev.slimspark.jobs.tokenize.TokenizeOptions", "dev.slimspark.jobs.tokenize.TokenizeOptionsTest"));
-    m.put("pack", new Owner("dev.slimspark.jobs.pack.PackOptions", "dev.slimspark.jobs.pack.PackOptionsTest"));
-    m.put("export", new Owner("dev.slimspark.jobs.export.ExportOptions", "dev.slimspark.jobs.export.ExportOptionsTest"));
-    m.put("finetune",
-        new Owner("dev.slimspark.jobs.label.FinetuneOptions", "dev.slimspark.jobs.label.FinetuneOptionsDefaultsTest"));
-    m.put("label", new Owner("dev.slimspark.jobs.label.LabelOptions", "dev.slimspark.jobs.label.LabelOptionsDefaultsTest"));
-    m.put("evaluate",
-        new Owner("dev.slimspark.jobs.label.EvaluateOptions", "dev.slimspark.jobs.label.EvaluateOptionsDefaultsTest"));
-    m.put("stats", new Owner("dev.slimspark.jobs.stats.StatsOptions", "dev.slimspark.jobs.stats.StatsOptionsTest"));
-    m.put("demo", new Owner("dev.slimspark.cli.DemoOptions", "dev.slimspark.cli.DemoOptionsDefaultsTest"));
+    m.put(
+        "spark",
+        new Owner(
+            "dev.slimspark.config.SlimConfig", "dev.slimspark.config.ConfigKeyOwnershipTest"));
+    m.put(
+        "ingest",
+        new Owner(
+            "dev.slimspark.jobs.ingest.IngestOptions",
+            "dev.slimspark.jobs.ingest.IngestOptionsTest"));
+    m.put(
+        "filter",
+        new Owner(
+            "dev.slimspark.jobs.filter.FilterOptions",
+            "dev.slimspark.jobs.filter.FilterOptionsTest"));
+    m.put(
+        "dedup",
+        new Owner(
+            "dev.slimspark.jobs.dedup.DedupOptions",
+            "dev.slimspark.jobs.dedup.DedupOptionsDefaultsTest"));
+    m.put(
+        "tokenize",
+        new Owner(
+            "dev.slimspark.jobs.tokenize.TokenizeOptions",
+            "dev.slimspark.jobs.tokenize.TokenizeOptionsTest"));
+    m.put(
+        "pack",
+        new Owner(
+            "dev.slimspark.jobs.pack.PackOptions", "dev.slimspark.jobs.pack.PackOptionsTest"));
+    m.put(
+        "export",
+        new Owner(
+            "dev.slimspark.jobs.export.ExportOptions",
+            "dev.slimspark.jobs.export.ExportOptionsTest"));
+    m.put(
+        "finetune",
+        new Owner(
+            "dev.slimspark.jobs.label.FinetuneOptions",
+            "dev.slimspark.jobs.label.FinetuneOptionsDefaultsTest"));
+    m.put(
+        "label",
+        new Owner(
+            "dev.slimspark.jobs.label.LabelOptions",
+            "dev.slimspark.jobs.label.LabelOptionsDefaultsTest"));
+    m.put(
+        "evaluate",
+        new Owner(
+            "dev.slimspark.jobs.label.EvaluateOptions",
+            "dev.slimspark.jobs.label.EvaluateOptionsDefaultsTest"));
+    m.put(
+        "stats",
+        new Owner(
+            "dev.slimspark.jobs.stats.StatsOptions", "dev.slimspark.jobs.stats.StatsOptionsTest"));
+    m.put(
+        "demo",
+        new Owner("dev.slimspark.cli.DemoOptions", "dev.slimspark.cli.DemoOptionsDefaultsTest"));
     return m;
   }
 
@@ -63,7 +105,9 @@ class ConfigKeyOwnershipTest {
    * short: a read belongs in the owning options class.
    */
   private static final Map<String, String> MAY_READ_KEYS =
-      Map.of("dev/slimspark/config/SlimConfig.java", "the config itself: loads, validates and hashes every key");
+      Map.of(
+          "dev/slimspark/config/SlimConfig.java",
+          "the config itself: loads, validates and hashes every key");
 
   /** The readers of SlimConfig and Typesafe Config. */
   private static final String READERS =
@@ -86,16 +130,19 @@ class ConfigKeyOwnershipTest {
   /** Readers that reach any key: only an owner may call them. */
   private static final Pattern RAW_READ = Pattern.compile("\\.raw\\(\\)|\\.sparkSettings\\(\\)");
 
-  /**
-   * Where a raw reader is allowed outside the options classes, with the reason.
-   */
+  /** Where a raw reader is allowed outside the options classes, with the reason. */
   private static final Map<String, String> MAY_READ_RAW =
-      Map.of("dev/slimspark/cli/Main.java", "builds the SparkSession from spark.* (SlimConfig.sparkSettings)");
+      Map.of(
+          "dev/slimspark/cli/Main.java",
+          "builds the SparkSession from spark.* (SlimConfig.sparkSettings)");
 
   @Test
   void everySectionOfTheDefaultsFileHasAnOwnerWithADefaultsTest() throws Exception {
     Set<String> sections = new TreeSet<>(SlimConfig.defaults().root().keySet());
-    assertEquals(new TreeSet<>(OWNERS.keySet()), sections, "sections of slimspark-defaults.conf vs the owner table");
+    assertEquals(
+        new TreeSet<>(OWNERS.keySet()),
+        sections,
+        "sections of slimspark-defaults.conf vs the owner table");
     for (Map.Entry<String, Owner> e : OWNERS.entrySet()) {
       Owner o = e.getValue();
       Class.forName(o.optionsClass());
@@ -104,15 +151,20 @@ class ConfigKeyOwnershipTest {
         continue;
       }
       String test = Files.readString(TEST.resolve(o.defaultsTest().replace('.', '/') + ".java"));
-      assertTrue(test.contains("DefaultsFile.assert"), o.defaultsTest() + " checks its constants with DefaultsFile");
-      assertTrue(test.contains("\"" + e.getKey() + "\"") || test.contains(".KEY"),
+      assertTrue(
+          test.contains("DefaultsFile.assert"),
+          o.defaultsTest() + " checks its constants with DefaultsFile");
+      assertTrue(
+          test.contains("\"" + e.getKey() + "\"") || test.contains(".KEY"),
           o.defaultsTest() + " checks the section " + e.getKey());
     }
   }
 
   @Test
   void theSparkSectionHasNoDefaultsOfItsOwn() {
-    assertTrue(SlimConfig.defaults().getObject("spark").isEmpty(), "spark.* is a pass-through; defaults belong to Spark");
+    assertTrue(
+        SlimConfig.defaults().getObject("spark").isEmpty(),
+        "spark.* is a pass-through; defaults belong to Spark");
   }
 
   @Test
@@ -155,7 +207,10 @@ class ConfigKeyOwnershipTest {
   @Test
   void tableNamesComeFromTheCatalog() throws IOException {
     Set<String> ids =
-        Arrays.stream(Table.values()).map(Table::id).filter(id -> id.contains("_")).collect(Collectors.toSet());
+        Arrays.stream(Table.values())
+            .map(Table::id)
+            .filter(id -> id.contains("_"))
+            .collect(Collectors.toSet());
     List<String> violations = new ArrayList<>();
     Pattern literal = Pattern.compile("\"([a-z_]+)\"");
     for (Path p : mainSources()) {

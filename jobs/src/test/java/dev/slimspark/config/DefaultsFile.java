@@ -71,9 +71,12 @@ public final class DefaultsFile {
    * reads, its KEYS) are exactly the constants' keys: a key the class reads without a constant, or
    * a constant for a key it does not read, fails.
    */
-  public static void assertConstantsMatch(String prefix, Set<String> keys, Map<String, ?> constants) {
+  public static void assertConstantsMatch(
+      String prefix, Set<String> keys, Map<String, ?> constants) {
     assertEquals(
-        new TreeSet<>(keys), new TreeSet<>(constants.keySet()), prefix + ": the keys the options read vs their constants");
+        new TreeSet<>(keys),
+        new TreeSet<>(constants.keySet()),
+        prefix + ": the keys the options read vs their constants");
     assertConstantsMatch(prefix, constants);
   }
 

@@ -20,7 +20,9 @@ class SlimConfigTest {
   void defaultsCoverEveryKeyAndOverridesLayer() throws IOException {
     Path f = dir.resolve("my.conf");
     Files.writeString(f, "lake = \"/tmp/l\"\ningest { max_line_bytes = 2048 }\n");
-    SlimConfig c = SlimConfig.load(f.toString(), List.of("ingest.max_line_bytes=4096", "filter.language.keep=[en,fr]"));
+    SlimConfig c =
+        SlimConfig.load(
+            f.toString(), List.of("ingest.max_line_bytes=4096", "filter.language.keep=[en,fr]"));
     assertEquals("/tmp/l", c.getString("lake"));
     assertEquals(4096, c.getBytes("ingest.max_line_bytes"));
     assertEquals(List.of("en", "fr"), c.getStringList("filter.language.keep"));
@@ -33,15 +35,21 @@ class SlimConfigTest {
     Files.writeString(f, "ingest { max_line_byte = 10 }\n");
     UserError e = assertThrows(UserError.class, () -> SlimConfig.load(f.toString(), List.of()));
     assertTrue(e.fix().contains("ingest.max_line_bytes"), e.render());
-    UserError e2 = assertThrows(UserError.class, () -> SlimConfig.load(null, List.of("filter.gopher.stopwords.min=3")));
+    UserError e2 =
+        assertThrows(
+            UserError.class, () -> SlimConfig.load(null, List.of("filter.gopher.stopwords.min=3")));
     assertTrue(e2.fix().contains("filter.gopher.stop_words.min"), e2.render());
   }
 
   @Test
   void wrongTypeAndMissingFileAreUserErrors() {
-    UserError e = assertThrows(UserError.class, () -> SlimConfig.load(null, List.of("filter.short_document.min_chars=lots")));
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () -> SlimConfig.load(null, List.of("filter.short_document.min_chars=lots")));
     assertTrue(e.problem().contains("filter.short_document.min_chars"), e.render());
-    assertThrows(UserError.class, () -> SlimConfig.load(dir.resolve("none.conf").toString(), List.of()));
+    assertThrows(
+        UserError.class, () -> SlimConfig.load(dir.resolve("none.conf").toString(), List.of()));
   }
 
   @Test

@@ -11,7 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The statuses keep the exact strings that summary lines and the runs table have always carried. */
+/**
+ * The statuses keep the exact strings that summary lines and the runs table have always carried.
+ */
 class StatusTest {
   @Test
   void jsonStringsAreTheDocumentedOnes() {
@@ -22,13 +24,16 @@ class StatusTest {
     expected.put(Status.CHECK_FAILED, "check_failed");
     expected.put(Status.UP_TO_DATE, "up to date");
     expected.put(Status.FAILED, "failed");
-    assertEquals(expected.keySet().size(), Status.values().length, "a new status needs its string here");
+    assertEquals(
+        expected.keySet().size(), Status.values().length, "a new status needs its string here");
     expected.forEach((s, json) -> assertEquals(json, s.json(), s.name()));
   }
 
   @Test
   void summaryLinesCarryTheStatusString() throws Exception {
-    RunContext ctx = new RunContext(TestSpark.session(), Stages.config("lake=" + Stages.q(TestSpark.newDir("status"))));
+    RunContext ctx =
+        new RunContext(
+            TestSpark.session(), Stages.config("lake=" + Stages.q(TestSpark.newDir("status"))));
     JobSummary s = new JobSummary("run", ctx);
     assertTrue(s.ok());
     s.status(Status.UP_TO_DATE);

@@ -12,6 +12,8 @@ class LakeOptionsDefaultsTest {
   @Test
   void theDefaultRootIsTheDefaultsFiles() {
     DefaultsFile.assertValueMatches(LakeOptions.KEY, LakeOptions.DEFAULT_ROOT);
-    assertEquals(new LakeOptions(LakeOptions.DEFAULT_ROOT), LakeOptions.from(SlimConfig.load(null, List.of())));
+    assertEquals(
+        new LakeOptions(LakeOptions.DEFAULT_ROOT),
+        LakeOptions.from(SlimConfig.load(null, List.of())));
   }
 }

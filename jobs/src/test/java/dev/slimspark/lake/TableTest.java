@@ -50,7 +50,9 @@ class TableTest {
       assertEquals(t.id(), node.path("table").asText(), t.schemaFile());
       List<String> columns = new ArrayList<>();
       node.path("schema").path("fields").forEach(f -> columns.add(f.path("name").asText()));
-      assertTrue(columns.containsAll(t.partitionBy()), t + " partitioned by " + t.partitionBy() + ", columns " + columns);
+      assertTrue(
+          columns.containsAll(t.partitionBy()),
+          t + " partitioned by " + t.partitionBy() + ", columns " + columns);
     }
   }
 
@@ -60,7 +62,9 @@ class TableTest {
       if (t == Table.RUNS) {
         assertEquals(Table.ANY_STAGE, t.producer(), "the runner appends to runs after every stage");
       } else {
-        assertTrue(Pipeline.find(t.producer()) != null, t + ": producer '" + t.producer() + "' is no stage");
+        assertTrue(
+            Pipeline.find(t.producer()) != null,
+            t + ": producer '" + t.producer() + "' is no stage");
       }
     }
   }
@@ -79,12 +83,22 @@ class TableTest {
   void aMissingInputTableNamesTheCatalogsProducer() {
     Path lake = TestSpark.newDir("catalog-lake");
     Map<String, Table> firstInput =
-        Map.of("filter", Table.DOCS_RAW, "dedup", Table.DOCS_FILTERED, "pack", Table.DOCS_TOKENS,
-            "export", Table.PACKED_ROWS);
+        Map.of(
+            "filter",
+            Table.DOCS_RAW,
+            "dedup",
+            Table.DOCS_FILTERED,
+            "pack",
+            Table.DOCS_TOKENS,
+            "export",
+            Table.PACKED_ROWS);
     for (Map.Entry<String, Table> e : firstInput.entrySet()) {
       Table input = e.getValue();
-      UserError u = assertThrows(UserError.class,
-          () -> Stages.run(e.getKey(), Stages.config("lake=" + Stages.q(lake))), e.getKey());
+      UserError u =
+          assertThrows(
+              UserError.class,
+              () -> Stages.run(e.getKey(), Stages.config("lake=" + Stages.q(lake))),
+              e.getKey());
       assertMissing(u, input.id(), input.producer());
     }
   }
@@ -93,14 +107,23 @@ class TableTest {
   @Test
   void readingByNameLooksTheProducerUp() {
     Lake lake = new Lake(TestSpark.session(), TestSpark.newDir("catalog-by-name").toString());
-    assertMissing(assertThrows(UserError.class, () -> lake.read("docs_dedup")), "docs_dedup", "dedup");
-    assertMissing(assertThrows(UserError.class, () -> lake.read(Table.LABEL_EVAL)), "label_eval", "evaluate");
-    assertMissing(assertThrows(UserError.class, () -> lake.read("my_table")), "my_table", "the stage that writes my_table");
+    assertMissing(
+        assertThrows(UserError.class, () -> lake.read("docs_dedup")), "docs_dedup", "dedup");
+    assertMissing(
+        assertThrows(UserError.class, () -> lake.read(Table.LABEL_EVAL)), "label_eval", "evaluate");
+    assertMissing(
+        assertThrows(UserError.class, () -> lake.read("my_table")),
+        "my_table",
+        "the stage that writes my_table");
   }
 
   private static void assertMissing(UserError u, String table, String producer) {
     assertTrue(u.problem().startsWith("Delta table '" + table + "' not found"), u.render());
-    assertEquals("The stage that writes it (" + producer + ") has not run against this lake.", u.why(), u.render());
-    assertTrue(u.fix().startsWith("Run `bin/slimspark " + producer + " --conf FILE` first"), u.render());
+    assertEquals(
+        "The stage that writes it (" + producer + ") has not run against this lake.",
+        u.why(),
+        u.render());
+    assertTrue(
+        u.fix().startsWith("Run `bin/slimspark " + producer + " --conf FILE` first"), u.render());
   }
 }

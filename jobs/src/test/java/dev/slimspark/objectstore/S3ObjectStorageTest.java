@@ -1,11 +1,11 @@
 package dev.slimspark.objectstore;
 
 import static dev.slimspark.Stages.q;
+import static dev.slimspark.testing.SameRows.assertSameRows;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.regexp_replace;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
-import static dev.slimspark.testing.SameRows.assertSameRows;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,9 +51,9 @@ import org.junit.jupiter.api.Test;
  * filesystem backend) reached through S3A with path-style access, the lake and the input both on
  * s3a://, run through the CLI entry point ({@code run --until filter}) in this JVM. The server is
  * killed while filter writes: the command must fail with a problem/cause/fix message (exit 2, no
- * stack trace on stdout); after a restart on the same port the same command resumes (ingest "up
- * to date", filter redone), and once more is a no-op. The same sample is also run from a local
- * copy into a local lake; with {@code ingest.id_base} set to each copy's root the doc ids agree, so
+ * stack trace on stdout); after a restart on the same port the same command resumes (ingest "up to
+ * date", filter redone), and once more is a no-op. The same sample is also run from a local copy
+ * into a local lake; with {@code ingest.id_base} set to each copy's root the doc ids agree, so
  * every table must be equal once the file column's prefix is removed. Credentials go into the
  * session's Hadoop configuration only (restored afterwards) and must appear nowhere: runs table,
  * summaries, error messages, logs, stored objects.
@@ -65,10 +65,13 @@ class S3ObjectStorageTest {
   // Distinctive so that a leak is found by a plain substring search.
   static final String SECRET = "s3cr3t-7f3a9c-do-not-log";
   static final List<String> STAGES = List.of("ingest", "filter");
-  static final List<String> TABLES = List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered");
+  static final List<String> TABLES =
+      List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered");
   static final String[] S3A_KEYS = {
-    "fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access", "fs.s3a.connection.ssl.enabled",
-    "fs.s3a.access.key", "fs.s3a.secret.key", "fs.s3a.aws.credentials.provider", "fs.s3a.attempts.maximum",
+    "fs.s3a.endpoint", "fs.s3a.endpoint.region", "fs.s3a.path.style.access",
+        "fs.s3a.connection.ssl.enabled",
+    "fs.s3a.access.key", "fs.s3a.secret.key", "fs.s3a.aws.credentials.provider",
+        "fs.s3a.attempts.maximum",
     "fs.s3a.retry.limit", "fs.s3a.retry.interval", "fs.s3a.directory.marker.retention"
   };
 
@@ -78,8 +81,10 @@ class S3ObjectStorageTest {
   static Path sample;
   static Path localLake;
   static final Map<String, String> SAVED = new HashMap<>();
+
   /** stdout and stderr of the three CLI runs on S3: killed server, resumed, up to date. */
   static final List<StdoutCapture> RUNS = new ArrayList<>();
+
   static final List<Integer> CODES = new ArrayList<>();
   static final StringWriter LOGS = new StringWriter();
   static String s3Sample;
@@ -104,7 +109,8 @@ class S3ObjectStorageTest {
     hc.set("fs.s3a.path.style.access", "true");
     hc.set("fs.s3a.connection.ssl.enabled", "false");
     // Only the keys below: no environment or instance-metadata lookups from a test.
-    hc.set("fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
+    hc.set(
+        "fs.s3a.aws.credentials.provider", "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider");
     hc.set("fs.s3a.access.key", IDENTITY);
     hc.set("fs.s3a.secret.key", SECRET);
     // A dead server should fail the run quickly, not after minutes of retries.
@@ -121,7 +127,9 @@ class S3ObjectStorageTest {
     FileSystem s3 = FileSystem.get(URI.create(s3Sample), hc);
     try (Stream<Path> files = Files.list(sample)) {
       for (Path f : files.toList()) {
-        s3.copyFromLocalFile(new org.apache.hadoop.fs.Path(f.toUri()), new org.apache.hadoop.fs.Path(s3Sample + "/" + f.getFileName()));
+        s3.copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(f.toUri()),
+            new org.apache.hadoop.fs.Path(s3Sample + "/" + f.getFileName()));
       }
     }
 
@@ -136,10 +144,15 @@ class S3ObjectStorageTest {
     ctx.getConfiguration().getRootLogger().addAppender(capture, null, null);
     ctx.updateLoggers();
     String[] cli = {
-      "run", "--until", "filter",
-      "--set", "lake=" + q(s3Lake),
-      "--set", "ingest.input=[" + q(s3Sample + "/*.jsonl*") + "]",
-      "--set", "ingest.id_base=" + q(s3Sample)
+      "run",
+      "--until",
+      "filter",
+      "--set",
+      "lake=" + q(s3Lake),
+      "--set",
+      "ingest.input=[" + q(s3Sample + "/*.jsonl*") + "]",
+      "--set",
+      "ingest.id_base=" + q(s3Sample)
     };
     try {
       // 1: the server dies as soon as filter's first file lands in the bucket.
@@ -238,7 +251,10 @@ class S3ObjectStorageTest {
       Dataset<Row> local = table(localLake.toUri().toString(), t);
       assertTrue(remote.count() > 0, t + " is empty");
       if (List.of(remote.columns()).contains("file")) {
-        assertEquals(0, remote.where(col("file").startsWith(s3Sample + "/").unary_$bang()).count(), t + ": file not on s3a");
+        assertEquals(
+            0,
+            remote.where(col("file").startsWith(s3Sample + "/").unary_$bang()).count(),
+            t + ": file not on s3a");
       }
       assertSameRows(relative(remote, s3Sample), relative(local, localRoot), t, "S3");
     }
@@ -250,7 +266,10 @@ class S3ObjectStorageTest {
   @Test
   void credentialsAppearNowhere() throws IOException {
     List<String> runs =
-        table(s3Lake, "runs").select(to_json(struct(col("*")))).as(org.apache.spark.sql.Encoders.STRING()).collectAsList();
+        table(s3Lake, "runs")
+            .select(to_json(struct(col("*"))))
+            .as(org.apache.spark.sql.Encoders.STRING())
+            .collectAsList();
     // ingest (first run), filter (second run): the failed and the up-to-date runs record nothing.
     assertEquals(STAGES.size(), runs.size());
     for (String r : runs) {
@@ -259,7 +278,8 @@ class S3ObjectStorageTest {
     }
     for (StdoutCapture run : RUNS) {
       String printed = run.stdout() + run.stderr();
-      assertFalse(printed.contains(SECRET) || printed.contains(IDENTITY), "credential printed: " + printed);
+      assertFalse(
+          printed.contains(SECRET) || printed.contains(IDENTITY), "credential printed: " + printed);
     }
     String logs = LOGS.toString();
     assertFalse(logs.contains(SECRET), "secret in the logs");
@@ -271,7 +291,9 @@ class S3ObjectStorageTest {
       }
     }
     for (Path log : serverLogs) {
-      assertFalse(Files.readString(log, StandardCharsets.ISO_8859_1).contains(SECRET), "S3Proxy logged the secret");
+      assertFalse(
+          Files.readString(log, StandardCharsets.ISO_8859_1).contains(SECRET),
+          "S3Proxy logged the secret");
     }
   }
 
@@ -281,16 +303,21 @@ class S3ObjectStorageTest {
     assertEquals(2, CODES.get(0), "exit code of the run whose server died\n" + failed.stderr());
     List<String> out = failed.lines();
     assertEquals(1, out.size(), "only ingest's summary: " + out);
-    assertTrue(out.get(0).startsWith("{\"job\":\"ingest\"") && out.get(0).contains("\"status\":\"ok\""), out.get(0));
+    assertTrue(
+        out.get(0).startsWith("{\"job\":\"ingest\"") && out.get(0).contains("\"status\":\"ok\""),
+        out.get(0));
     String err = failed.stderr();
     assertTrue(err.startsWith("error: The job lost its connection to storage"), err);
     assertTrue(err.contains("\n  cause: ") && err.contains("\n  fix:   "), err);
-    assertFalse(err.contains("\tat ") || failed.stdout().contains("\tat "), "stack trace printed: " + err);
+    assertFalse(
+        err.contains("\tat ") || failed.stdout().contains("\tat "), "stack trace printed: " + err);
 
     assertEquals(0, CODES.get(1), RUNS.get(1).stderr());
     assertEquals(List.of("ingest=up to date", "filter=ok", "run=ok"), RUNS.get(1).jobStatuses());
     assertEquals(0, CODES.get(2), RUNS.get(2).stderr());
-    assertEquals(List.of("ingest=up to date", "filter=up to date", "run=up to date"), RUNS.get(2).jobStatuses());
+    assertEquals(
+        List.of("ingest=up to date", "filter=up to date", "run=up to date"),
+        RUNS.get(2).jobStatuses());
   }
 
   @Test

@@ -34,8 +34,8 @@ import org.apache.spark.sql.Row;
  * file its SHA-256. Refactorings that must not change behaviour compare it with the golden file
  * made on the code before them; {@code -Dslimspark.golden.write=true} rewrites that file.
  *
- * <p>The sample directory is replaced by "SAMPLE" in every value: it is a fresh temporary
- * directory per test JVM, and file paths are stored in several tables.
+ * <p>The sample directory is replaced by "SAMPLE" in every value: it is a fresh temporary directory
+ * per test JVM, and file paths are stored in several tables.
  */
 final class PipelineGolden {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,11 +48,13 @@ final class PipelineGolden {
    * back from its JSON text: the golden file's numbers are parsed the same way (int vs long nodes).
    */
   static JsonNode fingerprint(
-      Path lake, Path sample, List<String> tables, Map<String, JobSummary> summaries) throws IOException {
+      Path lake, Path sample, List<String> tables, Map<String, JobSummary> summaries)
+      throws IOException {
     ObjectNode root = JSON.createObjectNode();
     ObjectNode t = root.putObject("tables");
     for (String name : new TreeSet<>(tables)) {
-      Dataset<Row> df = TestSpark.session().read().format("delta").load(lake.resolve(name).toString());
+      Dataset<Row> df =
+          TestSpark.session().read().format("delta").load(lake.resolve(name).toString());
       ObjectNode entry = t.putObject(name);
       entry.put("rows", df.count());
       entry.put("content_hash", contentHash(df, sample.toString()));
@@ -61,20 +63,27 @@ final class PipelineGolden {
     for (Map.Entry<String, JobSummary> e : new TreeMap<>(summaries).entrySet()) {
       ObjectNode entry = s.putObject(e.getKey());
       // Through a string: Jackson reads small numbers back as ints, the summary holds longs.
-      String counts = JSON.writeValueAsString(e.getValue().counts()).replace(sample.toString(), SAMPLE);
+      String counts =
+          JSON.writeValueAsString(e.getValue().counts()).replace(sample.toString(), SAMPLE);
       entry.set("counts", JSON.readTree(counts));
       entry.set("extra_keys", JSON.valueToTree(new TreeSet<>(e.getValue().extra().keySet())));
-      entry.set("output_tables", JSON.valueToTree(e.getValue().outputs().stream().map(o -> o.get("table")).toList()));
+      entry.set(
+          "output_tables",
+          JSON.valueToTree(e.getValue().outputs().stream().map(o -> o.get("table")).toList()));
     }
     root.set("export_files", exportFiles(lake.resolve("_export")));
     return JSON.readTree(JSON.writeValueAsString(root));
   }
 
-  /** Sum (mod 2^64) of a hash of each row's JSON: equal for equal multisets of rows, in any order. */
+  /**
+   * Sum (mod 2^64) of a hash of each row's JSON: equal for equal multisets of rows, in any order.
+   */
   static String contentHash(Dataset<Row> df, String sampleDir) {
     Dataset<Row> hashes =
         df.select(
-            xxhash64(regexp_replace(to_json(struct(col("*"))), lit(Pattern.quote(sampleDir)), lit(SAMPLE)))
+            xxhash64(
+                    regexp_replace(
+                        to_json(struct(col("*"))), lit(Pattern.quote(sampleDir)), lit(SAMPLE)))
                 .as("h"));
     long sum = 0;
     for (Row r : hashes.collectAsList()) {
@@ -112,7 +121,10 @@ final class PipelineGolden {
     }
   }
 
-  /** The golden file under the repository (read there, not from the classpath, so a rewrite is seen at once). */
+  /**
+   * The golden file under the repository (read there, not from the classpath, so a rewrite is seen
+   * at once).
+   */
   static Path goldenFile() {
     return Path.of(System.getProperty("slimspark.repo.root", ".."))
         .resolve("jobs/src/test/resources/dev/slimspark/pipeline/sample-pipeline-golden.json");

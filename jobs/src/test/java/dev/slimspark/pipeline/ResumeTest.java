@@ -36,7 +36,9 @@ class ResumeTest {
     StdoutCapture out = new StdoutCapture();
     int code;
     try (out) {
-      code = new StageRunner(System.out, System.err).run(TestSpark.session(), c, STAGES, "run", resume);
+      code =
+          new StageRunner(System.out, System.err)
+              .run(TestSpark.session(), c, STAGES, "run", resume);
     }
     return new Result(code, out.jobStatuses());
   }
@@ -56,7 +58,9 @@ class ResumeTest {
     long runs = lake.version("runs");
 
     // Unchanged: a no-op that writes nothing, not even to runs.
-    assertEquals(new Result(0, List.of("ingest=up to date", "filter=up to date", "run=up to date")), run(c, true));
+    assertEquals(
+        new Result(0, List.of("ingest=up to date", "filter=up to date", "run=up to date")),
+        run(c, true));
     assertEquals(raw, lake.version("docs_raw"));
     assertEquals(filtered, lake.version("docs_filtered"));
     assertEquals(runs, lake.version("runs"));
@@ -69,8 +73,16 @@ class ResumeTest {
 
     // An input file changed: ingest is redone, and filter with it (its input has a new version).
     try (var files = Files.list(sample)) {
-      Path shard = files.filter(p -> p.getFileName().toString().endsWith(".jsonl")).findFirst().orElseThrow();
-      Files.writeString(shard, "{\"text\": \"one more document, appended later\"}\n", StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+      Path shard =
+          files
+              .filter(p -> p.getFileName().toString().endsWith(".jsonl"))
+              .findFirst()
+              .orElseThrow();
+      Files.writeString(
+          shard,
+          "{\"text\": \"one more document, appended later\"}\n",
+          StandardCharsets.UTF_8,
+          StandardOpenOption.APPEND);
     }
     assertEquals(new Result(0, List.of("ingest=ok", "filter=ok", "run=ok")), run(c, true));
     assertTrue(lake.version("docs_raw") > raw);

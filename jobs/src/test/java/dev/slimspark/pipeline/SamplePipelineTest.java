@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -61,7 +60,9 @@ class SamplePipelineTest {
       // sample directory, which the golden fingerprint needs.
       SlimConfig c =
           Stages.config(
-              "lake=" + q(lake), "ingest.input=[" + q(sample + "/*.jsonl*") + "]", "ingest.id_base=" + q(sample));
+              "lake=" + q(lake),
+              "ingest.input=[" + q(sample + "/*.jsonl*") + "]",
+              "ingest.id_base=" + q(sample));
       for (String stage : Pipeline.stageNames()) {
         JobSummary s = Stages.run(stage, c);
         assertEquals(Status.OK, s.status(), s.toJson());
@@ -83,7 +84,12 @@ class SamplePipelineTest {
       got.put(r.getString(0), r.getLong(1));
     }
     Map<String, Long> want = new HashMap<>();
-    manifest.badLinesByReason().forEach((k, v) -> { if (v > 0) want.put(k, v.longValue()); });
+    manifest
+        .badLinesByReason()
+        .forEach(
+            (k, v) -> {
+              if (v > 0) want.put(k, v.longValue());
+            });
     want.put("corrupt_compressed_file", 1L); // the damaged shard
     assertEquals(want, got);
     JobSummary ingest = SUMMARIES.get("ingest");
@@ -91,7 +97,10 @@ class SamplePipelineTest {
     assertEquals(Boolean.TRUE, ingest.extra().get("reconciled"));
     // Every valid doc of the intact shards, plus the lines before the damage, became a document.
     long damagedLines =
-        manifest.files().stream().filter(f -> f.damaged()).mapToLong(f -> f.completeLinesBeforeDamage()).sum();
+        manifest.files().stream()
+            .filter(f -> f.damaged())
+            .mapToLong(f -> f.completeLinesBeforeDamage())
+            .sum();
     long intactDocs =
         manifest.files().stream().filter(f -> !f.damaged()).mapToLong(f -> f.validDocs()).sum();
     assertEquals(intactDocs + damagedLines, ingest.counts().get("docs"));
@@ -100,7 +109,10 @@ class SamplePipelineTest {
   @Test
   void plantedLowQualityDocsFailTheirRule() {
     Map<String, List<String>> failedByKey = new HashMap<>();
-    for (Row r : table(lakeA, "docs_filtered").select("file", "line_number", "failed_rules").collectAsList()) {
+    for (Row r :
+        table(lakeA, "docs_filtered")
+            .select("file", "line_number", "failed_rules")
+            .collectAsList()) {
       String name = new File(r.getString(0)).getName();
       failedByKey.put(name + ":" + r.getLong(1), r.getList(2));
     }
@@ -131,7 +143,11 @@ class SamplePipelineTest {
   @Test
   void plantedDuplicatesAreRemovedAndEveryRemovalIsExplained() {
     Map<String, String> idByKey = new HashMap<>();
-    for (Row r : table(lakeA, "docs_filtered").where("kept").select("file", "line_number", "doc_id").collectAsList()) {
+    for (Row r :
+        table(lakeA, "docs_filtered")
+            .where("kept")
+            .select("file", "line_number", "doc_id")
+            .collectAsList()) {
       idByKey.put(new File(r.getString(0)).getName() + ":" + r.getLong(1), r.getString(2));
     }
     java.util.Set<String> keptIds = new java.util.HashSet<>();
@@ -167,7 +183,8 @@ class SamplePipelineTest {
     Dataset<Row> clusters = table(lakeA, "dup_clusters");
     long removed = clusters.where("not kept").count();
     assertEquals(0, clusters.where("not kept and (reason is null or cluster_id is null)").count());
-    assertEquals(0, clusters.where("not kept and reason = 'near' and similarity_to_kept < 0.7").count());
+    assertEquals(
+        0, clusters.where("not kept and reason = 'near' and similarity_to_kept < 0.7").count());
     long in = table(lakeA, "docs_filtered").where("kept").count();
     assertEquals(in, keptIds.size() + removed);
     JobSummary d = SUMMARIES.get("dedup");
@@ -176,7 +193,19 @@ class SamplePipelineTest {
 
   /** Every table the pipeline writes except runs (run ids, times). */
   static List<String> deterministicTables() {
-    List<String> tables = new ArrayList<>(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "docs_tokens", "packed_rows"));
+    List<String> tables =
+        new ArrayList<>(
+            List.of(
+                "docs_raw",
+                "ingest_quarantine",
+                "ingest_files",
+                "docs_filtered",
+                "docs_dedup",
+                "dup_clusters",
+                "dedup_summary",
+                "dedup_signatures",
+                "docs_tokens",
+                "packed_rows"));
     tables.addAll(Table.ids(dev.slimspark.jobs.stats.StatsTables.ALL));
     tables.addAll(Table.ids(dev.slimspark.jobs.stats.StatsTables.OPTIONAL));
     return tables;
@@ -200,7 +229,10 @@ class SamplePipelineTest {
         String n = names.next();
         assertEquals(golden.get(section).get(n), actual.get(section).get(n), section + "." + n);
       }
-      assertEquals(golden.get(section).size(), actual.get(section).size(), section + ": " + actual.get(section));
+      assertEquals(
+          golden.get(section).size(),
+          actual.get(section).size(),
+          section + ": " + actual.get(section));
     }
   }
 
@@ -216,7 +248,9 @@ class SamplePipelineTest {
     }
   }
 
-  /** Every table written matches data-schemas/TABLE.json: names, types, nullability, descriptions. */
+  /**
+   * Every table written matches data-schemas/TABLE.json: names, types, nullability, descriptions.
+   */
   @Test
   void tablesMatchTheirSchemaFiles() throws IOException {
     Path schemas = Path.of(System.getProperty("slimspark.repo.root", "..")).resolve("data-schemas");
@@ -229,15 +263,31 @@ class SamplePipelineTest {
           .filter(n -> !n.startsWith("_")) // _export holds trainer files, not a table
           .forEach(tables::add);
     }
-    assertTrue(tables.containsAll(List.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered", "docs_dedup", "dup_clusters", "dedup_summary", "dedup_signatures", "docs_tokens", "packed_rows", "runs")), tables.toString());
+    assertTrue(
+        tables.containsAll(
+            List.of(
+                "docs_raw",
+                "ingest_quarantine",
+                "ingest_files",
+                "docs_filtered",
+                "docs_dedup",
+                "dup_clusters",
+                "dedup_summary",
+                "dedup_signatures",
+                "docs_tokens",
+                "packed_rows",
+                "runs")),
+        tables.toString());
     for (String t : tables) {
       StructType actual = table(lakeA, t).schema();
       Path f = schemas.resolve(t + ".json");
       if (write) {
-        ObjectNode node = Files.exists(f) ? (ObjectNode) json.readTree(f.toFile()) : json.createObjectNode();
+        ObjectNode node =
+            Files.exists(f) ? (ObjectNode) json.readTree(f.toFile()) : json.createObjectNode();
         node.put("table", t);
         node.set("schema", json.readTree(actual.json()));
-        ObjectNode cols = node.has("columns") ? (ObjectNode) node.get("columns") : json.createObjectNode();
+        ObjectNode cols =
+            node.has("columns") ? (ObjectNode) node.get("columns") : json.createObjectNode();
         ObjectNode ordered = json.createObjectNode();
         for (StructField sf : actual.fields()) {
           ordered.put(sf.name(), cols.has(sf.name()) ? cols.get(sf.name()).asText() : "TODO");
@@ -261,7 +311,8 @@ class SamplePipelineTest {
       Iterator<String> names = cols.fieldNames();
       while (names.hasNext()) {
         String n = names.next();
-        assertTrue(List.of(actual.fieldNames()).contains(n), t + " documents a column it lacks: " + n);
+        assertTrue(
+            List.of(actual.fieldNames()).contains(n), t + " documents a column it lacks: " + n);
       }
     }
   }

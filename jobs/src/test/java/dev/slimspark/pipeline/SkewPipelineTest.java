@@ -38,11 +38,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A small skewed corpus (generate-sample's skew option: a boilerplate family split across many LSH
- * sub-buckets, a 4M-char document, 1-20-char docs in many tiny files, a hot source) through
- * ingest, filter, dedup and tokenize on the real stages: every family member clustered, no bucket
- * skipped, the big document intact to its tokens, counts reconcile. The family size is the system
- * property {@code slimspark.test.skew.family} (default {@value #DEFAULT_FAMILY}), the sub-bucket
- * size {@code slimspark.test.skew.sub_bucket} (default 500), for measuring.
+ * sub-buckets, a 4M-char document, 1-20-char docs in many tiny files, a hot source) through ingest,
+ * filter, dedup and tokenize on the real stages: every family member clustered, no bucket skipped,
+ * the big document intact to its tokens, counts reconcile. The family size is the system property
+ * {@code slimspark.test.skew.family} (default {@value #DEFAULT_FAMILY}), the sub-bucket size {@code
+ * slimspark.test.skew.sub_bucket} (default 500), for measuring.
  */
 class SkewPipelineTest {
   static final int DEFAULT_FAMILY = 20_000;
@@ -51,6 +51,7 @@ class SkewPipelineTest {
   static Path lake;
   static SampleManifest manifest;
   static final Map<String, JobSummary> SUMMARIES = new LinkedHashMap<>();
+
   /** file name:line → doc_id of the docs the filter kept. */
   static final Map<String, String> KEPT_IDS = new HashMap<>();
 
@@ -69,11 +70,14 @@ class SkewPipelineTest {
     lake = TestSpark.newDir("skew-lake");
     SlimConfig c =
         Stages.config(
-            "lake=" + q(lake), "ingest.input=[" + q(sample + "/*.jsonl*") + "]",
+            "lake=" + q(lake),
+            "ingest.input=[" + q(sample + "/*.jsonl*") + "]",
             // Gopher's 100,000-word cap would drop the multi-million-char docs by design.
             "filter.gopher.word_count.max=10000000",
             // Split the family's hot buckets into many sub-buckets even at this size.
-            "dedup.near.sub_bucket_size=" + Integer.getInteger("slimspark.test.skew.sub_bucket", 500), "tokenize.tokenizer.kind=jtokkit-gpt2");
+            "dedup.near.sub_bucket_size="
+                + Integer.getInteger("slimspark.test.skew.sub_bucket", 500),
+            "tokenize.tokenizer.kind=jtokkit-gpt2");
     for (String stage : List.of("ingest", "filter", "dedup", "tokenize")) {
       long s0 = System.nanoTime();
       JobSummary s = Stages.run(stage, c);
@@ -81,10 +85,15 @@ class SkewPipelineTest {
       SUMMARIES.put(stage, s);
       System.err.printf("skew pipeline: %s %d ms%n", stage, (System.nanoTime() - s0) / 1_000_000);
     }
-    for (Row r : table("docs_filtered").where("kept").select("file", "line_number", "doc_id").collectAsList()) {
+    for (Row r :
+        table("docs_filtered")
+            .where("kept")
+            .select("file", "line_number", "doc_id")
+            .collectAsList()) {
       KEPT_IDS.put(new File(r.getString(0)).getName() + ":" + r.getLong(1), r.getString(2));
     }
-    System.err.printf("skew pipeline: family %d, total %d ms%n", FAMILY, (System.nanoTime() - t0) / 1_000_000);
+    System.err.printf(
+        "skew pipeline: family %d, total %d ms%n", FAMILY, (System.nanoTime() - t0) / 1_000_000);
   }
 
   static Dataset<Row> table(String name) {
@@ -100,20 +109,37 @@ class SkewPipelineTest {
     assertEquals(0L, count("dedup", "skipped_buckets"));
     assertEquals(0L, count("dedup", "docs_in_skipped_buckets"));
     assertTrue(count("dedup", "largest_bucket") > FAMILY / 2, SUMMARIES.get("dedup").toJson());
-    assertEquals(count("dedup", "largest_bucket") > Integer.getInteger("slimspark.test.skew.sub_bucket", 500),
-        count("dedup", "split_buckets") > 0, SUMMARIES.get("dedup").toJson());
+    assertEquals(
+        count("dedup", "largest_bucket")
+            > Integer.getInteger("slimspark.test.skew.sub_bucket", 500),
+        count("dedup", "split_buckets") > 0,
+        SUMMARIES.get("dedup").toJson());
     Map<String, String> clusterOf = new HashMap<>();
     for (Row r : table("dup_clusters").select("doc_id", "cluster_id").collectAsList()) {
       clusterOf.put(r.getString(0), r.getString(1));
     }
     for (SampleManifest.Family f : manifest.skew().families()) {
-      List<String> ids = f.members().stream().map(k -> KEPT_IDS.get(k.file() + ":" + k.line())).filter(x -> x != null).toList();
+      List<String> ids =
+          f.members().stream()
+              .map(k -> KEPT_IDS.get(k.file() + ":" + k.line()))
+              .filter(x -> x != null)
+              .toList();
       // The family's text passes the quality filter (else dedup would never see it).
-      assertTrue(ids.size() >= 0.99 * f.members().size(), f.name() + ": " + ids.size() + " passed the filter");
-      Map<String, Long> byCluster = ids.stream().collect(Collectors.groupingBy(id -> String.valueOf(clusterOf.get(id)), Collectors.counting()));
+      assertTrue(
+          ids.size() >= 0.99 * f.members().size(),
+          f.name() + ": " + ids.size() + " passed the filter");
+      Map<String, Long> byCluster =
+          ids.stream()
+              .collect(
+                  Collectors.groupingBy(
+                      id -> String.valueOf(clusterOf.get(id)), Collectors.counting()));
       long biggest = byCluster.values().stream().mapToLong(Long::longValue).max().orElse(0);
-      assertTrue(biggest >= 0.99 * ids.size(), f.name() + ": largest cluster holds " + biggest + " of " + ids.size());
-      assertTrue(!byCluster.containsKey("null") || byCluster.get("null") <= 0.01 * ids.size(), f.name() + " unclustered: " + byCluster.get("null"));
+      assertTrue(
+          biggest >= 0.99 * ids.size(),
+          f.name() + ": largest cluster holds " + biggest + " of " + ids.size());
+      assertTrue(
+          !byCluster.containsKey("null") || byCluster.get("null") <= 0.01 * ids.size(),
+          f.name() + " unclustered: " + byCluster.get("null"));
       assertTrue(pairRecall(ids, clusterOf) >= 0.99, f.name());
     }
   }
@@ -133,7 +159,11 @@ class SkewPipelineTest {
     }
     Map<String, long[]> sets = new HashMap<>();
     Shingler sh = new Shingler(ShingleType.CHAR, 13, Normalization.SLIMPAJAMA, 42);
-    for (Row row : table("docs_filtered").where(col("doc_id").isin(need.toArray())).select("doc_id", "text").collectAsList()) {
+    for (Row row :
+        table("docs_filtered")
+            .where(col("doc_id").isin(need.toArray()))
+            .select("doc_id", "text")
+            .collectAsList()) {
       sets.put(row.getString(0), Jaccard.shingleSet(row.getString(1), sh));
     }
     int above = 0;
@@ -158,7 +188,10 @@ class SkewPipelineTest {
     String text = d.getString(0);
     assertEquals(manifest.skew().bigDocs().get(1).chars(), text.length());
     Row t = table("docs_tokens").where(col("doc_id").equalTo(id)).select("token_count").first();
-    int direct = Encodings.newLazyEncodingRegistry().getEncoding(EncodingType.R50K_BASE).countTokensOrdinary(text);
+    int direct =
+        Encodings.newLazyEncodingRegistry()
+            .getEncoding(EncodingType.R50K_BASE)
+            .countTokensOrdinary(text);
     assertEquals(direct + 1, t.getInt(0)); // + the eos token
   }
 
@@ -167,8 +200,13 @@ class SkewPipelineTest {
     for (JobSummary s : SUMMARIES.values()) {
       assertEquals(Boolean.TRUE, s.extra().get("reconciled"), s.toJson());
     }
-    long intact = manifest.files().stream().filter(f -> !f.damaged()).mapToLong(f -> f.validDocs()).sum();
-    long readable = manifest.files().stream().filter(f -> f.damaged()).mapToLong(f -> f.completeLinesBeforeDamage()).sum();
+    long intact =
+        manifest.files().stream().filter(f -> !f.damaged()).mapToLong(f -> f.validDocs()).sum();
+    long readable =
+        manifest.files().stream()
+            .filter(f -> f.damaged())
+            .mapToLong(f -> f.completeLinesBeforeDamage())
+            .sum();
     assertEquals(intact + readable, count("ingest", "docs"));
     assertEquals(count("ingest", "docs"), count("filter", "docs_in"));
     assertEquals(count("filter", "kept"), count("dedup", "docs_in"));

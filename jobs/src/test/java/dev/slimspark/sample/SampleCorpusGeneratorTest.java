@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** Checks the sample generator against an independent re-read of the files it writes. */
 class SampleCorpusGeneratorTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final Set<String> STOP = Set.of("the", "be", "to", "of", "and", "that", "have", "with");
+  private static final Set<String> STOP =
+      Set.of("the", "be", "to", "of", "and", "that", "have", "with");
   private static final Pattern NOT_WORD_CHAR = Pattern.compile("[^\\p{L}\\p{N}\\s]");
   private static final Pattern SPACES = Pattern.compile("\\s+");
 
@@ -53,8 +54,10 @@ class SampleCorpusGeneratorTest {
   private static Path defaultDir;
 
   private static SampleManifest manifest;
+
   /** Text of every valid doc in the intact files, by key. */
   private static Map<DocKey, String> texts;
+
   /** Re-read counts per file. */
   private static Map<String, Counts> counts;
 
@@ -80,7 +83,10 @@ class SampleCorpusGeneratorTest {
     List<String> a = listing(defaultDir);
     assertEquals(a, listing(again));
     for (String name : a) {
-      assertArrayEquals(Files.readAllBytes(defaultDir.resolve(name)), Files.readAllBytes(again.resolve(name)), name);
+      assertArrayEquals(
+          Files.readAllBytes(defaultDir.resolve(name)),
+          Files.readAllBytes(again.resolve(name)),
+          name);
     }
   }
 
@@ -92,8 +98,11 @@ class SampleCorpusGeneratorTest {
     o.seed = 43;
     Path b = tmp.resolve("seed43");
     SampleCorpusGenerator.generate(o, b);
-    for (String name : List.of("part-00000.jsonl", "part-00001.jsonl.gz", "bad-lines.jsonl", "damaged.jsonl.gz")) {
-      assertFalse(Arrays.equals(Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name))), name);
+    for (String name :
+        List.of("part-00000.jsonl", "part-00001.jsonl.gz", "bad-lines.jsonl", "damaged.jsonl.gz")) {
+      assertFalse(
+          Arrays.equals(Files.readAllBytes(a.resolve(name)), Files.readAllBytes(b.resolve(name))),
+          name);
     }
   }
 
@@ -109,8 +118,12 @@ class SampleCorpusGeneratorTest {
     assertEquals(onDisk, names);
     assertEquals(
         List.of(
-            "bad-lines.jsonl", "damaged.jsonl.gz", "part-00000.jsonl", "part-00001.jsonl.gz",
-            "part-00002.jsonl.zst", "part-00003.jsonl"),
+            "bad-lines.jsonl",
+            "damaged.jsonl.gz",
+            "part-00000.jsonl",
+            "part-00001.jsonl.gz",
+            "part-00002.jsonl.zst",
+            "part-00003.jsonl"),
         names);
     assertEquals("zstd", manifest.file("part-00002.jsonl.zst").orElseThrow().compression());
   }
@@ -241,7 +254,9 @@ class SampleCorpusGeneratorTest {
   void nonEnglishDocsAreListedAndNotEnglish() {
     assertFalse(manifest.nonEnglish().isEmpty());
     Set<DocKey> lang = new HashSet<>();
-    manifest.lowQuality().stream().filter(l -> l.rule().equals("language")).forEach(l -> lang.add(l.key()));
+    manifest.lowQuality().stream()
+        .filter(l -> l.rule().equals("language"))
+        .forEach(l -> lang.add(l.key()));
     Set<String> langs = new HashSet<>();
     for (var ne : manifest.nonEnglish()) {
       assertTrue(lang.remove(ne.key()), ne.key().toString());
@@ -295,7 +310,9 @@ class SampleCorpusGeneratorTest {
     SampleManifest m = SampleCorpusGenerator.generate(o, dir);
     long bytes = m.totals().uncompressedBytes();
     assertTrue(bytes >= 1_500_000 && bytes < 1_500_000 + 300_000, "bytes " + bytes);
-    assertEquals(List.of("manifest.json", "part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"), listing(dir));
+    assertEquals(
+        List.of("manifest.json", "part-00000.jsonl", "part-00001.jsonl", "part-00002.jsonl"),
+        listing(dir));
     long sum = 0;
     for (FileInfo f : m.files()) {
       sum += Files.size(dir.resolve(f.name()));
@@ -308,10 +325,14 @@ class SampleCorpusGeneratorTest {
     SampleCorpusGenerator.Options o = small();
     o.exactDupRate = 0.6;
     o.nearDupRate = 0.6;
-    assertThrows(IllegalArgumentException.class, () -> SampleCorpusGenerator.generate(o, tmp.resolve("bad")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SampleCorpusGenerator.generate(o, tmp.resolve("bad")));
     SampleCorpusGenerator.Options z = small();
     z.shards = 0;
-    assertThrows(IllegalArgumentException.class, () -> SampleCorpusGenerator.generate(z, tmp.resolve("bad")));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SampleCorpusGenerator.generate(z, tmp.resolve("bad")));
   }
 
   // ------------------------------------------------------------------ helpers
@@ -365,13 +386,17 @@ class SampleCorpusGeneratorTest {
     }
     c.bytes = raw.length;
     int start = 0;
-    if (raw.length >= 3 && (raw[0] & 0xFF) == 0xEF && (raw[1] & 0xFF) == 0xBB && (raw[2] & 0xFF) == 0xBF) {
+    if (raw.length >= 3
+        && (raw[0] & 0xFF) == 0xEF
+        && (raw[1] & 0xFF) == 0xBB
+        && (raw[2] & 0xFF) == 0xBF) {
       c.bom = true;
       start = 3;
     }
     assertTrue(raw.length == 0 || raw[raw.length - 1] == '\n', name + " ends with a newline");
     var decoder =
-        StandardCharsets.UTF_8.newDecoder()
+        StandardCharsets.UTF_8
+            .newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
     for (int i = start; i < raw.length; i++) {
@@ -406,11 +431,13 @@ class SampleCorpusGeneratorTest {
         continue;
       }
       String reason =
-          !n.isObject() ? "not_json_object"
-              : !n.has("text") ? "missing_text"
-              : n.get("text").isNull() ? "null_text"
-              : !n.get("text").isTextual() ? "text_not_string"
-              : null;
+          !n.isObject()
+              ? "not_json_object"
+              : !n.has("text")
+                  ? "missing_text"
+                  : n.get("text").isNull()
+                      ? "null_text"
+                      : !n.get("text").isTextual() ? "text_not_string" : null;
       if (reason != null) {
         c.bad.merge(reason, 1, Integer::sum);
         continue;
@@ -420,7 +447,8 @@ class SampleCorpusGeneratorTest {
       texts.put(key, n.get("text").asText());
       String source = n.path("meta").path("redpajama_set_name").asText();
       c.sources.merge(source, 1, Integer::sum);
-      if (!source.equals(SampleCorpusGenerator.GITHUB) && !source.equals(SampleCorpusGenerator.ARXIV)) {
+      if (!source.equals(SampleCorpusGenerator.GITHUB)
+          && !source.equals(SampleCorpusGenerator.ARXIV)) {
         c.proseKeys.add(key);
       }
     }
@@ -524,7 +552,8 @@ class SampleCorpusGeneratorTest {
       }
     }
     double mean = counted == 0 ? 0 : letters / (double) counted;
-    double symbols = (count(t, "#") + count(t, "...") + count(t, "\u2026")) / (double) Math.max(1, w.length);
+    double symbols =
+        (count(t, "#") + count(t, "...") + count(t, "\u2026")) / (double) Math.max(1, w.length);
     Set<String> failed = new HashSet<>();
     if (normalizedLength(t) < 200) {
       failed.add("short_document");

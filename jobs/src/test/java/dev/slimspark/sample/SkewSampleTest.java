@@ -35,8 +35,10 @@ class SkewSampleTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   @TempDir static Path tmp;
   private static SampleManifest manifest;
+
   /** Text of every doc of the skew files, by key. */
   private static final Map<DocKey, String> TEXTS = new HashMap<>();
+
   private static final Map<DocKey, String> SOURCES = new HashMap<>();
 
   static SampleCorpusGenerator.Options options() {
@@ -61,8 +63,10 @@ class SkewSampleTest {
 
   private static void read(Path p, FileInfo f) throws IOException {
     InputStream raw = Files.newInputStream(p);
-    InputStream in = f.compression().equals("gzip") ? new GZIPInputStream(raw)
-        : f.compression().equals("zstd") ? new ZstdInputStream(raw) : raw;
+    InputStream in =
+        f.compression().equals("gzip")
+            ? new GZIPInputStream(raw)
+            : f.compression().equals("zstd") ? new ZstdInputStream(raw) : raw;
     try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
       String line;
       int n = 0;
@@ -80,10 +84,14 @@ class SkewSampleTest {
   void sameSeedSameBytes() throws IOException {
     SampleCorpusGenerator.generate(options(), tmp.resolve("b"));
     for (FileInfo f : manifest.files()) {
-      assertArrayEquals(Files.readAllBytes(tmp.resolve("a").resolve(f.name())),
-          Files.readAllBytes(tmp.resolve("b").resolve(f.name())), f.name());
+      assertArrayEquals(
+          Files.readAllBytes(tmp.resolve("a").resolve(f.name())),
+          Files.readAllBytes(tmp.resolve("b").resolve(f.name())),
+          f.name());
     }
-    assertArrayEquals(Files.readAllBytes(tmp.resolve("a/manifest.json")), Files.readAllBytes(tmp.resolve("b/manifest.json")));
+    assertArrayEquals(
+        Files.readAllBytes(tmp.resolve("a/manifest.json")),
+        Files.readAllBytes(tmp.resolve("b/manifest.json")));
   }
 
   @Test
@@ -105,13 +113,17 @@ class SkewSampleTest {
     assertTrue(manifest.skew().families().get(0).members().contains(s.bigDocs().get(0).key()));
     assertEquals(TEXTS.get(s.bigDocs().get(1).key()).length(), s.bigDocs().get(1).chars());
     assertNull(s.bigDocs().get(1).family());
-    // The hot source holds >= 90 % of the bytes; every skew doc is in it; totals include the skew files.
+    // The hot source holds >= 90 % of the bytes; every skew doc is in it; totals include the skew
+    // files.
     assertTrue(s.hotShare() >= 0.9, "hot share " + s.hotShare());
     assertEquals(manifest.totals().uncompressedBytes(), s.totalBytes());
     SOURCES.values().forEach(src -> assertEquals(SampleCorpusGenerator.CC, src));
-    assertEquals(manifest.files().stream().filter(f -> !f.damaged()).mapToInt(FileInfo::validDocs).sum(),
+    assertEquals(
+        manifest.files().stream().filter(f -> !f.damaged()).mapToInt(FileInfo::validDocs).sum(),
         manifest.totalValidDocs());
-    assertEquals(manifest.totalValidDocs(), manifest.docsPerSource().values().stream().mapToInt(Integer::intValue).sum());
+    assertEquals(
+        manifest.totalValidDocs(),
+        manifest.docsPerSource().values().stream().mapToInt(Integer::intValue).sum());
   }
 
   @Test
@@ -126,7 +138,8 @@ class SkewSampleTest {
       int above = 0;
       double min = 1;
       for (int t = 0; t < 300; t++) {
-        double j = Jaccard.exact(sets.get(r.nextInt(sets.size())), sets.get(r.nextInt(sets.size())));
+        double j =
+            Jaccard.exact(sets.get(r.nextInt(sets.size())), sets.get(r.nextInt(sets.size())));
         min = Math.min(min, j);
         above += j >= 0.9 ? 1 : 0;
       }
@@ -139,12 +152,28 @@ class SkewSampleTest {
   @Test
   void cliOption() throws IOException {
     Path out = tmp.resolve("cli");
-    assertEquals(0, dev.slimspark.cli.Main.run(new String[] {
-      "generate-sample", "--out", out.toString(), "--docs", "50", "--skew-family", "30", "--no-bad-input"}));
+    assertEquals(
+        0,
+        dev.slimspark.cli.Main.run(
+            new String[] {
+              "generate-sample",
+              "--out",
+              out.toString(),
+              "--docs",
+              "50",
+              "--skew-family",
+              "30",
+              "--no-bad-input"
+            }));
     SampleManifest m = SampleManifest.read(out);
-    // 50 docs count as 150,000 bytes requested: 20,000 * 150,000 / 1 GiB rounds to 3, the rest to the minimum 2.
-    assertEquals(List.of(32, 3, 2, 2), m.skew().families().stream().map(f -> f.members().size()).toList());
+    // 50 docs count as 150,000 bytes requested: 20,000 * 150,000 / 1 GiB rounds to 3, the rest to
+    // the minimum 2.
+    assertEquals(
+        List.of(32, 3, 2, 2), m.skew().families().stream().map(f -> f.members().size()).toList());
     assertEquals(2, m.skew().tinyFiles());
-    assertEquals(2, dev.slimspark.cli.Main.run(new String[] {"generate-sample", "--out", out.toString(), "--skew-family", "many"}));
+    assertEquals(
+        2,
+        dev.slimspark.cli.Main.run(
+            new String[] {"generate-sample", "--out", out.toString(), "--skew-family", "many"}));
   }
 }

@@ -68,9 +68,13 @@ public final class ChildProcesses {
     return start(command, env, log, null);
   }
 
-  /** Starts {@code command} in {@code dir} (null: this JVM's) with stdout and stderr going to {@code log}. */
+  /**
+   * Starts {@code command} in {@code dir} (null: this JVM's) with stdout and stderr going to {@code
+   * log}.
+   */
   public static Process start(List<String> command, Map<String, String> env, Path log, Path dir) {
-    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    ProcessBuilder pb =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     if (dir != null) {
       pb.directory(dir.toFile());
     }
@@ -84,7 +88,10 @@ public final class ChildProcesses {
     }
   }
 
-  /** Polls {@code ready} every 250 ms until it holds; fails after {@code max} or when {@code p} exits. */
+  /**
+   * Polls {@code ready} every 250 ms until it holds; fails after {@code max} or when {@code p}
+   * exits.
+   */
   public static void await(String what, BooleanSupplier ready, Duration max, Process p, Path log) {
     long deadline = System.nanoTime() + max.toNanos();
     while (System.nanoTime() < deadline) {
@@ -92,7 +99,8 @@ public final class ChildProcesses {
         return;
       }
       if (p != null && !p.isAlive()) {
-        throw new IllegalStateException(what + ": process exited with " + p.exitValue() + "\n" + tail(log));
+        throw new IllegalStateException(
+            what + ": process exited with " + p.exitValue() + "\n" + tail(log));
       }
       try {
         Thread.sleep(250);

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * S3Proxy (org.gaul:s3proxy, jar-with-dependencies copied to target/s3proxy by the build) serving
- * a local directory as S3 on 127.0.0.1: each bucket is a sub-directory of {@code basedir}. Runs as
+ * S3Proxy (org.gaul:s3proxy, jar-with-dependencies copied to target/s3proxy by the build) serving a
+ * local directory as S3 on 127.0.0.1: each bucket is a sub-directory of {@code basedir}. Runs as
  * its own JVM because its bundled libraries clash with Spark's. Requests must be signed (AWS v2 or
  * v4) with the given identity and credential.
  */
@@ -26,15 +26,20 @@ public final class S3ProxyServer implements AutoCloseable {
     this.log = log;
   }
 
-  /** Starts the server and waits (at most 90 s, S3Proxy needs ~15 s on 2 busy cores) until it answers. */
+  /**
+   * Starts the server and waits (at most 90 s, S3Proxy needs ~15 s on 2 busy cores) until it
+   * answers.
+   */
   public static S3ProxyServer start(Path basedir, Path workDir, String identity, String credential)
       throws IOException {
     return start(basedir, workDir, identity, credential, ChildProcesses.freePort());
   }
 
-  /** Starts the server on a given port (a restart keeps the endpoint clients are configured with). */
-  public static S3ProxyServer start(Path basedir, Path workDir, String identity, String credential, int port)
-      throws IOException {
+  /**
+   * Starts the server on a given port (a restart keeps the endpoint clients are configured with).
+   */
+  public static S3ProxyServer start(
+      Path basedir, Path workDir, String identity, String credential, int port) throws IOException {
     Path jar = Path.of(System.getProperty("slimspark.s3proxy.jar", "target/s3proxy/s3proxy.jar"));
     if (!Files.isRegularFile(jar)) {
       throw new IllegalStateException(
@@ -55,12 +60,19 @@ public final class S3ProxyServer implements AutoCloseable {
     Path log = workDir.resolve("s3proxy-" + port + "-" + System.nanoTime() + ".log");
     Process p =
         ChildProcesses.start(
-            List.of(ChildProcesses.java(), "-Xmx256m", "-jar", jar.toString(), "--properties", props.toString()),
+            List.of(
+                ChildProcesses.java(),
+                "-Xmx256m",
+                "-jar",
+                jar.toString(),
+                "--properties",
+                props.toString()),
             Map.of(),
             log);
     S3ProxyServer server = new S3ProxyServer(p, port, log);
     try {
-      ChildProcesses.await("S3Proxy on port " + port, server::answers, Duration.ofSeconds(90), p, log);
+      ChildProcesses.await(
+          "S3Proxy on port " + port, server::answers, Duration.ofSeconds(90), p, log);
     } catch (RuntimeException e) {
       server.close();
       throw e;
@@ -71,7 +83,8 @@ public final class S3ProxyServer implements AutoCloseable {
   /** Any HTTP answer (403 for an unsigned request) means the server is up. */
   private boolean answers() {
     try {
-      HttpURLConnection c = (HttpURLConnection) URI.create(endpoint() + "/").toURL().openConnection();
+      HttpURLConnection c =
+          (HttpURLConnection) URI.create(endpoint() + "/").toURL().openConnection();
       c.setConnectTimeout(1000);
       c.setReadTimeout(2000);
       int code = c.getResponseCode();

@@ -10,9 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Captures what this JVM prints on {@code System.out} (the CLI's JSON summary lines) and
- * {@code System.err} (its problem/cause/fix messages) until closed; logging is unaffected (its
- * appenders hold their own streams).
+ * Captures what this JVM prints on {@code System.out} (the CLI's JSON summary lines) and {@code
+ * System.err} (its problem/cause/fix messages) until closed; logging is unaffected (its appenders
+ * hold their own streams).
  */
 public final class StdoutCapture implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();

@@ -42,11 +42,18 @@ public final class LabelBench {
 
   public static void main(String[] args) throws Exception {
     String csv =
-        Path.of(args.length > 0 ? args[0] : "../shared/data/twitter_financial_news_sentiment/sent_train.csv")
-            .toAbsolutePath().normalize().toString();
+        Path.of(
+                args.length > 0
+                    ? args[0]
+                    : "../shared/data/twitter_financial_news_sentiment/sent_train.csv")
+            .toAbsolutePath()
+            .normalize()
+            .toString();
     Path out = Path.of(args.length > 1 ? args[1] : "target/label-bench").toAbsolutePath();
-    List<String> overrides = new ArrayList<>(args.length > 2 ? List.of(args).subList(2, args.length) : List.of());
-    // --fine-tuned-only: no knn-vote labelers and no throughput comparison (they do not depend on finetune).
+    List<String> overrides =
+        new ArrayList<>(args.length > 2 ? List.of(args).subList(2, args.length) : List.of());
+    // --fine-tuned-only: no knn-vote labelers and no throughput comparison (they do not depend on
+    // finetune).
     boolean everyLabeler = !overrides.remove("--fine-tuned-only");
     // knn-vote and the throughput comparison use MiniLM (label.encoder's default).
     String encoder = ModelDir.BUILTIN_MINILM;
@@ -57,7 +64,8 @@ public final class LabelBench {
     Lake lake = new Lake(spark, lakeDir.toString());
 
     long t0 = System.nanoTime();
-    Dataset<Row> all = LabeledData.read(spark, lake, csv, "doc_id", "text", "label", "bench").cache();
+    Dataset<Row> all =
+        LabeledData.read(spark, lake, csv, "doc_id", "text", "label", "bench").cache();
     Dataset<Row> tbl = all.select(col("id").as("doc_id"), col("text"), col("label"));
     Dataset<Row> train = tbl.filter(notDev());
     Dataset<Row> dev = tbl.filter(dev());
@@ -73,17 +81,27 @@ public final class LabelBench {
       cm[Integer.parseInt(e.getKey())][Integer.parseInt(major)] += e.getValue();
     }
     Metrics baseline = new Metrics(NAMES, cm);
-    System.out.printf("split: train %d %s, dev %d %s (%.0f s)%n", nTrain, trainCounts, nDev, devCounts, (System.nanoTime() - t0) / 1e9);
+    System.out.printf(
+        "split: train %d %s, dev %d %s (%.0f s)%n",
+        nTrain, trainCounts, nDev, devCounts, (System.nanoTime() - t0) / 1e9);
 
     Path model = out.resolve("model");
     List<String> sets = new ArrayList<>(List.of(common));
-    sets.addAll(List.of(
-        "finetune.input=bench_train", "finetune.labels=[bearish, bullish, neutral]", "finetune.output=" + q(model),
-        "label.input=bench_dev", "label.encoder=" + q(encoder), "label.partitions=2",
-        "evaluate.gold=bench_dev", "evaluate.labels=[bearish, bullish, neutral]"));
+    sets.addAll(
+        List.of(
+            "finetune.input=bench_train",
+            "finetune.labels=[bearish, bullish, neutral]",
+            "finetune.output=" + q(model),
+            "label.input=bench_dev",
+            "label.encoder=" + q(encoder),
+            "label.partitions=2",
+            "evaluate.gold=bench_dev",
+            "evaluate.labels=[bearish, bullish, neutral]"));
     StringBuilder knn = new StringBuilder();
     for (int k : everyLabeler ? new int[] {1, 5, 10, 50} : new int[0]) {
-      knn.append(", {type = \"knn-vote\", k = ").append(k).append(", pool = bench_train, labels = [bearish, bullish, neutral]}");
+      knn.append(", {type = \"knn-vote\", k = ")
+          .append(k)
+          .append(", pool = bench_train, labels = [bearish, bullish, neutral]}");
     }
     sets.add("label.labelers=[{type = \"fine-tuned\", model = " + q(model) + "}" + knn + "]");
     sets.addAll(overrides);
@@ -93,41 +111,48 @@ public final class LabelBench {
     System.out.printf("finetune: %.0f s %s%n", (System.nanoTime() - t1) / 1e9, ft.counts());
     long t2 = System.nanoTime();
     JobSummary lb = runStage(new LabelStage(), c);
-    System.out.printf("label: %.0f s%n%s%n", (System.nanoTime() - t2) / 1e9, JobSummary.toJson(lb.counts()));
+    System.out.printf(
+        "label: %.0f s%n%s%n", (System.nanoTime() - t2) / 1e9, JobSummary.toJson(lb.counts()));
     JobSummary ev = runStage(new EvaluateStage(), c);
-    System.out.println(baseline.table("majority baseline (always " + NAMES.get(Integer.parseInt(major)) + ")"));
+    System.out.println(
+        baseline.table("majority baseline (always " + NAMES.get(Integer.parseInt(major)) + ")"));
     System.out.println(ev.extra().get("report"));
 
     if (!everyLabeler) {
       spark.stop();
       return;
     }
-    // Throughput: the same encoder instance, through Spark (EmbedStep, 2 tasks) vs a plain 2-thread loop.
+    // Throughput: the same encoder instance, through Spark (EmbedStep, 2 tasks) vs a plain 2-thread
+    // loop.
     List<String> texts = new ArrayList<>();
     for (Row r : lake.read("bench_dev").select("text").collectAsList()) {
       texts.add(r.getString(0));
     }
     EncoderSettings es = new EncoderSettings(encoder, 256, 32, false);
-    Dataset<Row> df = spark.createDataset(texts, Encoders.STRING()).toDF("text").repartition(2).cache();
+    Dataset<Row> df =
+        spark.createDataset(texts, Encoders.STRING()).toDF("text").repartition(2).cache();
     df.count();
     EmbedStep.apply(df, "text", es).count(); // warm-up
     long s0 = System.nanoTime();
     long n = EmbedStep.apply(df, "text", es).count();
     double sparkRate = n / ((System.nanoTime() - s0) / 1e9);
-    SentenceEncoder enc = SentenceEncoder.get(ModelDir.resolve(encoder), ai.djl.Device.cpu(), 1, 256);
+    SentenceEncoder enc =
+        SentenceEncoder.get(ModelDir.resolve(encoder), ai.djl.Device.cpu(), 1, 256);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     long p0 = System.nanoTime();
     List<Future<Integer>> fs = new ArrayList<>();
     for (int part = 0; part < 2; part++) {
       List<String> half = texts.subList(part * texts.size() / 2, (part + 1) * texts.size() / 2);
-      fs.add(pool.submit(() -> {
-        int done = 0;
-        var it = Batching.windows(half.iterator(), 32 * EmbedStep.WINDOW_BATCHES);
-        while (it.hasNext()) {
-          done += enc.encodeAll(it.next(), 32).size();
-        }
-        return done;
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                int done = 0;
+                var it = Batching.windows(half.iterator(), 32 * EmbedStep.WINDOW_BATCHES);
+                while (it.hasNext()) {
+                  done += enc.encodeAll(it.next(), 32).size();
+                }
+                return done;
+              }));
     }
     long m = 0;
     for (Future<Integer> f : fs) {
@@ -135,7 +160,8 @@ public final class LabelBench {
     }
     double loopRate = m / ((System.nanoTime() - p0) / 1e9);
     pool.shutdown();
-    System.out.printf("throughput: spark %.1f docs/s, plain loop %.1f docs/s, ratio %.2f (%d docs, 2 tasks vs 2 threads, 1 ORT thread each)%n",
+    System.out.printf(
+        "throughput: spark %.1f docs/s, plain loop %.1f docs/s, ratio %.2f (%d docs, 2 tasks vs 2 threads, 1 ORT thread each)%n",
         sparkRate, loopRate, sparkRate / loopRate, n);
     System.out.printf("total bench time %.0f s%n", (System.nanoTime() - t0) / 1e9);
     spark.stop();
@@ -151,8 +177,13 @@ public final class LabelBench {
 
   /** The seeded 20% split by id hash (HeadFeatures.holdout over column doc_id). */
   private static org.apache.spark.sql.Column holdoutOn(String c) {
-    return org.apache.spark.sql.functions.pmod(
-            org.apache.spark.sql.functions.xxhash64(col(c), org.apache.spark.sql.functions.lit(42L)),
+    return org.apache
+        .spark
+        .sql
+        .functions
+        .pmod(
+            org.apache.spark.sql.functions.xxhash64(
+                col(c), org.apache.spark.sql.functions.lit(42L)),
             org.apache.spark.sql.functions.lit(1_000_000L))
         .lt(org.apache.spark.sql.functions.lit(200_000L));
   }

@@ -46,8 +46,11 @@ public final class EncodeProbe {
     for (int i = 0; i < docs.size(); i++) {
       rows.add(RowFactory.create("d" + i, docs.get(i)));
     }
-    StructType schema = new StructType().add("doc_id", DataTypes.StringType).add("text", DataTypes.StringType);
-    new Lake(spark, lake.toString()).write(spark.createDataFrame(rows, schema).repartition(8), "docs", SaveMode.Overwrite, "{}");
+    StructType schema =
+        new StructType().add("doc_id", DataTypes.StringType).add("text", DataTypes.StringType);
+    new Lake(spark, lake.toString())
+        .write(
+            spark.createDataFrame(rows, schema).repartition(8), "docs", SaveMode.Overwrite, "{}");
     Tokenizers.Spec spec = Tokenizers.Spec.hf(json, 65536);
     byte[] contents = Files.readAllBytes(json);
     TextTokenizer t = Tokenizers.get(spec, () -> contents);
@@ -60,56 +63,74 @@ public final class EncodeProbe {
   }
 
   static void loop(TextTokenizer t, List<String> docs, long bytes) throws Exception {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
     long w0 = System.nanoTime();
     List<java.util.concurrent.Future<Long>> f = new ArrayList<>();
     for (int k = 0; k < 2; k++) {
       int first = k;
-      f.add(pool.submit(() -> {
-        long ns = 0;
-        for (int i = first; i < docs.size(); i += 2) {
-          long a = System.nanoTime();
-          t.encode(docs.get(i));
-          ns += System.nanoTime() - a;
-        }
-        return ns;
-      }));
+      f.add(
+          pool.submit(
+              () -> {
+                long ns = 0;
+                for (int i = first; i < docs.size(); i += 2) {
+                  long a = System.nanoTime();
+                  t.encode(docs.get(i));
+                  ns += System.nanoTime() - a;
+                }
+                return ns;
+              }));
     }
     long ns = 0;
     for (var x : f) ns += x.get();
     pool.shutdown();
     double wall = (System.nanoTime() - w0) / 1e9;
-    System.out.printf("LOOP  encode-only %.2f MB/s per thread (encode s %.1f, wall %.1f)%n", bytes / 1e6 / (ns / 1e9), ns / 1e9, wall);
+    System.out.printf(
+        "LOOP  encode-only %.2f MB/s per thread (encode s %.1f, wall %.1f)%n",
+        bytes / 1e6 / (ns / 1e9), ns / 1e9, wall);
   }
 
-  static void task(SparkSession spark, Path lake, Tokenizers.Spec spec, byte[] contents, boolean buffered) {
+  static void task(
+      SparkSession spark, Path lake, Tokenizers.Spec spec, byte[] contents, boolean buffered) {
     LongAccumulator ns = spark.sparkContext().longAccumulator();
     LongAccumulator by = spark.sparkContext().longAccumulator();
-    MapPartitionsFunction<Row, Long> fn = it -> {
-      TextTokenizer t = Tokenizers.get(spec, () -> contents);
-      Iterator<Row> src = it;
-      if (buffered) {
-        List<Row> all = new ArrayList<>();
-        it.forEachRemaining(all::add);
-        src = all.iterator();
-      }
-      long n = 0, b = 0, tn = 0;
-      while (src.hasNext()) {
-        String s = src.next().getString(1);
-        b += s.getBytes(StandardCharsets.UTF_8).length;
-        long a = System.nanoTime();
-        n += t.encode(s).length;
-        tn += System.nanoTime() - a;
-      }
-      ns.add(tn);
-      by.add(b);
-      return List.of(n).iterator();
-    };
+    MapPartitionsFunction<Row, Long> fn =
+        it -> {
+          TextTokenizer t = Tokenizers.get(spec, () -> contents);
+          Iterator<Row> src = it;
+          if (buffered) {
+            List<Row> all = new ArrayList<>();
+            it.forEachRemaining(all::add);
+            src = all.iterator();
+          }
+          long n = 0, b = 0, tn = 0;
+          while (src.hasNext()) {
+            String s = src.next().getString(1);
+            b += s.getBytes(StandardCharsets.UTF_8).length;
+            long a = System.nanoTime();
+            n += t.encode(s).length;
+            tn += System.nanoTime() - a;
+          }
+          ns.add(tn);
+          by.add(b);
+          return List.of(n).iterator();
+        };
     long w0 = System.nanoTime();
-    long sum = spark.read().format("delta").load(lake.resolve("docs").toString()).mapPartitions(fn, Encoders.LONG())
-        .javaRDD().fold(0L, Long::sum);
+    long sum =
+        spark
+            .read()
+            .format("delta")
+            .load(lake.resolve("docs").toString())
+            .mapPartitions(fn, Encoders.LONG())
+            .javaRDD()
+            .fold(0L, Long::sum);
     double wall = (System.nanoTime() - w0) / 1e9;
-    System.out.printf("TASK%s encode-only %.2f MB/s per thread (encode s %.1f, wall %.1f, tokens %d)%n", buffered ? "(buffered)" : "          ",
-        by.value() / 1e6 / (ns.value() / 1e9), ns.value() / 1e9, wall, sum);
+    System.out.printf(
+        "TASK%s encode-only %.2f MB/s per thread (encode s %.1f, wall %.1f, tokens %d)%n",
+        buffered ? "(buffered)" : "          ",
+        by.value() / 1e6 / (ns.value() / 1e9),
+        ns.value() / 1e9,
+        wall,
+        sum);
   }
 }

@@ -48,7 +48,8 @@ public final class TokenizeStageBench {
   public static void main(String[] args) throws Exception {
     Path llamaDir = Path.of(args[0]);
     long mb = Long.parseLong(args[1]);
-    List<String> which = args.length > 2 ? List.of(args[2].split(",")) : List.of("spm-llama2", "jtokkit-gpt2");
+    List<String> which =
+        args.length > 2 ? List.of(args[2].split(",")) : List.of("spm-llama2", "jtokkit-gpt2");
     SparkSession spark = BenchSpark.session();
     int cores = spark.sparkContext().defaultParallelism() >= 2 ? 2 : 1;
     int parts = (int) Math.max(2, mb / MB_PER_PARTITION);
@@ -57,28 +58,43 @@ public final class TokenizeStageBench {
     write(spark, lake, parts, MB_PER_PARTITION * 1_000_000L);
     write(spark, warm, 2, 2_000_000L);
     long bytes = 0;
-    for (Row r : new Lake(spark, lake.toString()).read(Table.DOCS_FILTERED)
-        .selectExpr("sum(octet_length(text))").collectAsList()) {
+    for (Row r :
+        new Lake(spark, lake.toString())
+            .read(Table.DOCS_FILTERED)
+            .selectExpr("sum(octet_length(text))")
+            .collectAsList()) {
       bytes = r.getLong(0);
     }
     System.out.printf("input: %d partitions, %.1f MB UTF-8%n", parts, bytes / 1e6);
     for (String w : which) {
-      TextTokenizer t = switch (w) {
-        case "spm-llama2" -> SentencePieceBpe.load(llamaDir.resolve("tokenizer.model"));
-        case "jtokkit-gpt2" -> new JTokkitGpt2Tokenizer();
-        default -> throw new IllegalArgumentException(w);
-      };
-      String[] sets = w.equals("spm-llama2")
-          ? new String[] {"tokenize.tokenizer.kind=sentencepiece", "tokenize.tokenizer.path=\"" + llamaDir + "\"", "tokenize.bos=\"<s>\"", "tokenize.eos=\"\""}
-          : new String[] {"tokenize.tokenizer.kind=jtokkit-gpt2"};
+      TextTokenizer t =
+          switch (w) {
+            case "spm-llama2" -> SentencePieceBpe.load(llamaDir.resolve("tokenizer.model"));
+            case "jtokkit-gpt2" -> new JTokkitGpt2Tokenizer();
+            default -> throw new IllegalArgumentException(w);
+          };
+      String[] sets =
+          w.equals("spm-llama2")
+              ? new String[] {
+                "tokenize.tokenizer.kind=sentencepiece",
+                "tokenize.tokenizer.path=\"" + llamaDir + "\"",
+                "tokenize.bos=\"<s>\"",
+                "tokenize.eos=\"\""
+              }
+              : new String[] {"tokenize.tokenizer.kind=jtokkit-gpt2"};
       double loop = loop(t, parts, MB_PER_PARTITION * 1_000_000L, cores, bytes);
       new TokenizeStage().run(new RunContext(spark, config(warm, sets)));
       // Cold: the first run over the whole input, JIT compilation of Spark's Parquet/Delta/codegen
       // paths included. Warm: the same run again in the same JVM (a long-running executor's state).
       double cold = timedStage(spark, lake, sets, bytes, cores, w + " cold", null);
-      double warmRun = timedStage(spark, lake, sets, bytes, cores, w + " warm", System.getProperty("bench.jfr"));
-      System.out.printf("RATIO-CPU %-18s stage %.2f / loop %.2f MB per CPU-s = %.3f%n", w + " cold", cold, loop, cold / loop);
-      System.out.printf("RATIO-CPU %-18s stage %.2f / loop %.2f MB per CPU-s = %.3f%n", w + " warm", warmRun, loop, warmRun / loop);
+      double warmRun =
+          timedStage(spark, lake, sets, bytes, cores, w + " warm", System.getProperty("bench.jfr"));
+      System.out.printf(
+          "RATIO-CPU %-18s stage %.2f / loop %.2f MB per CPU-s = %.3f%n",
+          w + " cold", cold, loop, cold / loop);
+      System.out.printf(
+          "RATIO-CPU %-18s stage %.2f / loop %.2f MB per CPU-s = %.3f%n",
+          w + " warm", warmRun, loop, warmRun / loop);
     }
     spark.stop();
   }
@@ -88,26 +104,34 @@ public final class TokenizeStageBench {
   }
 
   private static void write(SparkSession spark, Path lake, int parts, long bytesPerPartition) {
-    StructType schema = new StructType()
-        .add("doc_id", DataTypes.StringType, true)
-        .add("source", DataTypes.StringType, true)
-        .add("text", DataTypes.StringType, true)
-        .add("kept", DataTypes.BooleanType, false);
-    FlatMapFunction<Long, Row> gen = p -> {
-      List<Row> rows = new ArrayList<>();
-      List<String> d = docs(p, bytesPerPartition);
-      for (int i = 0; i < d.size(); i++) {
-        rows.add(RowFactory.create("p" + p + "-" + i, "bench", d.get(i), true));
-      }
-      return rows.iterator();
-    };
-    new Lake(spark, lake.toString()).write(
-        spark.range(0, parts, 1, parts).as(Encoders.LONG()).flatMap(gen, Encoders.row(schema)),
-        "docs_filtered", SaveMode.Overwrite, "{}", "kept");
+    StructType schema =
+        new StructType()
+            .add("doc_id", DataTypes.StringType, true)
+            .add("source", DataTypes.StringType, true)
+            .add("text", DataTypes.StringType, true)
+            .add("kept", DataTypes.BooleanType, false);
+    FlatMapFunction<Long, Row> gen =
+        p -> {
+          List<Row> rows = new ArrayList<>();
+          List<String> d = docs(p, bytesPerPartition);
+          for (int i = 0; i < d.size(); i++) {
+            rows.add(RowFactory.create("p" + p + "-" + i, "bench", d.get(i), true));
+          }
+          return rows.iterator();
+        };
+    new Lake(spark, lake.toString())
+        .write(
+            spark.range(0, parts, 1, parts).as(Encoders.LONG()).flatMap(gen, Encoders.row(schema)),
+            "docs_filtered",
+            SaveMode.Overwrite,
+            "{}",
+            "kept");
   }
 
   /** MB per CPU-second of {@code threads} threads encoding every partition's documents. */
-  private static double loop(TextTokenizer t, int parts, long bytesPerPartition, int threads, long bytes) throws Exception {
+  private static double loop(
+      TextTokenizer t, int parts, long bytesPerPartition, int threads, long bytes)
+      throws Exception {
     for (String d : docs(0, 4_000_000L)) {
       t.encode(d); // JIT warm-up
     }
@@ -116,22 +140,24 @@ public final class TokenizeStageBench {
     List<Future<double[]>> fs = new ArrayList<>();
     for (int k = 0; k < threads; k++) {
       int first = k;
-      fs.add(pool.submit(() -> {
-        double cpu = 0;
-        long loopBytes = 0;
-        for (long p = first; p < parts; p += threads) {
-          List<String> d = docs(p, bytesPerPartition);
-          long c0 = mx.getCurrentThreadCpuTime();
-          for (String s : d) {
-            t.encode(s);
-          }
-          cpu += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-          for (String s : d) {
-            loopBytes += s.getBytes(StandardCharsets.UTF_8).length;
-          }
-        }
-        return new double[] {cpu, loopBytes};
-      }));
+      fs.add(
+          pool.submit(
+              () -> {
+                double cpu = 0;
+                long loopBytes = 0;
+                for (long p = first; p < parts; p += threads) {
+                  List<String> d = docs(p, bytesPerPartition);
+                  long c0 = mx.getCurrentThreadCpuTime();
+                  for (String s : d) {
+                    t.encode(s);
+                  }
+                  cpu += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+                  for (String s : d) {
+                    loopBytes += s.getBytes(StandardCharsets.UTF_8).length;
+                  }
+                }
+                return new double[] {cpu, loopBytes};
+              }));
     }
     double cpu = 0;
     double loopBytes = 0;
@@ -140,13 +166,15 @@ public final class TokenizeStageBench {
       loopBytes += f.get()[1];
     }
     pool.shutdown();
-    System.out.printf("loop  %-13s %.2f MB per CPU-s (%.1f MB, %.1f CPU-s; table has %.1f MB)%n",
+    System.out.printf(
+        "loop  %-13s %.2f MB per CPU-s (%.1f MB, %.1f CPU-s; table has %.1f MB)%n",
         t.name(), loopBytes / 1e6 / cpu, loopBytes / 1e6, cpu, bytes / 1e6);
     return loopBytes / 1e6 / cpu;
   }
 
   /** MB per CPU-second of the JVM over one stage run; {@code jfr} (nullable) records a profile. */
-  private static double timedStage(SparkSession spark, Path lake, String[] sets, long bytes, int cores, String label, String jfr)
+  private static double timedStage(
+      SparkSession spark, Path lake, String[] sets, long bytes, int cores, String label, String jfr)
       throws Exception {
     jdk.jfr.Recording rec = null;
     if (jfr != null) {
@@ -165,8 +193,15 @@ public final class TokenizeStageBench {
       rec.dump(Path.of(jfr + "-" + label.replace(' ', '-') + ".jfr"));
       rec.close();
     }
-    System.out.printf("stage %-18s %.1f s wall, %.2f MB/s per core wall, %.1f CPU-s (JIT compiler ~%.1f s), %.2f MB per CPU-s, %s tokens%n",
-        label, wall, bytes / 1e6 / wall / cores, cpu, jit, bytes / 1e6 / cpu, s.counts().get("tokens"));
+    System.out.printf(
+        "stage %-18s %.1f s wall, %.2f MB/s per core wall, %.1f CPU-s (JIT compiler ~%.1f s), %.2f MB per CPU-s, %s tokens%n",
+        label,
+        wall,
+        bytes / 1e6 / wall / cores,
+        cpu,
+        jit,
+        bytes / 1e6 / cpu,
+        s.counts().get("tokens"));
     return bytes / 1e6 / cpu;
   }
 
@@ -176,11 +211,14 @@ public final class TokenizeStageBench {
   }
 
   private static double cpuSeconds() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
   }
 
   private static SlimConfig config(Path lake, String... sets) {
-    List<String> all = new ArrayList<>(List.of("lake=\"" + lake + "\"", "tokenize.input_table=docs_filtered"));
+    List<String> all =
+        new ArrayList<>(List.of("lake=\"" + lake + "\"", "tokenize.input_table=docs_filtered"));
     all.addAll(List.of(sets));
     return SlimConfig.load(null, all);
   }

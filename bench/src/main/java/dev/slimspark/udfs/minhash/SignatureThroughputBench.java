@@ -33,21 +33,37 @@ public final class SignatureThroughputBench {
       docs[d] = sb.toString();
       bytes += docs[d].getBytes(StandardCharsets.UTF_8).length;
     }
-    run("word 5-gram slimpajama", new Shingler(ShingleType.WORD, 5, Normalization.SLIMPAJAMA, 1), docs, bytes);
-    run("word 5-gram as-is", new Shingler(ShingleType.WORD, 5, Normalization.AS_IS, 1), docs, bytes);
-    run("char 13-gram slimpajama", new Shingler(ShingleType.CHAR, 13, Normalization.SLIMPAJAMA, 1), docs, bytes);
+    run(
+        "word 5-gram slimpajama",
+        new Shingler(ShingleType.WORD, 5, Normalization.SLIMPAJAMA, 1),
+        docs,
+        bytes);
+    run(
+        "word 5-gram as-is",
+        new Shingler(ShingleType.WORD, 5, Normalization.AS_IS, 1),
+        docs,
+        bytes);
+    run(
+        "char 13-gram slimpajama",
+        new Shingler(ShingleType.CHAR, 13, Normalization.SLIMPAJAMA, 1),
+        docs,
+        bytes);
     // One 50 MB document: memory stays bounded by the String itself.
     StringBuilder big = new StringBuilder(50_000_000);
     while (big.length() < 50_000_000) {
       big.append(vocab[rnd.nextInt(vocab.length)]).append(' ');
     }
     String bigDoc = big.toString();
-    MinHasher mh = new MinHasher(128, 7, new Shingler(ShingleType.WORD, 5, Normalization.SLIMPAJAMA, 1));
+    MinHasher mh =
+        new MinHasher(128, 7, new Shingler(ShingleType.WORD, 5, Normalization.SLIMPAJAMA, 1));
     long t0 = System.nanoTime();
     int n = mh.signature(bigDoc, new long[128]);
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("single 50 MB doc, word 5-gram: %d shingles in %.2f s (%.1f MB/s), heap used %d MB%n",
-        n, s, bigDoc.length() / 1e6 / s,
+    System.out.printf(
+        "single 50 MB doc, word 5-gram: %d shingles in %.2f s (%.1f MB/s), heap used %d MB%n",
+        n,
+        s,
+        bigDoc.length() / 1e6 / s,
         (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
   }
 
@@ -70,7 +86,8 @@ public final class SignatureThroughputBench {
       }
     }
     double s = (System.nanoTime() - t0) / 1e9;
-    System.out.printf("%-26s 128 perms: %.1f MB/s (UTF-8 bytes), %.0f docs/s  [%d]%n",
+    System.out.printf(
+        "%-26s 128 perms: %.1f MB/s (UTF-8 bytes), %.0f docs/s  [%d]%n",
         name, reps * bytes / 1e6 / s, reps * docs.length / s, sink & 1);
   }
 }

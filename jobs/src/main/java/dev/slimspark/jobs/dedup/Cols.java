@@ -10,8 +10,10 @@ final class Cols {
 
   /** Global ordering key: rank of (source priority, doc_id); the min of a cluster is kept. */
   static final String NODE = "node";
+
   /** Node of the exact-duplicate group's kept doc. */
   static final String REP = "rep";
+
   static final String PRIO = "prio";
   static final String HASH = "content_hash";
   static final String BYTES = "bytes";

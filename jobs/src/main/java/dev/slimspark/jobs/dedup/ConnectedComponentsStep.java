@@ -16,18 +16,18 @@ import org.slf4j.LoggerFactory;
  * MapReduce and Beyond", SoCC 2014); O(log^2 n) rounds, each a few shuffles.
  *
  * <ul>
- *   <li>Large-star: every node u links each strictly larger neighbour v to m(u), the minimum of
- *       u's closed neighbourhood.
+ *   <li>Large-star: every node u links each strictly larger neighbour v to m(u), the minimum of u's
+ *       closed neighbourhood.
  *   <li>Small-star: every node u links itself and each smaller neighbour v to the minimum of its
  *       closed smaller neighbourhood.
  * </ul>
  *
  * At the fixpoint each component is a star around its minimum node, so the output {@code (node,
- * root)} lists every non-minimum node with its component minimum (roots themselves are not
- * listed). Only aggregates (min per node) and joins of a big edge side against a unique-key side
- * are used: a 100k-member component is linear work in one task, never a group held in memory.
- * Lineage is cut every round. Fails if not converged after {@code maxCcIterations} rounds rather
- * than returning a labelling that is not a partition into components.
+ * root)} lists every non-minimum node with its component minimum (roots themselves are not listed).
+ * Only aggregates (min per node) and joins of a big edge side against a unique-key side are used: a
+ * 100k-member component is linear work in one task, never a group held in memory. Lineage is cut
+ * every round. Fails if not converged after {@code maxCcIterations} rounds rather than returning a
+ * labelling that is not a partition into components.
  */
 public final class ConnectedComponentsStep {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectedComponentsStep.class);
@@ -37,13 +37,17 @@ public final class ConnectedComponentsStep {
 
   private ConnectedComponentsStep() {}
 
-  /** @param edges {@code (src, dst)} long columns, any orientation, duplicates and loops allowed */
+  /**
+   * @param edges {@code (src, dst)} long columns, any orientation, duplicates and loops allowed
+   */
   public static Result run(Dataset<Row> edges, DedupOptions opts) {
     // Canonical orientation u > v; self-loops carry no connectivity.
     Dataset<Row> e =
         Lineage.cut(
             edges
-                .select(greatest(col(Cols.SRC), col(Cols.DST)).as("u"), least(col(Cols.SRC), col(Cols.DST)).as("v"))
+                .select(
+                    greatest(col(Cols.SRC), col(Cols.DST)).as("u"),
+                    least(col(Cols.SRC), col(Cols.DST)).as("v"))
                 .where(col("u").notEqual(col("v")))
                 .distinct(),
             opts);
@@ -52,7 +56,8 @@ public final class ConnectedComponentsStep {
     while (true) {
       if (round >= opts.maxCcIterations()) {
         Lineage.release(e);
-        throw new IllegalStateException("connected components did not converge in " + round + " rounds");
+        throw new IllegalStateException(
+            "connected components did not converge in " + round + " rounds");
       }
       round++;
       Dataset<Row> next = Lineage.cut(smallStar(largeStar(e)), opts);
@@ -75,7 +80,8 @@ public final class ConnectedComponentsStep {
 
   /** (u > v) edges → large-star edges, same orientation. */
   static Dataset<Row> largeStar(Dataset<Row> e) {
-    Dataset<Row> sym = e.select(col("u"), col("v")).union(e.select(col("v").as("u"), col("u").as("v")));
+    Dataset<Row> sym =
+        e.select(col("u"), col("v")).union(e.select(col("v").as("u"), col("u").as("v")));
     Dataset<Row> mins = sym.groupBy("u").agg(min("v").as("mv"));
     return sym.join(mins, "u")
         .where(col("v").gt(col("u")))
@@ -88,7 +94,9 @@ public final class ConnectedComponentsStep {
     // In u > v orientation each row already lists a smaller neighbour v of u.
     Dataset<Row> mins = e.groupBy("u").agg(min("v").as("m"));
     Dataset<Row> neighbours =
-        e.join(mins, "u").where(col("v").notEqual(col("m"))).select(col("v").as("u"), col("m").as("v"));
+        e.join(mins, "u")
+            .where(col("v").notEqual(col("m")))
+            .select(col("v").as("u"), col("m").as("v"));
     return neighbours.union(mins.select(col("u"), col("m").as("v"))).distinct();
   }
 }

@@ -19,44 +19,65 @@ public final class DedupOptions implements Serializable {
 
   /** Near-duplicate Jaccard threshold on shingle sets (SlimPajama: 0.8). */
   public static final double DEFAULT_THRESHOLD = 0.8;
+
   /** MinHash permutations; signature storage is 8 bytes each per surviving document. */
   public static final int DEFAULT_NUM_PERM = 128;
+
   /** Character shingles work for every script, including CJK without spaces. */
   public static final ShingleType DEFAULT_SHINGLE_TYPE = ShingleType.CHAR;
+
   /** 0 means the type's default: 13 for CHAR (SlimPajama), 5 for WORD. */
   public static final int DEFAULT_SHINGLE_SIZE = 0;
+
   public static final Normalization DEFAULT_NORMALIZATION = Normalization.SLIMPAJAMA;
+
   /** Seeds shingle hashes, permutations and band keys; change it and every signature changes. */
   public static final long DEFAULT_SEED = 42L;
+
   /** Signature verification removes LSH false positives at no text cost. */
   public static final Verification DEFAULT_VERIFICATION = Verification.SIGNATURE;
+
   /** 0 means "choose by {@link LshParams#optimal}". */
   public static final int DEFAULT_BANDS = 0;
+
   public static final int DEFAULT_ROWS = 0;
-  /** Weights of the false-positive and false-negative areas: lean to recall (12 x 10 at t = 0.8). */
+
+  /**
+   * Weights of the false-positive and false-negative areas: lean to recall (12 x 10 at t = 0.8).
+   */
   public static final double DEFAULT_FP_WEIGHT = 0.2;
+
   public static final double DEFAULT_FN_WEIGHT = 0.8;
+
   /**
    * 0 (default): no bucket is ever skipped. Above 0, buckets with more members are skipped, and
    * they and the docs they held are counted and reported (lost recall there: exactly the
-   * boilerplate dedup exists to catch). Hot buckets need no cap: see {@link #DEFAULT_SUB_BUCKET_SIZE}.
+   * boilerplate dedup exists to catch). Hot buckets need no cap: see {@link
+   * #DEFAULT_SUB_BUCKET_SIZE}.
    */
   public static final int DEFAULT_MAX_BUCKET_SIZE = 0;
+
   /**
-   * Buckets with more members are split into sub-buckets of about this many, chained through
-   * their minimum (a two-level star, still linear): bounds the rows any one join key or task holds.
+   * Buckets with more members are split into sub-buckets of about this many, chained through their
+   * minimum (a two-level star, still linear): bounds the rows any one join key or task holds.
    */
   public static final int DEFAULT_SUB_BUCKET_SIZE = 10_000;
+
   /** Large-star/small-star needs O(log^2 n) rounds; exceeding the cap fails the run. */
   public static final int DEFAULT_MAX_CC_ITERATIONS = 50;
+
   /** EXACT verification falls back to the signature estimate above this many chars per text. */
   public static final int DEFAULT_EXACT_VERIFY_MAX_CHARS = 2_000_000;
+
   /** {@code dedup.input_table}: the table dedup reads. */
   public static final String DEFAULT_INPUT_TABLE = Table.DOCS_FILTERED.id();
+
   /** {@code dedup.mode}: full or incremental. */
   public static final String DEFAULT_MODE = "full";
+
   /** {@code dedup.checkpoint}: auto (local in local mode, else reliable), local or reliable. */
   public static final String DEFAULT_CHECKPOINT = "auto";
+
   /** {@code dedup.source_priority}: none, the earliest doc wins. */
   public static final List<String> DEFAULT_SOURCE_PRIORITY = List.of();
 
@@ -66,7 +87,9 @@ public final class DedupOptions implements Serializable {
     NONE,
     /** Keep an edge when the signature-estimated Jaccard is >= threshold. */
     SIGNATURE,
-    /** Keep an edge when the exact Jaccard of the two shingle sets is >= threshold (re-shingles). */
+    /**
+     * Keep an edge when the exact Jaccard of the two shingle sets is >= threshold (re-shingles).
+     */
     EXACT
   }
 
@@ -110,11 +133,15 @@ public final class DedupOptions implements Serializable {
       throw new IllegalArgumentException("threshold must be in (0,1): " + threshold);
     }
     if (numPerm < 1 || maxCcIterations < 1 || exactVerifyMaxChars < 1) {
-      throw new IllegalArgumentException("numPerm, maxCcIterations, exactVerifyMaxChars out of range");
+      throw new IllegalArgumentException(
+          "numPerm, maxCcIterations, exactVerifyMaxChars out of range");
     }
     if (maxBucketSize == 1 || maxBucketSize < 0 || subBucketSize < 2) {
       throw new IllegalArgumentException(
-          "max_bucket_size must be 0 (no limit) or >= 2, sub_bucket_size >= 2: " + maxBucketSize + ", " + subBucketSize);
+          "max_bucket_size must be 0 (no limit) or >= 2, sub_bucket_size >= 2: "
+              + maxBucketSize
+              + ", "
+              + subBucketSize);
     }
     if ((bands == 0) != (rows == 0)) {
       throw new IllegalArgumentException("set both bands and rows, or neither");
@@ -132,25 +159,29 @@ public final class DedupOptions implements Serializable {
     String n = "dedup.near.";
     double t = c.getDouble(n + "threshold");
     if (!(t > 0 && t < 1)) {
-      throw UserErrors.badConfigValue(n + "threshold", Double.toString(t), "strictly between 0 and 1");
+      throw UserErrors.badConfigValue(
+          n + "threshold", Double.toString(t), "strictly between 0 and 1");
     }
     Builder b =
         builder()
             .threshold(t)
             .numPerm(c.getInt(n + "num_perm"))
             .shingleType(ShingleType.parse(c.getEnum(n + "shingle", "char", "word")))
-            .normalization(Normalization.parse(c.getEnum("dedup.normalization", "slimpajama", "as-is")))
+            .normalization(
+                Normalization.parse(c.getEnum("dedup.normalization", "slimpajama", "as-is")))
             .seed(c.getInt("dedup.seed"))
             .verification(
                 Verification.valueOf(
-                    c.getEnum(n + "verification", "none", "signature", "exact").toUpperCase(java.util.Locale.ROOT)))
+                    c.getEnum(n + "verification", "none", "signature", "exact")
+                        .toUpperCase(java.util.Locale.ROOT)))
             .errorWeights(c.getDouble(n + "fp_weight"), c.getDouble(n + "fn_weight"))
             .sourcePriority(c.getStringList("dedup.source_priority"))
             .maxBucketSize(c.getInt(n + "max_bucket_size"))
             .subBucketSize(c.getInt(n + "sub_bucket_size"))
             .maxCcIterations(c.getInt(n + "max_cc_iterations"));
     String checkpoint = c.getEnum("dedup.checkpoint", "auto", "local", "reliable");
-    b.reliableCheckpoint(checkpoint.equals("reliable") || (checkpoint.equals("auto") && !localMaster));
+    b.reliableCheckpoint(
+        checkpoint.equals("reliable") || (checkpoint.equals("auto") && !localMaster));
     if (c.getInt(n + "shingle_size") > 0) {
       b.shingleSize(c.getInt(n + "shingle_size"));
     }
@@ -158,14 +189,18 @@ public final class DedupOptions implements Serializable {
     int rows = c.getInt(n + "rows");
     if (bands > 0 || rows > 0) {
       if (bands <= 0 || rows <= 0 || (long) bands * rows > c.getInt(n + "num_perm")) {
-        throw UserErrors.badConfigValue(n + "bands/rows", bands + " x " + rows, "both > 0 with bands * rows <= num_perm (or both 0 to choose automatically)");
+        throw UserErrors.badConfigValue(
+            n + "bands/rows",
+            bands + " x " + rows,
+            "both > 0 with bands * rows <= num_perm (or both 0 to choose automatically)");
       }
       b.bandsAndRows(bands, rows);
     }
     try {
       return b.build();
     } catch (IllegalArgumentException e) {
-      throw UserErrors.of("The dedup options are inconsistent.", e.getMessage(), "Fix the dedup.* keys.");
+      throw UserErrors.of(
+          "The dedup options are inconsistent.", e.getMessage(), "Fix the dedup.* keys.");
     }
   }
 
@@ -197,16 +232,28 @@ public final class DedupOptions implements Serializable {
   /**
    * Canonical string of every option that determines a stored signature, band key or duplicate
    * decision: threshold, num_perm, shingle type/size, normalization, seed and the resolved banding.
-   * Incremental dedup refuses to extend a corpus whose signatures were made under another key
-   * (they would not be comparable). Verification, weights and source priority are not in it: they
-   * do not change stored rows (weights only through the banding, which is in it).
+   * Incremental dedup refuses to extend a corpus whose signatures were made under another key (they
+   * would not be comparable). Verification, weights and source priority are not in it: they do not
+   * change stored rows (weights only through the banding, which is in it).
    */
   public String signatureKey() {
     LshParams p = lshParams();
-    return "threshold=" + threshold + ", num_perm=" + numPerm + ", shingle="
-        + shingleType.name().toLowerCase(java.util.Locale.ROOT) + "/" + shingleSize
-        + ", normalization=" + normalization.configName() + ", seed=" + seed + ", bands="
-        + p.bands() + ", rows=" + p.rows();
+    return "threshold="
+        + threshold
+        + ", num_perm="
+        + numPerm
+        + ", shingle="
+        + shingleType.name().toLowerCase(java.util.Locale.ROOT)
+        + "/"
+        + shingleSize
+        + ", normalization="
+        + normalization.configName()
+        + ", seed="
+        + seed
+        + ", bands="
+        + p.bands()
+        + ", rows="
+        + p.rows();
   }
 
   /** Rank of a source in the priority list (0 = most preferred); unlisted sources rank last. */
@@ -215,33 +262,112 @@ public final class DedupOptions implements Serializable {
     return i < 0 ? sourcePriority.size() : i;
   }
 
-  public double threshold() { return threshold; }
-  public int numPerm() { return numPerm; }
-  public ShingleType shingleType() { return shingleType; }
-  public int shingleSize() { return shingleSize; }
-  public Normalization normalization() { return normalization; }
-  public long seed() { return seed; }
-  public Verification verification() { return verification; }
-  public int bands() { return bands; }
-  public int rows() { return rows; }
-  public double fpWeight() { return fpWeight; }
-  public double fnWeight() { return fnWeight; }
-  public List<String> sourcePriority() { return sourcePriority; }
+  public double threshold() {
+    return threshold;
+  }
+
+  public int numPerm() {
+    return numPerm;
+  }
+
+  public ShingleType shingleType() {
+    return shingleType;
+  }
+
+  public int shingleSize() {
+    return shingleSize;
+  }
+
+  public Normalization normalization() {
+    return normalization;
+  }
+
+  public long seed() {
+    return seed;
+  }
+
+  public Verification verification() {
+    return verification;
+  }
+
+  public int bands() {
+    return bands;
+  }
+
+  public int rows() {
+    return rows;
+  }
+
+  public double fpWeight() {
+    return fpWeight;
+  }
+
+  public double fnWeight() {
+    return fnWeight;
+  }
+
+  public List<String> sourcePriority() {
+    return sourcePriority;
+  }
+
   /** 0 = no limit. */
-  public int maxBucketSize() { return maxBucketSize; }
-  public int subBucketSize() { return subBucketSize; }
-  public int maxCcIterations() { return maxCcIterations; }
-  public int exactVerifyMaxChars() { return exactVerifyMaxChars; }
-  public boolean reliableCheckpoint() { return reliableCheckpoint; }
+  public int maxBucketSize() {
+    return maxBucketSize;
+  }
+
+  public int subBucketSize() {
+    return subBucketSize;
+  }
+
+  public int maxCcIterations() {
+    return maxCcIterations;
+  }
+
+  public int exactVerifyMaxChars() {
+    return exactVerifyMaxChars;
+  }
+
+  public boolean reliableCheckpoint() {
+    return reliableCheckpoint;
+  }
 
   @Override
   public String toString() {
-    return "DedupOptions{threshold=" + threshold + ", numPerm=" + numPerm + ", shingle="
-        + shingleType + "/" + shingleSize + ", normalization=" + normalization.configName()
-        + ", seed=" + seed + ", verification=" + verification + ", bands=" + bands + ", rows="
-        + rows + ", weights=" + fpWeight + "/" + fnWeight + ", sourcePriority=" + sourcePriority
-        + ", maxBucketSize=" + maxBucketSize + ", subBucketSize=" + subBucketSize + ", maxCcIterations=" + maxCcIterations
-        + ", exactVerifyMaxChars=" + exactVerifyMaxChars + ", reliableCheckpoint=" + reliableCheckpoint + "}";
+    return "DedupOptions{threshold="
+        + threshold
+        + ", numPerm="
+        + numPerm
+        + ", shingle="
+        + shingleType
+        + "/"
+        + shingleSize
+        + ", normalization="
+        + normalization.configName()
+        + ", seed="
+        + seed
+        + ", verification="
+        + verification
+        + ", bands="
+        + bands
+        + ", rows="
+        + rows
+        + ", weights="
+        + fpWeight
+        + "/"
+        + fnWeight
+        + ", sourcePriority="
+        + sourcePriority
+        + ", maxBucketSize="
+        + maxBucketSize
+        + ", subBucketSize="
+        + subBucketSize
+        + ", maxCcIterations="
+        + maxCcIterations
+        + ", exactVerifyMaxChars="
+        + exactVerifyMaxChars
+        + ", reliableCheckpoint="
+        + reliableCheckpoint
+        + "}";
   }
 
   /** Mutable builder; unset fields take the DEFAULT_ constants. */
@@ -266,27 +392,95 @@ public final class DedupOptions implements Serializable {
 
     private Builder() {}
 
-    public Builder threshold(double v) { threshold = v; return this; }
-    public Builder numPerm(int v) { numPerm = v; return this; }
+    public Builder threshold(double v) {
+      threshold = v;
+      return this;
+    }
+
+    public Builder numPerm(int v) {
+      numPerm = v;
+      return this;
+    }
+
     /** Shingle type; resets the size to the type's default unless {@link #shingleSize} follows. */
-    public Builder shingleType(ShingleType v) { shingleType = v; shingleSize = 0; return this; }
-    public Builder shingleSize(int v) { shingleSize = v; return this; }
-    public Builder normalization(Normalization v) { normalization = v; return this; }
-    public Builder seed(long v) { seed = v; return this; }
-    public Builder verification(Verification v) { verification = v; return this; }
+    public Builder shingleType(ShingleType v) {
+      shingleType = v;
+      shingleSize = 0;
+      return this;
+    }
+
+    public Builder shingleSize(int v) {
+      shingleSize = v;
+      return this;
+    }
+
+    public Builder normalization(Normalization v) {
+      normalization = v;
+      return this;
+    }
+
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    public Builder verification(Verification v) {
+      verification = v;
+      return this;
+    }
+
     /** Explicit banding (both > 0) instead of the optimum. */
-    public Builder bandsAndRows(int b, int r) { bands = b; rows = r; return this; }
-    public Builder errorWeights(double fp, double fn) { fpWeight = fp; fnWeight = fn; return this; }
-    /** Sources in decreasing preference; the kept doc of a cluster is the best-ranked, then smallest doc_id. */
-    public Builder sourcePriority(List<String> v) { sourcePriority = v; return this; }
+    public Builder bandsAndRows(int b, int r) {
+      bands = b;
+      rows = r;
+      return this;
+    }
+
+    public Builder errorWeights(double fp, double fn) {
+      fpWeight = fp;
+      fnWeight = fn;
+      return this;
+    }
+
+    /**
+     * Sources in decreasing preference; the kept doc of a cluster is the best-ranked, then smallest
+     * doc_id.
+     */
+    public Builder sourcePriority(List<String> v) {
+      sourcePriority = v;
+      return this;
+    }
+
     /** Skip (and report) buckets above v members; 0 = never skip. */
-    public Builder maxBucketSize(int v) { maxBucketSize = v; return this; }
+    public Builder maxBucketSize(int v) {
+      maxBucketSize = v;
+      return this;
+    }
+
     /** Split buckets above v members into linked sub-buckets of about v. */
-    public Builder subBucketSize(int v) { subBucketSize = v; return this; }
-    public Builder maxCcIterations(int v) { maxCcIterations = v; return this; }
-    public Builder exactVerifyMaxChars(int v) { exactVerifyMaxChars = v; return this; }
-    /** Reliable (checkpoint dir) instead of local checkpoints: survives executor loss, costs a write. */
-    public Builder reliableCheckpoint(boolean v) { reliableCheckpoint = v; return this; }
+    public Builder subBucketSize(int v) {
+      subBucketSize = v;
+      return this;
+    }
+
+    public Builder maxCcIterations(int v) {
+      maxCcIterations = v;
+      return this;
+    }
+
+    public Builder exactVerifyMaxChars(int v) {
+      exactVerifyMaxChars = v;
+      return this;
+    }
+
+    /**
+     * Reliable (checkpoint dir) instead of local checkpoints: survives executor loss, costs a
+     * write.
+     */
+    public Builder reliableCheckpoint(boolean v) {
+      reliableCheckpoint = v;
+      return this;
+    }
 
     public DedupOptions build() {
       return new DedupOptions(this);

@@ -46,7 +46,12 @@ public final class DedupPipeline {
     LOG.info("dedup with {}{}", opts, old == null ? "" : " against an old corpus");
     LshParams params = opts.lshParams();
     double pAtT = params.probability(opts.threshold());
-    LOG.info("LSH bands={} rows={}: P(detect) at t={} is {}", params.bands(), params.rows(), opts.threshold(), pAtT);
+    LOG.info(
+        "LSH bands={} rows={}: P(detect) at t={} is {}",
+        params.bands(),
+        params.rows(),
+        opts.threshold(),
+        pAtT);
     List<Dataset<Row>> checkpoints = new ArrayList<>();
 
     ExactDedupStep.Result exact = ExactDedupStep.run(docs, opts);
@@ -54,11 +59,16 @@ public final class DedupPipeline {
     // Texts of exact survivors by node; recomputed from the input where used (not stored twice).
     Dataset<Row> texts =
         docs.select(Cols.DOC_ID, Cols.TEXT)
-            .join(exact.meta().where(col(Cols.NODE).equalTo(col(Cols.REP))).select(Cols.DOC_ID, Cols.NODE),
+            .join(
+                exact
+                    .meta()
+                    .where(col(Cols.NODE).equalTo(col(Cols.REP)))
+                    .select(Cols.DOC_ID, Cols.NODE),
                 Cols.DOC_ID)
             .select(Cols.NODE, Cols.TEXT);
 
-    MinHashStep.Result sigs = MinHashStep.run(texts, exact.docsIn() - exact.exactRemoved(), opts, params);
+    MinHashStep.Result sigs =
+        MinHashStep.run(texts, exact.docsIn() - exact.exactRemoved(), opts, params);
     checkpoints.add(sigs.signatures());
     LshCandidatesStep.Result cand = LshCandidatesStep.run(sigs.signatures(), opts);
     checkpoints.add(cand.edges());
@@ -69,7 +79,8 @@ public final class DedupPipeline {
     Dataset<Row> oldNodes = null;
     Dataset<Row> exactOldEdges = null;
     if (old != null) {
-      OldCorpusMatchStep.Result m = OldCorpusMatchStep.run(meta, signatures, exact.docsIn(), old, opts);
+      OldCorpusMatchStep.Result m =
+          OldCorpusMatchStep.run(meta, signatures, exact.docsIn(), old, opts);
       checkpoints.addAll(List.of(m.meta(), m.oldNodes(), m.candidateEdges(), m.exactEdges()));
       meta = m.meta();
       signatures = signatures.union(m.oldSignatures());
@@ -82,7 +93,8 @@ public final class DedupPipeline {
         EdgeVerificationStep.run(candidates, candidateCount, signatures, texts, opts);
     checkpoints.add(ver.edges());
     // Exact matches of old docs join the graph unverified: identical normalized text.
-    Dataset<Row> edges = exactOldEdges == null ? ver.edges() : ver.edges().unionByName(exactOldEdges);
+    Dataset<Row> edges =
+        exactOldEdges == null ? ver.edges() : ver.edges().unionByName(exactOldEdges);
     ConnectedComponentsStep.Result cc = ConnectedComponentsStep.run(edges, opts);
     checkpoints.add(cc.assignment());
     ClusterAuditStep.Result audit =
@@ -92,23 +104,45 @@ public final class DedupPipeline {
     // A USING join moves doc_id first; restore the input's column order.
     Dataset<Row> kept =
         docs.join(audit.removedIds(), new String[] {Cols.DOC_ID}, "left_anti")
-            .selectExpr(java.util.Arrays.stream(docs.columns()).map(c -> "`" + c.replace("`", "``") + "`").toArray(String[]::new));
+            .selectExpr(
+                java.util.Arrays.stream(docs.columns())
+                    .map(c -> "`" + c.replace("`", "``") + "`")
+                    .toArray(String[]::new));
     // Kept docs are their own exact rep (never rewritten), so the original meta has their hash.
     Dataset<Row> keptSignatures =
-        audit.decided().where(col("kept"))
+        audit
+            .decided()
+            .where(col("kept"))
             .select(Cols.DOC_ID, Cols.SOURCE, Cols.NODE)
             .join(exact.meta().select(Cols.NODE, Cols.HASH), Cols.NODE)
             .join(sigs.signatures(), new String[] {Cols.NODE}, "left")
             .select(Cols.DOC_ID, Cols.SOURCE, Cols.HASH, Cols.BAND_KEYS, Cols.SIG);
     DedupResult.Counts counts =
         new DedupResult.Counts(
-            exact.docsIn(), audit.exactRemoved(), audit.nearRemoved(), sigs.signed(), sigs.shortDocs(),
-            cand.multiBuckets(), cand.splitBuckets(), cand.largestBucket(), cand.skippedBuckets(),
-            cand.docsInSkippedBuckets(), candidateCount, ver.kept(), cc.iterations(),
+            exact.docsIn(),
+            audit.exactRemoved(),
+            audit.nearRemoved(),
+            sigs.signed(),
+            sigs.shortDocs(),
+            cand.multiBuckets(),
+            cand.splitBuckets(),
+            cand.largestBucket(),
+            cand.skippedBuckets(),
+            cand.docsInSkippedBuckets(),
+            candidateCount,
+            ver.kept(),
+            cc.iterations(),
             audit.removedAgainstOld());
     LOG.info("dedup done: {}", counts);
     return new DedupResult(
-        kept, audit.clusters(), audit.summary(), keptSignatures, params.bands(), params.rows(), pAtT, counts,
+        kept,
+        audit.clusters(),
+        audit.summary(),
+        keptSignatures,
+        params.bands(),
+        params.rows(),
+        pAtT,
+        counts,
         checkpoints);
   }
 }

@@ -9,7 +9,8 @@ import org.apache.spark.sql.Row;
  * write them before calling {@link #release()}.
  *
  * @param kept input rows (all input columns) of the documents kept
- * @param clusters {@code dup_clusters}: cluster_id, doc_id, source, kept, reason, similarity_to_kept
+ * @param clusters {@code dup_clusters}: cluster_id, doc_id, source, kept, reason,
+ *     similarity_to_kept
  * @param summary per source: docs_in, exact_removed, near_removed, bytes_removed, pct_removed
  * @param signatures one row per kept input doc for {@code dedup_signatures}: doc_id, source,
  *     content_hash (16 bytes), band_keys and sig (both null for docs shorter than one shingle)

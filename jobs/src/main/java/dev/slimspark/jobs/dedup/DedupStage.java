@@ -93,7 +93,10 @@ public final class DedupStage implements Stage {
       unseen = DedupTables.unseen(docs, lake, prior.batch(), opts);
       docs = unseen.docs();
       long newDocs = docs.count();
-      summary.count("docs_in", docsIn).count("new_docs", newDocs).count("skipped_already_seen", docsIn - newDocs);
+      summary
+          .count("docs_in", docsIn)
+          .count("new_docs", newDocs)
+          .count("skipped_already_seen", docsIn - newDocs);
       if (newDocs == 0) {
         return upToDate(summary, lake, unseen);
       }
@@ -132,25 +135,48 @@ public final class DedupStage implements Stage {
   /** Re-running a batch: nothing to write, every table stays at its version. */
   private static JobSummary upToDate(JobSummary summary, Lake lake, DedupTables.Unseen unseen) {
     Lineage.release(unseen.seenIds());
-    LOG.info("dedup incremental: all {} input docs already seen, up to date", summary.counts().get("docs_in"));
-    for (Table t : List.of(Table.DOCS_DEDUP, Table.DUP_CLUSTERS, Table.DEDUP_SIGNATURES, Table.DEDUP_SUMMARY)) {
+    LOG.info(
+        "dedup incremental: all {} input docs already seen, up to date",
+        summary.counts().get("docs_in"));
+    for (Table t :
+        List.of(
+            Table.DOCS_DEDUP, Table.DUP_CLUSTERS, Table.DEDUP_SIGNATURES, Table.DEDUP_SUMMARY)) {
       summary.output(t.id(), lake.path(t), lake.version(t));
     }
-    summary.count("exact_removed", 0L).count("near_removed", 0L).count("removed_against_old", 0L)
-        .count("kept", 0L).count("corpus_kept", lake.read(Table.DOCS_DEDUP).count());
+    summary
+        .count("exact_removed", 0L)
+        .count("near_removed", 0L)
+        .count("removed_against_old", 0L)
+        .count("kept", 0L)
+        .count("corpus_kept", lake.read(Table.DOCS_DEDUP).count());
     summary.put("up_to_date", true).put("reconciled", true);
     return summary;
   }
 
   /** Writes the result (a full overwrite or one appended batch) and records the table versions. */
   private void commit(
-      RunContext ctx, JobSummary summary, DedupResult r, DedupOptions opts, int batch, boolean incremental) {
+      RunContext ctx,
+      JobSummary summary,
+      DedupResult r,
+      DedupOptions opts,
+      int batch,
+      boolean incremental) {
     Lake lake = ctx.lake();
     String meta = ctx.commitMetadata(name());
     // The signature table's commits also say which options made them.
     String sigMeta =
-        JobSummary.toJson(Map.of("run_id", ctx.runId(), "job", name(), "config_hash", ctx.configHash(),
-            "dedup_options", opts.signatureKey(), "batch", batch));
+        JobSummary.toJson(
+            Map.of(
+                "run_id",
+                ctx.runId(),
+                "job",
+                name(),
+                "config_hash",
+                ctx.configHash(),
+                "dedup_options",
+                opts.signatureKey(),
+                "batch",
+                batch));
     Map<Table, Long> versions =
         incremental
             ? DedupTables.appendBatch(lake, r, batch, opts, meta, sigMeta)
@@ -158,12 +184,22 @@ public final class DedupStage implements Stage {
     versions.forEach((t, v) -> summary.output(t.id(), lake.path(t), v));
   }
 
-  /** Counts, per-source removals, the LSH banding and the reconciliation of the batch just written. */
+  /**
+   * Counts, per-source removals, the LSH banding and the reconciliation of the batch just written.
+   */
   private static void report(
-      JobSummary summary, Lake lake, DedupResult r, DedupOptions opts, int batch, boolean incremental) {
+      JobSummary summary,
+      Lake lake,
+      DedupResult r,
+      DedupOptions opts,
+      int batch,
+      boolean incremental) {
     Map<String, Object> bySource = new TreeMap<>();
     long bytesRemoved = 0;
-    for (Row s : lake.read(Table.DEDUP_SUMMARY).where(col(DedupTables.BATCH).equalTo(batch)).collectAsList()) {
+    for (Row s :
+        lake.read(Table.DEDUP_SUMMARY)
+            .where(col(DedupTables.BATCH).equalTo(batch))
+            .collectAsList()) {
       Map<String, Object> m = new LinkedHashMap<>(); // one row per source
       m.put("docs_in", s.getLong(s.fieldIndex("docs_in")));
       m.put("exact_removed", s.getLong(s.fieldIndex("exact_removed")));
@@ -175,7 +211,10 @@ public final class DedupStage implements Stage {
     }
     DedupResult.Counts k = r.counts();
     if (!incremental) {
-      summary.count("docs_in", k.docsIn()).count("new_docs", k.docsIn()).count("skipped_already_seen", 0L);
+      summary
+          .count("docs_in", k.docsIn())
+          .count("new_docs", k.docsIn())
+          .count("skipped_already_seen", 0L);
     }
     long docsIn = (Long) summary.counts().get("docs_in");
     long newDocs = (Long) summary.counts().get("new_docs");
@@ -201,7 +240,8 @@ public final class DedupStage implements Stage {
     summary.put("lsh", lsh(r, opts, k));
     // Every input doc is skipped, kept or removed; in full mode docs_dedup holds exactly the kept.
     boolean reconciled =
-        docsIn == (docsIn - newDocs) + kept + k.exactRemoved() + k.nearRemoved() && newDocs == k.docsIn();
+        docsIn == (docsIn - newDocs) + kept + k.exactRemoved() + k.nearRemoved()
+            && newDocs == k.docsIn();
     summary.put("reconciled", reconciled);
     if (!reconciled) {
       summary.status(Status.ERROR);
@@ -216,8 +256,9 @@ public final class DedupStage implements Stage {
     lsh.put("bands", r.bands());
     lsh.put("rows", r.rows());
     lsh.put("p_detect_at_threshold", Math.round(r.detectionProbability() * 10000) / 10000.0);
-    double plus = dev.slimspark.udfs.minhash.LshParams.explicit(r.bands(), r.rows(), opts.numPerm())
-        .probability(Math.min(1.0, opts.threshold() + 0.1));
+    double plus =
+        dev.slimspark.udfs.minhash.LshParams.explicit(r.bands(), r.rows(), opts.numPerm())
+            .probability(Math.min(1.0, opts.threshold() + 0.1));
     lsh.put("p_detect_at_threshold_plus_0.1", Math.round(plus * 10000) / 10000.0);
     lsh.put("cc_iterations", k.ccIterations());
     return lsh;

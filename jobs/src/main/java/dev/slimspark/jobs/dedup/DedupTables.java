@@ -46,11 +46,16 @@ final class DedupTables {
    * DedupOptions#signatureKey()}. Reads only dedup_summary (a few rows per batch).
    */
   static Committed committed(Lake lake, DedupOptions opts) {
-    if (!lake.exists(Table.DEDUP_SIGNATURES) || !lake.exists(Table.DEDUP_SUMMARY)
+    if (!lake.exists(Table.DEDUP_SIGNATURES)
+        || !lake.exists(Table.DEDUP_SUMMARY)
         || !List.of(lake.read(Table.DEDUP_SUMMARY).columns()).contains(OPTIONS)) {
       throw UserErrors.of(
-          "dedup.mode = incremental found no deduplicated corpus with stored signatures in " + lake.root() + ".",
-          "Incremental dedup compares new documents with the '" + Table.DEDUP_SIGNATURES + "' table, which a full dedup run writes"
+          "dedup.mode = incremental found no deduplicated corpus with stored signatures in "
+              + lake.root()
+              + ".",
+          "Incremental dedup compares new documents with the '"
+              + Table.DEDUP_SIGNATURES
+              + "' table, which a full dedup run writes"
               + " (lakes deduplicated by an older slimspark lack it).",
           "Run once with --set dedup.mode=full, then run incremental for each new batch.");
     }
@@ -64,7 +69,12 @@ final class DedupTables {
     if (!keys.isEmpty() && !List.of(now).equals(keys)) {
       throw UserErrors.of(
           "dedup.mode = incremental cannot extend this corpus: its signatures were computed with other dedup options.",
-          "Stored: " + String.join(" | ", keys) + "; now: " + now + " (differs in " + differences(keys.get(0), now)
+          "Stored: "
+              + String.join(" | ", keys)
+              + "; now: "
+              + now
+              + " (differs in "
+              + differences(keys.get(0), now)
               + "). Signatures and band keys made under different options are not comparable, so duplicates would be"
               + " missed silently.",
           "Set the dedup.* keys back to the stored values, or run with --set dedup.mode=full to recompute every"
@@ -102,12 +112,19 @@ final class DedupTables {
    */
   static Unseen unseen(Dataset<Row> docs, Lake lake, int committed, DedupOptions opts) {
     Dataset<Row> seen =
-        lake.read(Table.DEDUP_SIGNATURES).where(col(BATCH).leq(committed)).select(Cols.DOC_ID)
-            .union(lake.read(Table.DUP_CLUSTERS).where(col(BATCH).leq(committed).and(col("kept").equalTo(false)))
-                .select(Cols.DOC_ID));
+        lake.read(Table.DEDUP_SIGNATURES)
+            .where(col(BATCH).leq(committed))
+            .select(Cols.DOC_ID)
+            .union(
+                lake.read(Table.DUP_CLUSTERS)
+                    .where(col(BATCH).leq(committed).and(col("kept").equalTo(false)))
+                    .select(Cols.DOC_ID));
     Dataset<Row> ids =
         Lineage.cut(
-            seen.join(docs.select(col(Cols.DOC_ID).as("in_id")), col(Cols.DOC_ID).equalTo(col("in_id")), "left_semi")
+            seen.join(
+                    docs.select(col(Cols.DOC_ID).as("in_id")),
+                    col(Cols.DOC_ID).equalTo(col("in_id")),
+                    "left_semi")
                 .select(col(Cols.DOC_ID).as("seen_id"))
                 .distinct(),
             opts);
@@ -117,41 +134,70 @@ final class DedupTables {
 
   /** Committed rows of dedup_signatures: the old corpus as incremental mode sees it. */
   static Dataset<Row> oldSignatures(Lake lake, int committed) {
-    return lake.read(Table.DEDUP_SIGNATURES).where(col(BATCH).leq(committed))
+    return lake.read(Table.DEDUP_SIGNATURES)
+        .where(col(BATCH).leq(committed))
         .select(Cols.DOC_ID, Cols.SOURCE, Cols.HASH, Cols.BAND_KEYS, Cols.SIG);
   }
 
   /** Full mode: overwrites the four tables as batch 0; returns table → version. */
-  static Map<Table, Long> writeFull(Lake lake, DedupResult r, DedupOptions opts, String meta, String sigMeta) {
+  static Map<Table, Long> writeFull(
+      Lake lake, DedupResult r, DedupOptions opts, String meta, String sigMeta) {
     Map<Table, Long> v = new LinkedHashMap<>();
     v.put(Table.DOCS_DEDUP, lake.write(r.kept(), Table.DOCS_DEDUP, SaveMode.Overwrite, meta));
-    v.put(Table.DUP_CLUSTERS, lake.write(r.clusters().withColumn(BATCH, lit(0)), Table.DUP_CLUSTERS, SaveMode.Overwrite, meta));
-    v.put(Table.DEDUP_SIGNATURES, lake.write(r.signatures().withColumn(BATCH, lit(0)), Table.DEDUP_SIGNATURES, SaveMode.Overwrite, sigMeta));
-    v.put(Table.DEDUP_SUMMARY, lake.write(summary(r, 0, opts), Table.DEDUP_SUMMARY, SaveMode.Overwrite, meta));
+    v.put(
+        Table.DUP_CLUSTERS,
+        lake.write(
+            r.clusters().withColumn(BATCH, lit(0)), Table.DUP_CLUSTERS, SaveMode.Overwrite, meta));
+    v.put(
+        Table.DEDUP_SIGNATURES,
+        lake.write(
+            r.signatures().withColumn(BATCH, lit(0)),
+            Table.DEDUP_SIGNATURES,
+            SaveMode.Overwrite,
+            sigMeta));
+    v.put(
+        Table.DEDUP_SUMMARY,
+        lake.write(summary(r, 0, opts), Table.DEDUP_SUMMARY, SaveMode.Overwrite, meta));
     return v;
   }
 
   /** Incremental mode: appends batch {@code n} (idempotently, see the class comment). */
-  static Map<Table, Long> appendBatch(Lake lake, DedupResult r, int n, DedupOptions opts, String meta, String sigMeta) {
+  static Map<Table, Long> appendBatch(
+      Lake lake, DedupResult r, int n, DedupOptions opts, String meta, String sigMeta) {
     Map<Table, Long> v = new LinkedHashMap<>();
     String where = BATCH + " = " + n;
     Dataset<Row> held = lake.read(Table.DOCS_DEDUP).select(col(Cols.DOC_ID).as("held_id"));
-    v.put(Table.DOCS_DEDUP,
-        lake.write(r.kept().join(held, col(Cols.DOC_ID).equalTo(col("held_id")), "left_anti"), Table.DOCS_DEDUP,
-            SaveMode.Append, meta));
+    v.put(
+        Table.DOCS_DEDUP,
+        lake.write(
+            r.kept().join(held, col(Cols.DOC_ID).equalTo(col("held_id")), "left_anti"),
+            Table.DOCS_DEDUP,
+            SaveMode.Append,
+            meta));
     // An old doc that roots a new cluster gets a kept row, unless an earlier batch wrote one.
     Dataset<Row> priorKept =
-        lake.read(Table.DUP_CLUSTERS).where(col(BATCH).lt(n).and(col("kept")))
+        lake.read(Table.DUP_CLUSTERS)
+            .where(col(BATCH).lt(n).and(col("kept")))
             .select(col(Cols.DOC_ID).as("prior_id"));
     Dataset<Row> clusters =
-        r.clusters().join(priorKept, col(Cols.DOC_ID).equalTo(col("prior_id")).and(col("kept")), "left_anti");
-    v.put(Table.DUP_CLUSTERS, lake.replace(clusters.withColumn(BATCH, lit(n)), Table.DUP_CLUSTERS, where, meta));
-    v.put(Table.DEDUP_SIGNATURES, lake.replace(r.signatures().withColumn(BATCH, lit(n)), Table.DEDUP_SIGNATURES, where, sigMeta));
+        r.clusters()
+            .join(
+                priorKept, col(Cols.DOC_ID).equalTo(col("prior_id")).and(col("kept")), "left_anti");
+    v.put(
+        Table.DUP_CLUSTERS,
+        lake.replace(clusters.withColumn(BATCH, lit(n)), Table.DUP_CLUSTERS, where, meta));
+    v.put(
+        Table.DEDUP_SIGNATURES,
+        lake.replace(
+            r.signatures().withColumn(BATCH, lit(n)), Table.DEDUP_SIGNATURES, where, sigMeta));
     v.put(Table.DEDUP_SUMMARY, lake.replace(summary(r, n, opts), Table.DEDUP_SUMMARY, where, meta));
     return v;
   }
 
   private static Dataset<Row> summary(DedupResult r, int batch, DedupOptions opts) {
-    return r.summary().withColumn(BATCH, lit(batch)).withColumn(OPTIONS, lit(opts.signatureKey())).coalesce(1);
+    return r.summary()
+        .withColumn(BATCH, lit(batch))
+        .withColumn(OPTIONS, lit(opts.signatureKey()))
+        .coalesce(1);
   }
 }

@@ -25,7 +25,11 @@ public final class EdgeVerificationStep {
   private EdgeVerificationStep() {}
 
   public static Result run(
-      Dataset<Row> candidates, long candidateCount, Dataset<Row> signatures, Dataset<Row> texts, DedupOptions opts) {
+      Dataset<Row> candidates,
+      long candidateCount,
+      Dataset<Row> signatures,
+      Dataset<Row> texts,
+      DedupOptions opts) {
     if (opts.verification() == Verification.NONE) {
       return new Result(
           candidates.withColumn(Cols.SIM, org.apache.spark.sql.functions.lit(null).cast("double")),
@@ -40,8 +44,12 @@ public final class EdgeVerificationStep {
                 .select(Cols.SRC, Cols.DST, Cols.SIM),
             opts);
     long kept = verified.count();
-    LOG.info("verification {}: {} of {} candidate edges kept (sim >= {})",
-        opts.verification(), kept, candidateCount, opts.threshold());
+    LOG.info(
+        "verification {}: {} of {} candidate edges kept (sim >= {})",
+        opts.verification(),
+        kept,
+        candidateCount,
+        opts.threshold());
     return new Result(verified, kept, candidateCount - kept);
   }
 }

@@ -2,12 +2,12 @@ package dev.slimspark.jobs.dedup;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.monotonically_increasing_id;
 import static org.apache.spark.sql.functions.octet_length;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * Assigns every document its global ordering key and its exact-duplicate representative.
  *
  * <p>Output "meta" table, one row per input doc, no text: {@code doc_id, source, bytes (UTF-8 of
- * text), content_hash (16 bytes), node, rep}. {@code node} is the rank of (source priority,
- * doc_id) made dense-ish by a global sort and {@code monotonically_increasing_id} (order-preserving
- * over sorted partitions), so "smallest node" = "the doc the keep rule prefers"; only the order of
- * node values is meaningful, never their values (they depend on partitioning). {@code rep} is the
+ * text), content_hash (16 bytes), node, rep}. {@code node} is the rank of (source priority, doc_id)
+ * made dense-ish by a global sort and {@code monotonically_increasing_id} (order-preserving over
+ * sorted partitions), so "smallest node" = "the doc the keep rule prefers"; only the order of node
+ * values is meaningful, never their values (they depend on partitioning). {@code rep} is the
  * smallest node with the same content hash of the normalized text; {@code node != rep} means
  * "removed as exact duplicate". Empty and whitespace-only docs are exact duplicates of each other.
  *
@@ -66,7 +66,9 @@ public final class ExactDedupStep {
     // execution, and reps would then name other documents' nodes.
     Dataset<Row> ordered =
         Lineage.cut(
-            keyed.orderBy(col(Cols.PRIO), col(Cols.DOC_ID)).withColumn(Cols.NODE, monotonically_increasing_id()),
+            keyed
+                .orderBy(col(Cols.PRIO), col(Cols.DOC_ID))
+                .withColumn(Cols.NODE, monotonically_increasing_id()),
             opts);
     Dataset<Row> reps = ordered.groupBy(Cols.HASH).agg(min(Cols.NODE).as(Cols.REP));
     Dataset<Row> meta =
@@ -77,7 +79,9 @@ public final class ExactDedupStep {
             opts);
     Lineage.release(ordered);
     // Both counts in one job over the (materialized) meta table.
-    Row n = meta.agg(count(lit(1)), sum(when(col(Cols.NODE).notEqual(col(Cols.REP)), 1L).otherwise(0L))).first();
+    Row n =
+        meta.agg(count(lit(1)), sum(when(col(Cols.NODE).notEqual(col(Cols.REP)), 1L).otherwise(0L)))
+            .first();
     long docsIn = n.getLong(0);
     long removed = n.isNullAt(1) ? 0 : n.getLong(1);
     LOG.info("exact dedup: {} docs in, {} removed as exact duplicates", docsIn, removed);
@@ -110,7 +114,8 @@ public final class ExactDedupStep {
 
     @Override
     public byte[] call(String text) {
-      return HASHERS.get()
+      return HASHERS
+          .get()
           .computeIfAbsent(normalization, ExactHasher::new)
           .digest(text == null ? "" : text);
     }

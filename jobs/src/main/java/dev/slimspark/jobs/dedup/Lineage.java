@@ -20,6 +20,7 @@ import scala.Option;
  */
 final class Lineage {
   private static final Logger LOG = LoggerFactory.getLogger(Lineage.class);
+
   private Lineage() {}
 
   /**
@@ -28,8 +29,8 @@ final class Lineage {
    * <p>Local checkpoints are kept on the executors' local disks only. {@link
    * Dataset#localCheckpoint} keeps its blocks in memory first (MEMORY_AND_DISK): there they fill
    * the heap's storage region, which only Spark's own execution memory can evict, so the Parquet
-   * reader's and writer's buffers beside them run out of heap (bench scale: dedup of 1 GB with a
-   * 1 GB heap failed writing docs_dedup with 5 "Not enough space to cache" warnings before it).
+   * reader's and writer's buffers beside them run out of heap (bench scale: dedup of 1 GB with a 1
+   * GB heap failed writing docs_dedup with 5 "Not enough space to cache" warnings before it).
    */
   static Dataset<Row> cut(Dataset<Row> ds, DedupOptions opts) {
     return opts.reliableCheckpoint() ? ds.checkpoint(true) : localCheckpointOnDisk(ds);

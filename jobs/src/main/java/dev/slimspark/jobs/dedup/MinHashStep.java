@@ -17,12 +17,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * MinHash signatures and LSH band keys of {@code (node, text)} rows, via mapPartitions so that
- * the shingler, permutation coefficients and the working signature are built once per partition.
+ * MinHash signatures and LSH band keys of {@code (node, text)} rows, via mapPartitions so that the
+ * shingler, permutation coefficients and the working signature are built once per partition.
  *
  * <p>Output {@code (node, sig array<bigint>, band_keys array<bigint>)}, checkpointed (it feeds both
- * LSH and verification). Documents shorter than one shingle produce no row: they take part in
- * exact dedup only and are counted as {@code shortDocs}. Storage risk: numPerm * 8 bytes per doc.
+ * LSH and verification). Documents shorter than one shingle produce no row: they take part in exact
+ * dedup only and are counted as {@code shortDocs}. Storage risk: numPerm * 8 bytes per doc.
  */
 public final class MinHashStep {
   private static final Logger LOG = LoggerFactory.getLogger(MinHashStep.class);
@@ -43,14 +43,20 @@ public final class MinHashStep {
    * @param survivors how many rows {@code texts} has (known from exact dedup: counting would
    *     re-read every text)
    */
-  public static Result run(Dataset<Row> texts, long survivors, DedupOptions opts, LshParams params) {
+  public static Result run(
+      Dataset<Row> texts, long survivors, DedupOptions opts, LshParams params) {
     Dataset<Row> sigs =
         Lineage.cut(
-            texts.select(Cols.NODE, Cols.TEXT).mapPartitions(new SignFn(opts, params), Encoders.row(SCHEMA)),
+            texts
+                .select(Cols.NODE, Cols.TEXT)
+                .mapPartitions(new SignFn(opts, params), Encoders.row(SCHEMA)),
             opts);
     long total = survivors;
     long signed = sigs.count();
-    LOG.info("minhash: {} docs signed, {} shorter than one shingle (exact dedup only)", signed, total - signed);
+    LOG.info(
+        "minhash: {} docs signed, {} shorter than one shingle (exact dedup only)",
+        signed,
+        total - signed);
     return new Result(sigs, signed, total - signed);
   }
 

@@ -31,19 +31,21 @@ import org.slf4j.LoggerFactory;
  * Old docs touched by either match get node ids below every new node (negative: {@code
  * Long.MIN_VALUE + monotonically_increasing_id} over a (source priority, doc_id) sort; new nodes
  * are >= 0), so a cluster holding an old doc is always rooted at an old doc: the old doc always
- * wins, it is already published. Old docs are never removed: an old non-root node in a component
- * (a new doc bridging two old docs) is simply not reported.
+ * wins, it is already published. Old docs are never removed: an old non-root node in a component (a
+ * new doc bridging two old docs) is simply not reported.
  *
- * <p>Cost: three column-pruned scans of the old table (hashes, band keys, touched signatures);
- * when the new batch is small ({@link #BROADCAST_MAX_NEW_DOCS}) the new side is broadcast and the
- * old table is only streamed, never shuffled. Skew assumption: old docs are deduplicated, so a
- * (band, key) holds few old docs (LSH collisions that failed verification, or buckets skipped by
+ * <p>Cost: three column-pruned scans of the old table (hashes, band keys, touched signatures); when
+ * the new batch is small ({@link #BROADCAST_MAX_NEW_DOCS}) the new side is broadcast and the old
+ * table is only streamed, never shuffled. Skew assumption: old docs are deduplicated, so a (band,
+ * key) holds few old docs (LSH collisions that failed verification, or buckets skipped by
  * max_bucket_size); a key shared by k old docs costs k join rows per new doc that hits it.
  */
 public final class OldCorpusMatchStep {
   private static final Logger LOG = LoggerFactory.getLogger(OldCorpusMatchStep.class);
 
-  /** Up to this many new docs (x bands rows of 24 bytes), the new side of the joins is broadcast. */
+  /**
+   * Up to this many new docs (x bands rows of 24 bytes), the new side of the joins is broadcast.
+   */
   static final long BROADCAST_MAX_NEW_DOCS = 200_000;
 
   private static final String OLD_ID = "old_id";
@@ -75,11 +77,17 @@ public final class OldCorpusMatchStep {
    * @param old committed rows of dedup_signatures
    */
   public static Result run(
-      Dataset<Row> meta, Dataset<Row> signatures, long newDocs, Dataset<Row> old, DedupOptions opts) {
+      Dataset<Row> meta,
+      Dataset<Row> signatures,
+      long newDocs,
+      Dataset<Row> old,
+      DedupOptions opts) {
     boolean small = newDocs <= BROADCAST_MAX_NEW_DOCS;
-    Dataset<Row> repHashes = meta.where(col(Cols.NODE).equalTo(col(Cols.REP))).select(Cols.REP, Cols.HASH);
+    Dataset<Row> repHashes =
+        meta.where(col(Cols.NODE).equalTo(col(Cols.REP))).select(Cols.REP, Cols.HASH);
     Dataset<Row> newKeys =
-        signatures.select(col(Cols.NODE), posexplode(col(Cols.BAND_KEYS)).as(new String[] {"band", "key"}));
+        signatures.select(
+            col(Cols.NODE), posexplode(col(Cols.BAND_KEYS)).as(new String[] {"band", "key"}));
     if (small) {
       repHashes = broadcast(repHashes);
       newKeys = broadcast(newKeys);
@@ -95,7 +103,9 @@ public final class OldCorpusMatchStep {
     Dataset<Row> bandPairs =
         Lineage.cut(
             old.where(col(Cols.BAND_KEYS).isNotNull())
-                .select(col(Cols.DOC_ID).as(OLD_ID), posexplode(col(Cols.BAND_KEYS)).as(new String[] {"band", "key"}))
+                .select(
+                    col(Cols.DOC_ID).as(OLD_ID),
+                    posexplode(col(Cols.BAND_KEYS)).as(new String[] {"band", "key"}))
                 .join(newKeys, new String[] {"band", "key"})
                 .select(Cols.NODE, OLD_ID)
                 .distinct(),
@@ -105,8 +115,12 @@ public final class OldCorpusMatchStep {
     Dataset<Row> oldNodes =
         Lineage.cut(
             old.join(small ? broadcast(touched) : touched, col(Cols.DOC_ID).equalTo(col(OLD_ID)))
-                .select(col(Cols.DOC_ID), col(Cols.SOURCE), ExactDedupStep.priorityColumn(opts.sourcePriority()).as(Cols.PRIO),
-                    col(Cols.SIG), col(Cols.BAND_KEYS))
+                .select(
+                    col(Cols.DOC_ID),
+                    col(Cols.SOURCE),
+                    ExactDedupStep.priorityColumn(opts.sourcePriority()).as(Cols.PRIO),
+                    col(Cols.SIG),
+                    col(Cols.BAND_KEYS))
                 .orderBy(col(Cols.PRIO), col(Cols.DOC_ID))
                 .withColumn(Cols.NODE, monotonically_increasing_id().plus(lit(Long.MIN_VALUE)))
                 .select(Cols.NODE, Cols.DOC_ID, Cols.SOURCE, Cols.SIG, Cols.BAND_KEYS),
@@ -114,13 +128,23 @@ public final class OldCorpusMatchStep {
     Dataset<Row> ids = oldNodes.select(col(Cols.DOC_ID).as(OLD_ID), col(Cols.NODE).as(OLD_NODE));
     Dataset<Row> exactEdges =
         Lineage.cut(
-            exactPairs.join(ids, OLD_ID).select(col(Cols.REP).as(Cols.SRC), col(OLD_NODE).as(Cols.DST), lit(1.0).as(Cols.SIM)),
+            exactPairs
+                .join(ids, OLD_ID)
+                .select(
+                    col(Cols.REP).as(Cols.SRC), col(OLD_NODE).as(Cols.DST), lit(1.0).as(Cols.SIM)),
             opts);
     Dataset<Row> candidates =
-        Lineage.cut(bandPairs.join(ids, OLD_ID).select(col(Cols.NODE).as(Cols.SRC), col(OLD_NODE).as(Cols.DST)), opts);
+        Lineage.cut(
+            bandPairs
+                .join(ids, OLD_ID)
+                .select(col(Cols.NODE).as(Cols.SRC), col(OLD_NODE).as(Cols.DST)),
+            opts);
     Dataset<Row> rewritten =
         Lineage.cut(
-            meta.join(exactEdges.select(col(Cols.SRC).as(Cols.REP), col(Cols.DST).as("old_rep")), new String[] {Cols.REP}, "left")
+            meta.join(
+                    exactEdges.select(col(Cols.SRC).as(Cols.REP), col(Cols.DST).as("old_rep")),
+                    new String[] {Cols.REP},
+                    "left")
                 .withColumn(Cols.REP, coalesce(col("old_rep"), col(Cols.REP)))
                 .select(Cols.DOC_ID, Cols.SOURCE, Cols.BYTES, Cols.HASH, Cols.NODE, Cols.REP),
             opts);
@@ -129,12 +153,19 @@ public final class OldCorpusMatchStep {
     long exact = exactEdges.count();
     long cand = candidates.count();
     long touchedOld = oldNodes.count();
-    LOG.info("against old corpus: {} exact groups match an old doc, {} candidate edges to old docs, {} old docs touched",
-        exact, cand, touchedOld);
+    LOG.info(
+        "against old corpus: {} exact groups match an old doc, {} candidate edges to old docs, {} old docs touched",
+        exact,
+        cand,
+        touchedOld);
     return new Result(
         rewritten,
         oldNodes.select(Cols.NODE, Cols.DOC_ID, Cols.SOURCE),
         oldNodes.where(col(Cols.SIG).isNotNull()).select(Cols.NODE, Cols.SIG, Cols.BAND_KEYS),
-        candidates, cand, exactEdges, exact, touchedOld);
+        candidates,
+        cand,
+        exactEdges,
+        exact,
+        touchedOld);
   }
 }

@@ -28,19 +28,33 @@ final class PairSimilarity {
 
   /** Adds column {@code sim} to {@code pairs (src, dst, ...)}. */
   static Dataset<Row> compute(
-      Dataset<Row> pairs, Dataset<Row> signatures, Dataset<Row> texts, DedupOptions opts, boolean exact) {
+      Dataset<Row> pairs,
+      Dataset<Row> signatures,
+      Dataset<Row> texts,
+      DedupOptions opts,
+      boolean exact) {
     Dataset<Row> j =
         pairs
-            .join(signatures.select(col(Cols.NODE).as(Cols.SRC), col(Cols.SIG).as("sig_a")), Cols.SRC)
-            .join(signatures.select(col(Cols.NODE).as(Cols.DST), col(Cols.SIG).as("sig_b")), Cols.DST);
+            .join(
+                signatures.select(col(Cols.NODE).as(Cols.SRC), col(Cols.SIG).as("sig_a")), Cols.SRC)
+            .join(
+                signatures.select(col(Cols.NODE).as(Cols.DST), col(Cols.SIG).as("sig_b")),
+                Cols.DST);
     Column estimate =
         expr("aggregate(zip_with(sig_a, sig_b, (x, y) -> IF(x = y, 1, 0)), 0, (acc, v) -> acc + v)")
             .divide(opts.numPerm());
     Column sim = estimate;
     if (exact) {
       // Left joins: old-corpus nodes (incremental mode) have a signature but no text here.
-      j = j.join(texts.select(col(Cols.NODE).as(Cols.SRC), col(Cols.TEXT).as("text_a")), new String[] {Cols.SRC}, "left")
-          .join(texts.select(col(Cols.NODE).as(Cols.DST), col(Cols.TEXT).as("text_b")), new String[] {Cols.DST}, "left");
+      j =
+          j.join(
+                  texts.select(col(Cols.NODE).as(Cols.SRC), col(Cols.TEXT).as("text_a")),
+                  new String[] {Cols.SRC},
+                  "left")
+              .join(
+                  texts.select(col(Cols.NODE).as(Cols.DST), col(Cols.TEXT).as("text_b")),
+                  new String[] {Cols.DST},
+                  "left");
       int max = opts.exactVerifyMaxChars();
       sim =
           when(col("text_a").isNull().or(col("text_b").isNull()), estimate)

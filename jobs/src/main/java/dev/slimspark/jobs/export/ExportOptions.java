@@ -17,10 +17,13 @@ import java.util.Locale;
  *     first file's header, so "keep" makes it read past the end of short files
  * @param padId pack.pad_id (the id padding is written with), read through {@link PackOptions}
  */
-public record ExportOptions(String dir, List<String> formats, ShortFiles litgptShortFiles, int padId) {
+public record ExportOptions(
+    String dir, List<String> formats, ShortFiles litgptShortFiles, int padId) {
   /** "" = LAKE/_export: a run's outputs stay together. */
   public static final String DEFAULT_DIR = "";
+
   public static final List<String> DEFAULT_FORMATS = List.of(Format.LITGPT, Format.MEGATRON);
+
   /** lit-gpt's own builder pads its last chunk. */
   public static final ShortFiles DEFAULT_LITGPT_SHORT_FILES = ShortFiles.PAD;
 
@@ -46,21 +49,27 @@ public record ExportOptions(String dir, List<String> formats, ShortFiles litgptS
     formats = List.copyOf(formats);
     for (String f : formats) {
       if (!f.equals(Format.LITGPT) && !f.equals(Format.MEGATRON)) {
-        throw UserErrors.badConfigValue("export.formats", "\"" + f + "\"", "a list of \"litgpt\" and/or \"megatron\"");
+        throw UserErrors.badConfigValue(
+            "export.formats", "\"" + f + "\"", "a list of \"litgpt\" and/or \"megatron\"");
       }
     }
   }
 
   public static ExportOptions defaults() {
-    return new ExportOptions(DEFAULT_DIR, DEFAULT_FORMATS, DEFAULT_LITGPT_SHORT_FILES, PackOptions.DEFAULT_PAD_ID);
+    return new ExportOptions(
+        DEFAULT_DIR, DEFAULT_FORMATS, DEFAULT_LITGPT_SHORT_FILES, PackOptions.DEFAULT_PAD_ID);
   }
 
   /** The export.* keys of {@code c}, and pack.pad_id. */
   public static ExportOptions from(SlimConfig c) {
     ShortFiles shortFiles =
-        ShortFiles.valueOf(c.getEnum("export.litgpt_short_files", "pad", "keep").toUpperCase(Locale.ROOT));
+        ShortFiles.valueOf(
+            c.getEnum("export.litgpt_short_files", "pad", "keep").toUpperCase(Locale.ROOT));
     return new ExportOptions(
-        c.getString("export.dir"), c.getStringList("export.formats"), shortFiles, PackOptions.padId(c));
+        c.getString("export.dir"),
+        c.getStringList("export.formats"),
+        shortFiles,
+        PackOptions.padId(c));
   }
 
   public boolean litgpt() {

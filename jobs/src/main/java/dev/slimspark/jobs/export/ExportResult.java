@@ -16,14 +16,17 @@ record ExportResult(List<ShardTask> tasks, List<Row> files, String dir, long sta
   Map<String, Map<String, Object>> bySplit() {
     Map<String, Map<String, Object>> bySplit = new TreeMap<>();
     for (ShardTask t : tasks) {
-      Map<String, Object> m = bySplit.computeIfAbsent(t.split, k -> {
-        Map<String, Object> x = new LinkedHashMap<>();
-        x.put("shards", 0L);
-        x.put("rows", 0L);
-        x.put("tokens", 0L);
-        x.put("litgpt_pad_rows", 0L);
-        return x;
-      });
+      Map<String, Object> m =
+          bySplit.computeIfAbsent(
+              t.split,
+              k -> {
+                Map<String, Object> x = new LinkedHashMap<>();
+                x.put("shards", 0L);
+                x.put("rows", 0L);
+                x.put("tokens", 0L);
+                x.put("litgpt_pad_rows", 0L);
+                return x;
+              });
       m.merge("shards", 1L, (a, b) -> (Long) a + (Long) b);
       m.merge("rows", t.rows, (a, b) -> (Long) a + (Long) b);
       m.merge("tokens", t.rows * (t.seqLen + 1), (a, b) -> (Long) a + (Long) b);

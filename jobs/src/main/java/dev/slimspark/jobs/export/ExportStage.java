@@ -15,8 +15,8 @@ import org.apache.spark.api.java.JavaSparkContext;
  * (from an earlier, larger export) are deleted afterwards, so a glob over the directory sees
  * exactly the table's shards.
  *
- * <p>Thin: {@link ExportOptions} reads the config, {@link ShardExport} writes the files, this
- * class maps the {@link ExportResult} into the summary.
+ * <p>Thin: {@link ExportOptions} reads the config, {@link ShardExport} writes the files, this class
+ * maps the {@link ExportResult} into the summary.
  */
 public final class ExportStage implements Stage {
   /** The output is files under export.dir, not tables. */
@@ -47,7 +47,10 @@ public final class ExportStage implements Stage {
     String dir = normalize(options.dir().isEmpty() ? lake.path("_export") : options.dir());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(ctx.spark().sparkContext());
     ExportResult r = ShardExport.run(lake.read(Table.PACKED_ROWS), dir, options, jsc);
-    summary.count("shards", (long) r.tasks().size()).count("by_split", r.bySplit()).count("by_format", r.byFormat())
+    summary
+        .count("shards", (long) r.tasks().size())
+        .count("by_split", r.bySplit())
+        .count("by_format", r.byFormat())
         .count("stale_files_deleted", r.staleFilesDeleted());
     summary.put("export_dir", r.dir());
     summary.output("files", r.dir(), -1);

@@ -4,17 +4,17 @@ import java.io.DataOutput;
 import java.io.IOException;
 
 /**
- * lit-gpt's PackedDataset file, as TinyLlama's pretraining reads it (read from
- * jzhang38/TinyLlama lit_gpt/packed_dataset.py: {@code HDR_MAGIC = b"LITPKDS"}, {@code HDR_SIZE =
- * 24}; {@code PackedDatasetBuilder._write_chunk} writes the magic, {@code struct.pack("<Q",
- * version)} with version 1, {@code struct.pack("<B", code(dtype))}, {@code struct.pack("<Q",
- * chunk_size)}, then the tokens C-order; {@code PackedDatasetIterator} memory-maps each file at
- * offset 24 and reads blocks of block_size = seq_len + 1 tokens, taking dtype and chunk size from
- * the first file's header only). All integers little-endian. File names follow the builder: {@code
+ * lit-gpt's PackedDataset file, as TinyLlama's pretraining reads it (read from jzhang38/TinyLlama
+ * lit_gpt/packed_dataset.py: {@code HDR_MAGIC = b"LITPKDS"}, {@code HDR_SIZE = 24}; {@code
+ * PackedDatasetBuilder._write_chunk} writes the magic, {@code struct.pack("<Q", version)} with
+ * version 1, {@code struct.pack("<B", code(dtype))}, {@code struct.pack("<Q", chunk_size)}, then
+ * the tokens C-order; {@code PackedDatasetIterator} memory-maps each file at offset 24 and reads
+ * blocks of block_size = seq_len + 1 tokens, taking dtype and chunk size from the first file's
+ * header only). All integers little-endian. File names follow the builder: {@code
  * f"{prefix}_{counter:010d}.bin"}.
  *
- * <p>lit-gpt's dtype codes (its {@code dtypes} dict): 1 uint8, 2 int8, 3 int16, 4 int32, 5 int64,
- * 6 float32, 7 float64, 8 uint16. Note 6/7 are swapped relative to Megatron's codes.
+ * <p>lit-gpt's dtype codes (its {@code dtypes} dict): 1 uint8, 2 int8, 3 int16, 4 int32, 5 int64, 6
+ * float32, 7 float64, 8 uint16. Note 6/7 are swapped relative to Megatron's codes.
  */
 public final class LitGptFormat {
   public static final byte[] MAGIC = {'L', 'I', 'T', 'P', 'K', 'D', 'S'};

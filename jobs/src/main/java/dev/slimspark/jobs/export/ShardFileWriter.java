@@ -22,7 +22,8 @@ import scala.Tuple2;
  * FileSystem, so memory per task is one row. Returns one record per file written (path, rows,
  * bytes). A retried task rewrites the same names with the same bytes.
  */
-final class ShardFileWriter implements Function2<Integer, Iterator<Tuple2<Long, byte[]>>, Iterator<Row>> {
+final class ShardFileWriter
+    implements Function2<Integer, Iterator<Tuple2<Long, byte[]>>, Iterator<Row>> {
   private static final long serialVersionUID = 1L;
   private final List<ShardTask> tasks;
   private final String dir;
@@ -31,7 +32,12 @@ final class ShardFileWriter implements Function2<Integer, Iterator<Tuple2<Long, 
   private final int padId;
   private final Broadcast<SerializableHadoopConf> conf;
 
-  ShardFileWriter(List<ShardTask> tasks, String dir, boolean litgpt, boolean megatron, int padId,
+  ShardFileWriter(
+      List<ShardTask> tasks,
+      String dir,
+      boolean litgpt,
+      boolean megatron,
+      int padId,
       Broadcast<SerializableHadoopConf> conf) {
     this.tasks = tasks;
     this.dir = dir;
@@ -42,7 +48,8 @@ final class ShardFileWriter implements Function2<Integer, Iterator<Tuple2<Long, 
   }
 
   @Override
-  public Iterator<Row> call(Integer partition, Iterator<Tuple2<Long, byte[]>> rows) throws IOException {
+  public Iterator<Row> call(Integer partition, Iterator<Tuple2<Long, byte[]>> rows)
+      throws IOException {
     ShardTask t = tasks.get(partition);
     int rowTokens = t.seqLen + 1;
     int bpt = TokenCodec.bytesPerToken(t.dtype);
@@ -60,8 +67,16 @@ final class ShardFileWriter implements Function2<Integer, Iterator<Tuple2<Long, 
         Tuple2<Long, byte[]> r = rows.next();
         long rowId = r._1() & ShardExport.ROW_MASK;
         if (rowId != n || r._2().length != rowTokens * bpt) {
-          throw new IllegalStateException("packed_rows shard " + t.split + "/" + t.shardId
-              + " is not dense or has a wrong row size at row " + rowId + " (expected " + n + ")");
+          throw new IllegalStateException(
+              "packed_rows shard "
+                  + t.split
+                  + "/"
+                  + t.shardId
+                  + " is not dense or has a wrong row size at row "
+                  + rowId
+                  + " (expected "
+                  + n
+                  + ")");
         }
         if (lit != null) {
           lit.write(r._2());
@@ -72,7 +87,8 @@ final class ShardFileWriter implements Function2<Integer, Iterator<Tuple2<Long, 
         n++;
       }
       if (n != t.rows) {
-        throw new IllegalStateException("shard " + t.split + "/" + t.shardId + ": " + n + " rows, expected " + t.rows);
+        throw new IllegalStateException(
+            "shard " + t.split + "/" + t.shardId + ": " + n + " rows, expected " + t.rows);
       }
       if (lit != null) {
         int[] pad = new int[rowTokens];
@@ -81,18 +97,28 @@ final class ShardFileWriter implements Function2<Integer, Iterator<Tuple2<Long, 
         for (long i = 0; i < t.litgptPadRows; i++) {
           lit.write(padRow);
         }
-        written.add(RowFactory.create("litgpt", t.split, t.shardId, litPath.toString(), n,
-            LitGptFormat.HEADER_BYTES + (n + t.litgptPadRows) * rowTokens * bpt));
+        written.add(
+            RowFactory.create(
+                "litgpt",
+                t.split,
+                t.shardId,
+                litPath.toString(),
+                n,
+                LitGptFormat.HEADER_BYTES + (n + t.litgptPadRows) * rowTokens * bpt));
       }
       if (meg != null) {
-        written.add(RowFactory.create("megatron", t.split, t.shardId, mPrefix + ".bin", n, n * rowTokens * bpt));
+        written.add(
+            RowFactory.create(
+                "megatron", t.split, t.shardId, mPrefix + ".bin", n, n * rowTokens * bpt));
       }
     }
     if (megatron) {
       Path idx = new Path(mPrefix + ".idx");
       try (DataOutputStream out = open(fs, idx)) {
         MegatronFormat.writeIndex(out, t.dtype, n, rowTokens, bpt);
-        written.add(RowFactory.create("megatron", t.split, t.shardId, idx.toString(), n, 34 + n * 20 + (n + 1) * 8));
+        written.add(
+            RowFactory.create(
+                "megatron", t.split, t.shardId, idx.toString(), n, 34 + n * 20 + (n + 1) * 8));
       }
     }
     return written.iterator();

@@ -16,9 +16,11 @@ import java.util.Locale;
  *     signals and dedup hashes of texts that differ only in composition
  * @param rules which rules run, with their thresholds (kept docs fail none of them)
  */
-public record FilterOptions(Normalize normalize, QualityRules rules) implements java.io.Serializable {
+public record FilterOptions(Normalize normalize, QualityRules rules)
+    implements java.io.Serializable {
   /** SlimPajama normalizes to NFC. */
   public static final Normalize DEFAULT_NORMALIZE = Normalize.NFC;
+
   /** Every rule is enabled by default. */
   public static final boolean DEFAULT_RULE_ENABLED = true;
 
@@ -38,7 +40,8 @@ public record FilterOptions(Normalize normalize, QualityRules rules) implements 
 
   /** The filter.* keys of {@code c}; inconsistent thresholds are one user error naming them. */
   public static FilterOptions from(SlimConfig c) {
-    Normalize normalize = Normalize.valueOf(c.getEnum("filter.normalize", "nfc", "none").toUpperCase(Locale.ROOT));
+    Normalize normalize =
+        Normalize.valueOf(c.getEnum("filter.normalize", "nfc", "none").toUpperCase(Locale.ROOT));
     return new FilterOptions(normalize, rules(c));
   }
 
@@ -48,12 +51,15 @@ public record FilterOptions(Normalize normalize, QualityRules rules) implements 
   }
 
   private static QualityRules rules(SlimConfig c) {
-    // The builder checks each setter's range as well as build(): one catch turns either into a user error.
+    // The builder checks each setter's range as well as build(): one catch turns either into a user
+    // error.
     try {
       return rulesBuilder(c).build();
     } catch (IllegalArgumentException e) {
       throw UserErrors.of(
-          "The filter thresholds are inconsistent.", e.getMessage(), "Fix the filter.* keys in your config.");
+          "The filter thresholds are inconsistent.",
+          e.getMessage(),
+          "Fix the filter.* keys in your config.");
     }
   }
 
@@ -62,12 +68,15 @@ public record FilterOptions(Normalize normalize, QualityRules rules) implements 
     toggle(b, c, "filter.short_document.enabled", QualityRules.Rule.SHORT_DOCUMENT);
     b.minSlimPajamaLength(c.getInt("filter.short_document.min_chars"));
     toggle(b, c, "filter.language.enabled", QualityRules.Rule.LANGUAGE);
-    b.languages(new HashSet<>(c.getStringList("filter.language.keep")), c.getDouble("filter.language.min_confidence"));
+    b.languages(
+        new HashSet<>(c.getStringList("filter.language.keep")),
+        c.getDouble("filter.language.min_confidence"));
     String g = "filter.gopher.";
     toggle(b, c, g + "word_count.enabled", QualityRules.Rule.WORD_COUNT);
     b.wordCount(c.getInt(g + "word_count.min"), c.getInt(g + "word_count.max"));
     toggle(b, c, g + "mean_word_length.enabled", QualityRules.Rule.MEAN_WORD_LENGTH);
-    b.meanWordLength(c.getDouble(g + "mean_word_length.min"), c.getDouble(g + "mean_word_length.max"));
+    b.meanWordLength(
+        c.getDouble(g + "mean_word_length.min"), c.getDouble(g + "mean_word_length.max"));
     toggle(b, c, g + "symbol_ratio.enabled", QualityRules.Rule.SYMBOL_RATIO);
     b.maxSymbolToWordRatio(c.getDouble(g + "symbol_ratio.max"));
     toggle(b, c, g + "bullet_lines.enabled", QualityRules.Rule.BULLET_LINES);
@@ -81,7 +90,8 @@ public record FilterOptions(Normalize normalize, QualityRules rules) implements 
     return b;
   }
 
-  private static void toggle(QualityRules.Builder b, SlimConfig c, String key, QualityRules.Rule r) {
+  private static void toggle(
+      QualityRules.Builder b, SlimConfig c, String key, QualityRules.Rule r) {
     if (c.getBoolean(key)) {
       b.enable(r);
     } else {

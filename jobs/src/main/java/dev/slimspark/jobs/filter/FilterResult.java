@@ -20,8 +20,12 @@ import org.apache.spark.sql.Row;
  * @param rawDocs documents of the input table, which docs_filtered must match
  */
 public record FilterResult(
-    long docsIn, long kept, long keptBytes, Map<String, Object> droppedByReason,
-    Map<String, Map<String, Object>> bySource, long rawDocs) {
+    long docsIn,
+    long kept,
+    long keptBytes,
+    Map<String, Object> droppedByReason,
+    Map<String, Map<String, Object>> bySource,
+    long rawDocs) {
 
   public long dropped() {
     return docsIn - kept;
@@ -31,7 +35,9 @@ public record FilterResult(
     return docsIn == rawDocs;
   }
 
-  /** Counts of {@code filtered} (docs_filtered as written) against {@code rawDocs} input documents. */
+  /**
+   * Counts of {@code filtered} (docs_filtered as written) against {@code rawDocs} input documents.
+   */
   static FilterResult of(Dataset<Row> filtered, long rawDocs) {
     Map<String, Object> byReason = new TreeMap<>();
     Map<String, Map<String, Object>> bySource = new TreeMap<>();

@@ -12,10 +12,10 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 
 /**
- * Filter: NFC normalization, quality signals as columns, language id, and SlimPajama + Gopher rules.
- * Nothing is deleted: {@code docs_filtered} holds every document with its signals, {@code
- * failed_rules}, {@code drop_reason} (the first failed rule) and {@code kept}, partitioned by {@code
- * kept} so later stages read only kept documents.
+ * Filter: NFC normalization, quality signals as columns, language id, and SlimPajama + Gopher
+ * rules. Nothing is deleted: {@code docs_filtered} holds every document with its signals, {@code
+ * failed_rules}, {@code drop_reason} (the first failed rule) and {@code kept}, partitioned by
+ * {@code kept} so later stages read only kept documents.
  *
  * <p>Thin: {@link FilterOptions} reads the config, {@link QualityStep} scores the Dataset, this
  * class writes docs_filtered and maps the {@link FilterResult} counted from it into the summary.
@@ -45,13 +45,17 @@ public final class FilterStage implements Stage {
     Lake lake = ctx.lake();
     JobSummary summary = new JobSummary(name(), ctx);
     summary.input(lake.path(Table.DOCS_RAW));
-    Dataset<Row> scored = QualityStep.apply(lake.read(Table.DOCS_RAW), options.rules(), options.nfc());
+    Dataset<Row> scored =
+        QualityStep.apply(lake.read(Table.DOCS_RAW), options.rules(), options.nfc());
     // kept is true or false: two open files per task, no sort of the whole output by kept.
-    long v = lake.writeFewPartitionValues(scored, Table.DOCS_FILTERED, SaveMode.Overwrite, ctx.commitMetadata(name()), 2);
+    long v =
+        lake.writeFewPartitionValues(
+            scored, Table.DOCS_FILTERED, SaveMode.Overwrite, ctx.commitMetadata(name()), 2);
     summary.output(Table.DOCS_FILTERED.id(), lake.path(Table.DOCS_FILTERED), v);
 
     // Counts come back from the written table (small aggregates only).
-    FilterResult r = FilterResult.of(lake.read(Table.DOCS_FILTERED), lake.read(Table.DOCS_RAW).count());
+    FilterResult r =
+        FilterResult.of(lake.read(Table.DOCS_FILTERED), lake.read(Table.DOCS_RAW).count());
     summary
         .count("docs_in", r.docsIn())
         .count("kept", r.kept())

@@ -1,10 +1,10 @@
 package dev.slimspark.jobs.filter;
 
+import dev.slimspark.udfs.ingest.ShardReader;
 import dev.slimspark.udfs.quality.LanguageIdentifier;
 import dev.slimspark.udfs.quality.QualityRules;
 import dev.slimspark.udfs.quality.QualitySignals;
 import dev.slimspark.udfs.quality.TextNormalization;
-import dev.slimspark.udfs.ingest.ShardReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -95,7 +95,8 @@ public final class QualityStep {
                 v[k++] = s.slimPajamaLength();
                 v[k++] = l.language();
                 v[k++] = l.confidence();
-                v[k++] = scala.collection.JavaConverters.asScalaBuffer(new ArrayList<>(failed)).toSeq();
+                v[k++] =
+                    scala.collection.JavaConverters.asScalaBuffer(new ArrayList<>(failed)).toSeq();
                 v[k++] = failed.isEmpty() ? null : failed.get(0);
                 v[k] = failed.isEmpty();
                 return RowFactory.create(v);

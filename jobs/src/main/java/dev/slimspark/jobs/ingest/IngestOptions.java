@@ -43,21 +43,27 @@ public record IngestOptions(
   public static final List<String> DEFAULT_INPUT = List.of();
   public static final String DEFAULT_ID_BASE = "";
   public static final Format DEFAULT_FORMAT = Format.AUTO;
+
   /** 32 MiB: a task holds one line at a time, so this bounds its memory per thread. */
   public static final long DEFAULT_MAX_LINE_BYTES = 33_554_432L;
+
   public static final int DEFAULT_QUARANTINE_PREFIX_BYTES = 1024;
   public static final InvalidUtf8 DEFAULT_INVALID_UTF8 = InvalidUtf8.QUARANTINE;
   public static final boolean DEFAULT_FAIL_ON_QUARANTINE = false;
   public static final int DEFAULT_FILES_PER_TASK = 0;
+
   /** The RedPajama/SlimPajama convention. */
   public static final String DEFAULT_SOURCE_META_FIELD = "redpajama_set_name";
+
   public static final String DEFAULT_SOURCE_PATH_REGEX = "";
   public static final String DEFAULT_SOURCE_DEFAULT = "unknown";
+
   /** Starcoder's Parquet files hold the text in "content". */
   public static final String DEFAULT_PARQUET_TEXT_COLUMN = "content";
 
   /** Bounds of max_line_bytes: a line buffer is one Java array. */
   static final long MIN_LINE_BYTES = 1024;
+
   static final long MAX_LINE_BYTES = Integer.MAX_VALUE - 16;
 
   /** How input files are parsed. */
@@ -73,7 +79,8 @@ public record IngestOptions(
 
     /** Whether {@code path} is read as Parquet under this format. */
     public boolean isParquet(String path) {
-      return this == PARQUET || (this == AUTO && path.toLowerCase(Locale.ROOT).endsWith(".parquet"));
+      return this == PARQUET
+          || (this == AUTO && path.toLowerCase(Locale.ROOT).endsWith(".parquet"));
     }
   }
 
@@ -91,14 +98,18 @@ public record IngestOptions(
     input = List.copyOf(input);
     if (maxLineBytes < MIN_LINE_BYTES || maxLineBytes > MAX_LINE_BYTES) {
       throw UserErrors.badConfigValue(
-          "ingest.max_line_bytes", Long.toString(maxLineBytes), "between " + MIN_LINE_BYTES + " and " + MAX_LINE_BYTES);
+          "ingest.max_line_bytes",
+          Long.toString(maxLineBytes),
+          "between " + MIN_LINE_BYTES + " and " + MAX_LINE_BYTES);
     }
     if (!sourcePathRegex.isEmpty()) {
       try {
         Pattern.compile(sourcePathRegex);
       } catch (PatternSyntaxException e) {
         throw UserErrors.badConfigValue(
-            "ingest.source.path_regex", sourcePathRegex, "a Java regular expression (" + e.getDescription() + ")");
+            "ingest.source.path_regex",
+            sourcePathRegex,
+            "a Java regular expression (" + e.getDescription() + ")");
       }
     }
   }
@@ -106,9 +117,18 @@ public record IngestOptions(
   /** The options of slimspark-defaults.conf, from the constants. */
   public static IngestOptions defaults() {
     return new IngestOptions(
-        DEFAULT_INPUT, DEFAULT_ID_BASE, DEFAULT_FORMAT, DEFAULT_MAX_LINE_BYTES, DEFAULT_QUARANTINE_PREFIX_BYTES,
-        DEFAULT_INVALID_UTF8, DEFAULT_FAIL_ON_QUARANTINE, DEFAULT_FILES_PER_TASK, DEFAULT_SOURCE_META_FIELD,
-        DEFAULT_SOURCE_PATH_REGEX, DEFAULT_SOURCE_DEFAULT, DEFAULT_PARQUET_TEXT_COLUMN);
+        DEFAULT_INPUT,
+        DEFAULT_ID_BASE,
+        DEFAULT_FORMAT,
+        DEFAULT_MAX_LINE_BYTES,
+        DEFAULT_QUARANTINE_PREFIX_BYTES,
+        DEFAULT_INVALID_UTF8,
+        DEFAULT_FAIL_ON_QUARANTINE,
+        DEFAULT_FILES_PER_TASK,
+        DEFAULT_SOURCE_META_FIELD,
+        DEFAULT_SOURCE_PATH_REGEX,
+        DEFAULT_SOURCE_DEFAULT,
+        DEFAULT_PARQUET_TEXT_COLUMN);
   }
 
   /** The ingest.* keys of {@code c}; bad values are user errors naming the key. */
@@ -116,10 +136,12 @@ public record IngestOptions(
     return new IngestOptions(
         c.getStringList("ingest.input"),
         c.getString("ingest.id_base"),
-        Format.valueOf(c.getEnum("ingest.format", "auto", "jsonl", "parquet").toUpperCase(Locale.ROOT)),
+        Format.valueOf(
+            c.getEnum("ingest.format", "auto", "jsonl", "parquet").toUpperCase(Locale.ROOT)),
         c.getBytes("ingest.max_line_bytes"),
         c.getInt("ingest.quarantine_prefix_bytes"),
-        InvalidUtf8.valueOf(c.getEnum("ingest.invalid_utf8", "quarantine", "repair").toUpperCase(Locale.ROOT)),
+        InvalidUtf8.valueOf(
+            c.getEnum("ingest.invalid_utf8", "quarantine", "repair").toUpperCase(Locale.ROOT)),
         c.getBoolean("ingest.fail_on_quarantine"),
         c.getInt("ingest.files_per_task"),
         c.getString("ingest.source.meta_field"),

@@ -28,8 +28,8 @@ final class IngestReader {
   private IngestReader() {}
 
   /**
-   * The two passes over the input: {@code docs} (docs_raw rows) and {@code side} (quarantined
-   * lines and per-file summaries), the latter persisted (the caller unpersists it).
+   * The two passes over the input: {@code docs} (docs_raw rows) and {@code side} (quarantined lines
+   * and per-file summaries), the latter persisted (the caller unpersists it).
    */
   record Passes(Dataset<Row> docs, Dataset<Row> side) {}
 
@@ -38,7 +38,8 @@ final class IngestReader {
    * classifies lines (no text decoded) for the small quarantine and per-file tables. The stage's
    * reconciliation proves both passes saw the same input.
    */
-  static Passes read(SparkSession spark, List<InputFiles.Entry> files, IngestOptions options, String idBase) {
+  static Passes read(
+      SparkSession spark, List<InputFiles.Entry> files, IngestOptions options, String idBase) {
     List<InputFiles.Entry> jsonl = new ArrayList<>();
     List<InputFiles.Entry> parquet = new ArrayList<>();
     for (InputFiles.Entry e : files) {
@@ -80,7 +81,10 @@ final class IngestReader {
    * {@link ShardReader}. A single compressed file is still one task (gzip and zstd do not split).
    */
   static Dataset<Row> readJsonl(
-      SparkSession spark, List<InputFiles.Entry> files, ShardReader.Options opts, int filesPerTask) {
+      SparkSession spark,
+      List<InputFiles.Entry> files,
+      ShardReader.Options opts,
+      int filesPerTask) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     if (files.isEmpty()) {
       return spark.createDataFrame(new ArrayList<Row>(), IngestTables.RECORD);
@@ -94,8 +98,7 @@ final class IngestReader {
     List<List<InputFiles.Entry>> groups = balancedGroups(files, Math.max(1, slices));
     ReadShardsFunction read = new ReadShardsFunction(conf, opts);
     JavaRDD<Row> rows =
-        jsc.parallelize(groups, groups.size())
-            .mapPartitions(it -> read.call(flatten(it)));
+        jsc.parallelize(groups, groups.size()).mapPartitions(it -> read.call(flatten(it)));
     return spark.createDataFrame(rows, IngestTables.RECORD);
   }
 
@@ -105,14 +108,17 @@ final class IngestReader {
    */
   static List<List<InputFiles.Entry>> balancedGroups(List<InputFiles.Entry> files, int n) {
     List<InputFiles.Entry> bySize = new ArrayList<>(files);
-    bySize.sort(java.util.Comparator.comparingLong((InputFiles.Entry e) -> -e.size).thenComparing(e -> e.path));
+    bySize.sort(
+        java.util.Comparator.comparingLong((InputFiles.Entry e) -> -e.size)
+            .thenComparing(e -> e.path));
     long[] bytes = new long[n];
     List<List<InputFiles.Entry>> groups = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       groups.add(new ArrayList<>());
     }
     java.util.PriorityQueue<Integer> lightest =
-        new java.util.PriorityQueue<>(java.util.Comparator.comparingLong((Integer g) -> bytes[g]).thenComparingInt(g -> g));
+        new java.util.PriorityQueue<>(
+            java.util.Comparator.comparingLong((Integer g) -> bytes[g]).thenComparingInt(g -> g));
     for (int i = 0; i < n; i++) {
       lightest.add(i);
     }
@@ -129,7 +135,8 @@ final class IngestReader {
     return groups;
   }
 
-  private static java.util.Iterator<InputFiles.Entry> flatten(java.util.Iterator<List<InputFiles.Entry>> groups) {
+  private static java.util.Iterator<InputFiles.Entry> flatten(
+      java.util.Iterator<List<InputFiles.Entry>> groups) {
     List<InputFiles.Entry> all = new ArrayList<>();
     groups.forEachRemaining(all::addAll);
     return all.iterator();

@@ -52,7 +52,8 @@ public record IngestResult(
    * (ingest_quarantine) and {@code docs} (docs_raw); {@code listedFiles} is how many files the
    * listing gave, which ingest_files must match.
    */
-  static IngestResult of(Dataset<Row> files, Dataset<Row> quarantine, Dataset<Row> docs, long listedFiles) {
+  static IngestResult of(
+      Dataset<Row> files, Dataset<Row> quarantine, Dataset<Row> docs, long listedFiles) {
     // Totals come from the per-file table (one row per file), never from the data.
     Row t =
         files
@@ -66,8 +67,13 @@ public record IngestResult(
                 sum(when(col("damaged"), 1).otherwise(0)),
                 sum("compressed_bytes"),
                 sum("decompressed_bytes"),
-                sum(when(col("compression").equalTo("none").and(lower(col("file")).rlike("\\.(gz|zst|zstd)$")), 1)
-                    .otherwise(0)))
+                sum(
+                    when(
+                            col("compression")
+                                .equalTo("none")
+                                .and(lower(col("file")).rlike("\\.(gz|zst|zstd)$")),
+                            1)
+                        .otherwise(0)))
             .head();
     Map<String, Object> byReason = new TreeMap<>();
     for (Row r : quarantine.groupBy("reason").count().collectAsList()) {
@@ -80,11 +86,25 @@ public record IngestResult(
       s.put("bytes", r.getLong(2));
       bySource.put(r.getString(0), s);
     }
-    long docsInTable = bySource.values().stream().mapToLong(m -> (Long) ((Map<?, ?>) m).get("docs")).sum();
+    long docsInTable =
+        bySource.values().stream().mapToLong(m -> (Long) ((Map<?, ?>) m).get("docs")).sum();
     long quarantineRows = byReason.values().stream().mapToLong(v -> (Long) v).sum();
     return new IngestResult(
-        t.getLong(0), t.getLong(6), orZero(t, 1), orZero(t, 2), orZero(t, 3), orZero(t, 4), orZero(t, 5),
-        byReason, bySource, orZero(t, 7), orZero(t, 8), orZero(t, 9), docsInTable, quarantineRows, listedFiles);
+        t.getLong(0),
+        t.getLong(6),
+        orZero(t, 1),
+        orZero(t, 2),
+        orZero(t, 3),
+        orZero(t, 4),
+        orZero(t, 5),
+        byReason,
+        bySource,
+        orZero(t, 7),
+        orZero(t, 8),
+        orZero(t, 9),
+        docsInTable,
+        quarantineRows,
+        listedFiles);
   }
 
   private static long orZero(Row r, int i) {

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class IngestStage implements Stage {
   /** The tables ingest writes (its input is files, not tables). */
-  public static final List<Table> OUTPUTS = List.of(Table.DOCS_RAW, Table.INGEST_QUARANTINE, Table.INGEST_FILES);
+  public static final List<Table> OUTPUTS =
+      List.of(Table.DOCS_RAW, Table.INGEST_QUARANTINE, Table.INGEST_FILES);
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestStage.class);
 
@@ -49,11 +50,12 @@ public final class IngestStage implements Stage {
   }
 
   /**
-   * The configured {@code ingest.id_base} as a fully qualified directory prefix ending in "/"
-   * (the form {@link InputFiles} lists paths in), or "" when unset. Fails with a user error when a
+   * The configured {@code ingest.id_base} as a fully qualified directory prefix ending in "/" (the
+   * form {@link InputFiles} lists paths in), or "" when unset. Fails with a user error when a
    * listed file is outside it: its id would silently fall back to the full path.
    */
-  static String idBase(String configured, List<InputFiles.Entry> files, org.apache.hadoop.conf.Configuration conf) {
+  static String idBase(
+      String configured, List<InputFiles.Entry> files, org.apache.hadoop.conf.Configuration conf) {
     if (configured.isEmpty()) {
       return "";
     }
@@ -62,7 +64,10 @@ public final class IngestStage implements Stage {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(configured);
       q = p.getFileSystem(conf).makeQualified(p).toString();
     } catch (java.io.IOException | IllegalArgumentException e) {
-      throw UserErrors.badConfigValue("ingest.id_base", "\"" + configured + "\"", "a directory path or URI (" + e.getMessage() + ")");
+      throw UserErrors.badConfigValue(
+          "ingest.id_base",
+          "\"" + configured + "\"",
+          "a directory path or URI (" + e.getMessage() + ")");
     }
     String base = q.endsWith("/") ? q : q + "/";
     for (InputFiles.Entry e : files) {
@@ -83,7 +88,8 @@ public final class IngestStage implements Stage {
     JobSummary summary = new JobSummary(name(), ctx);
     options.input().forEach(summary::input);
 
-    InputFiles.Listing listing = InputFiles.list(options.input(), spark.sparkContext().hadoopConfiguration());
+    InputFiles.Listing listing =
+        InputFiles.list(options.input(), spark.sparkContext().hadoopConfiguration());
     List<InputFiles.Entry> files = listing.files();
     for (String skip : listing.skipped()) {
       LOG.warn("Input not read again: {}", skip);
@@ -95,7 +101,10 @@ public final class IngestStage implements Stage {
       Lake lake = ctx.lake();
       IngestResult result =
           IngestResult.of(
-              lake.read(Table.INGEST_FILES), lake.read(Table.INGEST_QUARANTINE), lake.read(Table.DOCS_RAW), files.size());
+              lake.read(Table.INGEST_FILES),
+              lake.read(Table.INGEST_QUARANTINE),
+              lake.read(Table.DOCS_RAW),
+              files.size());
       summarize(result, options, summary);
       // Paths reached again through symbolic links: not read, one line each (see InputFiles).
       summary.count("links_skipped", listing.skipped().size());
@@ -110,9 +119,13 @@ public final class IngestStage implements Stage {
     String meta = ctx.commitMetadata(name());
     Dataset<Row> records = passes.side();
     Dataset<Row> quarantine =
-        records.where(col("kind").equalTo("quarantine")).select(IngestTables.columns(IngestTables.QUARANTINE_COLUMNS));
+        records
+            .where(col("kind").equalTo("quarantine"))
+            .select(IngestTables.columns(IngestTables.QUARANTINE_COLUMNS));
     Dataset<Row> fileRows =
-        records.where(col("kind").equalTo("file_summary")).select(IngestTables.columns(IngestTables.FILES_COLUMNS));
+        records
+            .where(col("kind").equalTo("file_summary"))
+            .select(IngestTables.columns(IngestTables.FILES_COLUMNS));
     long vDocs = lake.write(passes.docs(), Table.DOCS_RAW, SaveMode.Overwrite, meta);
     long vQ = lake.write(quarantine.coalesce(1), Table.INGEST_QUARANTINE, SaveMode.Overwrite, meta);
     long vF = lake.write(fileRows.coalesce(1), Table.INGEST_FILES, SaveMode.Overwrite, meta);
@@ -125,7 +138,13 @@ public final class IngestStage implements Stage {
     if (!r.reconciled()) {
       LOG.error(
           "Ingest counts do not reconcile: lines={} docs={} quarantined={} blank={} docs_in_table={} quarantine_rows={} files={}/{}",
-          r.linesRead(), r.docs(), r.quarantined(), r.blank(), r.docsInTable(), r.quarantineRows(), r.files(),
+          r.linesRead(),
+          r.docs(),
+          r.quarantined(),
+          r.blank(),
+          r.docsInTable(),
+          r.quarantineRows(),
+          r.files(),
           r.listedFiles());
       summary.status(Status.ERROR);
     }
@@ -144,8 +163,10 @@ public final class IngestStage implements Stage {
         // Compression is detected by content; a .gz/.zst name on a plain file is worth a look.
         .count("plain_files_named_compressed", r.plainFilesNamedCompressed());
     if (r.plainFilesNamedCompressed() > 0) {
-      LOG.warn("{} input files are named .gz/.zst but hold plain text; they were read as plain"
-          + " (ingest_files: compression = 'none')", r.plainFilesNamedCompressed());
+      LOG.warn(
+          "{} input files are named .gz/.zst but hold plain text; they were read as plain"
+              + " (ingest_files: compression = 'none')",
+          r.plainFilesNamedCompressed());
     }
     summary.put("reconciled", r.reconciled());
     if (r.quarantined() > 0 && options.failOnQuarantine()) {

@@ -34,7 +34,15 @@ public final class IngestTables {
           .add("damaged", DataTypes.BooleanType, false);
 
   static final String[] DOCS_RAW_COLUMNS = {
-    "doc_id", "source", "file", "line_number", "text", "meta", "extra", "byte_length", "utf8_repaired"
+    "doc_id",
+    "source",
+    "file",
+    "line_number",
+    "text",
+    "meta",
+    "extra",
+    "byte_length",
+    "utf8_repaired"
   };
 
   static final String[] QUARANTINE_COLUMNS = {
@@ -42,8 +50,16 @@ public final class IngestTables {
   };
 
   static final String[] FILES_COLUMNS = {
-    "file", "compression", "lines_read", "docs", "quarantined", "blank", "repaired",
-    "compressed_bytes", "decompressed_bytes", "damaged"
+    "file",
+    "compression",
+    "lines_read",
+    "docs",
+    "quarantined",
+    "blank",
+    "repaired",
+    "compressed_bytes",
+    "decompressed_bytes",
+    "damaged"
   };
 
   private IngestTables() {}

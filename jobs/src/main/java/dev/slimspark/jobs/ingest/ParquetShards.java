@@ -35,9 +35,9 @@ import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Parquet input (e.g. Starcoder's {@code content} column): each row is a "line" numbered by its
- * row index (1-based); the other columns become {@code meta} as JSON. Footers are checked first in
- * a distributed pass, so a corrupt file becomes a quarantine row rather than a failed job.
+ * Parquet input (e.g. Starcoder's {@code content} column): each row is a "line" numbered by its row
+ * index (1-based); the other columns become {@code meta} as JSON. Footers are checked first in a
+ * distributed pass, so a corrupt file becomes a quarantine row rather than a failed job.
  */
 final class ParquetShards {
   private ParquetShards() {}
@@ -50,7 +50,10 @@ final class ParquetShards {
   }
 
   static Dataset<Row> read(
-      SparkSession spark, List<InputFiles.Entry> files, String textColumn, ShardReader.Options opts) {
+      SparkSession spark,
+      List<InputFiles.Entry> files,
+      String textColumn,
+      ShardReader.Options opts) {
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     Broadcast<SerializableHadoopConf> conf =
         jsc.broadcast(new SerializableHadoopConf(spark.sparkContext().hadoopConfiguration()));
@@ -83,7 +86,10 @@ final class ParquetShards {
         .unionByName(emptyFileSummaries(spark, good, perFile));
   }
 
-  /** One row per Parquet row: file (listing spelling), 1-based row number, text, other columns as meta JSON. */
+  /**
+   * One row per Parquet row: file (listing spelling), 1-based row number, text, other columns as
+   * meta JSON.
+   */
   private static Dataset<Row> rows(Dataset<Row> raw, String textColumn) {
     List<Column> others = new ArrayList<>();
     for (String f : raw.columns()) {
@@ -91,19 +97,23 @@ final class ParquetShards {
         others.add(col("`" + f + "`"));
       }
     }
-    Column meta = others.isEmpty() ? lit(null).cast("string") : to_json(struct(others.toArray(new Column[0])));
+    Column meta =
+        others.isEmpty()
+            ? lit(null).cast("string")
+            : to_json(struct(others.toArray(new Column[0])));
     // Same spelling of the path as the file listing (Hadoop Path form), so per-file rows line up.
     UserDefinedFunction hadoopPath =
         udf((String f) -> new Path(new java.net.URI(f)).toString(), DataTypes.StringType);
     return raw.select(
-            hadoopPath.apply(col("_metadata.file_path")).as("file"),
-            col("_metadata.row_index").plus(1).as("line_number"),
-            col("`" + textColumn + "`").cast("string").as("text"),
-            meta.as("meta"));
+        hadoopPath.apply(col("_metadata.file_path")).as("file"),
+        col("_metadata.row_index").plus(1).as("line_number"),
+        col("`" + textColumn + "`").cast("string").as("text"),
+        meta.as("meta"));
   }
 
   /** Rows as ingest records: a doc per non-null text, a null_text quarantine row otherwise. */
-  private static Dataset<Row> records(Dataset<Row> rows, String textColumn, ShardReader.Options opts) {
+  private static Dataset<Row> records(
+      Dataset<Row> rows, String textColumn, ShardReader.Options opts) {
     String idBase = opts.idBase;
     UserDefinedFunction docId =
         udf(
@@ -120,71 +130,80 @@ final class ParquetShards {
             DataTypes.StringType);
     Column isDoc = col("text").isNotNull();
     return rows.select(
-            when(isDoc, lit("doc")).otherwise(lit("quarantine")).as("kind"),
-            col("file"),
-            col("line_number"),
-            lit(0L).as("byte_offset"),
-            when(isDoc, docId.apply(col("file"), col("line_number"))).as("doc_id"),
-            when(isDoc, pathSource.apply(col("file"))).as("source"),
-            col("text"),
-            col("meta"),
-            lit(null).cast("string").as("extra"),
-            coalesce(length(col("text").cast("binary")).cast("long"), lit(0L)).as("byte_length"),
-            lit(false).as("utf8_repaired"),
-            when(isDoc, lit(null).cast("string")).otherwise(lit(QuarantineReason.NULL_TEXT.code())).as("reason"),
-            when(isDoc, lit(null).cast("string")).otherwise(lit("column '" + textColumn + "' is null")).as("detail"),
-            when(isDoc, lit(null).cast("binary")).otherwise(col("meta").cast("binary")).as("raw_prefix"),
-            lit(0L).as("line_bytes"),
-            lit(null).cast("string").as("compression"),
-            lit(0L).as("lines_read"),
-            lit(0L).as("docs"),
-            lit(0L).as("quarantined"),
-            lit(0L).as("blank"),
-            lit(0L).as("repaired"),
-            lit(0L).as("compressed_bytes"),
-            lit(0L).as("decompressed_bytes"),
-            lit(false).as("damaged"));
+        when(isDoc, lit("doc")).otherwise(lit("quarantine")).as("kind"),
+        col("file"),
+        col("line_number"),
+        lit(0L).as("byte_offset"),
+        when(isDoc, docId.apply(col("file"), col("line_number"))).as("doc_id"),
+        when(isDoc, pathSource.apply(col("file"))).as("source"),
+        col("text"),
+        col("meta"),
+        lit(null).cast("string").as("extra"),
+        coalesce(length(col("text").cast("binary")).cast("long"), lit(0L)).as("byte_length"),
+        lit(false).as("utf8_repaired"),
+        when(isDoc, lit(null).cast("string"))
+            .otherwise(lit(QuarantineReason.NULL_TEXT.code()))
+            .as("reason"),
+        when(isDoc, lit(null).cast("string"))
+            .otherwise(lit("column '" + textColumn + "' is null"))
+            .as("detail"),
+        when(isDoc, lit(null).cast("binary"))
+            .otherwise(col("meta").cast("binary"))
+            .as("raw_prefix"),
+        lit(0L).as("line_bytes"),
+        lit(null).cast("string").as("compression"),
+        lit(0L).as("lines_read"),
+        lit(0L).as("docs"),
+        lit(0L).as("quarantined"),
+        lit(0L).as("blank"),
+        lit(0L).as("repaired"),
+        lit(0L).as("compressed_bytes"),
+        lit(0L).as("decompressed_bytes"),
+        lit(false).as("damaged"));
   }
 
   /** One file_summary record per file with rows (lines read, docs, quarantined). */
   private static Dataset<Row> fileSummaries(Dataset<Row> perFile) {
     return perFile.select(
-            lit("file_summary").as("kind"),
-            col("file"),
-            lit(0L).as("line_number"),
-            lit(0L).as("byte_offset"),
-            lit(null).cast("string").as("doc_id"),
-            lit(null).cast("string").as("source"),
-            lit(null).cast("string").as("text"),
-            lit(null).cast("string").as("meta"),
-            lit(null).cast("string").as("extra"),
-            lit(0L).as("byte_length"),
-            lit(false).as("utf8_repaired"),
-            lit(null).cast("string").as("reason"),
-            lit(null).cast("string").as("detail"),
-            lit(null).cast("binary").as("raw_prefix"),
-            lit(0L).as("line_bytes"),
-            lit("parquet").as("compression"),
-            col("lines_read"),
-            col("docs"),
-            col("lines_read").minus(col("docs")).as("quarantined"),
-            lit(0L).as("blank"),
-            lit(0L).as("repaired"),
-            lit(0L).as("compressed_bytes"),
-            lit(0L).as("decompressed_bytes"),
-            lit(false).as("damaged"));
+        lit("file_summary").as("kind"),
+        col("file"),
+        lit(0L).as("line_number"),
+        lit(0L).as("byte_offset"),
+        lit(null).cast("string").as("doc_id"),
+        lit(null).cast("string").as("source"),
+        lit(null).cast("string").as("text"),
+        lit(null).cast("string").as("meta"),
+        lit(null).cast("string").as("extra"),
+        lit(0L).as("byte_length"),
+        lit(false).as("utf8_repaired"),
+        lit(null).cast("string").as("reason"),
+        lit(null).cast("string").as("detail"),
+        lit(null).cast("binary").as("raw_prefix"),
+        lit(0L).as("line_bytes"),
+        lit("parquet").as("compression"),
+        col("lines_read"),
+        col("docs"),
+        col("lines_read").minus(col("docs")).as("quarantined"),
+        lit(0L).as("blank"),
+        lit(0L).as("repaired"),
+        lit(0L).as("compressed_bytes"),
+        lit(0L).as("decompressed_bytes"),
+        lit(false).as("damaged"));
   }
 
-  private static Dataset<Row> emptyFileSummaries(SparkSession spark, List<String> good, Dataset<Row> perFile) {
+  private static Dataset<Row> emptyFileSummaries(
+      SparkSession spark, List<String> good, Dataset<Row> perFile) {
     List<Row> all = new ArrayList<>();
     for (String g : good) {
       all.add(ReadShardsFunction.toRow(summary(g, "parquet", 0, 0, false)));
     }
     Dataset<Row> every = spark.createDataFrame(all, IngestTables.RECORD);
-    return every.join(perFile.select(col("file").as("f")), col("file").equalTo(col("f")), "left_anti");
+    return every.join(
+        perFile.select(col("file").as("f")), col("file").equalTo(col("f")), "left_anti");
   }
 
-  private static IngestRecord summary(String file, String compression, long lines, long quarantined, boolean damaged) {
+  private static IngestRecord summary(
+      String file, String compression, long lines, long quarantined, boolean damaged) {
     IngestRecord s = new IngestRecord();
     s.kind = IngestRecord.Kind.FILE_SUMMARY;
     s.file = file;
@@ -214,7 +233,11 @@ final class ParquetShards {
     try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromPath(p, conf.get()))) {
       MessageType schema = r.getFooter().getFileMetaData().getSchema();
       if (!schema.containsField(textColumn)) {
-        fc.problem = "Parquet file has no column '" + textColumn + "' (ingest.parquet.text_column); columns: " + schema.getFields().stream().map(Type::getName).toList();
+        fc.problem =
+            "Parquet file has no column '"
+                + textColumn
+                + "' (ingest.parquet.text_column); columns: "
+                + schema.getFields().stream().map(Type::getName).toList();
         fc.reason = QuarantineReason.MISSING_TEXT.code();
         return fc;
       }

@@ -44,7 +44,8 @@ final class ReadShardsFunction implements FlatMapFunction<Iterator<InputFiles.En
             return false;
           }
           InputFiles.Entry e = files.next();
-          current = new ShardReader(e.path, e.problem == null ? opener : unreadable(e.problem), options);
+          current =
+              new ShardReader(e.path, e.problem == null ? opener : unreadable(e.problem), options);
         }
         return true;
       }

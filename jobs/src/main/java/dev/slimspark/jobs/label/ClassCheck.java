@@ -23,7 +23,12 @@ final class ClassCheck {
    * @param warnings receives one line per class below {@code minRows}
    * @return usable rows per class name, in label order
    */
-  static Map<String, Long> require(String input, List<String> labels, Map<String, long[]> raw, int minRows, List<String> warnings) {
+  static Map<String, Long> require(
+      String input,
+      List<String> labels,
+      Map<String, long[]> raw,
+      int minRows,
+      List<String> warnings) {
     long rows = 0;
     Map<String, Long> usable = new LinkedHashMap<>();
     for (String l : labels) {
@@ -37,20 +42,36 @@ final class ClassCheck {
       }
     }
     if (rows == 0) {
-      throw UserErrors.of("finetune.input " + input + " has no data rows.", "A header without rows, or an empty table, has nothing to train on.",
+      throw UserErrors.of(
+          "finetune.input " + input + " has no data rows.",
+          "A header without rows, or an empty table, has nothing to train on.",
           "Point finetune.input at labeled data (a header row, then one row per example).");
     }
     long present = usable.values().stream().filter(n -> n > 0).count();
     if (present < 2) {
       throw UserErrors.of(
-          "finetune.input " + input + " has rows with text for " + present + " class(es) only: " + usable + ".",
+          "finetune.input "
+              + input
+              + " has rows with text for "
+              + present
+              + " class(es) only: "
+              + usable
+              + ".",
           "A classifier needs examples of at least two classes; trained on one, it can only ever answer that class.",
-          "Add labeled rows of the other classes" + (labels.size() > 1 ? " (" + labels + ")" : "") + ".");
+          "Add labeled rows of the other classes"
+              + (labels.size() > 1 ? " (" + labels + ")" : "")
+              + ".");
     }
     for (Map.Entry<String, Long> e : usable.entrySet()) {
       if (e.getValue() < minRows) {
-        String w = "class \"" + e.getKey() + "\" has " + e.getValue() + " training row(s), fewer than finetune.min_rows_per_class = "
-            + minRows + ": the head will rarely predict it reliably; add examples";
+        String w =
+            "class \""
+                + e.getKey()
+                + "\" has "
+                + e.getValue()
+                + " training row(s), fewer than finetune.min_rows_per_class = "
+                + minRows
+                + ": the head will rarely predict it reliably; add examples";
         LOG.warn("finetune: {}", w);
         warnings.add(w);
       }

@@ -31,15 +31,18 @@ import scala.Tuple2;
  */
 final class CsvCheck {
   private static final Logger LOG = LoggerFactory.getLogger(CsvCheck.class);
+
   /** Spark's corrupt-record column while checking; not a name a user's CSV is likely to have. */
   private static final String MALFORMED = "_slimspark_malformed_record";
 
   private CsvCheck() {}
 
-  static Dataset<Row> read(SparkSession spark, File f, LabeledData.Columns c, List<String> warnings) {
+  static Dataset<Row> read(
+      SparkSession spark, File f, LabeledData.Columns c, List<String> warnings) {
     String enc = c.encoding();
     if (!Charset.isSupported(enc)) {
-      throw UserErrors.badConfigValue(c.encodingKey(), "\"" + enc + "\"", "a Java charset name such as UTF-8 or ISO-8859-1");
+      throw UserErrors.badConfigValue(
+          c.encodingKey(), "\"" + enc + "\"", "a Java charset name such as UTF-8 or ISO-8859-1");
     }
     String path = f.getAbsolutePath();
     // Header only (no data scan): every column as a string, plus the corrupt-record column.
@@ -49,14 +52,21 @@ final class CsvCheck {
       schema = schema.add(h, DataTypes.StringType);
     }
     Dataset<Row> checked =
-        reader(spark, enc).schema(schema.add(MALFORMED, DataTypes.StringType))
-            .option("mode", "PERMISSIVE").option("columnNameOfCorruptRecord", MALFORMED).csv(path);
+        reader(spark, enc)
+            .schema(schema.add(MALFORMED, DataTypes.StringType))
+            .option("mode", "PERMISSIVE")
+            .option("columnNameOfCorruptRecord", MALFORMED)
+            .csv(path);
     Column replaced = lit(false);
     for (String h : header) {
       replaced = replaced.or(col("`" + h + "`").contains("\uFFFD"));
     }
     Row agg =
-        checked.agg(count(lit(1)), sum(when(col(MALFORMED).isNotNull(), 1L).otherwise(0L)), sum(when(replaced, 1L).otherwise(0L)))
+        checked
+            .agg(
+                count(lit(1)),
+                sum(when(col(MALFORMED).isNotNull(), 1L).otherwise(0L)),
+                sum(when(replaced, 1L).otherwise(0L)))
             .head();
     long malformed = agg.isNullAt(1) ? 0 : agg.getLong(1);
     if (malformed > 0) {
@@ -64,10 +74,11 @@ final class CsvCheck {
     }
     long bad = agg.isNullAt(2) ? 0 : agg.getLong(2);
     if (bad > 0) {
-      String w = String.format(
-          "%d of %d rows of %s contain U+FFFD: bytes that are invalid in %s (%s) were replaced; the file is probably in"
-              + " another encoding (e.g. latin-1: set %s = \"ISO-8859-1\")",
-          bad, agg.getLong(0), path, c.encodingKey(), enc, c.encodingKey());
+      String w =
+          String.format(
+              "%d of %d rows of %s contain U+FFFD: bytes that are invalid in %s (%s) were replaced; the file is probably in"
+                  + " another encoding (e.g. latin-1: set %s = \"ISO-8859-1\")",
+              bad, agg.getLong(0), path, c.encodingKey(), enc, c.encodingKey());
       LOG.warn(w);
       warnings.add(w);
     }
@@ -75,7 +86,8 @@ final class CsvCheck {
   }
 
   private static DataFrameReader reader(SparkSession spark, String enc) {
-    return spark.read()
+    return spark
+        .read()
         .option("header", "true")
         .option("multiLine", "true")
         // RFC 4180: a quote inside a quoted field is written twice.
@@ -83,7 +95,9 @@ final class CsvCheck {
         .option("encoding", enc);
   }
 
-  /** The user error for malformed records: count, first record numbers (1 = first after the header). */
+  /**
+   * The user error for malformed records: count, first record numbers (1 = first after the header).
+   */
   private static RuntimeException malformed(Dataset<Row> checked, String path, long n, int fields) {
     int at = checked.schema().fieldIndex(MALFORMED);
     List<Tuple2<Row, Long>> first =
@@ -91,11 +105,18 @@ final class CsvCheck {
     List<String> where = new ArrayList<>();
     for (Tuple2<Row, Long> t : first) {
       String raw = t._1().getString(at).replace("\n", "\\n");
-      where.add("record " + (t._2() + 1) + ": \"" + (raw.length() > 80 ? raw.substring(0, 80) + "..." : raw) + "\"");
+      where.add(
+          "record "
+              + (t._2() + 1)
+              + ": \""
+              + (raw.length() > 80 ? raw.substring(0, 80) + "..." : raw)
+              + "\"");
     }
     return UserErrors.of(
         n + " malformed record(s) in " + path + " (" + String.join("; ", where) + ").",
-        "Each record must have the header's " + fields + " fields (quote fields that contain commas or newlines;"
+        "Each record must have the header's "
+            + fields
+            + " fields (quote fields that contain commas or newlines;"
             + " a quote inside a quoted field is written twice).",
         "Fix those records (record 1 is the first after the header) or remove them.");
   }

@@ -17,8 +17,9 @@ import java.util.SplittableRandom;
  *   <li>{@code random}: k distinct items, uniformly, from a generator seeded by (seed, query id).
  *   <li>{@code balanced}: floor(k / classes) per class, the k mod classes extra slots going to
  *       randomly chosen classes (counts differ by at most one), then shuffled; same seeding.
- *   <li>{@code knn}: the k pool items most cosine-similar to the query (sentence embeddings), ties by
- *       id; returned least similar first, so the most similar example sits right before the query.
+ *   <li>{@code knn}: the k pool items most cosine-similar to the query (sentence embeddings), ties
+ *       by id; returned least similar first, so the most similar example sits right before the
+ *       query.
  * </ul>
  *
  * Lists come back in prompt order. When the query itself is in a pool of exactly k items (or of a
@@ -34,15 +35,26 @@ final class Demonstrations implements Serializable {
   private final long seed;
   private final String[] ids;
   private final String[] texts;
+
   /** Label index of each pool item. */
   private final int[] labels;
+
   private final int classes;
+
   /** Unit-length embeddings (knn only, else null). */
   private final float[][] vectors;
+
   /** Pool items per class, in pool order. */
   private final int[][] byClass;
 
-  Demonstrations(String selection, int k, long seed, String[] ids, String[] texts, int[] labels, List<String> names,
+  Demonstrations(
+      String selection,
+      int k,
+      long seed,
+      String[] ids,
+      String[] texts,
+      int[] labels,
+      List<String> names,
       float[][] vectors) {
     this.selection = selection;
     this.k = k;
@@ -66,7 +78,11 @@ final class Demonstrations implements Serializable {
     }
     if (ids.length < k) {
       throw UserErrors.of(
-          "The demonstration pool has " + ids.length + " usable examples, fewer than k = " + k + ".",
+          "The demonstration pool has "
+              + ids.length
+              + " usable examples, fewer than k = "
+              + k
+              + ".",
           "Each prompt needs k labeled examples from the pool (rows with empty text or no label are not usable).",
           "Lower k or use a larger pool.");
     }
@@ -81,7 +97,13 @@ final class Demonstrations implements Serializable {
       if (!short_.isEmpty()) {
         throw UserErrors.of(
             "The demonstration pool lacks examples of " + short_ + " for balanced selection.",
-            "balanced with k = " + k + " and " + classes + " classes needs up to " + need + " examples of every class.",
+            "balanced with k = "
+                + k
+                + " and "
+                + classes
+                + " classes needs up to "
+                + need
+                + " examples of every class.",
             "Add labeled examples of those classes to the pool, lower k, or use selection = \"random\".");
       }
     }
@@ -109,7 +131,8 @@ final class Demonstrations implements Serializable {
       return List.of();
     }
     String q = queryText == null ? "" : queryText.strip();
-    java.util.function.IntPredicate self = i -> ids[i].equals(queryId) || texts[i].strip().equals(q);
+    java.util.function.IntPredicate self =
+        i -> ids[i].equals(queryId) || texts[i].strip().equals(q);
     SplittableRandom rnd = new SplittableRandom(seed ^ (mix(queryId) * 0x9E3779B97F4A7C15L));
     switch (selection) {
       case "knn":
@@ -144,8 +167,11 @@ final class Demonstrations implements Serializable {
     }
   }
 
-  /** Up to n items of {@code from}, skipping excluded ones, in random order (partial Fisher-Yates). */
-  private static List<Integer> sample(int[] from, int n, java.util.function.IntPredicate skip, SplittableRandom rnd) {
+  /**
+   * Up to n items of {@code from}, skipping excluded ones, in random order (partial Fisher-Yates).
+   */
+  private static List<Integer> sample(
+      int[] from, int n, java.util.function.IntPredicate skip, SplittableRandom rnd) {
     int[] a = from.clone();
     List<Integer> out = new ArrayList<>(n);
     for (int i = 0; i < a.length && out.size() < n; i++) {

@@ -27,6 +27,7 @@ import org.slf4j.LoggerFactory;
  */
 final class DuplicateIds {
   private static final Logger LOG = LoggerFactory.getLogger(DuplicateIds.class);
+
   /** Duplicate ids named in the error. */
   static final int EXAMPLES = 5;
 
@@ -36,19 +37,28 @@ final class DuplicateIds {
   private DuplicateIds() {}
 
   static Result apply(Dataset<Row> docs, String policy, String input) {
-    // Position in the input, taken in the scan itself (before any shuffle), so "first" is file order.
-    Dataset<Row> ordered = docs.withColumn("_file", input_file_name()).withColumn("_pos", monotonically_increasing_id());
+    // Position in the input, taken in the scan itself (before any shuffle), so "first" is file
+    // order.
+    Dataset<Row> ordered =
+        docs.withColumn("_file", input_file_name())
+            .withColumn("_pos", monotonically_increasing_id());
     Dataset<Row> groups = docs.groupBy("id").agg(count(lit(1)).as("n"));
     Dataset<Row> multi = groups.filter(col("n").gt(1).and(col("id").isNotNull()));
     Row agg =
-        groups.agg(sum(when(col("n").gt(1).and(col("id").isNotNull()), 1L).otherwise(0L)),
-            sum(when(col("n").gt(1).and(col("id").isNotNull()), col("n").minus(1)).otherwise(0L)),
-            sum(when(col("id").isNull(), col("n")).otherwise(0L))).head();
+        groups
+            .agg(
+                sum(when(col("n").gt(1).and(col("id").isNotNull()), 1L).otherwise(0L)),
+                sum(
+                    when(col("n").gt(1).and(col("id").isNotNull()), col("n").minus(1))
+                        .otherwise(0L)),
+                sum(when(col("id").isNull(), col("n")).otherwise(0L)))
+            .head();
     long ids = agg.isNullAt(0) ? 0 : agg.getLong(0);
     long extra = agg.isNullAt(1) ? 0 : agg.getLong(1);
     long noId = agg.isNullAt(2) ? 0 : agg.getLong(2);
     if (noId > 0) {
-      throw UserErrors.of(noId + " rows of label.input " + input + " have no doc id (an empty id field).",
+      throw UserErrors.of(
+          noId + " rows of label.input " + input + " have no doc id (an empty id field).",
           "Labels are stored and joined to gold by doc id; a row without one cannot be found again.",
           "Fill in the ids, or drop the id column so that ids are derived from file path and row number.");
     }
@@ -61,14 +71,27 @@ final class DuplicateIds {
         examples.add(r.getString(0) + " (" + r.getLong(1) + " rows)");
       }
       throw UserErrors.of(
-          ids + " doc ids occur more than once in label.input " + input + " (" + (ids + extra) + " rows), e.g. "
-              + String.join(", ", examples) + ".",
+          ids
+              + " doc ids occur more than once in label.input "
+              + input
+              + " ("
+              + (ids + extra)
+              + " rows), e.g. "
+              + String.join(", ", examples)
+              + ".",
           "Each document must have one id; labeling duplicates gives one id several labels and evaluate would count it twice.",
           "Make the ids unique, or set label.duplicate_ids = \"first\" to keep the first row of each id.");
     }
-    LOG.warn("label: {} doc ids occur more than once in {}; kept the first row of each, dropped {} rows", ids, input, extra);
+    LOG.warn(
+        "label: {} doc ids occur more than once in {}; kept the first row of each, dropped {} rows",
+        ids,
+        input,
+        extra);
     Dataset<Row> first =
-        ordered.withColumn("_rank", row_number().over(Window.partitionBy("id").orderBy(col("_file"), col("_pos"))))
+        ordered
+            .withColumn(
+                "_rank",
+                row_number().over(Window.partitionBy("id").orderBy(col("_file"), col("_pos"))))
             .filter(col("_rank").equalTo(1))
             .drop("_file", "_pos", "_rank");
     return new Result(first, ids, extra);

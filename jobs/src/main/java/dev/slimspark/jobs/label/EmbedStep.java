@@ -19,10 +19,11 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.util.CollectionAccumulator;
 
 /**
- * Adds encoder outputs to every row, one pass per partition: the JVM's cached encoder for the task's
- * device, rows pulled in windows of {@link #WINDOW_BATCHES} batches, texts sorted by length inside
- * a window (then put back in order) so each forward pass pads little. Empty or whitespace-only text
- * is not sent to the model: the row gets {@code error = "empty_text"} and a null vector.
+ * Adds encoder outputs to every row, one pass per partition: the JVM's cached encoder for the
+ * task's device, rows pulled in windows of {@link #WINDOW_BATCHES} batches, texts sorted by length
+ * inside a window (then put back in order) so each forward pass pads little. Empty or
+ * whitespace-only text is not sent to the model: the row gets {@code error = "empty_text"} and a
+ * null vector.
  */
 public final class EmbedStep {
   /** Batches per sort window: bigger windows pad less but hold more rows in memory. */
@@ -50,7 +51,8 @@ public final class EmbedStep {
    * As {@link #apply(Dataset, String, EncoderSettings)}; with {@code withIds} one more column,
    * {@code token_ids} (array of long, the ids the model saw; null for empty text).
    */
-  public static Dataset<Row> apply(Dataset<Row> in, String textCol, EncoderSettings s, boolean withIds) {
+  public static Dataset<Row> apply(
+      Dataset<Row> in, String textCol, EncoderSettings s, boolean withIds) {
     return apply(in, textCol, s, withIds, null);
   }
 
@@ -60,7 +62,11 @@ public final class EmbedStep {
    * CollectionAccumulator)}).
    */
   public static Dataset<Row> apply(
-      Dataset<Row> in, String textCol, EncoderSettings s, boolean withIds, CollectionAccumulator<Long> loadMs) {
+      Dataset<Row> in,
+      String textCol,
+      EncoderSettings s,
+      boolean withIds,
+      CollectionAccumulator<Long> loadMs) {
     StructType out = new StructType();
     for (StructField f : in.schema().fields()) {
       out = out.add(f);
@@ -77,13 +83,20 @@ public final class EmbedStep {
     MapPartitionsFunction<Row, Row> fn =
         rows -> {
           SentenceEncoder[] enc = new SentenceEncoder[1]; // Loaded on the first non-empty window.
-          return Batching.perWindow(rows, window, w -> process(w, enc, s, t, width, withIds, loadMs));
+          return Batching.perWindow(
+              rows, window, w -> process(w, enc, s, t, width, withIds, loadMs));
         };
     return in.mapPartitions(fn, Encoders.row(out));
   }
 
   private static List<Row> process(
-      List<Row> w, SentenceEncoder[] enc, EncoderSettings s, int t, int width, boolean withIds, CollectionAccumulator<Long> loadMs) {
+      List<Row> w,
+      SentenceEncoder[] enc,
+      EncoderSettings s,
+      int t,
+      int width,
+      boolean withIds,
+      CollectionAccumulator<Long> loadMs) {
     List<String> texts = new ArrayList<>();
     List<Integer> at = new ArrayList<>();
     for (int i = 0; i < w.size(); i++) {
@@ -99,7 +112,9 @@ public final class EmbedStep {
       if (enc[0] == null) {
         long l0 = System.nanoTime();
         try {
-          enc[0] = SentenceEncoder.forCurrentTask(ModelDir.resolve(s.spec()), s.maxLength(), s.logits(), s.pooling());
+          enc[0] =
+              SentenceEncoder.forCurrentTask(
+                  ModelDir.resolve(s.spec()), s.maxLength(), s.logits(), s.pooling());
           if (loadMs != null) {
             loadMs.add((System.nanoTime() - l0) / 1_000_000);
           }
@@ -150,10 +165,15 @@ public final class EmbedStep {
    * Positions of the {@link #ADDED} columns in an {@link #apply} output, and the labels row of an
    * embedded row that carries an error (labelers emit it unchanged, with no label).
    */
-  record Columns(int vector, int tokens, int truncated, int deviceMs, int error) implements java.io.Serializable {
+  record Columns(int vector, int tokens, int truncated, int deviceMs, int error)
+      implements java.io.Serializable {
     static Columns of(StructType schema) {
-      return new Columns(schema.fieldIndex("vector"), schema.fieldIndex("tokens_processed"),
-          schema.fieldIndex("truncated"), schema.fieldIndex("device_ms"), schema.fieldIndex("error"));
+      return new Columns(
+          schema.fieldIndex("vector"),
+          schema.fieldIndex("tokens_processed"),
+          schema.fieldIndex("truncated"),
+          schema.fieldIndex("device_ms"),
+          schema.fieldIndex("error"));
     }
 
     /** The error row for {@code r} (doc id in column 0), or null when {@code r} has a vector. */
@@ -161,8 +181,16 @@ public final class EmbedStep {
       if (r.isNullAt(error)) {
         return null;
       }
-      return id.row(r.getString(0), null, null, null, r.getInt(tokens), r.getBoolean(truncated), r.getString(error),
-          r.getDouble(deviceMs), runId);
+      return id.row(
+          r.getString(0),
+          null,
+          null,
+          null,
+          r.getInt(tokens),
+          r.getBoolean(truncated),
+          r.getString(error),
+          r.getDouble(deviceMs),
+          runId);
     }
   }
 

@@ -8,10 +8,12 @@ import java.nio.file.Path;
 /**
  * How tasks run an encoder: model spec (local directory or {@code builtin:} name), max tokens per
  * text, texts per forward pass, whether the graph outputs classifier logits instead of hidden
- * states, and how hidden states are pooled into an embedding ("mean" or "cls"). Serializable: shipped to executors, which resolve the spec locally (a local directory
- * must exist at the same path on every executor, e.g. on a shared filesystem).
+ * states, and how hidden states are pooled into an embedding ("mean" or "cls"). Serializable:
+ * shipped to executors, which resolve the spec locally (a local directory must exist at the same
+ * path on every executor, e.g. on a shared filesystem).
  */
-public record EncoderSettings(String spec, int maxLength, int batchSize, boolean logits, String pooling)
+public record EncoderSettings(
+    String spec, int maxLength, int batchSize, boolean logits, String pooling)
     implements Serializable {
   /** Mean pooling. */
   public EncoderSettings(String spec, int maxLength, int batchSize, boolean logits) {
@@ -23,7 +25,8 @@ public record EncoderSettings(String spec, int maxLength, int batchSize, boolean
       throw UserErrors.badConfigValue("pooling", pooling, "mean or cls");
     }
     if (maxLength < 2) {
-      throw UserErrors.badConfigValue("max_length", String.valueOf(maxLength), "at least 2 (CLS and SEP)");
+      throw UserErrors.badConfigValue(
+          "max_length", String.valueOf(maxLength), "at least 2 (CLS and SEP)");
     }
     if (batchSize < 1) {
       throw UserErrors.badConfigValue("batch_size", String.valueOf(batchSize), "at least 1");
@@ -46,6 +49,7 @@ public record EncoderSettings(String spec, int maxLength, int batchSize, boolean
         "Model file not found: " + e.missing() + ".",
         "A model directory must hold " + e.layout() + ".",
         "Point the model/encoder key at a directory with that layout (e.g. the output of `slimspark finetune`), or use "
-            + ModelDir.BUILTIN_MINILM + ".");
+            + ModelDir.BUILTIN_MINILM
+            + ".");
   }
 }

@@ -27,12 +27,13 @@ public final class EvaluateAction {
   private EvaluateAction() {}
 
   /**
-   * Scores the labelers in {@code labels} (the labels table's rows) against {@code gold} (id,
-   * text, label rows).
+   * Scores the labelers in {@code labels} (the labels table's rows) against {@code gold} (id, text,
+   * label rows).
    *
    * @param runId written into each {@code label_eval} row
    */
-  public static EvaluateResult evaluate(Dataset<Row> labels, Dataset<Row> gold, EvaluateOptions o, String runId) {
+  public static EvaluateResult evaluate(
+      Dataset<Row> labels, Dataset<Row> gold, EvaluateOptions o, String runId) {
     if (!o.labelers().isEmpty()) {
       labels = labels.filter(col("labeler_id").isin(o.labelers().toArray()));
     }
@@ -49,9 +50,12 @@ public final class EvaluateAction {
     }
   }
 
-  /** The evaluation proper, on deduplicated gold and label rows; {@code all} = every label row (for the class list). */
-  private static EvaluateResult score(Dataset<Row> all, EvalInputs.Gold gs, EvalInputs.Labels lb, EvaluateOptions o,
-      String runId) {
+  /**
+   * The evaluation proper, on deduplicated gold and label rows; {@code all} = every label row (for
+   * the class list).
+   */
+  private static EvaluateResult score(
+      Dataset<Row> all, EvalInputs.Gold gs, EvalInputs.Labels lb, EvaluateOptions o, String runId) {
     Dataset<Row> gold = gs.gold().select("id", "label");
     Dataset<Row> labels = lb.labels();
     // Label set and gold check first (cheap distincts), so a bad gold file fails fast.
@@ -59,16 +63,31 @@ public final class EvaluateAction {
     requireKnownGoldLabels(gold, classes, o.gold());
     // One small aggregate per (labeler, gold, predicted): everything else is driver math.
     Dataset<Row> joined =
-        labels.join(gold.select(col("id"), col("label").as("gold")), labels.col("doc_id").equalTo(col("id")), "inner");
+        labels.join(
+            gold.select(col("id"), col("label").as("gold")),
+            labels.col("doc_id").equalTo(col("id")),
+            "inner");
     long matched = joined.select("doc_id").distinct().count();
-    UserError unmatched = EvalInputs.matchCheck(o.gold(), gs.ids(), matched, o.minMatchedShare(), o.goldIdColumn());
+    UserError unmatched =
+        EvalInputs.matchCheck(o.gold(), gs.ids(), matched, o.minMatchedShare(), o.goldIdColumn());
     if (unmatched != null) {
-      return new EvaluateResult(gs.rows(), gs.duplicateRows(), gs.ids(), matched, lb.duplicateRows(), unmatched, List.of(),
-          List.of(), "");
+      return new EvaluateResult(
+          gs.rows(),
+          gs.duplicateRows(),
+          gs.ids(),
+          matched,
+          lb.duplicateRows(),
+          unmatched,
+          List.of(),
+          List.of(),
+          "");
     }
     List<Row> cells =
-        joined.groupBy("labeler_id", "labeler_type", "model_version", "gold", "label")
-            .agg(functions.count(functions.lit(1)).as("n"), functions.sum("tokens_processed").as("tokens"),
+        joined
+            .groupBy("labeler_id", "labeler_type", "model_version", "gold", "label")
+            .agg(
+                functions.count(functions.lit(1)).as("n"),
+                functions.sum("tokens_processed").as("tokens"),
                 functions.sum("device_ms").as("ms"))
             .collectAsList();
     Map<String, LabelerTally> tallies = LabelerTally.of(cells, classes);
@@ -86,7 +105,15 @@ public final class EvaluateAction {
       results.add(LabelEvalRows.brief(id, t, m));
     }
     LOG.info("label evaluation against {}:\n{}", o.gold(), report);
-    return new EvaluateResult(gs.rows(), gs.duplicateRows(), gs.ids(), matched, lb.duplicateRows(), null, rows, results,
+    return new EvaluateResult(
+        gs.rows(),
+        gs.duplicateRows(),
+        gs.ids(),
+        matched,
+        lb.duplicateRows(),
+        null,
+        rows,
+        results,
         report.toString());
   }
 
@@ -103,7 +130,8 @@ public final class EvaluateAction {
   }
 
   /** Every gold row is checked, not only those the labelers covered. */
-  private static void requireKnownGoldLabels(Dataset<Row> gold, List<String> classes, String goldSrc) {
+  private static void requireKnownGoldLabels(
+      Dataset<Row> gold, List<String> classes, String goldSrc) {
     List<String> rawGold = new ArrayList<>();
     for (Row r : gold.select("label").distinct().collectAsList()) {
       rawGold.add(r.isNullAt(0) ? null : r.getString(0));
@@ -111,7 +139,13 @@ public final class EvaluateAction {
     List<String> unknown = LabeledData.unknown(rawGold, classes);
     if (!unknown.isEmpty()) {
       throw UserErrors.of(
-          "Gold labels " + unknown + " in " + goldSrc + " are not among the labels " + classes + ".",
+          "Gold labels "
+              + unknown
+              + " in "
+              + goldSrc
+              + " are not among the labels "
+              + classes
+              + ".",
           "Gold labels must be label names the labelers produce (or integer ids into evaluate.labels).",
           "Set evaluate.labels to the label names in id order (e.g. [\"bearish\", \"bullish\", \"neutral\"]) or fix the gold file.");
     }
@@ -119,11 +153,19 @@ public final class EvaluateAction {
 
   /** Cohen's kappa for every pair of labelers on the documents both labeled without error. */
   static Map<String, Map<String, Double>> pairwiseKappa(Dataset<Row> joined, List<String> classes) {
-    Dataset<Row> a = joined.filter(col("label").isNotNull()).select(col("doc_id").as("d"), col("labeler_id").as("la"), col("label").as("pa"));
-    Dataset<Row> b = joined.filter(col("label").isNotNull()).select(col("doc_id").as("d2"), col("labeler_id").as("lb"), col("label").as("pb"));
+    Dataset<Row> a =
+        joined
+            .filter(col("label").isNotNull())
+            .select(col("doc_id").as("d"), col("labeler_id").as("la"), col("label").as("pa"));
+    Dataset<Row> b =
+        joined
+            .filter(col("label").isNotNull())
+            .select(col("doc_id").as("d2"), col("labeler_id").as("lb"), col("label").as("pb"));
     List<Row> pairs =
         a.join(b, a.col("d").equalTo(b.col("d2")).and(a.col("la").notEqual(b.col("lb"))))
-            .groupBy("la", "lb", "pa", "pb").count().collectAsList();
+            .groupBy("la", "lb", "pa", "pb")
+            .count()
+            .collectAsList();
     Map<String, long[][]> m = new TreeMap<>();
     int k = classes.size();
     for (Row r : pairs) {
@@ -132,12 +174,14 @@ public final class EvaluateAction {
       if (i < 0 || j < 0) {
         continue;
       }
-      m.computeIfAbsent(r.getString(0) + "\n" + r.getString(1), x -> new long[k][k])[i][j] += r.getLong(4);
+      m.computeIfAbsent(r.getString(0) + "\n" + r.getString(1), x -> new long[k][k])[i][j] +=
+          r.getLong(4);
     }
     Map<String, Map<String, Double>> out = new TreeMap<>();
     for (Map.Entry<String, long[][]> e : m.entrySet()) {
       String[] ab = e.getKey().split("\n");
-      out.computeIfAbsent(ab[0], x -> new TreeMap<>()).put(ab[1], new Metrics(classes, e.getValue()).kappa());
+      out.computeIfAbsent(ab[0], x -> new TreeMap<>())
+          .put(ab[1], new Metrics(classes, e.getValue()).kappa());
     }
     return out;
   }

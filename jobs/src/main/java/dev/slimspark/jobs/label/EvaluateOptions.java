@@ -10,7 +10,8 @@ import java.util.Set;
  * is checked here as a user error naming its key. Each DEFAULT_ constant is the defaults file's
  * value (EvaluateOptionsDefaultsTest).
  *
- * @param gold gold labels: CSV path or lake table name, joined to labels on doc id; "" is refused when read
+ * @param gold gold labels: CSV path or lake table name, joined to labels on doc id; "" is refused
+ *     when read
  * @param goldIdColumn gold id column: ids that match no label row fail the match check
  * @param goldTextColumn gold text column (optional in the gold file)
  * @param goldLabelColumn gold label column: names, or integer ids into {@code labels}
@@ -39,10 +40,20 @@ public record EvaluateOptions(
   public static final List<String> DEFAULT_LABELS = List.of();
   public static final List<String> DEFAULT_LABELERS = List.of();
 
-  /** The keys under {@code evaluate} this class reads: every key of that section in the defaults file. */
+  /**
+   * The keys under {@code evaluate} this class reads: every key of that section in the defaults
+   * file.
+   */
   public static final Set<String> KEYS =
-      Set.of("gold", "gold_id_column", "gold_text_column", "gold_label_column", "gold_encoding", "min_matched_share",
-          "labels", "labelers");
+      Set.of(
+          "gold",
+          "gold_id_column",
+          "gold_text_column",
+          "gold_label_column",
+          "gold_encoding",
+          "min_matched_share",
+          "labels",
+          "labelers");
 
   private static final String P = "evaluate.";
 
@@ -50,26 +61,46 @@ public record EvaluateOptions(
     labels = List.copyOf(labels);
     labelers = List.copyOf(labelers);
     if (minMatchedShare < 0 || minMatchedShare > 1) {
-      throw UserErrors.badConfigValue(P + "min_matched_share", String.valueOf(minMatchedShare), "in [0, 1]");
+      throw UserErrors.badConfigValue(
+          P + "min_matched_share", String.valueOf(minMatchedShare), "in [0, 1]");
     }
   }
 
   /** The options of the defaults file. */
   public static EvaluateOptions defaults() {
-    return new EvaluateOptions(DEFAULT_GOLD, DEFAULT_GOLD_ID_COLUMN, DEFAULT_GOLD_TEXT_COLUMN, DEFAULT_GOLD_LABEL_COLUMN,
-        DEFAULT_GOLD_ENCODING, DEFAULT_MIN_MATCHED_SHARE, DEFAULT_LABELS, DEFAULT_LABELERS);
+    return new EvaluateOptions(
+        DEFAULT_GOLD,
+        DEFAULT_GOLD_ID_COLUMN,
+        DEFAULT_GOLD_TEXT_COLUMN,
+        DEFAULT_GOLD_LABEL_COLUMN,
+        DEFAULT_GOLD_ENCODING,
+        DEFAULT_MIN_MATCHED_SHARE,
+        DEFAULT_LABELS,
+        DEFAULT_LABELERS);
   }
 
   /** Reads and checks the {@code evaluate.*} keys. */
   public static EvaluateOptions from(SlimConfig c) {
-    return new EvaluateOptions(c.getString(P + "gold"), c.getString(P + "gold_id_column"), c.getString(P + "gold_text_column"),
-        c.getString(P + "gold_label_column"), c.getString(P + "gold_encoding"), c.getDouble(P + "min_matched_share"),
-        c.getStringList(P + "labels"), c.getStringList(P + "labelers"));
+    return new EvaluateOptions(
+        c.getString(P + "gold"),
+        c.getString(P + "gold_id_column"),
+        c.getString(P + "gold_text_column"),
+        c.getString(P + "gold_label_column"),
+        c.getString(P + "gold_encoding"),
+        c.getDouble(P + "min_matched_share"),
+        c.getStringList(P + "labels"),
+        c.getStringList(P + "labelers"));
   }
 
   /** The columns to read the gold labels by (text optional), with the keys that messages name. */
   LabeledData.Columns goldColumns() {
-    return new LabeledData.Columns(P + "gold_id_column", goldIdColumn, goldTextColumn, false, goldLabelColumn,
-        P + "gold_encoding", goldEncoding);
+    return new LabeledData.Columns(
+        P + "gold_id_column",
+        goldIdColumn,
+        goldTextColumn,
+        false,
+        goldLabelColumn,
+        P + "gold_encoding",
+        goldEncoding);
   }
 }

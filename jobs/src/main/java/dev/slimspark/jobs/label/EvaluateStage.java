@@ -20,12 +20,13 @@ import org.slf4j.LoggerFactory;
  * and cost (docs per device-second, tokens per doc, device-seconds per 1,000 docs). Appends one row
  * per labeler to {@code label_eval} and logs a text table (also in the summary as {@code report}).
  * Rows with an error count as errors and are left out of the quality metrics; gold labels outside
- * the label set are a user error listing them. Each (labeler, document) and each gold id counts once
- * ({@link EvalInputs}); when fewer than {@code evaluate.min_matched_share} of the gold ids have
- * labels the job fails its check (exit 3) and writes nothing. The gold text column is optional.
+ * the label set are a user error listing them. Each (labeler, document) and each gold id counts
+ * once ({@link EvalInputs}); when fewer than {@code evaluate.min_matched_share} of the gold ids
+ * have labels the job fails its check (exit 3) and writes nothing. The gold text column is
+ * optional.
  *
- * <p>This class reads {@code labels} and the gold source, lets {@link EvaluateAction} score them and
- * writes {@code label_eval}; {@link EvaluateOptions} holds the checked settings.
+ * <p>This class reads {@code labels} and the gold source, lets {@link EvaluateAction} score them
+ * and writes {@code label_eval}; {@link EvaluateOptions} holds the checked settings.
  */
 public final class EvaluateStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(EvaluateStage.class);
@@ -53,10 +54,15 @@ public final class EvaluateStage implements Stage {
     summary.input(lake.path(Table.LABELS)).input(o.gold());
     Dataset<Row> labels = lake.read(Table.LABELS);
     List<String> warnings = new ArrayList<>();
-    Dataset<Row> gold = LabeledData.read(ctx.spark(), lake, o.gold(), o.goldColumns(), name(), warnings);
+    Dataset<Row> gold =
+        LabeledData.read(ctx.spark(), lake, o.gold(), o.goldColumns(), name(), warnings);
     EvaluateResult r = EvaluateAction.evaluate(labels, gold, o, ctx.runId());
-    summary.count("gold_rows", r.goldRows()).count("gold_duplicate_rows", r.goldDuplicateRows()).count("gold_ids", r.goldIds())
-        .count("gold_matched", r.matched()).count("gold_unmatched", r.goldIds() - r.matched())
+    summary
+        .count("gold_rows", r.goldRows())
+        .count("gold_duplicate_rows", r.goldDuplicateRows())
+        .count("gold_ids", r.goldIds())
+        .count("gold_matched", r.matched())
+        .count("gold_unmatched", r.goldIds() - r.matched())
         .count("label_duplicate_rows_ignored", r.labelDuplicateRowsIgnored());
     summary.put("matched_share", r.matchedShare());
     summary.put("warnings", warnings);
@@ -66,8 +72,12 @@ public final class EvaluateStage implements Stage {
       summary.count("labelers", 0);
       return summary;
     }
-    long v = lake.write(ctx.spark().createDataFrame(r.rows(), LabelEvalRows.SCHEMA), Table.LABEL_EVAL, SaveMode.Append,
-        ctx.commitMetadata(name()));
+    long v =
+        lake.write(
+            ctx.spark().createDataFrame(r.rows(), LabelEvalRows.SCHEMA),
+            Table.LABEL_EVAL,
+            SaveMode.Append,
+            ctx.commitMetadata(name()));
     summary.output(Table.LABEL_EVAL.id(), lake.path(Table.LABEL_EVAL), v);
     summary.count("labelers", r.labelers());
     summary.put("results", r.results());

@@ -12,9 +12,9 @@ import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * {@code type = "fine-tuned"}: a {@link FineTunedModel} directory (finetune output or a HuggingFace
- * ONNX sequence-classification export: one layout for both). Label = argmax of the class probabilities; {@code scores}
- * holds every class's probability. Labeler id = "fine-tuned:" + SHA-256 over the model files and
- * max length (first 16 hex chars).
+ * ONNX sequence-classification export: one layout for both). Label = argmax of the class
+ * probabilities; {@code scores} holds every class's probability. Labeler id = "fine-tuned:" +
+ * SHA-256 over the model files and max length (first 16 hex chars).
  */
 final class FineTunedLabeler implements Labeler {
   private final FineTunedModel model;
@@ -32,7 +32,8 @@ final class FineTunedLabeler implements Labeler {
             Fingerprint.file(ModelDir.tokenizerFile(encDir)),
             Fingerprint.file(dir.resolve("config.json")),
             String.valueOf(model.maxLength()));
-    String version = model.modelVersion() != null ? model.modelVersion() : "sha256:" + fp.substring(0, 16);
+    String version =
+        model.modelVersion() != null ? model.modelVersion() : "sha256:" + fp.substring(0, 16);
     this.ident = new LabelsTable.Ident("fine-tuned:" + fp.substring(0, 16), "fine-tuned", version);
   }
 
@@ -66,8 +67,16 @@ final class FineTunedLabeler implements Labeler {
                 scores.put(m.labels().get(c), p[c]);
               }
               String label = m.labels().get(HeadFeatures.argmax(p));
-              return id.row(docId, label, scores, null, r.getInt(col.tokens()), r.getBoolean(col.truncated()), null,
-                  r.getDouble(col.deviceMs()), runId);
+              return id.row(
+                  docId,
+                  label,
+                  scores,
+                  null,
+                  r.getInt(col.tokens()),
+                  r.getBoolean(col.truncated()),
+                  null,
+                  r.getDouble(col.deviceMs()),
+                  runId);
             },
         Encoders.row(LabelsTable.SCHEMA));
   }

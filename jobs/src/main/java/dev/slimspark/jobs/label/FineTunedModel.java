@@ -21,17 +21,18 @@ import java.util.Map;
  * model.onnx} (inputs input_ids, attention_mask[, token_type_ids]; output {@code logits}), {@code
  * tokenizer.json} and {@code config.json} with {@code id2label}. Scores = softmax(logits). The same
  * loader serves FinBERT-style exports (e.g. from Optimum) and the directories {@code finetune}
- * writes, whose model.onnx is the frozen encoder with the trained head appended to its graph ({@link
- * LinearHead}, {@code dev.slimspark.udfs.onnx.ClassifierGraph}); those also hold {@code head.json}
- * (the head's weights, for inspection and as the Java reference), which labeling does not need,
- * and the manifest {@link ModelManifest}. Loading checks the directory before any task runs: the
- * manifest's fingerprints when there is one, and always that the graph outputs {@code logits} of
- * shape [batch, number of labels] ({@link #checkLogits}); reading the graph's outputs costs one read
- * of model.onnx on the driver (its size in heap, briefly).
+ * writes, whose model.onnx is the frozen encoder with the trained head appended to its graph
+ * ({@link LinearHead}, {@code dev.slimspark.udfs.onnx.ClassifierGraph}); those also hold {@code
+ * head.json} (the head's weights, for inspection and as the Java reference), which labeling does
+ * not need, and the manifest {@link ModelManifest}. Loading checks the directory before any task
+ * runs: the manifest's fingerprints when there is one, and always that the graph outputs {@code
+ * logits} of shape [batch, number of labels] ({@link #checkLogits}); reading the graph's outputs
+ * costs one read of model.onnx on the driver (its size in heap, briefly).
  */
 public final class FineTunedModel implements Serializable {
   private static final long serialVersionUID = 1L;
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   /** Layout text for errors. */
   public static final String LAYOUT =
@@ -97,25 +98,39 @@ public final class FineTunedModel implements Serializable {
   }
 
   /**
-   * Writes the HuggingFace layout to {@code dir}: model.onnx (the encoder of {@code encoderDir} with
-   * {@code head} appended), its tokenizer.json, config.json, head.json and last the manifest
-   * ({@link ModelManifest}: format version, labels, base model, SHA-256 of each file). Files get the
-   * process's default permissions (umask), so other users may read a shared model.
+   * Writes the HuggingFace layout to {@code dir}: model.onnx (the encoder of {@code encoderDir}
+   * with {@code head} appended), its tokenizer.json, config.json, head.json and last the manifest
+   * ({@link ModelManifest}: format version, labels, base model, SHA-256 of each file). Files get
+   * the process's default permissions (umask), so other users may read a shared model.
    */
   public static void write(
-      Path dir, Path encoderDir, LinearHead head, int maxLength, String modelVersion, Map<String, Object> trainingInfo)
+      Path dir,
+      Path encoderDir,
+      LinearHead head,
+      int maxLength,
+      String modelVersion,
+      Map<String, Object> trainingInfo)
       throws IOException {
     Files.createDirectories(dir);
     byte[] onnx = head.toOnnx(Files.readAllBytes(ModelDir.onnxFile(encoderDir)));
     // Not Files.createTempFile: it creates the file with mode 0600.
     Path tmp = dir.resolve("model.onnx." + java.util.UUID.randomUUID() + ".part");
     Files.write(tmp, onnx);
-    Files.move(tmp, dir.resolve("model.onnx"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    Files.copy(ModelDir.tokenizerFile(encoderDir), dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp,
+        dir.resolve("model.onnx"),
+        StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+    Files.copy(
+        ModelDir.tokenizerFile(encoderDir),
+        dir.resolve("tokenizer.json"),
+        StandardCopyOption.REPLACE_EXISTING);
     new ObjectMapper().writeValue(dir.resolve("head.json").toFile(), head.toJson());
-    JSON.writeValue(dir.resolve("config.json").toFile(), config(head, maxLength, modelVersion, trainingInfo));
+    JSON.writeValue(
+        dir.resolve("config.json").toFile(), config(head, maxLength, modelVersion, trainingInfo));
     Object base = trainingInfo.get("encoder");
-    ModelManifest.write(dir, head.labels(), base == null ? null : String.valueOf(base), modelVersion);
+    ModelManifest.write(
+        dir, head.labels(), base == null ? null : String.valueOf(base), modelVersion);
   }
 
   /**
@@ -124,7 +139,12 @@ public final class FineTunedModel implements Serializable {
    * {@code dir} must be absent, empty or a model directory ({@link #checkOutput}).
    */
   public static void writeReplacing(
-      Path dir, Path encoderDir, LinearHead head, int maxLength, String modelVersion, Map<String, Object> trainingInfo)
+      Path dir,
+      Path encoderDir,
+      LinearHead head,
+      int maxLength,
+      String modelVersion,
+      Map<String, Object> trainingInfo)
       throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
@@ -155,21 +175,30 @@ public final class FineTunedModel implements Serializable {
       return;
     }
     if (!Files.isDirectory(dir)) {
-      throw UserErrors.of("finetune.output " + dir + " is a file, not a directory.", "finetune writes a model directory there.",
+      throw UserErrors.of(
+          "finetune.output " + dir + " is a file, not a directory.",
+          "finetune writes a model directory there.",
           "Point finetune.output at a new or empty directory.");
     }
     List<String> names = new ArrayList<>();
     try (java.util.stream.Stream<Path> s = Files.list(dir)) {
       s.map(p -> p.getFileName().toString()).sorted().forEach(names::add);
     } catch (IOException e) {
-      throw UserErrors.of("Cannot read finetune.output " + dir + ".", e.getMessage(), "Check the path and its permissions.");
+      throw UserErrors.of(
+          "Cannot read finetune.output " + dir + ".",
+          e.getMessage(),
+          "Check the path and its permissions.");
     }
-    if (names.isEmpty() || names.contains(ModelManifest.FILE) || writtenByFinetune(dir.resolve("config.json"))) {
+    if (names.isEmpty()
+        || names.contains(ModelManifest.FILE)
+        || writtenByFinetune(dir.resolve("config.json"))) {
       return;
     }
     throw UserErrors.of(
         "finetune.output " + dir + " is not empty and is not a model directory finetune wrote.",
-        "It holds " + String.join(", ", names.subList(0, Math.min(10, names.size()))) + (names.size() > 10 ? ", ..." : "")
+        "It holds "
+            + String.join(", ", names.subList(0, Math.min(10, names.size())))
+            + (names.size() > 10 ? ", ..." : "")
             + "; writing the model there would mix its files with these (finetune replaces only its own directories).",
         "Point finetune.output at a new or empty directory, or move the files away.");
   }
@@ -195,7 +224,8 @@ public final class FineTunedModel implements Serializable {
     }
   }
 
-  private static Map<String, Object> config(LinearHead head, int maxLength, String modelVersion, Map<String, Object> trainingInfo) {
+  private static Map<String, Object> config(
+      LinearHead head, int maxLength, String modelVersion, Map<String, Object> trainingInfo) {
     List<String> labels = head.labels();
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put("architectures", List.of(ARCHITECTURE));
@@ -210,8 +240,11 @@ public final class FineTunedModel implements Serializable {
     cfg.put("problem_type", "single_label_classification");
     cfg.put("pooling", head.pooling());
     cfg.put("normalize", true);
-    cfg.put("token_ngrams", head.ngrams() == null ? null
-        : Map.of("vocab", head.ngrams().vocab(), "bigram_buckets", head.ngrams().buckets()));
+    cfg.put(
+        "token_ngrams",
+        head.ngrams() == null
+            ? null
+            : Map.of("vocab", head.ngrams().vocab(), "bigram_buckets", head.ngrams().buckets()));
     cfg.put("max_length", maxLength);
     cfg.put("hidden_size", head.hidden());
     cfg.put("model_version", modelVersion);
@@ -231,14 +264,18 @@ public final class FineTunedModel implements Serializable {
       JsonNode id2label = cfg.get("id2label");
       if (id2label == null || !id2label.isObject() || id2label.size() == 0) {
         throw UserErrors.of(
-            cfgFile + " has no id2label.", "Labels are read from config.json's id2label {\"0\": \"name\", ...}.",
+            cfgFile + " has no id2label.",
+            "Labels are read from config.json's id2label {\"0\": \"name\", ...}.",
             "Add id2label to config.json (" + LAYOUT + ").");
       }
       List<String> labels = new ArrayList<>();
       for (int i = 0; i < id2label.size(); i++) {
         JsonNode n = id2label.get(String.valueOf(i));
         if (n == null) {
-          throw UserErrors.of(cfgFile + ": id2label lacks id " + i + ".", "Ids must be 0..n-1.", "Fix config.json.");
+          throw UserErrors.of(
+              cfgFile + ": id2label lacks id " + i + ".",
+              "Ids must be 0..n-1.",
+              "Fix config.json.");
         }
         labels.add(n.asText());
       }
@@ -255,39 +292,60 @@ public final class FineTunedModel implements Serializable {
       checkLogits(ModelDir.onnxFile(dir), labels);
       return new FineTunedModel(labels, dir.toString(), maxLength, version);
     } catch (IOException e) {
-      throw UserErrors.of("Cannot read the model directory " + dir + ".", e.getMessage(), "Check the files (" + LAYOUT + ").");
+      throw UserErrors.of(
+          "Cannot read the model directory " + dir + ".",
+          e.getMessage(),
+          "Check the files (" + LAYOUT + ").");
     }
   }
 
   /**
    * The graph must output {@code logits} of shape [batch, number of labels]: a plain encoder (whose
-   * hidden states would be read as scores) or a classifier with another label count is refused.
-   * A dimension the graph leaves symbolic cannot be checked here.
+   * hidden states would be read as scores) or a classifier with another label count is refused. A
+   * dimension the graph leaves symbolic cannot be checked here.
    */
   static void checkLogits(Path onnx, List<String> labels) throws IOException {
     OnnxModelInfo info;
     try {
       info = OnnxModelInfo.read(onnx);
     } catch (IllegalArgumentException e) {
-      throw UserErrors.of(onnx + " is not a readable ONNX model.", e.getMessage(),
+      throw UserErrors.of(
+          onnx + " is not a readable ONNX model.",
+          e.getMessage(),
           "Re-run `slimspark finetune`, or export the classifier again (" + LAYOUT + ").");
     }
     List<Long> shape = info.outputShape("logits");
-    String fix = "Point the labeler's model at a sequence-classification model directory (" + LAYOUT
-        + "); never combine model.onnx and config.json from different models.";
+    String fix =
+        "Point the labeler's model at a sequence-classification model directory ("
+            + LAYOUT
+            + "); never combine model.onnx and config.json from different models.";
     if (shape == null) {
       throw UserErrors.of(
-          onnx + " has no 'logits' output: it is not a classifier (outputs: " + info.outputs() + ").",
+          onnx
+              + " has no 'logits' output: it is not a classifier (outputs: "
+              + info.outputs()
+              + ").",
           "A fine-tuned model's graph must end in a classification head with output 'logits' [batch, "
-              + labels.size() + "] for config.json's " + labels.size() + " labels; a plain encoder outputs hidden states.",
+              + labels.size()
+              + "] for config.json's "
+              + labels.size()
+              + " labels; a plain encoder outputs hidden states.",
           fix);
     }
     boolean rankOk = shape.isEmpty() || shape.size() == 2;
     long classes = shape.isEmpty() ? OnnxModelInfo.UNKNOWN_DIM : shape.get(shape.size() - 1);
     if (!rankOk || (classes != OnnxModelInfo.UNKNOWN_DIM && classes != labels.size())) {
       throw UserErrors.of(
-          onnx + "'s 'logits' output has shape " + shape + ", but config.json names " + labels.size() + " labels " + labels + ".",
-          "The graph and config.json belong to different models (or the export is not a sequence classifier).", fix);
+          onnx
+              + "'s 'logits' output has shape "
+              + shape
+              + ", but config.json names "
+              + labels.size()
+              + " labels "
+              + labels
+              + ".",
+          "The graph and config.json belong to different models (or the export is not a sequence classifier).",
+          fix);
     }
   }
 

@@ -34,13 +34,20 @@ public final class FinetuneAction {
    * Trains a head on {@code data}.
    *
    * @param input the training source as configured, named in messages
-   * @param ngrams the token n-gram features of the encoder's vocabulary, null without lexical features
-   * @param warnings receives the classes with too few rows (and already holds the reader's warnings)
+   * @param ngrams the token n-gram features of the encoder's vocabulary, null without lexical
+   *     features
+   * @param warnings receives the classes with too few rows (and already holds the reader's
+   *     warnings)
    */
   public static FinetuneResult train(
-      Dataset<Row> data, FinetuneOptions o, String input, TokenNgrams ngrams, List<String> warnings) {
+      Dataset<Row> data,
+      FinetuneOptions o,
+      String input,
+      TokenNgrams ngrams,
+      List<String> warnings) {
     List<String> labels = labelNames(data, o, input, warnings);
-    Dataset<Row> feats = HeadFeatures.embedded(data, o.encoderSettings(), o.lexical(), labels).cache();
+    Dataset<Row> feats =
+        HeadFeatures.embedded(data, o.encoderSettings(), o.lexical(), labels).cache();
     try {
       return trainOn(feats, data.count(), o, labels, ngrams, warnings);
     } finally {
@@ -49,12 +56,19 @@ public final class FinetuneAction {
   }
 
   /** The label names, every raw label checked against them, and at least two classes with text. */
-  private static List<String> labelNames(Dataset<Row> data, FinetuneOptions o, String input, List<String> warnings) {
+  private static List<String> labelNames(
+      Dataset<Row> data, FinetuneOptions o, String input, List<String> warnings) {
     // Rows per raw label value, and how many of them have text to train on (blank text is skipped).
     Map<String, long[]> raw = new HashMap<>();
-    for (Row r : data.groupBy("label").agg(functions.count(lit(1)),
-        functions.sum(functions.when(col("text").rlike("\\S"), 1L).otherwise(0L))).collectAsList()) {
-      raw.put(r.isNullAt(0) ? null : r.getString(0), new long[] {r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)});
+    for (Row r :
+        data.groupBy("label")
+            .agg(
+                functions.count(lit(1)),
+                functions.sum(functions.when(col("text").rlike("\\S"), 1L).otherwise(0L)))
+            .collectAsList()) {
+      raw.put(
+          r.isNullAt(0) ? null : r.getString(0),
+          new long[] {r.getLong(1), r.isNullAt(2) ? 0 : r.getLong(2)});
     }
     List<String> present = raw.keySet().stream().filter(l -> l != null).toList();
     List<String> labels = LabeledData.labelNames(o.labels(), new ArrayList<>(present));
@@ -62,7 +76,9 @@ public final class FinetuneAction {
     if (!unknown.isEmpty()) {
       throw UserErrors.of(
           "Labels " + unknown + " in " + input + " are not in finetune.labels " + labels + ".",
-          "Every label must be one of finetune.labels (by name, or by integer id 0.." + (labels.size() - 1) + ").",
+          "Every label must be one of finetune.labels (by name, or by integer id 0.."
+              + (labels.size() - 1)
+              + ").",
           "Add the missing names to finetune.labels or clean the input.");
     }
     ClassCheck.require(input, labels, raw, o.minRowsPerClass(), warnings);
@@ -71,16 +87,25 @@ public final class FinetuneAction {
 
   /** Holdout split, class weights, fit and holdout scores on the cached embedded rows. */
   private static FinetuneResult trainOn(
-      Dataset<Row> feats, long rowsIn, FinetuneOptions o, List<String> labels, TokenNgrams ngrams, List<String> warnings) {
+      Dataset<Row> feats,
+      long rowsIn,
+      FinetuneOptions o,
+      List<String> labels,
+      TokenNgrams ngrams,
+      List<String> warnings) {
     double frac = o.holdoutFraction();
-    Dataset<Row> train = frac > 0 ? feats.filter(HeadFeatures.holdout(frac, o.seed()).unary_$bang()) : feats;
-    Dataset<Row> held = frac > 0 ? feats.filter(HeadFeatures.holdout(frac, o.seed())) : feats.limit(0);
+    Dataset<Row> train =
+        frac > 0 ? feats.filter(HeadFeatures.holdout(frac, o.seed()).unary_$bang()) : feats;
+    Dataset<Row> held =
+        frac > 0 ? feats.filter(HeadFeatures.holdout(frac, o.seed())) : feats.limit(0);
     long[] perClass = rowsPerClass(train, labels, frac);
     long nTrain = Arrays.stream(perClass).sum();
     float[] idf = ngrams == null ? null : HeadFeatures.idf(train, ngrams, nTrain);
     int hidden = EmbedStep.vector(feats.head(), 2).length;
     Dataset<Row> trainVec =
-        HeadFeatures.featureVectors(train.withColumn("weight", classWeight(o, perClass)), hidden, ngrams, idf).cache();
+        HeadFeatures.featureVectors(
+                train.withColumn("weight", classWeight(o, perClass)), hidden, ngrams, idf)
+            .cache();
     HeadTrainer.Fit fit;
     try {
       fit = HeadTrainer.fit(trainVec, o, perClass, labels);
@@ -99,9 +124,21 @@ public final class FinetuneAction {
     for (int i = 0; i < labels.size(); i++) {
       pc.put(labels.get(i), perClass[i]);
     }
-    Row agg = feats.agg(functions.sum("tokens"), functions.sum(col("truncated").cast("long"))).head();
-    return new FinetuneResult(head, labels, pc, rowsIn, feats.count(), nTrain, nHeld, holdout,
-        agg.isNullAt(0) ? 0 : agg.getLong(0), agg.isNullAt(1) ? 0 : agg.getLong(1), fit, warnings);
+    Row agg =
+        feats.agg(functions.sum("tokens"), functions.sum(col("truncated").cast("long"))).head();
+    return new FinetuneResult(
+        head,
+        labels,
+        pc,
+        rowsIn,
+        feats.count(),
+        nTrain,
+        nHeld,
+        holdout,
+        agg.isNullAt(0) ? 0 : agg.getLong(0),
+        agg.isNullAt(1) ? 0 : agg.getLong(1),
+        fit,
+        warnings);
   }
 
   /** Training rows per class; fewer than two classes left after the holdout is a user error. */
@@ -113,27 +150,47 @@ public final class FinetuneAction {
     long present = Arrays.stream(perClass).filter(x -> x > 0).count();
     if (present < 2) {
       throw UserErrors.of(
-          "After the holdout only " + present + " class has training rows (" + Arrays.toString(perClass) + " for " + labels + ").",
+          "After the holdout only "
+              + present
+              + " class has training rows ("
+              + Arrays.toString(perClass)
+              + " for "
+              + labels
+              + ").",
           "finetune.holdout_fraction = " + frac + " left no training rows for the other classes.",
           "Lower finetune.holdout_fraction or add rows of every class.");
     }
     return perClass;
   }
 
-  /** The weight column: "balanced" gives class k n / (classes * n_k), so every class weighs the same. */
+  /**
+   * The weight column: "balanced" gives class k n / (classes * n_k), so every class weighs the
+   * same.
+   */
   private static org.apache.spark.sql.Column classWeight(FinetuneOptions o, long[] perClass) {
     long nTrain = Arrays.stream(perClass).sum();
     long present = Arrays.stream(perClass).filter(x -> x > 0).count();
     org.apache.spark.sql.Column w = lit(1.0);
     for (int k = perClass.length - 1; k >= 0; k--) {
-      double weight = o.balancedClassWeights() && perClass[k] > 0 ? (double) nTrain / (present * perClass[k]) : 1.0;
+      double weight =
+          o.balancedClassWeights() && perClass[k] > 0
+              ? (double) nTrain / (present * perClass[k])
+              : 1.0;
       w = functions.when(col("label_idx").equalTo(k), lit(weight)).otherwise(w);
     }
     return w;
   }
 
-  /** The fitted model's coefficients as a {@link LinearHead} (embedding weights, then n-gram weights). */
-  private static LinearHead head(HeadTrainer.Fit fit, List<String> labels, String pooling, int hidden, TokenNgrams ngrams,
+  /**
+   * The fitted model's coefficients as a {@link LinearHead} (embedding weights, then n-gram
+   * weights).
+   */
+  private static LinearHead head(
+      HeadTrainer.Fit fit,
+      List<String> labels,
+      String pooling,
+      int hidden,
+      TokenNgrams ngrams,
       float[] idf) {
     Matrix coef = fit.model().coefficientMatrix();
     Vector icpt = fit.model().interceptVector();
@@ -153,7 +210,9 @@ public final class FinetuneAction {
     return new LinearHead(labels, pooling, wm, b, ngrams, idf, wl);
   }
 
-  /** The held-out rows scored on the executors; only the k x k confusion counts reach the driver. */
+  /**
+   * The held-out rows scored on the executors; only the k x k confusion counts reach the driver.
+   */
   private static Metrics score(Dataset<Row> held, LinearHead head, List<String> labels) {
     int k = labels.size();
     long[][] cm = new long[k][k];

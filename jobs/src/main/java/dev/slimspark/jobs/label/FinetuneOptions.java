@@ -10,7 +10,8 @@ import java.util.Set;
  * Typed, immutable options of finetune: the only reader of the {@code finetune.*} keys (see
  * slimspark-defaults.conf for each key's full story). Every value is checked here, as a user error
  * naming its key, before any data is read; the checks that need files (encoder, output directory)
- * are the stage's. Each DEFAULT_ constant is the defaults file's value (FinetuneOptionsDefaultsTest).
+ * are the stage's. Each DEFAULT_ constant is the defaults file's value
+ * (FinetuneOptionsDefaultsTest).
  *
  * @param input labeled training data: CSV path or lake table name; "" is refused when read
  * @param idColumn id column; CSVs without it get path+index ids
@@ -23,11 +24,13 @@ import java.util.Set;
  * @param pooling "cls", "mean" or "auto" (cls for the builtin BGE, else mean): a wrong one hurts
  *     accuracy without any error
  * @param lexical token n-gram tf-idf features beside the embedding
- * @param lexicalBuckets hash buckets of token bigrams; the head grows by this many weights per class
+ * @param lexicalBuckets hash buckets of token bigrams; the head grows by this many weights per
+ *     class
  * @param maxLength tokens per text, [CLS]/[SEP] included; longer texts are truncated and counted
  * @param batchSize texts per forward pass (memory grows with it)
  * @param output model directory; replaced whole when finetune wrote it, else refused unless empty
- * @param regParam L2 strength of the logistic regression (see the defaults file for how it was chosen)
+ * @param regParam L2 strength of the logistic regression (see the defaults file for how it was
+ *     chosen)
  * @param elasticNet L1 share of the penalty
  * @param maxIter L-BFGS iteration cap; a head cut off there is reported as not converged
  * @param standardize standardize features (blows up rare n-gram features; off by default)
@@ -65,65 +68,134 @@ public record FinetuneOptions(
   public static final String DEFAULT_ENCODING = "UTF-8";
   public static final int DEFAULT_MIN_ROWS_PER_CLASS = 5;
   public static final List<String> DEFAULT_LABELS = List.of();
-  /** BGE-small-en-v1.5, int8, shipped in the jar: no download, but embeddings vary ~1e-2 by batch. */
+
+  /**
+   * BGE-small-en-v1.5, int8, shipped in the jar: no download, but embeddings vary ~1e-2 by batch.
+   */
   public static final String DEFAULT_ENCODER = ModelDir.BUILTIN_BGE_SMALL;
+
   public static final String DEFAULT_POOLING = "auto";
   public static final boolean DEFAULT_LEXICAL = true;
   public static final int DEFAULT_LEXICAL_BUCKETS = 65536;
   public static final int DEFAULT_MAX_LENGTH = 256;
   public static final int DEFAULT_BATCH_SIZE = 32;
   public static final String DEFAULT_OUTPUT = "models/finetuned";
+
   /** Chosen on a validation slice of the tweets' train split; with far fewer rows try 1e-4. */
   public static final double DEFAULT_REG_PARAM = 0.00001;
+
   public static final double DEFAULT_ELASTIC_NET = 0.0;
-  /** A cap, not a count: the tweets' head converges after ~180 iterations (at 100 it was cut off). */
+
+  /**
+   * A cap, not a count: the tweets' head converges after ~180 iterations (at 100 it was cut off).
+   */
   public static final int DEFAULT_MAX_ITER = 1000;
+
   public static final boolean DEFAULT_STANDARDIZE = false;
   public static final String DEFAULT_CLASS_WEIGHTS = "balanced";
   public static final double DEFAULT_HOLDOUT_FRACTION = 0.0;
   public static final long DEFAULT_SEED = 42;
 
-  /** The keys under {@code finetune} this class reads: every key of that section in the defaults file. */
+  /**
+   * The keys under {@code finetune} this class reads: every key of that section in the defaults
+   * file.
+   */
   public static final Set<String> KEYS =
-      Set.of("input", "id_column", "text_column", "label_column", "encoding", "min_rows_per_class", "labels", "encoder",
-          "pooling", "lexical", "lexical_buckets", "max_length", "batch_size", "output", "reg_param", "elastic_net",
-          "max_iter", "standardize", "class_weights", "holdout_fraction", "seed");
+      Set.of(
+          "input",
+          "id_column",
+          "text_column",
+          "label_column",
+          "encoding",
+          "min_rows_per_class",
+          "labels",
+          "encoder",
+          "pooling",
+          "lexical",
+          "lexical_buckets",
+          "max_length",
+          "batch_size",
+          "output",
+          "reg_param",
+          "elastic_net",
+          "max_iter",
+          "standardize",
+          "class_weights",
+          "holdout_fraction",
+          "seed");
 
   private static final String P = "finetune.";
 
   public FinetuneOptions {
     labels = List.copyOf(labels);
     OptionChecks.oneOf(P + "pooling", pooling, "auto", "mean", "cls");
-    // max_length and batch_size, checked as the encoder will take them (fields are not set yet here)
+    // max_length and batch_size, checked as the encoder will take them (fields are not set yet
+    // here)
     new EncoderSettings(encoder, maxLength, batchSize, false, resolve(pooling, encoder));
     if (lexical && lexicalBuckets < 1) {
-      throw UserErrors.badConfigValue(P + "lexical_buckets", String.valueOf(lexicalBuckets), "at least 1");
+      throw UserErrors.badConfigValue(
+          P + "lexical_buckets", String.valueOf(lexicalBuckets), "at least 1");
     }
     if (output.isBlank()) {
       throw UserErrors.badConfigValue(P + "output", "\"\"", "a directory path for the model");
     }
     if (holdoutFraction < 0 || holdoutFraction >= 1) {
-      throw UserErrors.badConfigValue(P + "holdout_fraction", String.valueOf(holdoutFraction), "in [0, 1)");
+      throw UserErrors.badConfigValue(
+          P + "holdout_fraction", String.valueOf(holdoutFraction), "in [0, 1)");
     }
     OptionChecks.oneOf(P + "class_weights", classWeights, "balanced", "none");
   }
 
   /** The options of the defaults file. */
   public static FinetuneOptions defaults() {
-    return new FinetuneOptions(DEFAULT_INPUT, DEFAULT_ID_COLUMN, DEFAULT_TEXT_COLUMN, DEFAULT_LABEL_COLUMN, DEFAULT_ENCODING,
-        DEFAULT_MIN_ROWS_PER_CLASS, DEFAULT_LABELS, DEFAULT_ENCODER, DEFAULT_POOLING, DEFAULT_LEXICAL, DEFAULT_LEXICAL_BUCKETS,
-        DEFAULT_MAX_LENGTH, DEFAULT_BATCH_SIZE, DEFAULT_OUTPUT, DEFAULT_REG_PARAM, DEFAULT_ELASTIC_NET, DEFAULT_MAX_ITER,
-        DEFAULT_STANDARDIZE, DEFAULT_CLASS_WEIGHTS, DEFAULT_HOLDOUT_FRACTION, DEFAULT_SEED);
+    return new FinetuneOptions(
+        DEFAULT_INPUT,
+        DEFAULT_ID_COLUMN,
+        DEFAULT_TEXT_COLUMN,
+        DEFAULT_LABEL_COLUMN,
+        DEFAULT_ENCODING,
+        DEFAULT_MIN_ROWS_PER_CLASS,
+        DEFAULT_LABELS,
+        DEFAULT_ENCODER,
+        DEFAULT_POOLING,
+        DEFAULT_LEXICAL,
+        DEFAULT_LEXICAL_BUCKETS,
+        DEFAULT_MAX_LENGTH,
+        DEFAULT_BATCH_SIZE,
+        DEFAULT_OUTPUT,
+        DEFAULT_REG_PARAM,
+        DEFAULT_ELASTIC_NET,
+        DEFAULT_MAX_ITER,
+        DEFAULT_STANDARDIZE,
+        DEFAULT_CLASS_WEIGHTS,
+        DEFAULT_HOLDOUT_FRACTION,
+        DEFAULT_SEED);
   }
 
   /** Reads and checks the {@code finetune.*} keys. */
   public static FinetuneOptions from(SlimConfig c) {
-    return new FinetuneOptions(c.getString(P + "input"), c.getString(P + "id_column"), c.getString(P + "text_column"),
-        c.getString(P + "label_column"), c.getString(P + "encoding"), c.getInt(P + "min_rows_per_class"),
-        c.getStringList(P + "labels"), c.getString(P + "encoder"), c.getString(P + "pooling"), c.getBoolean(P + "lexical"),
-        c.getInt(P + "lexical_buckets"), c.getInt(P + "max_length"), c.getInt(P + "batch_size"), c.getString(P + "output"),
-        c.getDouble(P + "reg_param"), c.getDouble(P + "elastic_net"), c.getInt(P + "max_iter"), c.getBoolean(P + "standardize"),
-        c.getString(P + "class_weights"), c.getDouble(P + "holdout_fraction"), c.getInt(P + "seed"));
+    return new FinetuneOptions(
+        c.getString(P + "input"),
+        c.getString(P + "id_column"),
+        c.getString(P + "text_column"),
+        c.getString(P + "label_column"),
+        c.getString(P + "encoding"),
+        c.getInt(P + "min_rows_per_class"),
+        c.getStringList(P + "labels"),
+        c.getString(P + "encoder"),
+        c.getString(P + "pooling"),
+        c.getBoolean(P + "lexical"),
+        c.getInt(P + "lexical_buckets"),
+        c.getInt(P + "max_length"),
+        c.getInt(P + "batch_size"),
+        c.getString(P + "output"),
+        c.getDouble(P + "reg_param"),
+        c.getDouble(P + "elastic_net"),
+        c.getInt(P + "max_iter"),
+        c.getBoolean(P + "standardize"),
+        c.getString(P + "class_weights"),
+        c.getDouble(P + "holdout_fraction"),
+        c.getInt(P + "seed"));
   }
 
   /** "cls" or "mean": {@code pooling} with "auto" resolved for the encoder. */
@@ -147,6 +219,7 @@ public record FinetuneOptions(
 
   /** The columns to read the training data by, with the keys that messages name. */
   LabeledData.Columns columns() {
-    return new LabeledData.Columns(P + "id_column", idColumn, textColumn, true, labelColumn, P + "encoding", encoding);
+    return new LabeledData.Columns(
+        P + "id_column", idColumn, textColumn, true, labelColumn, P + "encoding", encoding);
   }
 }

@@ -23,9 +23,9 @@ import org.apache.spark.sql.Row;
  * the concatenation and writes a HuggingFace-layout model directory ({@link FineTunedModel}): the
  * head, n-gram features included, is appended to the encoder's ONNX graph, so labeling runs one
  * model.onnx that outputs logits. Rows with empty text are skipped and counted. With {@code
- * finetune.holdout_fraction > 0} a seeded, hash-based share of rows is held out and scored with
- * the Java head ({@link LinearHead}). Before any embedding: at least two classes must have rows
- * with text, classes under {@code finetune.min_rows_per_class} are warned about ({@link ClassCheck}),
+ * finetune.holdout_fraction > 0} a seeded, hash-based share of rows is held out and scored with the
+ * Java head ({@link LinearHead}). Before any embedding: at least two classes must have rows with
+ * text, classes under {@code finetune.min_rows_per_class} are warned about ({@link ClassCheck}),
  * and {@code finetune.output} must be absent, empty or an earlier model (it is replaced whole).
  *
  * <p>This class checks the files ({@link FinetuneOptions} checked the values), reads the input,
@@ -59,13 +59,18 @@ public final class FinetuneStage implements Stage {
     FineTunedModel.checkOutput(dir);
 
     List<String> warnings = new ArrayList<>();
-    Dataset<Row> data = LabeledData.read(ctx.spark(), ctx.lake(), o.input(), o.columns(), name(), warnings);
+    Dataset<Row> data =
+        LabeledData.read(ctx.spark(), ctx.lake(), o.input(), o.columns(), name(), warnings);
     FinetuneResult r = FinetuneAction.train(data, o, o.input(), ngrams, warnings);
     String version = "finetune-" + ctx.runId() + "-" + ctx.configHash();
     try {
-      FineTunedModel.writeReplacing(dir, encoderDir, r.head(), o.maxLength(), version, r.trainingInfo(o, o.input()));
+      FineTunedModel.writeReplacing(
+          dir, encoderDir, r.head(), o.maxLength(), version, r.trainingInfo(o, o.input()));
     } catch (IOException e) {
-      throw UserErrors.of("Cannot write the model directory " + o.output() + ".", e.getMessage(), "Check that the path is writable.");
+      throw UserErrors.of(
+          "Cannot write the model directory " + o.output() + ".",
+          e.getMessage(),
+          "Check that the path is writable.");
     }
     return summarize(summary, r, dir, version);
   }
@@ -75,19 +80,30 @@ public final class FinetuneStage implements Stage {
     try {
       return new TokenNgrams(TokenNgrams.vocabSize(ModelDir.tokenizerFile(encoderDir)), buckets);
     } catch (IOException e) {
-      throw UserErrors.of("Cannot read the encoder's tokenizer.json in " + encoderDir + ".", e.getMessage(),
+      throw UserErrors.of(
+          "Cannot read the encoder's tokenizer.json in " + encoderDir + ".",
+          e.getMessage(),
           "Point finetune.encoder at a directory with a HuggingFace tokenizer.json, or set finetune.lexical = false.");
     }
   }
 
-  private static JobSummary summarize(JobSummary summary, FinetuneResult r, Path dir, String version) {
+  private static JobSummary summarize(
+      JobSummary summary, FinetuneResult r, Path dir, String version) {
     summary.put("lr_iterations", r.fit().iterations());
     summary.put("lr_converged", r.fit().converged());
     if (r.fit().fallback() != null) {
       summary.put("fallback", r.fit().fallback());
     }
     if (r.holdout() != null) {
-      summary.put("holdout", Map.of("rows", r.heldOut(), "accuracy", r.holdout().accuracy(), "macro_f1", r.holdout().macroF1()));
+      summary.put(
+          "holdout",
+          Map.of(
+              "rows",
+              r.heldOut(),
+              "accuracy",
+              r.holdout().accuracy(),
+              "macro_f1",
+              r.holdout().macroF1()));
     }
     summary
         .count("rows_in", r.rowsIn())

@@ -19,7 +19,8 @@ final class Fingerprint {
   /** Hex SHA-256 of a file's bytes, cached per (path, size, mtime). */
   static String file(Path p) {
     try {
-      String key = p.toAbsolutePath() + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis();
+      String key =
+          p.toAbsolutePath() + "|" + Files.size(p) + "|" + Files.getLastModifiedTime(p).toMillis();
       return FILES.computeIfAbsent(key, k -> hash(p));
     } catch (IOException e) {
       throw new IllegalStateException("cannot fingerprint " + p, e);

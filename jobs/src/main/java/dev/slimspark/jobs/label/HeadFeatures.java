@@ -22,7 +22,10 @@ import org.apache.spark.sql.types.StructType;
  * logistic regression sees, [embedding | token n-gram tf-idf].
  */
 final class HeadFeatures {
-  /** Columns of {@link #embedded}: the head's inputs per text, label_idx at 1, embedding at 2, ids at 3. */
+  /**
+   * Columns of {@link #embedded}: the head's inputs per text, label_idx at 1, embedding at 2, ids
+   * at 3.
+   */
   static final StructType EMBEDDED =
       new StructType()
           .add("id", DataTypes.StringType)
@@ -36,14 +39,16 @@ final class HeadFeatures {
 
   /** True when the row's id falls in the seeded holdout (stable across partitionings). */
   static org.apache.spark.sql.Column holdout(double fraction, long seed) {
-    return pmod(xxhash64(col("id"), lit(seed)), lit(1_000_000L)).lt(lit((long) Math.round(fraction * 1_000_000)));
+    return pmod(xxhash64(col("id"), lit(seed)), lit(1_000_000L))
+        .lt(lit((long) Math.round(fraction * 1_000_000)));
   }
 
   /**
    * (id, text, label) rows embedded by the encoder, as {@link #EMBEDDED} rows; texts the encoder
    * could not embed (blank) are left out. Lazy: the caller caches it.
    */
-  static Dataset<Row> embedded(Dataset<Row> data, EncoderSettings enc, boolean lexical, List<String> labels) {
+  static Dataset<Row> embedded(
+      Dataset<Row> data, EncoderSettings enc, boolean lexical, List<String> labels) {
     Dataset<Row> emb = EmbedStep.apply(data, "text", enc, lexical);
     int vi = emb.schema().fieldIndex("vector");
     int li = emb.schema().fieldIndex("label");
@@ -53,18 +58,27 @@ final class HeadFeatures {
     return emb.filter(col("error").isNull())
         .map(
             (MapFunction<Row, Row>)
-                r -> RowFactory.create(
-                    r.getString(0), (double) labels.indexOf(LabeledData.canonical(r.getString(li), labels)),
-                    EmbedStep.vector(r, vi), ii < 0 ? new long[0] : ids(r, ii), r.getInt(ti), r.getBoolean(tri)),
+                r ->
+                    RowFactory.create(
+                        r.getString(0),
+                        (double) labels.indexOf(LabeledData.canonical(r.getString(li), labels)),
+                        EmbedStep.vector(r, vi),
+                        ii < 0 ? new long[0] : ids(r, ii),
+                        r.getInt(ti),
+                        r.getBoolean(tri)),
             Encoders.row(EMBEDDED));
   }
 
-  /** (gold index, predicted index, rows) of {@code held} (label_idx at 1, vector at 2, ids at 3). */
+  /**
+   * (gold index, predicted index, rows) of {@code held} (label_idx at 1, vector at 2, ids at 3).
+   */
   static Dataset<Row> confusion(Dataset<Row> held, LinearHead head) {
-    MapFunction<Row, Row> score = r ->
-        RowFactory.create(
-            (int) r.getDouble(1), argmax(head.logits(EmbedStep.vector(r, 2), ids(r, 3))));
-    StructType pair = new StructType().add("gold", DataTypes.IntegerType).add("pred", DataTypes.IntegerType);
+    MapFunction<Row, Row> score =
+        r ->
+            RowFactory.create(
+                (int) r.getDouble(1), argmax(head.logits(EmbedStep.vector(r, 2), ids(r, 3))));
+    StructType pair =
+        new StructType().add("gold", DataTypes.IntegerType).add("pred", DataTypes.IntegerType);
     return held.map(score, Encoders.row(pair)).groupBy("gold", "pred").count();
   }
 
@@ -88,7 +102,9 @@ final class HeadFeatures {
   /** Smoothed idf per term over the training rows' token ids (0 for terms never seen). */
   static float[] idf(Dataset<Row> train, TokenNgrams ngrams, long n) {
     org.apache.spark.api.java.JavaPairRDD<Integer, Long> df =
-        train.select("token_ids").javaRDD()
+        train
+            .select("token_ids")
+            .javaRDD()
             .flatMapToPair(
                 r -> {
                   List<scala.Tuple2<Integer, Long>> out = new ArrayList<>();
@@ -118,7 +134,10 @@ final class HeadFeatures {
             (MapFunction<Row, Row>)
                 r -> {
                   float[] e = EmbedStep.vector(r, 2);
-                  TokenNgrams.Sparse lex = ngrams == null ? new TokenNgrams.Sparse(new int[0], new double[0]) : ngrams.vector(ids(r, 3), idf);
+                  TokenNgrams.Sparse lex =
+                      ngrams == null
+                          ? new TokenNgrams.Sparse(new int[0], new double[0])
+                          : ngrams.vector(ids(r, 3), idf);
                   int[] idx = new int[hidden + lex.indices().length];
                   double[] val = new double[idx.length];
                   for (int j = 0; j < hidden; j++) {
@@ -129,7 +148,10 @@ final class HeadFeatures {
                     idx[hidden + j] = hidden + lex.indices()[j];
                     val[hidden + j] = lex.values()[j];
                   }
-                  return RowFactory.create(r.getDouble(0), r.getDouble(1), org.apache.spark.ml.linalg.Vectors.sparse(dims, idx, val));
+                  return RowFactory.create(
+                      r.getDouble(0),
+                      r.getDouble(1),
+                      org.apache.spark.ml.linalg.Vectors.sparse(dims, idx, val));
                 },
             Encoders.row(s));
   }

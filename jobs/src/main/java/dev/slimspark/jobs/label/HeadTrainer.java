@@ -19,6 +19,7 @@ final class HeadTrainer {
 
   /** Share of training predictions at or above which one class counts as taking them all. */
   static final double COLLAPSE_SHARE = 0.99;
+
   /** ... unless that class is at least this share of the training labels (a truly skewed set). */
   static final double SKEWED_SHARE = 0.9;
 
@@ -28,7 +29,12 @@ final class HeadTrainer {
    * @param fallback "standardize" when the head was refit with standardization, else null
    * @param converged false when L-BFGS stopped at max_iter (not the fitted optimum)
    */
-  record Fit(LogisticRegressionModel model, String fallback, int iterations, boolean converged, double objective) {
+  record Fit(
+      LogisticRegressionModel model,
+      String fallback,
+      int iterations,
+      boolean converged,
+      double objective) {
     /** Whether the head was trained on standardized inputs. */
     boolean standardized(FinetuneOptions o) {
       return o.standardize() || fallback != null;
@@ -59,7 +65,8 @@ final class HeadTrainer {
     if (degenerate != null && !o.standardize()) {
       // Seen on MiniLM + n-gram features at reg 1e-4: L-BFGS on the raw (tiny-variance) inputs
       // stops at a head that predicts one class; standardized inputs train.
-      LOG.warn("finetune: degenerate head ({}); refitting with finetune.standardize = true", degenerate);
+      LOG.warn(
+          "finetune: degenerate head ({}); refitting with finetune.standardize = true", degenerate);
       fallback = "standardize";
       m = lr.setStandardization(true).fit(trainVec);
       String again = degenerate(m, trainVec, perClass, labels);
@@ -69,7 +76,11 @@ final class HeadTrainer {
       throw UserErrors.of(
           "finetune trained a useless head: " + degenerate + ".",
           "Logistic regression did not fit these features (too strong regularization, too few iterations, or "
-              + "features the solver cannot scale: reg_param " + o.regParam() + ", max_iter " + o.maxIter() + ").",
+              + "features the solver cannot scale: reg_param "
+              + o.regParam()
+              + ", max_iter "
+              + o.maxIter()
+              + ").",
           "Lower finetune.reg_param (e.g. to a tenth), raise finetune.max_iter, try finetune.class_weights = \"balanced\" "
               + "or another finetune.encoder; no model was written.");
     }
@@ -82,8 +93,11 @@ final class HeadTrainer {
     if (converged) {
       LOG.info("finetune: LR converged after {} iterations, objective {}", iterations, objective);
     } else {
-      LOG.warn("finetune: LR stopped at finetune.max_iter = {} before converging (objective {}); raise"
-          + " finetune.max_iter for the fitted optimum", iterations, objective);
+      LOG.warn(
+          "finetune: LR stopped at finetune.max_iter = {} before converging (objective {}); raise"
+              + " finetune.max_iter for the fitted optimum",
+          iterations,
+          objective);
     }
     return new Fit(m, fallback, iterations, converged, objective);
   }
@@ -93,7 +107,8 @@ final class HeadTrainer {
    * class takes at least {@link #COLLAPSE_SHARE} of its predictions on the training rows while
    * being under {@link #SKEWED_SHARE} of their labels (a head that learned only a prior).
    */
-  static String degenerate(LogisticRegressionModel m, Dataset<Row> trainVec, long[] perClass, List<String> labels) {
+  static String degenerate(
+      LogisticRegressionModel m, Dataset<Row> trainVec, long[] perClass, List<String> labels) {
     double[] history = m.summary().objectiveHistory();
     double last = history.length == 0 ? Double.NaN : history[history.length - 1];
     if (!Double.isFinite(last)) {
@@ -124,8 +139,13 @@ final class HeadTrainer {
     double share = predicted[top] / (double) n;
     double truth = labeled[top] / (double) nLabeled;
     if (share >= COLLAPSE_SHARE && truth < SKEWED_SHARE) {
-      return String.format(java.util.Locale.ROOT, "it predicts \"%s\" for %.1f%% of the training rows, which are %.1f%% \"%s\"",
-          labels.get(top), 100 * share, 100 * truth, labels.get(top));
+      return String.format(
+          java.util.Locale.ROOT,
+          "it predicts \"%s\" for %.1f%% of the training rows, which are %.1f%% \"%s\"",
+          labels.get(top),
+          100 * share,
+          100 * truth,
+          labels.get(top));
     }
     return null;
   }

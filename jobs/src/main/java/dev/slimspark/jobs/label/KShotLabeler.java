@@ -39,8 +39,16 @@ import org.apache.spark.util.CollectionAccumulator;
  */
 final class KShotLabeler implements Labeler {
   /** Everything executors need, shipped once per task. */
-  record Settings(String modelDir, KShotPrompt prompt, List<String> labels, boolean calibrate, List<String> contentFree,
-      int maxLength, int batchSize, boolean knn) implements Serializable {}
+  record Settings(
+      String modelDir,
+      KShotPrompt prompt,
+      List<String> labels,
+      boolean calibrate,
+      List<String> contentFree,
+      int maxLength,
+      int batchSize,
+      boolean knn)
+      implements Serializable {}
 
   static final String PROMPT_TOO_LONG = "prompt_too_long";
 
@@ -49,7 +57,8 @@ final class KShotLabeler implements Labeler {
   private final EncoderSettings encoder;
   private final LabelsTable.Ident ident;
 
-  KShotLabeler(Settings settings, Demonstrations pool, EncoderSettings encoder, LabelsTable.Ident ident) {
+  KShotLabeler(
+      Settings settings, Demonstrations pool, EncoderSettings encoder, LabelsTable.Ident ident) {
     this.settings = settings;
     this.pool = pool;
     this.encoder = encoder;
@@ -66,12 +75,18 @@ final class KShotLabeler implements Labeler {
     return label(docs, runId, null);
   }
 
-  /** {@code loadMs} gets each task's wait for the language model (the knn encoder's is not counted). */
+  /**
+   * {@code loadMs} gets each task's wait for the language model (the knn encoder's is not counted).
+   */
   @Override
   public Dataset<Row> label(Dataset<Row> docs, String runId, CollectionAccumulator<Long> loadMs) {
-    Dataset<Row> in = settings.knn() ? EmbedStep.apply(docs.select("id", "text"), "text", encoder) : docs.select("id", "text");
+    Dataset<Row> in =
+        settings.knn()
+            ? EmbedStep.apply(docs.select("id", "text"), "text", encoder)
+            : docs.select("id", "text");
     Broadcast<Demonstrations> bp =
-        new org.apache.spark.api.java.JavaSparkContext(docs.sparkSession().sparkContext()).broadcast(pool);
+        new org.apache.spark.api.java.JavaSparkContext(docs.sparkSession().sparkContext())
+            .broadcast(pool);
     Settings s = settings;
     LabelsTable.Ident id = ident;
     boolean knn = s.knn();
@@ -85,7 +100,14 @@ final class KShotLabeler implements Labeler {
 
   /** Static (captures no labeler): the per-partition function shipped to executors. */
   private static MapPartitionsFunction<Row, Row> partitions(
-      Settings s, Broadcast<Demonstrations> bp, LabelsTable.Ident id, String runId, int vi, int ti, int di, int ei,
+      Settings s,
+      Broadcast<Demonstrations> bp,
+      LabelsTable.Ident id,
+      String runId,
+      int vi,
+      int ti,
+      int di,
+      int ei,
       CollectionAccumulator<Long> loadMs) {
     return rows -> {
       Window w = new Window(s, bp.value(), id, runId, vi, ti, di, ei);
@@ -106,12 +128,22 @@ final class KShotLabeler implements Labeler {
     private final int ei;
     private final Map<List<Integer>, double[]> cfCache = new HashMap<>();
     private LanguageModel lm;
+
     /** Receives the wait for the model (may be null). */
     private CollectionAccumulator<Long> loadMs;
+
     private long[][] conts;
     private int budget;
 
-    Window(Settings s, Demonstrations pool, LabelsTable.Ident id, String runId, int vi, int ti, int di, int ei) {
+    Window(
+        Settings s,
+        Demonstrations pool,
+        LabelsTable.Ident id,
+        String runId,
+        int vi,
+        int ti,
+        int di,
+        int ei) {
       this.s = s;
       this.pool = pool;
       this.id = id;
@@ -163,7 +195,8 @@ final class KShotLabeler implements Labeler {
           continue;
         }
         load();
-        List<Integer> demos = pool.select(r.getString(0), text, vi >= 0 ? EmbedStep.vector(r, vi) : null);
+        List<Integer> demos =
+            pool.select(r.getString(0), text, vi >= 0 ? EmbedStep.vector(r, vi) : null);
         fitted[i] = s.prompt().fit(lm::encode, pool, demos, text, budget);
         if (fitted[i] == null) {
           errors[i] = PROMPT_TOO_LONG;
@@ -183,10 +216,14 @@ final class KShotLabeler implements Labeler {
         }
       }
       long t0 = System.nanoTime();
-      List<double[]> scores = prompts.isEmpty() ? List.of() : lm.scoreAll(prompts, conts, s.batchSize());
+      List<double[]> scores =
+          prompts.isEmpty() ? List.of() : lm.scoreAll(prompts, conts, s.batchSize());
       double msEach = prompts.isEmpty() ? 0 : (System.nanoTime() - t0) / 1e6 / (n - count(errors));
       for (Map.Entry<List<Integer>, Integer> e : cfNew.entrySet()) {
-        cfCache.put(e.getKey(), contentFreeProbabilities(scores.subList(e.getValue(), e.getValue() + s.contentFree().size())));
+        cfCache.put(
+            e.getKey(),
+            contentFreeProbabilities(
+                scores.subList(e.getValue(), e.getValue() + s.contentFree().size())));
       }
       if (cfCache.size() > 10_000) {
         cfCache.clear(); // Bounded: per-document demo sets (random, knn) rarely repeat.
@@ -197,7 +234,9 @@ final class KShotLabeler implements Labeler {
         int extraTokens = ti >= 0 ? r.getInt(ti) : 0;
         double extraMs = di >= 0 ? r.getDouble(di) : 0;
         if (errors[i] != null) {
-          out.add(id.row(r.getString(0), null, null, null, extraTokens, false, errors[i], extraMs, runId));
+          out.add(
+              id.row(
+                  r.getString(0), null, null, null, extraTokens, false, errors[i], extraMs, runId));
           continue;
         }
         double[] sc = scores.get(promptOf[i]);
@@ -216,8 +255,17 @@ final class KShotLabeler implements Labeler {
         for (int d : fitted[i].demos()) {
           demoIds.add(pool.id(d));
         }
-        out.add(id.row(r.getString(0), s.labels().get(best), m, demoIds, tokens[i] + extraTokens, fitted[i].truncated(), null,
-            msEach + extraMs, runId));
+        out.add(
+            id.row(
+                r.getString(0),
+                s.labels().get(best),
+                m,
+                demoIds,
+                tokens[i] + extraTokens,
+                fitted[i].truncated(),
+                null,
+                msEach + extraMs,
+                runId));
       }
       return out;
     }

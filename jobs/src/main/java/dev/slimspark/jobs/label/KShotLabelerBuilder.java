@@ -27,7 +27,8 @@ final class KShotLabelerBuilder {
       layout = LmLayout.of(dir);
     } catch (ModelDir.MissingModelFileException x) {
       throw UserErrors.of(
-          "Language model file not found: " + x.missing() + ".", "A k-shot model directory must hold " + x.layout() + ".",
+          "Language model file not found: " + x.missing() + ".",
+          "A k-shot model directory must hold " + x.layout() + ".",
           "Export the model with e.g. `optimum-cli export onnx --model TinyLlama/TinyLlama-1.1B-Chat-v1.0 --task text-generation DIR` "
               + "and point 'model' at DIR.");
     }
@@ -40,7 +41,8 @@ final class KShotLabelerBuilder {
     }
     if (labels.size() < 2) {
       throw UserErrors.of(
-          "A k-shot labeler needs at least two labels, got " + labels + ".", "Labels come from 'labels', else the keys of 'verbalizers', else the pool.",
+          "A k-shot labeler needs at least two labels, got " + labels + ".",
+          "Labels come from 'labels', else the keys of 'verbalizers', else the pool.",
           "Add e.g. verbalizers = {bearish = \"negative\", bullish = \"positive\", neutral = \"neutral\"}.");
     }
     List<String> verbalizers = new ArrayList<>();
@@ -53,13 +55,26 @@ final class KShotLabelerBuilder {
     EncoderSettings enc = o.knn() ? o.encoderSettings() : null;
     Demonstrations demos = demonstrations(pool, labels, o.selection(), k, o.seed(), enc);
     KShotLabeler.Settings s =
-        new KShotLabeler.Settings(dir.toString(), kp, labels, o.calibrate(), o.contentFree(), o.maxLength(), o.batchSize(), o.knn());
+        new KShotLabeler.Settings(
+            dir.toString(),
+            kp,
+            labels,
+            o.calibrate(),
+            o.contentFree(),
+            o.maxLength(),
+            o.batchSize(),
+            o.knn());
     return new KShotLabeler(s, demos, enc, ident(o, layout, labels, verbalizers, pool, enc));
   }
 
   /** The labeler id: a fingerprint of the model files and every setting that changes a label. */
-  private static LabelsTable.Ident ident(KShotOptions o, LmLayout layout, List<String> labels, List<String> verbalizers,
-      Labelers.PoolData pool, EncoderSettings enc) {
+  private static LabelsTable.Ident ident(
+      KShotOptions o,
+      LmLayout layout,
+      List<String> labels,
+      List<String> verbalizers,
+      Labelers.PoolData pool,
+      EncoderSettings enc) {
     int k = o.k();
     List<String> parts = new ArrayList<>();
     try {
@@ -69,10 +84,18 @@ final class KShotLabelerBuilder {
     } catch (IOException x) {
       throw new IllegalStateException("cannot list " + layout.dir(), x);
     }
-    parts.addAll(List.of("prompt=" + o.prompt(), "demo=" + o.demoTemplate(), "labels=" + labels, "verbalizers=" + verbalizers,
-        "k=" + k, "selection=" + (k > 0 ? o.selection() : "none"), "seed=" + o.seed(),
-        "calibrate=" + o.calibrate() + (o.calibrate() ? o.contentFree() : ""), "max_length=" + o.maxLength(),
-        "truncation=" + o.truncation()));
+    parts.addAll(
+        List.of(
+            "prompt=" + o.prompt(),
+            "demo=" + o.demoTemplate(),
+            "labels=" + labels,
+            "verbalizers=" + verbalizers,
+            "k=" + k,
+            "selection=" + (k > 0 ? o.selection() : "none"),
+            "seed=" + o.seed(),
+            "calibrate=" + o.calibrate() + (o.calibrate() ? o.contentFree() : ""),
+            "max_length=" + o.maxLength(),
+            "truncation=" + o.truncation()));
     if (k > 0) {
       parts.add("pool=" + pool.source() + "@" + pool.version());
     }
@@ -81,49 +104,79 @@ final class KShotLabelerBuilder {
       parts.add("encoder=" + Fingerprint.file(ModelDir.onnxFile(encDir)) + "/" + enc.maxLength());
     }
     String fp = Fingerprint.of(parts.toArray(new String[0]));
-    return new LabelsTable.Ident("k-shot:k" + k + (k > 0 ? ":" + o.selection() : "") + ":" + fp.substring(0, 16), "k-shot",
+    return new LabelsTable.Ident(
+        "k-shot:k" + k + (k > 0 ? ":" + o.selection() : "") + ":" + fp.substring(0, 16),
+        "k-shot",
         "lm-sha256:" + Fingerprint.file(layout.decoder()).substring(0, 16));
   }
 
   /** Verbalizers must tokenize to something, and the bare template must fit max_length. */
-  private static void checkTokens(LmLayout layout, KShotPrompt kp, List<String> labels, int maxLength) {
+  private static void checkTokens(
+      LmLayout layout, KShotPrompt kp, List<String> labels, int maxLength) {
     try (HuggingFaceTokenizer tok = LanguageModel.tokenizer(layout.tokenizer())) {
       int longest = 0;
       for (int c = 0; c < labels.size(); c++) {
         int n = tok.encode(kp.verbalizers().get(c), false, false).getIds().length;
         if (n == 0) {
           throw UserErrors.of(
-              "The verbalizer of label '" + labels.get(c) + "' (\"" + kp.verbalizers().get(c) + "\") tokenizes to nothing.",
+              "The verbalizer of label '"
+                  + labels.get(c)
+                  + "' (\""
+                  + kp.verbalizers().get(c)
+                  + "\") tokenizes to nothing.",
               "Rank classification scores the verbalizer's tokens; an empty one cannot be scored.",
               "Set a non-empty word for it in the k-shot entry's verbalizers.");
         }
         longest = Math.max(longest, n);
       }
-      int bare = tok.encode(KShotPrompt.render(kp.template(), "demos", "", "text", ""), true, false).getIds().length;
+      int bare =
+          tok.encode(KShotPrompt.render(kp.template(), "demos", "", "text", ""), true, false)
+              .getIds()
+              .length;
       int room = layout.encoderDecoder() ? maxLength : maxLength - longest;
       if (bare > room) {
         throw UserErrors.of(
-            "The k-shot prompt template alone takes " + bare + " tokens, more than max_length " + maxLength
-                + (layout.encoderDecoder() ? "" : " minus the longest verbalizer (" + longest + ")") + ".",
-            "No document text would fit.", "Shorten 'prompt' or raise 'max_length' (up to the model's context size).");
+            "The k-shot prompt template alone takes "
+                + bare
+                + " tokens, more than max_length "
+                + maxLength
+                + (layout.encoderDecoder() ? "" : " minus the longest verbalizer (" + longest + ")")
+                + ".",
+            "No document text would fit.",
+            "Shorten 'prompt' or raise 'max_length' (up to the model's context size).");
       }
     } catch (IOException x) {
-      throw UserErrors.of("Cannot read " + layout.tokenizer() + ".", x.getMessage(), "Use the tokenizer.json of the export.");
+      throw UserErrors.of(
+          "Cannot read " + layout.tokenizer() + ".",
+          x.getMessage(),
+          "Use the tokenizer.json of the export.");
     }
   }
 
-  /** The pool as shipped to executors: usable rows only (text and label present), embedded for knn. */
+  /**
+   * The pool as shipped to executors: usable rows only (text and label present), embedded for knn.
+   */
   private static Demonstrations demonstrations(
-      Labelers.PoolData pool, List<String> labels, String selection, int k, long seed, EncoderSettings enc) {
+      Labelers.PoolData pool,
+      List<String> labels,
+      String selection,
+      int k,
+      long seed,
+      EncoderSettings enc) {
     if (pool == null) {
-      return new Demonstrations(selection, 0, seed, new String[0], new String[0], new int[0], labels, null);
+      return new Demonstrations(
+          selection, 0, seed, new String[0], new String[0], new int[0], labels, null);
     }
     var data = pool.data().filter("text is not null and trim(text) != '' and label is not null");
     List<Row> rows;
     int vi = -1;
     if (enc != null) {
       var emb = EmbedStep.apply(data.select("id", "text", "label"), "text", enc);
-      rows = emb.filter(emb.col("error").isNull()).select("id", "text", "label", "vector").orderBy("id").collectAsList();
+      rows =
+          emb.filter(emb.col("error").isNull())
+              .select("id", "text", "label", "vector")
+              .orderBy("id")
+              .collectAsList();
       vi = 3;
     } else {
       rows = data.select("id", "text", "label").orderBy("id").collectAsList();

@@ -18,21 +18,26 @@ import java.util.TreeSet;
  * @param model directory of an `optimum-cli export onnx` causal LM or Flan-T5 (required)
  * @param prompt template with {demos} (when k > 0) and {text}
  * @param demoTemplate one demonstration, with {text} and {label}
- * @param verbalizers label -> text scored after the prompt; a label without one is scored as itself.
- *     Tokenizer-specific: SentencePiece wants no leading space, GPT-2 BPE " negative"
- * @param labels label names in id order; null (unset) = the verbalizer keys sorted, else the pool's labels
+ * @param verbalizers label -> text scored after the prompt; a label without one is scored as
+ *     itself. Tokenizer-specific: SentencePiece wants no leading space, GPT-2 BPE " negative"
+ * @param labels label names in id order; null (unset) = the verbalizer keys sorted, else the pool's
+ *     labels
  * @param k demonstrations per prompt; 0 = zero-shot (no pool needed)
  * @param selection random, balanced or knn (by sentence embedding); never the query itself
  * @param seed demonstrations are a function of (seed, doc id)
- * @param calibrate divide out the label bias measured on {@code contentFree} texts (Zhao et al. 2021)
+ * @param calibrate divide out the label bias measured on {@code contentFree} texts (Zhao et al.
+ *     2021)
  * @param contentFree the texts calibration measures the bias on
- * @param maxLength prompt + verbalizer tokens; longer prompts drop demonstrations, then cut the text
- * @param batchSize prompts per forward pass; logits memory grows with prompts x labels x length x vocab
+ * @param maxLength prompt + verbalizer tokens; longer prompts drop demonstrations, then cut the
+ *     text
+ * @param batchSize prompts per forward pass; logits memory grows with prompts x labels x length x
+ *     vocab
  * @param truncation "right" keeps the text's start, "left" its end
  * @param pool labeled demonstrations (needed when k > 0)
  * @param encoder knn's sentence encoder, default {@code label.encoder}
  * @param encoderMaxLength knn's encoder tokens per text, default {@code label.max_length}
- * @param encoderBatchSize knn's encoder texts per pass: the entry's batch_size, else {@code label.batch_size}
+ * @param encoderBatchSize knn's encoder texts per pass: the entry's batch_size, else {@code
+ *     label.batch_size}
  */
 public record KShotOptions(
     String model,
@@ -55,9 +60,27 @@ public record KShotOptions(
     implements LabelerOptions {
 
   static final Set<String> KEYS =
-      Set.of("type", "model", "prompt", "demo_template", "verbalizers", "labels", "k", "selection", "seed", "calibrate",
-          "content_free", "max_length", "batch_size", "truncation", "pool", "encoder", "encoder_max_length",
-          "pool_id_column", "pool_text_column", "pool_label_column");
+      Set.of(
+          "type",
+          "model",
+          "prompt",
+          "demo_template",
+          "verbalizers",
+          "labels",
+          "k",
+          "selection",
+          "seed",
+          "calibrate",
+          "content_free",
+          "max_length",
+          "batch_size",
+          "truncation",
+          "pool",
+          "encoder",
+          "encoder_max_length",
+          "pool_id_column",
+          "pool_text_column",
+          "pool_label_column");
 
   public static final String DEFAULT_PROMPT = "{demos}Text: {text}\nLabel:";
   public static final String DEFAULT_DEMO_TEMPLATE = "Text: {text}\nLabel: {label}\n\n";
@@ -67,8 +90,10 @@ public record KShotOptions(
   public static final boolean DEFAULT_CALIBRATE = false;
   public static final List<String> DEFAULT_CONTENT_FREE = List.of("N/A", "", "[MASK]");
   public static final int DEFAULT_MAX_LENGTH = 1024;
+
   /** Small: with multi-token verbalizers the logits of every prompt and label are held at once. */
   public static final int DEFAULT_BATCH_SIZE = 4;
+
   public static final String DEFAULT_TRUNCATION = "right";
 
   private static final String E = "label.labelers[k-shot].";
@@ -79,16 +104,22 @@ public record KShotOptions(
     contentFree = List.copyOf(contentFree);
     OptionChecks.atLeast(E + "k", k, 0, "0 or more");
     if (!Demonstrations.SELECTIONS.contains(selection)) {
-      throw UserErrors.badConfigValue(E + "selection", "\"" + selection + "\"", "one of " + Demonstrations.SELECTIONS);
+      throw UserErrors.badConfigValue(
+          E + "selection", "\"" + selection + "\"", "one of " + Demonstrations.SELECTIONS);
     }
     if (!truncation.equals("right") && !truncation.equals("left")) {
-      throw UserErrors.badConfigValue(E + "truncation", "\"" + truncation + "\"", "\"right\" or \"left\"");
+      throw UserErrors.badConfigValue(
+          E + "truncation", "\"" + truncation + "\"", "\"right\" or \"left\"");
     }
     if (!prompt.contains("{text}") || (k > 0 && !prompt.contains("{demos}"))) {
-      throw UserErrors.badConfigValue(E + "prompt", "\"" + prompt + "\"", "a template containing {text}" + (k > 0 ? " and {demos}" : ""));
+      throw UserErrors.badConfigValue(
+          E + "prompt",
+          "\"" + prompt + "\"",
+          "a template containing {text}" + (k > 0 ? " and {demos}" : ""));
     }
     if (calibrate && contentFree.isEmpty()) {
-      throw UserErrors.badConfigValue(E + "content_free", "[]", "at least one content-free text, e.g. [\"N/A\"]");
+      throw UserErrors.badConfigValue(
+          E + "content_free", "[]", "at least one content-free text, e.g. [\"N/A\"]");
     }
     OptionChecks.atLeast(E + "batch_size", batchSize, 1, "at least 1");
   }
@@ -101,12 +132,15 @@ public record KShotOptions(
   static KShotOptions of(Config e, LabelerOptions.EntryDefaults d) {
     if (!e.hasPath("model")) {
       throw UserErrors.of(
-          "A k-shot labeler has no model.", "Its entry in label.labelers lacks 'model'.",
+          "A k-shot labeler has no model.",
+          "Its entry in label.labelers lacks 'model'.",
           "Add model = \"DIR\": an `optimum-cli export onnx` directory of a causal LM (TinyLlama) or of Flan-T5.");
     }
     Map<String, String> verbalizers = new LinkedHashMap<>();
     if (e.hasPath("verbalizers")) {
-      e.getObject("verbalizers").unwrapped().forEach((label, text) -> verbalizers.put(label, String.valueOf(text)));
+      e.getObject("verbalizers")
+          .unwrapped()
+          .forEach((label, text) -> verbalizers.put(label, String.valueOf(text)));
     }
     return new KShotOptions(
         e.getString("model"),

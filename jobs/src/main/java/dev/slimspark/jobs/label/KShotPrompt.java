@@ -18,8 +18,12 @@ import java.util.function.BiFunction;
  * keeping its start ({@code truncation = "right"}, the default) or its end ({@code "left"}). The
  * whole prompt is re-tokenized after each cut, so the result is exactly what the model sees.
  */
-record KShotPrompt(String template, String demoTemplate, List<String> verbalizers, String truncation) implements Serializable {
-  /** A fitted prompt: token ids, the demonstrations kept (pool indices), whether anything was cut. */
+record KShotPrompt(
+    String template, String demoTemplate, List<String> verbalizers, String truncation)
+    implements Serializable {
+  /**
+   * A fitted prompt: token ids, the demonstrations kept (pool indices), whether anything was cut.
+   */
   record Fitted(long[] ids, List<Integer> demos, boolean truncated) {}
 
   /** {@code template} with each {@code {name}} replaced by the value of the same name. */
@@ -53,7 +57,12 @@ record KShotPrompt(String template, String demoTemplate, List<String> verbalizer
    * The prompt's ids within {@code budget} tokens; {@code encode(text, special)} is the model's
    * tokenizer. Returns null when even the empty query without demonstrations does not fit.
    */
-  Fitted fit(BiFunction<String, Boolean, Encoding> encode, Demonstrations pool, List<Integer> demos, String text, int budget) {
+  Fitted fit(
+      BiFunction<String, Boolean, Encoding> encode,
+      Demonstrations pool,
+      List<Integer> demos,
+      String text,
+      int budget) {
     List<Integer> d = new ArrayList<>(demos);
     long[] ids = encode.apply(render(pool, d, text), true).getIds();
     boolean cut = false;
@@ -84,7 +93,9 @@ record KShotPrompt(String template, String demoTemplate, List<String> verbalizer
     return new Fitted(ids, d, true);
   }
 
-  /** The first (right truncation) or last (left) {@code keep} tokens of {@code text}, by char span. */
+  /**
+   * The first (right truncation) or last (left) {@code keep} tokens of {@code text}, by char span.
+   */
   private String cut(String text, CharSpan[] spans, int keep) {
     int at;
     if (truncation.equals("left")) {

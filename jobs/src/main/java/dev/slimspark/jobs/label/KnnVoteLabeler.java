@@ -13,8 +13,8 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.util.CollectionAccumulator;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.util.CollectionAccumulator;
 
 /**
  * {@code type = "knn-vote"}: the k most cosine-similar labeled examples of a demonstration pool
@@ -33,15 +33,23 @@ final class KnnVoteLabeler implements Labeler {
   private final Dataset<Row> pool;
   private final List<String> labels;
   private final LabelsTable.Ident ident;
+
   /** Identifies the pool's embeddings: labelers differing only in k share them (driver memory). */
   private final String poolKey;
 
-  private static final java.util.Map<String, Pool> POOLS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<String, Pool> POOLS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Pool embeddings and labels, shipped to executors. */
   record Pool(String[] ids, float[][] vectors, String[] labels) implements Serializable {}
 
-  KnnVoteLabeler(SparkSession spark, EncoderSettings enc, int k, Dataset<Row> pool, List<String> labels, String poolSource,
+  KnnVoteLabeler(
+      SparkSession spark,
+      EncoderSettings enc,
+      int k,
+      Dataset<Row> pool,
+      List<String> labels,
+      String poolSource,
       String poolVersion) {
     if (k < 1) {
       throw UserErrors.badConfigValue("label.labelers[].k", String.valueOf(k), "at least 1");
@@ -53,16 +61,25 @@ final class KnnVoteLabeler implements Labeler {
     Path encDir = enc.validate();
     String fp =
         Fingerprint.of(
-            Fingerprint.file(ModelDir.onnxFile(encDir)), Fingerprint.file(ModelDir.tokenizerFile(encDir)),
-            String.valueOf(enc.maxLength()), "k=" + k, "pool=" + poolSource, "pool_version=" + poolVersion,
+            Fingerprint.file(ModelDir.onnxFile(encDir)),
+            Fingerprint.file(ModelDir.tokenizerFile(encDir)),
+            String.valueOf(enc.maxLength()),
+            "k=" + k,
+            "pool=" + poolSource,
+            "pool_version=" + poolVersion,
             "labels=" + labels);
     this.poolKey =
         Fingerprint.of(
-            Fingerprint.file(ModelDir.onnxFile(encDir)), Fingerprint.file(ModelDir.tokenizerFile(encDir)),
-            String.valueOf(enc.maxLength()), "pool=" + poolSource, "pool_version=" + poolVersion, "labels=" + labels);
+            Fingerprint.file(ModelDir.onnxFile(encDir)),
+            Fingerprint.file(ModelDir.tokenizerFile(encDir)),
+            String.valueOf(enc.maxLength()),
+            "pool=" + poolSource,
+            "pool_version=" + poolVersion,
+            "labels=" + labels);
     this.ident =
         new LabelsTable.Ident(
-            "knn-vote:k" + k + ":" + fp.substring(0, 16), "knn-vote",
+            "knn-vote:k" + k + ":" + fp.substring(0, 16),
+            "knn-vote",
             "encoder-sha256:" + Fingerprint.file(ModelDir.onnxFile(encDir)).substring(0, 16));
   }
 
@@ -87,7 +104,8 @@ final class KnnVoteLabeler implements Labeler {
   private Pool embedPoolNow() {
     Dataset<Row> e = EmbedStep.apply(pool.select("id", "text", "label"), "text", enc);
     int vi = e.schema().fieldIndex("vector");
-    List<Row> rows = e.filter(e.col("error").isNull()).select("id", "label", "vector").collectAsList();
+    List<Row> rows =
+        e.filter(e.col("error").isNull()).select("id", "label", "vector").collectAsList();
     String[] ids = new String[rows.size()];
     float[][] v = new float[rows.size()][];
     String[] ls = new String[rows.size()];
@@ -131,7 +149,8 @@ final class KnnVoteLabeler implements Labeler {
               if (v == null) {
                 return id.row(docId, null, null, null, tokens, truncated, "empty_pool", ms, runId);
               }
-              return id.row(docId, v.label(), v.scores(), v.demoIds(), tokens, truncated, null, ms, runId);
+              return id.row(
+                  docId, v.label(), v.scores(), v.demoIds(), tokens, truncated, null, ms, runId);
             },
         Encoders.row(LabelsTable.SCHEMA));
   }
@@ -139,9 +158,14 @@ final class KnnVoteLabeler implements Labeler {
   /** The outcome of one vote. */
   record Vote(String label, Map<String, Double> scores, List<String> demoIds) {}
 
-  /** Exact top-k by dot product (vectors are unit length), excluding {@code selfId}; null if no neighbour. */
+  /**
+   * Exact top-k by dot product (vectors are unit length), excluding {@code selfId}; null if no
+   * neighbour.
+   */
   static Vote vote(Pool p, float[] q, String selfId, int k, List<String> labels) {
-    int[] top = Nearest.topK(p.ids(), p.vectors(), q, k, i -> p.ids()[i].equals(selfId) || p.labels()[i] == null);
+    int[] top =
+        Nearest.topK(
+            p.ids(), p.vectors(), q, k, i -> p.ids()[i].equals(selfId) || p.labels()[i] == null);
     int size = top.length;
     if (size == 0) {
       return null;

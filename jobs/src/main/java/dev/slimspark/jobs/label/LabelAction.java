@@ -28,12 +28,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class LabelAction {
   private static final Logger LOG = LoggerFactory.getLogger(LabelAction.class);
+
   /** Seed of the id hash that assigns documents to commits; fixed, so re-runs agree. */
   private static final long CHUNK_SEED = 17;
 
   /** Where label rows go and what is already there. */
   public interface LabelsStore {
-    /** The ids (column {@code id}) {@code labelerId} has rows for; null when nothing was ever labeled. */
+    /**
+     * The ids (column {@code id}) {@code labelerId} has rows for; null when nothing was ever
+     * labeled.
+     */
     Dataset<Row> labeledIds(String labelerId);
 
     /** Appends {@code rows} in one commit; returns the table version it made. */
@@ -52,7 +56,8 @@ public final class LabelAction {
   public record Result(Map<String, Object> perLabeler, long version) {
     /** Every labeler's already-labeled plus newly labeled documents are all the input documents. */
     public boolean reconciled() {
-      return perLabeler.values().stream().allMatch(v -> Boolean.TRUE.equals(((Map<?, ?>) v).get("reconciled")));
+      return perLabeler.values().stream()
+          .allMatch(v -> Boolean.TRUE.equals(((Map<?, ?>) v).get("reconciled")));
     }
   }
 
@@ -64,7 +69,12 @@ public final class LabelAction {
    * @param in the number of documents
    * @param commitEveryRows documents per commit (about)
    */
-  public static Result run(Dataset<Row> docs, long in, List<Labeler> labelers, LabelsStore store, long commitEveryRows,
+  public static Result run(
+      Dataset<Row> docs,
+      long in,
+      List<Labeler> labelers,
+      LabelsStore store,
+      long commitEveryRows,
       String runId) {
     // Fixed by the whole input, not by what is left, so resumed commits match a clean run's.
     long chunks = Math.max(1, (in + commitEveryRows - 1) / commitEveryRows);
@@ -88,7 +98,10 @@ public final class LabelAction {
           per.put(l.id(), pass.summary());
           version = pass.version() >= 0 ? pass.version() : version;
         } else {
-          per.put(l.id(), Map.of("type", l.type(), "already_labeled", already, "labeled", 0L, "reconciled", true));
+          per.put(
+              l.id(),
+              Map.of(
+                  "type", l.type(), "already_labeled", already, "labeled", 0L, "reconciled", true));
           LOG.info("labeler {}: {} already labeled, {} labeled now", l.id(), already, 0);
         }
       } finally {
@@ -104,10 +117,17 @@ public final class LabelAction {
   private record Pass(Map<String, Object> summary, long version) {}
 
   /** Labels {@code todo} with {@code l}, commit by commit. */
-  private static Pass labelRest(Labeler l, Dataset<Row> todo, Column chunk, long in, long already, LabelsStore store,
+  private static Pass labelRest(
+      Labeler l,
+      Dataset<Row> todo,
+      Column chunk,
+      long in,
+      long already,
+      LabelsStore store,
       String runId) {
     long t0 = System.nanoTime();
-    CollectionAccumulator<Long> loadMs = todo.sparkSession().sparkContext().collectionAccumulator("model_load_ms:" + l.id());
+    CollectionAccumulator<Long> loadMs =
+        todo.sparkSession().sparkContext().collectionAccumulator("model_load_ms:" + l.id());
     Map<Long, Long> sizes = new TreeMap<>();
     for (Row r : todo.groupBy(chunk.as("chunk")).count().collectAsList()) {
       sizes.put(r.getLong(0), r.getLong(1));
@@ -117,13 +137,23 @@ public final class LabelAction {
     for (Map.Entry<Long, Long> e : sizes.entrySet()) {
       version = store.append(l.label(todo.filter(chunk.equalTo(e.getKey())), runId, loadMs));
       commits++;
-      LOG.info("labeler {}: committed {} rows (commit {} of {}), version {}", l.id(), e.getValue(), commits,
-          sizes.size(), version);
+      LOG.info(
+          "labeler {}: committed {} rows (commit {} of {}), version {}",
+          l.id(),
+          e.getValue(),
+          commits,
+          sizes.size(),
+          version);
     }
     Row agg =
-        store.writtenIn(l.id(), runId)
-            .agg(count(lit(1)), sum(col("error").isNotNull().cast("long")), sum("tokens_processed"),
-                sum(col("truncated").cast("long")), sum("device_ms"))
+        store
+            .writtenIn(l.id(), runId)
+            .agg(
+                count(lit(1)),
+                sum(col("error").isNotNull().cast("long")),
+                sum("tokens_processed"),
+                sum(col("truncated").cast("long")),
+                sum("device_ms"))
             .head();
     long written = agg.getLong(0);
     Map<String, Object> m = new LinkedHashMap<>();

@@ -37,7 +37,8 @@ final class LabelEvalRows {
           .add("kappa_vs_gold", DataTypes.DoubleType)
           .add("classes", DataTypes.createArrayType(DataTypes.StringType))
           .add("per_class", DataTypes.createArrayType(PER_CLASS))
-          .add("confusion", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.LongType)))
+          .add(
+              "confusion", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.LongType)))
           .add("kappa_vs", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
           .add("docs_per_device_second", DataTypes.DoubleType)
           .add("tokens_per_doc", DataTypes.DoubleType)
@@ -45,8 +46,18 @@ final class LabelEvalRows {
 
   private LabelEvalRows() {}
 
-  /** The {@code label_eval} row of labeler {@code id}; {@code kappaVs}: its kappa against each other labeler. */
-  static Row row(String runId, String gold, String id, LabelerTally t, Metrics m, List<String> classes, Map<String, Double> kappaVs) {
+  /**
+   * The {@code label_eval} row of labeler {@code id}; {@code kappaVs}: its kappa against each other
+   * labeler.
+   */
+  static Row row(
+      String runId,
+      String gold,
+      String id,
+      LabelerTally t,
+      Metrics m,
+      List<String> classes,
+      Map<String, Double> kappaVs) {
     List<Row> pc = new ArrayList<>();
     for (int i = 0; i < classes.size(); i++) {
       pc.add(RowFactory.create(classes.get(i), m.precision(i), m.recall(i), m.f1(i), m.support(i)));
@@ -60,11 +71,22 @@ final class LabelEvalRows {
       conf.add(JavaConverters.asScalaBuffer(l).toSeq());
     }
     return RowFactory.create(
-        runId, id, t.type, t.modelVersion, gold, t.docs, t.errors, m.accuracy(), m.macroF1(), m.kappa(),
+        runId,
+        id,
+        t.type,
+        t.modelVersion,
+        gold,
+        t.docs,
+        t.errors,
+        m.accuracy(),
+        m.macroF1(),
+        m.kappa(),
         JavaConverters.asScalaBuffer(new ArrayList<>(classes)).toSeq(),
         JavaConverters.asScalaBuffer(pc).toSeq(),
         JavaConverters.asScalaBuffer(conf).toSeq(),
-        JavaConverters.mapAsScalaMap(new LinkedHashMap<>(kappaVs)), t.docsPerDeviceSecond(), t.tokensPerDoc(),
+        JavaConverters.mapAsScalaMap(new LinkedHashMap<>(kappaVs)),
+        t.docsPerDeviceSecond(),
+        t.tokensPerDoc(),
         t.deviceSecondsPer1000Docs());
   }
 
@@ -72,8 +94,10 @@ final class LabelEvalRows {
   static String report(String id, LabelerTally t, Metrics m, Map<String, Double> kappaVs) {
     StringBuilder report = new StringBuilder();
     report.append(m.table(id + " (" + t.type + ")"));
-    report.append(String.format("  errors=%d  docs/device-s=%.1f  tokens/doc=%.1f  device-s/1000 docs=%.3f%n", t.errors,
-        t.docsPerDeviceSecond(), t.tokensPerDoc(), t.deviceSecondsPer1000Docs()));
+    report.append(
+        String.format(
+            "  errors=%d  docs/device-s=%.1f  tokens/doc=%.1f  device-s/1000 docs=%.3f%n",
+            t.errors, t.docsPerDeviceSecond(), t.tokensPerDoc(), t.deviceSecondsPer1000Docs()));
     for (Map.Entry<String, Double> x : kappaVs.entrySet()) {
       report.append(String.format("  kappa vs %s = %.4f%n", x.getKey(), x.getValue()));
     }

@@ -20,14 +20,15 @@ import java.util.Set;
  * @param idColumn id column (also the pools' default); CSVs without it get path+index ids
  * @param textColumn text column
  * @param encoding charset of a CSV input
- * @param duplicateIds rows sharing an id: "error" (exit 2) or "first" (the others dropped and counted)
+ * @param duplicateIds rows sharing an id: "error" (exit 2) or "first" (the others dropped and
+ *     counted)
  * @param labelers the labelers, in config order; none is valid config but nothing to run
  * @param encoder default encoder of knn-vote labelers and k-shot knn selection
  * @param maxLength default encoder tokens per text of the labelers
  * @param batchSize default encoder texts per forward pass of the labelers
  * @param partitions repartition the input to this many first; 0 = keep its partitioning
- * @param commitEveryRows rows per commit to labels (about): a killed run loses at most the commits in
- *     flight, and each commit re-reads the cached input, so too small a value costs input scans
+ * @param commitEveryRows rows per commit to labels (about): a killed run loses at most the commits
+ *     in flight, and each commit re-reads the cached input, so too small a value costs input scans
  */
 public record LabelOptions(
     String input,
@@ -44,11 +45,14 @@ public record LabelOptions(
 
   /** The filter stage's output (a table name; a CSV path works too). */
   public static final String DEFAULT_INPUT = Table.DOCS_FILTERED.id();
+
   public static final String DEFAULT_ID_COLUMN = "doc_id";
   public static final String DEFAULT_TEXT_COLUMN = "text";
   public static final String DEFAULT_ENCODING = "UTF-8";
+
   /** Refuse: one document with several labels would be counted more than once by evaluate. */
   public static final String DEFAULT_DUPLICATE_IDS = "error";
+
   public static final List<LabelerOptions> DEFAULT_LABELERS = List.of();
   public static final String DEFAULT_ENCODER = "builtin:all-minilm-l6-v2-q";
   public static final int DEFAULT_MAX_LENGTH = 256;
@@ -56,10 +60,22 @@ public record LabelOptions(
   public static final int DEFAULT_PARTITIONS = 0;
   public static final long DEFAULT_COMMIT_EVERY_ROWS = 100000;
 
-  /** The keys under {@code label} this class reads: every key of that section in the defaults file. */
+  /**
+   * The keys under {@code label} this class reads: every key of that section in the defaults file.
+   */
   public static final Set<String> KEYS =
-      Set.of("input", "id_column", "text_column", "encoding", "duplicate_ids", "labelers", "encoder", "max_length",
-          "batch_size", "partitions", "commit_every_rows");
+      Set.of(
+          "input",
+          "id_column",
+          "text_column",
+          "encoding",
+          "duplicate_ids",
+          "labelers",
+          "encoder",
+          "max_length",
+          "batch_size",
+          "partitions",
+          "commit_every_rows");
 
   private static final String P = "label.";
 
@@ -71,8 +87,17 @@ public record LabelOptions(
 
   /** The options of the defaults file. */
   public static LabelOptions defaults() {
-    return new LabelOptions(DEFAULT_INPUT, DEFAULT_ID_COLUMN, DEFAULT_TEXT_COLUMN, DEFAULT_ENCODING, DEFAULT_DUPLICATE_IDS,
-        DEFAULT_LABELERS, DEFAULT_ENCODER, DEFAULT_MAX_LENGTH, DEFAULT_BATCH_SIZE, DEFAULT_PARTITIONS,
+    return new LabelOptions(
+        DEFAULT_INPUT,
+        DEFAULT_ID_COLUMN,
+        DEFAULT_TEXT_COLUMN,
+        DEFAULT_ENCODING,
+        DEFAULT_DUPLICATE_IDS,
+        DEFAULT_LABELERS,
+        DEFAULT_ENCODER,
+        DEFAULT_MAX_LENGTH,
+        DEFAULT_BATCH_SIZE,
+        DEFAULT_PARTITIONS,
         DEFAULT_COMMIT_EVERY_ROWS);
   }
 
@@ -82,13 +107,23 @@ public record LabelOptions(
     String encoder = c.getString(P + "encoder");
     int maxLength = c.getInt(P + "max_length");
     int batchSize = c.getInt(P + "batch_size");
-    LabelerOptions.EntryDefaults d = new LabelerOptions.EntryDefaults(idColumn, encoder, maxLength, batchSize);
+    LabelerOptions.EntryDefaults d =
+        new LabelerOptions.EntryDefaults(idColumn, encoder, maxLength, batchSize);
     List<LabelerOptions> labelers = new ArrayList<>();
     for (Config e : labelerEntries(c)) {
       labelers.add(LabelerOptions.parse(e, d));
     }
-    return new LabelOptions(c.getString(P + "input"), idColumn, c.getString(P + "text_column"), c.getString(P + "encoding"),
-        c.getString(P + "duplicate_ids"), labelers, encoder, maxLength, batchSize, c.getInt(P + "partitions"),
+    return new LabelOptions(
+        c.getString(P + "input"),
+        idColumn,
+        c.getString(P + "text_column"),
+        c.getString(P + "encoding"),
+        c.getString(P + "duplicate_ids"),
+        labelers,
+        encoder,
+        maxLength,
+        batchSize,
+        c.getInt(P + "partitions"),
         c.getInt(P + "commit_every_rows"));
   }
 
@@ -97,7 +132,8 @@ public record LabelOptions(
       return c.raw().getConfigList(P + "labelers");
     } catch (ConfigException.WrongType e) {
       throw UserErrors.badConfigValue(
-          P + "labelers", c.raw().getValue(P + "labelers").render(ConfigRenderOptions.concise()),
+          P + "labelers",
+          c.raw().getValue(P + "labelers").render(ConfigRenderOptions.concise()),
           "a list of objects, e.g. [{type = \"fine-tuned\", model = \"models/sentiment\"}]");
     }
   }
@@ -106,7 +142,8 @@ public record LabelOptions(
   public List<LabelerOptions> labelersToRun() {
     if (labelers.isEmpty()) {
       throw UserErrors.of(
-          "No labelers are configured.", "'label.labelers' is empty.",
+          "No labelers are configured.",
+          "'label.labelers' is empty.",
           "Add e.g. label.labelers = [{type = \"fine-tuned\", model = \"models/sentiment\"}, {type = \"knn-vote\", k = 5, pool = \"train.csv\"}].");
     }
     return labelers;
@@ -114,6 +151,7 @@ public record LabelOptions(
 
   /** The columns to read the documents by, with the keys that messages name. */
   LabeledData.Columns columns() {
-    return new LabeledData.Columns(P + "id_column", idColumn, textColumn, true, null, P + "encoding", encoding);
+    return new LabeledData.Columns(
+        P + "id_column", idColumn, textColumn, true, null, P + "encoding", encoding);
   }
 }

@@ -59,7 +59,8 @@ public final class LabelStage implements Stage {
     summary.input(o.input());
     List<Labeler> labelers = Labelers.build(o.labelersToRun(), ctx);
     List<String> warnings = new ArrayList<>();
-    Dataset<Row> docs = LabeledData.read(ctx.spark(), lake, o.input(), o.columns(), name(), warnings);
+    Dataset<Row> docs =
+        LabeledData.read(ctx.spark(), lake, o.input(), o.columns(), name(), warnings);
     DuplicateIds.Result dups = DuplicateIds.apply(docs, o.duplicateIds(), o.input());
     docs = dups.docs();
     if (o.partitions() > 0) {
@@ -69,11 +70,17 @@ public final class LabelStage implements Stage {
     try {
       long in = docs.count();
       if (in == 0) {
-        throw UserErrors.of("label.input " + o.input() + " has no documents.",
-            "A header without rows, or an empty table, has nothing to label.", "Point label.input at the documents to label.");
+        throw UserErrors.of(
+            "label.input " + o.input() + " has no documents.",
+            "A header without rows, or an empty table, has nothing to label.",
+            "Point label.input at the documents to label.");
       }
-      LabelAction.Result r = LabelAction.run(docs, in, labelers, store(ctx), o.commitEveryRows(), ctx.runId());
-      summary.count("rows_in", in + dups.dropped()).count("duplicate_rows_dropped", dups.dropped()).count("docs_in", in)
+      LabelAction.Result r =
+          LabelAction.run(docs, in, labelers, store(ctx), o.commitEveryRows(), ctx.runId());
+      summary
+          .count("rows_in", in + dups.dropped())
+          .count("duplicate_rows_dropped", dups.dropped())
+          .count("docs_in", in)
           .count("labelers", r.perLabeler());
       summary.put("duplicate_ids", dups.ids());
       summary.put("warnings", warnings);
@@ -98,7 +105,10 @@ public final class LabelStage implements Stage {
       @Override
       public Dataset<Row> labeledIds(String labelerId) {
         return lake.exists(Table.LABELS)
-            ? lake.read(Table.LABELS).filter(col("labeler_id").equalTo(labelerId)).select(col("doc_id").as("id")).distinct()
+            ? lake.read(Table.LABELS)
+                .filter(col("labeler_id").equalTo(labelerId))
+                .select(col("doc_id").as("id"))
+                .distinct()
             : null;
       }
 
@@ -109,7 +119,8 @@ public final class LabelStage implements Stage {
 
       @Override
       public Dataset<Row> writtenIn(String labelerId, String runId) {
-        return lake.read(Table.LABELS).filter(col("labeler_id").equalTo(labelerId).and(col("run_id").equalTo(runId)));
+        return lake.read(Table.LABELS)
+            .filter(col("labeler_id").equalTo(labelerId).and(col("run_id").equalTo(runId)));
       }
     };
   }

@@ -45,7 +45,14 @@ public final class LabeledData {
    * messages; {@code text} may be absent from the source when {@code textRequired} is false (then
    * null); {@code label} null = no label column; {@code encoding} is the CSV's charset.
    */
-  public record Columns(String idKey, String id, String text, boolean textRequired, String label, String encodingKey, String encoding) {}
+  public record Columns(
+      String idKey,
+      String id,
+      String text,
+      boolean textRequired,
+      String label,
+      String encodingKey,
+      String encoding) {}
 
   /**
    * A lake table as labeled input. When it is missing, the message names the stage that writes it
@@ -54,9 +61,15 @@ public final class LabeledData {
   private static Dataset<Row> readTable(Lake lake, String table, Columns c) {
     if (Table.named(table).isEmpty() && !lake.exists(table)) {
       throw UserErrors.of(
-          "Input '" + table + "' is neither a CSV file nor a Delta table of the lake (" + lake.path(table) + ").",
+          "Input '"
+              + table
+              + "' is neither a CSV file nor a Delta table of the lake ("
+              + lake.path(table)
+              + ").",
           "No slimspark stage writes a table of that name, and no such table exists.",
-          "Point the input key at a CSV file (ending in .csv), or write the Delta table '" + table + "' into the lake first.");
+          "Point the input key at a CSV file (ending in .csv), or write the Delta table '"
+              + table
+              + "' into the lake first.");
     }
     return lake.read(table);
   }
@@ -66,19 +79,36 @@ public final class LabeledData {
    * label column. CSVs are read as UTF-8. {@code reader} is the stage reading it (see below).
    */
   public static Dataset<Row> read(
-      SparkSession spark, Lake lake, String source, String idCol, String textCol, String labelCol, String reader) {
-    return read(spark, lake, source, new Columns("the id column key", idCol, textCol, true, labelCol, null, "UTF-8"), reader,
+      SparkSession spark,
+      Lake lake,
+      String source,
+      String idCol,
+      String textCol,
+      String labelCol,
+      String reader) {
+    return read(
+        spark,
+        lake,
+        source,
+        new Columns("the id column key", idCol, textCol, true, labelCol, null, "UTF-8"),
+        reader,
         new ArrayList<>());
   }
 
   /**
-   * Reads {@code source} as (id, text[, label]) strings. A CSV is checked first (one extra pass):
-   * a malformed record (a missing or extra field) is a user error naming its record number; rows
-   * with invalid bytes for the encoding (read as U+FFFD) are counted into {@code warnings}. {@code
+   * Reads {@code source} as (id, text[, label]) strings. A CSV is checked first (one extra pass): a
+   * malformed record (a missing or extra field) is a user error naming its record number; rows with
+   * invalid bytes for the encoding (read as U+FFFD) are counted into {@code warnings}. {@code
    * reader} is the stage reading it, named when no input is configured; a missing lake table's
    * message names the catalog's producer of it instead.
    */
-  public static Dataset<Row> read(SparkSession spark, Lake lake, String source, Columns c, String reader, List<String> warnings) {
+  public static Dataset<Row> read(
+      SparkSession spark,
+      Lake lake,
+      String source,
+      Columns c,
+      String reader,
+      List<String> warnings) {
     if (source == null || source.isBlank()) {
       throw UserErrors.of(
           "No input is configured for " + reader + ".",
@@ -104,7 +134,9 @@ public final class LabeledData {
       requireColumn(have, c.label(), source);
     }
     org.apache.spark.sql.Column text =
-        have.contains(c.text()) ? col(c.text()).cast("string") : org.apache.spark.sql.functions.lit(null).cast("string");
+        have.contains(c.text())
+            ? col(c.text()).cast("string")
+            : org.apache.spark.sql.functions.lit(null).cast("string");
     List<org.apache.spark.sql.Column> sel = new ArrayList<>();
     if (have.contains(c.id())) {
       sel.add(col(c.id()).cast("string").as("id"));
@@ -118,8 +150,12 @@ public final class LabeledData {
       requireColumn(have, c.id(), source);
     }
     refuseLikelyIdColumn(have, c, source);
-    return withStableIds(spark, df.select(text.as("text"), c.label() == null ? text.as("label") : col(c.label()).cast("string")),
-        source, c.label() != null);
+    return withStableIds(
+        spark,
+        df.select(
+            text.as("text"), c.label() == null ? text.as("label") : col(c.label()).cast("string")),
+        source,
+        c.label() != null);
   }
 
   /**
@@ -130,7 +166,10 @@ public final class LabeledData {
   static void refuseLikelyIdColumn(List<String> have, Columns c, String source) {
     for (String h : have) {
       String l = h.toLowerCase(java.util.Locale.ROOT);
-      if (l.equals("id") || l.equals(c.id().toLowerCase(java.util.Locale.ROOT)) || l.equals("uuid") || l.equals("docid")
+      if (l.equals("id")
+          || l.equals(c.id().toLowerCase(java.util.Locale.ROOT))
+          || l.equals("uuid")
+          || l.equals("docid")
           || l.endsWith("_id")) {
         throw UserErrors.of(
             "Column '" + c.id() + "' not found in " + source + ", but it has a column '" + h + "'.",
@@ -141,8 +180,11 @@ public final class LabeledData {
     }
   }
 
-  /** (id, text[, label]) with ids from path + record index (text at 0, label at 1 of {@code df}). */
-  private static Dataset<Row> withStableIds(SparkSession spark, Dataset<Row> df, String source, boolean withLabel) {
+  /**
+   * (id, text[, label]) with ids from path + record index (text at 0, label at 1 of {@code df}).
+   */
+  private static Dataset<Row> withStableIds(
+      SparkSession spark, Dataset<Row> df, String source, boolean withLabel) {
     String prefix = new File(source).getAbsoluteFile().toURI().toString();
     JavaRDD<Row> rows =
         df.javaRDD()
@@ -157,7 +199,8 @@ public final class LabeledData {
                   }
                   return RowFactory.create(id, text, r.isNullAt(1) ? null : r.getString(1));
                 });
-    StructType s = new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
+    StructType s =
+        new StructType().add("id", DataTypes.StringType).add("text", DataTypes.StringType);
     if (withLabel) {
       s = s.add("label", DataTypes.StringType);
     }

@@ -33,7 +33,10 @@ final class LabelerTally {
     Map<String, LabelerTally> out = new TreeMap<>();
     int k = classes.size();
     for (Row r : cells) {
-      LabelerTally t = out.computeIfAbsent(r.getString(0), x -> new LabelerTally(r.getString(1), r.isNullAt(2) ? null : r.getString(2), k));
+      LabelerTally t =
+          out.computeIfAbsent(
+              r.getString(0),
+              x -> new LabelerTally(r.getString(1), r.isNullAt(2) ? null : r.getString(2), k));
       long n = r.getLong(5);
       t.docs += n;
       t.tokens += r.isNullAt(6) ? 0 : r.getLong(6);

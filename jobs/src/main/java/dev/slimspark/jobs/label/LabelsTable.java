@@ -17,7 +17,10 @@ public final class LabelsTable {
           .add("labeler_id", DataTypes.StringType, false)
           .add("labeler_type", DataTypes.StringType, false)
           .add("label", DataTypes.StringType, true)
-          .add("scores", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false), true)
+          .add(
+              "scores",
+              DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType, false),
+              true)
           .add("demo_ids", DataTypes.createArrayType(DataTypes.StringType, false), true)
           .add("tokens_processed", DataTypes.IntegerType, false)
           .add("truncated", DataTypes.BooleanType, false)
@@ -30,13 +33,33 @@ public final class LabelsTable {
 
   /** Fields a labeler needs to build rows on executors (Labelers themselves may not serialize). */
   public record Ident(String id, String type, String modelVersion) implements java.io.Serializable {
-    Row row(String docId, String label, Map<String, Double> scores, List<String> demoIds, int tokens,
-        boolean truncated, String error, double deviceMs, String runId) {
+    Row row(
+        String docId,
+        String label,
+        Map<String, Double> scores,
+        List<String> demoIds,
+        int tokens,
+        boolean truncated,
+        String error,
+        double deviceMs,
+        String runId) {
       return RowFactory.create(
-          docId, id, type, label,
-          scores == null ? null : scala.collection.JavaConverters.mapAsScalaMap(new LinkedHashMap<>(scores)),
-          demoIds == null ? null : scala.collection.JavaConverters.asScalaBuffer(new ArrayList<>(demoIds)).toSeq(),
-          tokens, truncated, modelVersion, error, deviceMs, runId);
+          docId,
+          id,
+          type,
+          label,
+          scores == null
+              ? null
+              : scala.collection.JavaConverters.mapAsScalaMap(new LinkedHashMap<>(scores)),
+          demoIds == null
+              ? null
+              : scala.collection.JavaConverters.asScalaBuffer(new ArrayList<>(demoIds)).toSeq(),
+          tokens,
+          truncated,
+          modelVersion,
+          error,
+          deviceMs,
+          runId);
     }
   }
 }

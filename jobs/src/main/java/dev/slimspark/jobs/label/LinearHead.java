@@ -14,12 +14,12 @@ import java.util.Map;
 
 /**
  * The classification head that {@code finetune} trains, in plain Java: logits = Wemb · z + Wlex ·
- * lex + b, where z is the encoder's L2-normalized pooled embedding and lex the optional token n-gram
- * tf-idf vector ({@link TokenNgrams}). It is the reference the exported ONNX graph ({@link
+ * lex + b, where z is the encoder's L2-normalized pooled embedding and lex the optional token
+ * n-gram tf-idf vector ({@link TokenNgrams}). It is the reference the exported ONNX graph ({@link
  * #toOnnx}) must match, and what {@code finetune} scores its holdout with.
  *
- * <p>{@code head.json}: {@code labels}, {@code pooling}, {@code weights[class][hidden]}, {@code bias},
- * and when lexical features are on {@code lexical {vocab, buckets, prime, terms[], idf[],
+ * <p>{@code head.json}: {@code labels}, {@code pooling}, {@code weights[class][hidden]}, {@code
+ * bias}, and when lexical features are on {@code lexical {vocab, buckets, prime, terms[], idf[],
  * weights[class][]}}, listing only the terms seen in training (every other term has idf 0 and adds
  * nothing).
  */
@@ -38,7 +38,13 @@ public final class LinearHead implements Serializable {
    * @param ngrams null for an embedding-only head (then idf and wLex are null too)
    */
   public LinearHead(
-      List<String> labels, String pooling, float[][] wEmb, float[] bias, TokenNgrams ngrams, float[] idf, float[][] wLex) {
+      List<String> labels,
+      String pooling,
+      float[][] wEmb,
+      float[] bias,
+      TokenNgrams ngrams,
+      float[] idf,
+      float[][] wLex) {
     this.labels = List.copyOf(labels);
     this.pooling = pooling;
     this.wEmb = wEmb;
@@ -64,7 +70,10 @@ public final class LinearHead implements Serializable {
     return ngrams;
   }
 
-  /** Raw class scores of one text from its pooled embedding and token ids (ids unused without n-grams). */
+  /**
+   * Raw class scores of one text from its pooled embedding and token ids (ids unused without
+   * n-grams).
+   */
   public double[] logits(float[] embedding, long[] ids) {
     double[] z = new double[bias.length];
     TokenNgrams.Sparse lex = ngrams == null ? null : ngrams.vector(ids, idf);
@@ -81,10 +90,15 @@ public final class LinearHead implements Serializable {
     return z;
   }
 
-  /** The encoder graph with this head appended: a HuggingFace-style classifier with a logits output. */
+  /**
+   * The encoder graph with this head appended: a HuggingFace-style classifier with a logits output.
+   */
   public byte[] toOnnx(byte[] encoderOnnx) {
     ClassifierGraph.Lexical lex =
-        ngrams == null ? null : new ClassifierGraph.Lexical(ngrams.vocab(), ngrams.buckets(), TokenNgrams.PRIME, idf, wLex);
+        ngrams == null
+            ? null
+            : new ClassifierGraph.Lexical(
+                ngrams.vocab(), ngrams.buckets(), TokenNgrams.PRIME, idf, wLex);
     return ClassifierGraph.append(encoderOnnx, pooling, wEmb, bias, lex);
   }
 
@@ -134,7 +148,8 @@ public final class LinearHead implements Serializable {
       return new LinearHead(labels, n.get("pooling").asText(), w, b, null, null, null);
     }
     if (lx.get("prime").asLong() != TokenNgrams.PRIME) {
-      throw new IOException(file + ": lexical.prime " + lx.get("prime") + " is not " + TokenNgrams.PRIME);
+      throw new IOException(
+          file + ": lexical.prime " + lx.get("prime") + " is not " + TokenNgrams.PRIME);
     }
     TokenNgrams ng = new TokenNgrams(lx.get("vocab").asInt(), lx.get("buckets").asInt());
     int[] terms = json.treeToValue(lx.get("terms"), int[].class);

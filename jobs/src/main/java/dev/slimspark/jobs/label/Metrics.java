@@ -92,7 +92,9 @@ public final class Metrics {
     return n == 0 ? 0 : s / n;
   }
 
-  /** Cohen's kappa of the two raters the matrix compares: (p_o - p_e) / (1 - p_e); 1 when p_e = 1. */
+  /**
+   * Cohen's kappa of the two raters the matrix compares: (p_o - p_e) / (1 - p_e); 1 when p_e = 1.
+   */
   public double kappa() {
     if (total == 0) {
       return 0;
@@ -108,10 +110,18 @@ public final class Metrics {
   /** A fixed-width text table: per-class P/R/F1/support, then the confusion matrix. */
   public String table(String title) {
     StringBuilder sb = new StringBuilder();
-    sb.append(String.format("%s  n=%d  accuracy=%.4f  macro-F1=%.4f  kappa=%.4f%n", title, total, accuracy(), macroF1(), kappa()));
-    sb.append(String.format("  %-14s %9s %9s %9s %9s%n", "class", "precision", "recall", "f1", "support"));
+    sb.append(
+        String.format(
+            "%s  n=%d  accuracy=%.4f  macro-F1=%.4f  kappa=%.4f%n",
+            title, total, accuracy(), macroF1(), kappa()));
+    sb.append(
+        String.format(
+            "  %-14s %9s %9s %9s %9s%n", "class", "precision", "recall", "f1", "support"));
     for (int c = 0; c < classes.size(); c++) {
-      sb.append(String.format("  %-14s %9.4f %9.4f %9.4f %9d%n", classes.get(c), precision(c), recall(c), f1(c), support(c)));
+      sb.append(
+          String.format(
+              "  %-14s %9.4f %9.4f %9.4f %9d%n",
+              classes.get(c), precision(c), recall(c), f1(c), support(c)));
     }
     sb.append("  confusion (rows gold, columns predicted):\n  ").append(String.format("%-14s", ""));
     for (String c : classes) {

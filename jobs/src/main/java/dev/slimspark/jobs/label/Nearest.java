@@ -2,7 +2,10 @@ package dev.slimspark.jobs.label;
 
 import java.util.function.IntPredicate;
 
-/** Exact brute-force nearest neighbours by dot product (cosine for unit vectors), shared by knn labelers. */
+/**
+ * Exact brute-force nearest neighbours by dot product (cosine for unit vectors), shared by knn
+ * labelers.
+ */
 final class Nearest {
   private Nearest() {}
 

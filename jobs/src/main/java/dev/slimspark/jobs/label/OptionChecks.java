@@ -8,12 +8,15 @@ import java.util.List;
 final class OptionChecks {
   private OptionChecks() {}
 
-  /** {@code value} when it is one of {@code allowed}; else the error a bad enum key gets everywhere. */
+  /**
+   * {@code value} when it is one of {@code allowed}; else the error a bad enum key gets everywhere.
+   */
   static String oneOf(String key, String value, String... allowed) {
     if (List.of(allowed).contains(value)) {
       return value;
     }
-    throw UserErrors.badConfigValue(key, "\"" + value + "\"", "one of " + String.join(", ", allowed));
+    throw UserErrors.badConfigValue(
+        key, "\"" + value + "\"", "one of " + String.join(", ", allowed));
   }
 
   /** Fails when {@code value} is below {@code min}. */

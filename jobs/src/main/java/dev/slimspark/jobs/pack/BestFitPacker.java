@@ -12,11 +12,11 @@ import java.util.TreeMap;
  * Modeling"): a document longer than a row is cut into row-sized chunks (each a full row) plus a
  * remainder; every other document stays whole. Pieces are buffered in a window of about
  * windowTokens tokens; at the window's end they are sorted by length (longest first) and each goes
- * into the open row with the least room that still fits it, else a new row. Rows are padded at
- * the end with pad_id.
+ * into the open row with the least room that still fits it, else a new row. Rows are padded at the
+ * end with pad_id.
  *
- * <p>Cost of bounding: rows are closed at every window end (and the packer runs per partition),
- * so the last rows of each window may be under-full. With windows of many thousands of pieces the
+ * <p>Cost of bounding: rows are closed at every window end (and the packer runs per partition), so
+ * the last rows of each window may be under-full. With windows of many thousands of pieces the
  * added padding is a small fraction of a percent (see PackBench); a window of one row's worth of
  * tokens degrades to one-document-per-row.
  */
@@ -89,9 +89,11 @@ final class BestFitPacker extends RowPacker {
       return;
     }
     // Longest first; ties keep arrival order so the result depends only on the input order.
-    window.sort((a, b) -> a.tokens.length != b.tokens.length
-        ? Integer.compare(b.tokens.length, a.tokens.length)
-        : Integer.compare(a.seq, b.seq));
+    window.sort(
+        (a, b) ->
+            a.tokens.length != b.tokens.length
+                ? Integer.compare(b.tokens.length, a.tokens.length)
+                : Integer.compare(a.seq, b.seq));
     List<Bin> bins = new ArrayList<>();
     // Open bins by room left; among equal room the oldest bin is used first (deterministic).
     TreeMap<Integer, ArrayDeque<Bin>> byRoom = new TreeMap<>();

@@ -4,16 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * TinyLlama's packing: concatenate documents (each already carries BOS/EOS) and cut every
- * rowTokens tokens. No padding; a document may start in one row and continue in the next. The
- * final partial row of the stream is dropped and counted (once per partition and split, so at most
- * rowTokens - 1 tokens per partition are lost).
+ * TinyLlama's packing: concatenate documents (each already carries BOS/EOS) and cut every rowTokens
+ * tokens. No padding; a document may start in one row and continue in the next. The final partial
+ * row of the stream is dropped and counted (once per partition and split, so at most rowTokens - 1
+ * tokens per partition are lost).
  */
 final class ConcatPacker extends RowPacker {
   private final int[] buf;
   private int fill;
   private final List<Integer> segLens = new ArrayList<>();
   private final List<String> segDocs = new ArrayList<>();
+
   /** Whether the buffer's first segment is the rest of a document cut at the last row boundary. */
   private boolean bufferStartsWithContinuation;
 

@@ -63,13 +63,17 @@ final class CorpusScan {
   static Dataset<Row> assign(Dataset<Row> docs, PackOptions c) {
     long cut = Math.round(c.validationFraction() * 1_000_000L);
     int buckets = c.mix().isEmpty() ? 1 : BUCKETS;
-    return docs
-        .withColumn("split",
-            when(pmod(xxhash64(lit(c.seed()), lit("split"), col("doc_id")), lit(1_000_000L)).lt(cut),
-                lit(PackedRowsTable.VALIDATION))
+    return docs.withColumn(
+            "split",
+            when(
+                    pmod(xxhash64(lit(c.seed()), lit("split"), col("doc_id")), lit(1_000_000L))
+                        .lt(cut),
+                    lit(PackedRowsTable.VALIDATION))
                 .otherwise(lit(PackedRowsTable.TRAIN)))
-        .withColumn("bucket",
-            pmod(xxhash64(lit(c.seed()), lit("mix"), col("doc_id")), lit((long) buckets)).cast("int"))
+        .withColumn(
+            "bucket",
+            pmod(xxhash64(lit(c.seed()), lit("mix"), col("doc_id")), lit((long) buckets))
+                .cast("int"))
         .withColumn("ntok", expr("coalesce(token_count, 0)").cast("long"));
   }
 
@@ -95,7 +99,9 @@ final class CorpusScan {
             hi = Math.max(hi, id);
             pads += id == pad ? 1 : 0;
           }
-          return ids.length == 0 ? RowFactory.create(null, null, pads) : RowFactory.create(lo, hi, pads);
+          return ids.length == 0
+              ? RowFactory.create(null, null, pads)
+              : RowFactory.create(lo, hi, pads);
         };
     return udf(f, ID_STATS).apply(col("tokens"), col("dtype"), lit(padId));
   }
@@ -116,7 +122,9 @@ final class CorpusScan {
             .collectAsList();
     for (Row r : rows) {
       String source = r.isNullAt(1) ? "unknown" : r.getString(1);
-      s.cells.add(new Cell(r.getString(0), source, r.getInt(2), r.getLong(3), r.isNullAt(4) ? 0 : r.getLong(4)));
+      s.cells.add(
+          new Cell(
+              r.getString(0), source, r.getInt(2), r.getLong(3), r.isNullAt(4) ? 0 : r.getLong(4)));
       if (!r.isNullAt(5)) {
         s.minId = Math.min(s.minId, r.getInt(5));
         s.maxId = Math.max(s.maxId, r.getInt(6));
@@ -134,12 +142,23 @@ final class CorpusScan {
     }
     List<String> examples = new ArrayList<>();
     for (Row r :
-        assigned.filter(idStats(c.padId()).getField("pads").gt(0)).select("doc_id").limit(5).collectAsList()) {
+        assigned
+            .filter(idStats(c.padId()).getField("pads").gt(0))
+            .select("doc_id")
+            .limit(5)
+            .collectAsList()) {
       examples.add(r.getString(0));
     }
     throw UserErrors.of(
-        "pack.pad_id = " + c.padId() + " occurs " + padOccurrences + " times as a real token, in "
-            + docsWithPad + " documents (e.g. " + String.join(", ", examples) + ").",
+        "pack.pad_id = "
+            + c.padId()
+            + " occurs "
+            + padOccurrences
+            + " times as a real token, in "
+            + docsWithPad
+            + " documents (e.g. "
+            + String.join(", ", examples)
+            + ").",
         "Padding must be distinguishable from text: a trainer masks pad positions, so a real token "
             + "with the pad id would be silently masked or learned as padding.",
         "Set pack.pad_id to an id the tokenizer never emits (e.g. the vocabulary size), or fix the "

@@ -13,8 +13,8 @@ import java.util.TreeSet;
  * every document plus one more copy of the documents whose mix bucket is below {@code limit} (a
  * seeded fractional sample). Each split keeps its natural total token count T and source s gets
  * weight_s x T tokens: rate_s = weight_s x T / T_s (may be above 1: upsampling). The limit is
- * chosen on the bucket histogram so the fractional sample's tokens are as close as possible to
- * the target, i.e. within one bucket (1/16384 of the source) or one document.
+ * chosen on the bucket histogram so the fractional sample's tokens are as close as possible to the
+ * target, i.e. within one bucket (1/16384 of the source) or one document.
  */
 final class MixPlan {
   /** The plan for one (split, source). */
@@ -60,16 +60,24 @@ final class MixPlan {
         throw UserErrors.of(
             "The corpus has sources that pack.mix does not list: " + unlisted + ".",
             "With a mix, every source needs a weight so that no data is dropped silently.",
-            "Add them to pack.mix (weight 0 drops a source), e.g. --set pack.mix." + unlisted.first() + "=0.1.");
+            "Add them to pack.mix (weight 0 drops a source), e.g. --set pack.mix."
+                + unlisted.first()
+                + "=0.1.");
       }
-      Map<String, TreeMap<Integer, long[]>> train = hist.getOrDefault(PackedRowsTable.TRAIN, Map.of());
+      Map<String, TreeMap<Integer, long[]>> train =
+          hist.getOrDefault(PackedRowsTable.TRAIN, Map.of());
       for (Map.Entry<String, Double> w : mix.entrySet()) {
         if (w.getValue() > 0 && tokens(train.get(w.getKey())) == 0) {
           throw UserErrors.of(
-              "pack.mix gives source '" + w.getKey() + "' weight " + w.getValue() + " but the corpus has no "
+              "pack.mix gives source '"
+                  + w.getKey()
+                  + "' weight "
+                  + w.getValue()
+                  + " but the corpus has no "
                   + "training tokens from it.",
               "Its target share cannot be reached by resampling nothing.",
-              "Check the source name (sources are: " + hist.getOrDefault(PackedRowsTable.TRAIN, Map.of()).keySet()
+              "Check the source name (sources are: "
+                  + hist.getOrDefault(PackedRowsTable.TRAIN, Map.of()).keySet()
                   + ") or set its weight to 0.");
         }
       }
@@ -87,7 +95,8 @@ final class MixPlan {
         for (long[] v : h.values()) {
           d += v[0];
         }
-        double share = mix.isEmpty() ? (total == 0 ? 0 : (double) t / total) : mix.get(src.getKey());
+        double share =
+            mix.isEmpty() ? (total == 0 ? 0 : (double) t / total) : mix.get(src.getKey());
         Entry e = new Entry(sp.getKey(), src.getKey(), d, t, share);
         if (mix.isEmpty() || t == 0) {
           e.whole = mix.isEmpty() ? 1 : 0;
@@ -163,7 +172,8 @@ final class MixPlan {
       m.put("docs_sampled", e.sampledDocs);
       m.put("tokens_sampled", e.sampledTokens);
       @SuppressWarnings("unchecked")
-      Map<String, Object> s = (Map<String, Object>) out.computeIfAbsent(e.split, k -> new TreeMap<String, Object>());
+      Map<String, Object> s =
+          (Map<String, Object>) out.computeIfAbsent(e.split, k -> new TreeMap<String, Object>());
       s.put(e.source, m);
     }
     return out;

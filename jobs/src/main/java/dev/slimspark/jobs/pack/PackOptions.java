@@ -12,8 +12,8 @@ import java.util.TreeMap;
 /**
  * The validated {@code pack.*} settings; the only reader of those keys (export reads pack.pad_id
  * through {@link #padId(SlimConfig)}). Each DEFAULT_ constant equals slimspark-defaults.conf
- * (checked by PackOptionsTest), which explains every key. Serializable: executors receive it
- * inside the packing function.
+ * (checked by PackOptionsTest), which explains every key. Serializable: executors receive it inside
+ * the packing function.
  *
  * @param seqLen tokens per training sequence; rows hold seq_len + 1 (TinyLlama's block size)
  * @param mode concat (cut every row, no padding) or best-fit (whole documents, padded rows)
@@ -43,19 +43,27 @@ public record PackOptions(
 
   /** TinyLlama's sequence length. */
   public static final int DEFAULT_SEQ_LEN = 2048;
+
   /** TinyLlama's way: zero padding. */
   public static final Mode DEFAULT_MODE = Mode.CONCAT;
+
   /** GPT-2's vocabulary size: an id the default tokenizer never emits, still within uint16. */
   public static final int DEFAULT_PAD_ID = 50257;
+
   public static final long DEFAULT_SEED = 1234L;
   public static final double DEFAULT_VALIDATION_FRACTION = 0.001;
+
   /** Natural mix. */
   public static final Map<String, Double> DEFAULT_MIX = Map.of();
+
   /** 256 MiB per exported file. */
   public static final long DEFAULT_TARGET_FILE_BYTES = 268_435_456L;
+
   public static final boolean DEFAULT_APPEND = false;
+
   /** 64 Mi tokens per partition. */
   public static final long DEFAULT_PARTITION_TOKENS = 67_108_864L;
+
   /** 16 Mi tokens per best-fit window: about 64 MB of task memory. */
   public static final long DEFAULT_WINDOW_TOKENS = 16_777_216L;
 
@@ -72,6 +80,7 @@ public record PackOptions(
 
   /** Write mode as pack.mode_write spells it. */
   static final String OVERWRITE = "overwrite";
+
   static final String APPEND = "append";
 
   public PackOptions {
@@ -95,8 +104,16 @@ public record PackOptions(
 
   public static PackOptions defaults() {
     return new PackOptions(
-        DEFAULT_SEQ_LEN, DEFAULT_MODE, DEFAULT_PAD_ID, DEFAULT_SEED, DEFAULT_VALIDATION_FRACTION, DEFAULT_MIX,
-        DEFAULT_TARGET_FILE_BYTES, DEFAULT_APPEND, DEFAULT_PARTITION_TOKENS, DEFAULT_WINDOW_TOKENS);
+        DEFAULT_SEQ_LEN,
+        DEFAULT_MODE,
+        DEFAULT_PAD_ID,
+        DEFAULT_SEED,
+        DEFAULT_VALIDATION_FRACTION,
+        DEFAULT_MIX,
+        DEFAULT_TARGET_FILE_BYTES,
+        DEFAULT_APPEND,
+        DEFAULT_PARTITION_TOKENS,
+        DEFAULT_WINDOW_TOKENS);
   }
 
   /** The pack.* keys of {@code c}; bad values are user errors naming the key. */
@@ -105,7 +122,8 @@ public record PackOptions(
     if (seqLen < 1) { // before the other keys, as the message names this one
       throw UserErrors.badConfigValue("pack.seq_len", String.valueOf(seqLen), "a positive integer");
     }
-    Mode mode = c.getEnum("pack.mode", "concat", "best-fit").equals("concat") ? Mode.CONCAT : Mode.BEST_FIT;
+    Mode mode =
+        c.getEnum("pack.mode", "concat", "best-fit").equals("concat") ? Mode.CONCAT : Mode.BEST_FIT;
     int padId = padId(c);
     long seed = c.raw().getLong("pack.seed");
     double validationFraction = c.getDouble("pack.validation_fraction");
@@ -113,8 +131,16 @@ public record PackOptions(
     long targetFileBytes = c.getBytes("pack.target_file_bytes");
     boolean append = c.getEnum("pack.mode_write", OVERWRITE, APPEND).equals(APPEND);
     return new PackOptions(
-        seqLen, mode, padId, seed, validationFraction, mix, targetFileBytes, append,
-        c.getBytes("pack.partition_tokens"), c.getBytes("pack.window_tokens"));
+        seqLen,
+        mode,
+        padId,
+        seed,
+        validationFraction,
+        mix,
+        targetFileBytes,
+        append,
+        c.getBytes("pack.partition_tokens"),
+        c.getBytes("pack.window_tokens"));
   }
 
   /** pack.pad_id, validated: the one place that reads it (pack writes it, export pads with it). */
@@ -147,9 +173,10 @@ public record PackOptions(
       ConfigValue v = e.getValue();
       double w;
       try {
-        w = v.valueType() == ConfigValueType.NUMBER
-            ? ((Number) v.unwrapped()).doubleValue()
-            : Double.parseDouble(String.valueOf(v.unwrapped()));
+        w =
+            v.valueType() == ConfigValueType.NUMBER
+                ? ((Number) v.unwrapped()).doubleValue()
+                : Double.parseDouble(String.valueOf(v.unwrapped()));
       } catch (NumberFormatException ex) {
         w = Double.NaN;
       }

@@ -67,8 +67,9 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
               closeSplit();
               split = s;
               seq = 0;
-              packer = RowPacker.create(
-                  config.mode(), config.rowTokens(), config.padId(), config.windowTokens());
+              packer =
+                  RowPacker.create(
+                      config.mode(), config.rowTokens(), config.padId(), config.windowTokens());
             }
             packer.add(d.getString(1), TokenCodec.decode((byte[]) d.get(2), d.getString(3)));
             drain();
@@ -89,16 +90,44 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
         packer.finish();
         drain();
         PackStats st = packer.stats();
-        out.addLast(RowFactory.create(split, true, null, part, null, null, null, null, null,
-            st.docs, st.tokensIn, st.docsSplit, st.tailTokensDropped, st.docsInTail));
+        out.addLast(
+            RowFactory.create(
+                split,
+                true,
+                null,
+                part,
+                null,
+                null,
+                null,
+                null,
+                null,
+                st.docs,
+                st.tokensIn,
+                st.docsSplit,
+                st.tailTokensDropped,
+                st.docsInTail));
       }
 
       private void drain() {
         long splitCode = split.hashCode();
         for (PackedRow r = packer.ready.pollFirst(); r != null; r = packer.ready.pollFirst()) {
           long key = Hashing.key(config.seed(), splitCode, part, seq);
-          out.addLast(RowFactory.create(split, false, key, part, seq, TokenCodec.encode(r.tokens, dtype),
-              seq(boxed(r.segmentLengths)), seq(java.util.Arrays.asList(r.docIds)), r.padCount, null, null, null, null, null));
+          out.addLast(
+              RowFactory.create(
+                  split,
+                  false,
+                  key,
+                  part,
+                  seq,
+                  TokenCodec.encode(r.tokens, dtype),
+                  seq(boxed(r.segmentLengths)),
+                  seq(java.util.Arrays.asList(r.docIds)),
+                  r.padCount,
+                  null,
+                  null,
+                  null,
+                  null,
+                  null));
           seq++;
         }
       }

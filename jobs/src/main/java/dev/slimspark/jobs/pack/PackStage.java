@@ -16,17 +16,18 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * pack: docs_tokens → packed_rows in one Delta commit. Thin: {@link PackOptions} reads the
- * config, {@link PackAction} packs (see there for the steps and why the output is deterministic),
- * this class writes packed_rows and maps the {@link PackResult} into the summary ({@link
- * PackSummary}).
+ * pack: docs_tokens → packed_rows in one Delta commit. Thin: {@link PackOptions} reads the config,
+ * {@link PackAction} packs (see there for the steps and why the output is deterministic), this
+ * class writes packed_rows and maps the {@link PackResult} into the summary ({@link PackSummary}).
  *
  * <p>Risks: packed rows are persisted on local disk between packing and writing, about the size of
- * the output (executors need that much scratch disk); changing pack.partition_tokens or pack.window_tokens changes rows.
+ * the output (executors need that much scratch disk); changing pack.partition_tokens or
+ * pack.window_tokens changes rows.
  */
 public final class PackStage implements Stage {
   /** packed_rows is read too when appending (shard ids continue after the existing ones). */
   public static final List<Table> INPUTS = List.of(Table.DOCS_TOKENS);
+
   public static final List<Table> OUTPUTS = List.of(Table.PACKED_ROWS);
 
   @Override
@@ -50,15 +51,21 @@ public final class PackStage implements Stage {
    */
   static void requireBinaryTokens(Dataset<Row> tokens, String path) {
     StructType schema = tokens.schema();
-    boolean binary = Arrays.asList(schema.fieldNames()).contains("dtype")
-        && schema.apply("tokens").dataType().equals(DataTypes.BinaryType);
+    boolean binary =
+        Arrays.asList(schema.fieldNames()).contains("dtype")
+            && schema.apply("tokens").dataType().equals(DataTypes.BinaryType);
     if (!binary) {
       throw UserErrors.of(
-          "docs_tokens at " + path + " stores tokens as " + schema.apply("tokens").dataType().simpleString()
+          "docs_tokens at "
+              + path
+              + " stores tokens as "
+              + schema.apply("tokens").dataType().simpleString()
               + " without a dtype column.",
           "It was written by an older slimspark; tokens are now one little-endian binary value per"
               + " document (uint16 or int32, named by the dtype column).",
-          "Remove " + path + " and run `bin/slimspark run --conf FILE` again: tokenize rewrites it,"
+          "Remove "
+              + path
+              + " and run `bin/slimspark run --conf FILE` again: tokenize rewrites it,"
               + " and pack and export are redone because their input changed.");
     }
   }
@@ -72,7 +79,8 @@ public final class PackStage implements Stage {
 
     Dataset<Row> tokens = lake.read(Table.DOCS_TOKENS);
     requireBinaryTokens(tokens, lake.path(Table.DOCS_TOKENS));
-    Dataset<Row> existing = c.append() && lake.exists(Table.PACKED_ROWS) ? lake.read(Table.PACKED_ROWS) : null;
+    Dataset<Row> existing =
+        c.append() && lake.exists(Table.PACKED_ROWS) ? lake.read(Table.PACKED_ROWS) : null;
     PackResult r = PackAction.run(tokens, existing, c);
     try {
       SaveMode mode = c.append() ? SaveMode.Append : SaveMode.Overwrite;
@@ -87,8 +95,11 @@ public final class PackStage implements Stage {
 
   /** Rows our commit added, from its Delta operation metrics (reconciliation without a scan). */
   private static long committedRows(RunContext ctx, Lake lake) {
-    Row h = DeltaTable.forPath(ctx.spark(), lake.path(Table.PACKED_ROWS)).history(1)
-        .select("operationMetrics").head();
+    Row h =
+        DeltaTable.forPath(ctx.spark(), lake.path(Table.PACKED_ROWS))
+            .history(1)
+            .select("operationMetrics")
+            .head();
     scala.collection.Map<String, String> m = h.getMap(0);
     return m.contains("numOutputRows") ? Long.parseLong(m.apply("numOutputRows")) : -1;
   }

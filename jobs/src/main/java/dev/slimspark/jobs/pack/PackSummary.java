@@ -8,8 +8,8 @@ import java.util.TreeMap;
 
 /**
  * The pack summary: per split rows, tokens in (sampled), tokens packed, pad, padding fraction,
- * dropped tail tokens, documents split (and their share), shards; the mix (target vs achieved
- * share and epochs per source); and the reconciliation {@code tokens_packed = tokens_in -
+ * dropped tail tokens, documents split (and their share), shards; the mix (target vs achieved share
+ * and epochs per source); and the reconciliation {@code tokens_packed = tokens_in -
  * tail_tokens_dropped} and {@code rows * (seq_len + 1) = tokens_packed + pad_tokens}.
  */
 final class PackSummary {
@@ -74,7 +74,9 @@ final class PackSummary {
         .count("rows", rows)
         .count("tokens_packed", packedTokens)
         .count("pad_tokens", pad)
-        .count("padding_fraction", MixPlan.round(rows == 0 ? 0 : (double) pad / (rows * c.rowTokens())))
+        .count(
+            "padding_fraction",
+            MixPlan.round(rows == 0 ? 0 : (double) pad / (rows * c.rowTokens())))
         .count("tail_tokens_dropped", tail)
         .count("pad_id_violations", scan.docsWithPad)
         .count("by_split", splits)

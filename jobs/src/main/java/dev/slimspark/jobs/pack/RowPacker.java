@@ -12,6 +12,7 @@ public abstract class RowPacker {
   protected final int rowTokens;
   protected final int padId;
   protected final PackStats stats = new PackStats();
+
   /** Rows finished and not yet taken by the caller, in output order. */
   public final ArrayDeque<PackedRow> ready = new ArrayDeque<>();
 
@@ -21,7 +22,8 @@ public abstract class RowPacker {
   }
 
   /** The packer for a mode. */
-  public static RowPacker create(PackOptions.Mode mode, int rowTokens, int padId, long windowTokens) {
+  public static RowPacker create(
+      PackOptions.Mode mode, int rowTokens, int padId, long windowTokens) {
     return mode == PackOptions.Mode.CONCAT
         ? new ConcatPacker(rowTokens, padId)
         : new BestFitPacker(rowTokens, padId, windowTokens);

@@ -25,24 +25,46 @@ final class ShardAssigner {
    * split); {@code splitStart} gives each split's first global index, i.e. the rows of the splits
    * sorting before it.
    */
-  static JavaRDD<Row> assign(Dataset<Row> packed, Map<String, Long> splitStart, Map<String, Integer> firstShard,
-      long rowsPerShard, String dtype, int seqLen) {
+  static JavaRDD<Row> assign(
+      Dataset<Row> packed,
+      Map<String, Long> splitStart,
+      Map<String, Integer> firstShard,
+      long rowsPerShard,
+      String dtype,
+      int seqLen) {
     Dataset<Row> rows =
         packed
             .filter(col("is_stats").equalTo(false))
-            .select("split", "row_key", "part", "seq", "tokens", "segment_lengths", "doc_ids", "pad_count")
+            .select(
+                "split",
+                "row_key",
+                "part",
+                "seq",
+                "tokens",
+                "segment_lengths",
+                "doc_ids",
+                "pad_count")
             .sort(col("split"), col("row_key"), col("part"), col("seq"));
     Map<String, Long> start = new HashMap<>(splitStart);
     Map<String, Integer> first = new HashMap<>(firstShard);
     return rows.javaRDD()
         .zipWithIndex()
-        .map(t -> {
-          Row r = t._1();
-          String split = r.getString(0);
-          long i = t._2() - start.get(split);
-          return RowFactory.create(split, (int) (first.getOrDefault(split, 0) + i / rowsPerShard), i % rowsPerShard,
-              r.get(4), dtype, seqLen, r.get(5), r.get(6), r.get(7));
-        });
+        .map(
+            t -> {
+              Row r = t._1();
+              String split = r.getString(0);
+              long i = t._2() - start.get(split);
+              return RowFactory.create(
+                  split,
+                  (int) (first.getOrDefault(split, 0) + i / rowsPerShard),
+                  i % rowsPerShard,
+                  r.get(4),
+                  dtype,
+                  seqLen,
+                  r.get(5),
+                  r.get(6),
+                  r.get(7));
+            });
   }
 
   static Dataset<Row> toTable(SparkSession spark, JavaRDD<Row> rows) {

@@ -56,17 +56,29 @@ public final class Bins implements Serializable {
     return new Bins("linear", min, width, n, false);
   }
 
-  /** n bins of width from min; values at or above the top stay in the last bin (for [0, 1] ratios). */
+  /**
+   * n bins of width from min; values at or above the top stay in the last bin (for [0, 1] ratios).
+   */
   public static Bins closed(double min, double width, int n) {
     return new Bins("linear", min, width, n, true);
   }
 
-  /** How the bins were made, as written to the {@code binning} column, e.g. "linear(0,0.05,20,closed)". */
+  /**
+   * How the bins were made, as written to the {@code binning} column, e.g.
+   * "linear(0,0.05,20,closed)".
+   */
   public String describe() {
     if (kind.equals("log2")) {
       return "log2";
     }
-    return "linear(" + fmt(min) + "," + fmt(width) + "," + n + (closed ? ",closed" : ",overflow") + ")";
+    return "linear("
+        + fmt(min)
+        + ","
+        + fmt(width)
+        + ","
+        + n
+        + (closed ? ",closed" : ",overflow")
+        + ")";
   }
 
   private static String fmt(double d) {
@@ -104,7 +116,9 @@ public final class Bins implements Serializable {
     } else if (closed) {
       hi = lit(min).plus(b.plus(1).multiply(width));
     } else {
-      hi = when(b.geq(n), lit(null).cast(DataTypes.DoubleType)).otherwise(lit(min).plus(b.plus(1).multiply(width)));
+      hi =
+          when(b.geq(n), lit(null).cast(DataTypes.DoubleType))
+              .otherwise(lit(min).plus(b.plus(1).multiply(width)));
     }
     return when(b.equalTo(MISSING), lit(null).cast(DataTypes.DoubleType)).otherwise(hi);
   }

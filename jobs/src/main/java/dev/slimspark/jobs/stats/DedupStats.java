@@ -20,10 +20,10 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Duplicate clusters from dup_clusters: {@code stats_dup_cluster_sizes} (how many clusters have each
- * size, their documents and removals) and {@code stats_dup_top_clusters} (the largest clusters, ties
- * by cluster_id, with the kept document's id and a text prefix from docs_filtered as an example).
- * Removal rates per source are in stats_reconcile.
+ * Duplicate clusters from dup_clusters: {@code stats_dup_cluster_sizes} (how many clusters have
+ * each size, their documents and removals) and {@code stats_dup_top_clusters} (the largest
+ * clusters, ties by cluster_id, with the kept document's id and a text prefix from docs_filtered as
+ * an example). Removal rates per source are in stats_reconcile.
  */
 final class DedupStats {
   private DedupStats() {}
@@ -47,7 +47,9 @@ final class DedupStats {
         .agg(
             count(lit(1)).as("clusters"),
             sum("cluster_size").cast(DataTypes.LongType).as("documents"),
-            sum(col("exact_removed").plus(col("near_removed"))).cast(DataTypes.LongType).as("removed"))
+            sum(col("exact_removed").plus(col("near_removed")))
+                .cast(DataTypes.LongType)
+                .as("removed"))
         .withColumn("cluster_size", col("cluster_size").cast(DataTypes.LongType))
         .withColumn("from_table", lit(Table.DUP_CLUSTERS.id()))
         .orderBy("cluster_size")
@@ -60,18 +62,31 @@ final class DedupStats {
         clusters(in)
             .orderBy(col("cluster_size").desc(), col("cluster_id"))
             .limit(n)
-            .withColumn("rank", row_number().over(Window.orderBy(col("cluster_size").desc(), col("cluster_id"))));
+            .withColumn(
+                "rank",
+                row_number().over(Window.orderBy(col("cluster_size").desc(), col("cluster_id"))));
     Dataset<Row> texts =
         in.docsFiltered()
-            .select(col("doc_id").as("example_doc_id"), substring(col("text"), 1, prefixChars).as("example_text_prefix"));
-    // Inner join with the small side broadcast: the kept doc of a cluster is always in docs_filtered.
-    return texts.join(broadcast(top), new String[] {"example_doc_id"})
+            .select(
+                col("doc_id").as("example_doc_id"),
+                substring(col("text"), 1, prefixChars).as("example_text_prefix"));
+    // Inner join with the small side broadcast: the kept doc of a cluster is always in
+    // docs_filtered.
+    return texts
+        .join(broadcast(top), new String[] {"example_doc_id"})
         .select(
-            col("rank").cast(DataTypes.IntegerType).as("rank"), col("cluster_id"),
-            col("cluster_size").cast(DataTypes.LongType).as("cluster_size"), col("exact_removed"),
-            col("near_removed"), col("sources"), col("min_similarity"), col("example_doc_id"),
-            col("example_text_prefix"), lit("dup_clusters + docs_filtered").as("from_table"))
-        // n rows: one partition, sorted in place. orderBy would first sample its input to pick range
+            col("rank").cast(DataTypes.IntegerType).as("rank"),
+            col("cluster_id"),
+            col("cluster_size").cast(DataTypes.LongType).as("cluster_size"),
+            col("exact_removed"),
+            col("near_removed"),
+            col("sources"),
+            col("min_similarity"),
+            col("example_doc_id"),
+            col("example_text_prefix"),
+            lit("dup_clusters + docs_filtered").as("from_table"))
+        // n rows: one partition, sorted in place. orderBy would first sample its input to pick
+        // range
         // bounds, which reruns the join and so scans every text in docs_filtered a second time.
         .repartition(1)
         .sortWithinPartitions("rank");

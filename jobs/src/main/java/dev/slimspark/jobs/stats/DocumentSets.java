@@ -14,8 +14,8 @@ import org.apache.spark.sql.Row;
 /**
  * The document sets stats describes, all read from docs_filtered (which holds the signals) without
  * the text column: every ingested document, those the filter kept, and those dedup kept (a semi
- * join on docs_dedup's doc_id). When docs_tokens exists, the dedup set carries token_count.
- * Nothing is cached: each aggregate re-reads the few needed Parquet columns.
+ * join on docs_dedup's doc_id). When docs_tokens exists, the dedup set carries token_count. Nothing
+ * is cached: each aggregate re-reads the few needed Parquet columns.
  */
 final class DocumentSets {
   private final Map<String, Dataset<Row>> sets = new LinkedHashMap<>();
@@ -35,7 +35,8 @@ final class DocumentSets {
     }
     Dataset<Row> all = filtered.select(cols.toArray(new Column[0]));
     Dataset<Row> dedupIds = in.docsDedup().select("doc_id");
-    Dataset<Row> dedup = all.join(dedupIds, all.col("doc_id").equalTo(dedupIds.col("doc_id")), "left_semi");
+    Dataset<Row> dedup =
+        all.join(dedupIds, all.col("doc_id").equalTo(dedupIds.col("doc_id")), "left_semi");
     hasTokens = in.hasTokens();
     if (hasTokens) {
       Dataset<Row> tokens = in.docsTokens().select("doc_id", "token_count");

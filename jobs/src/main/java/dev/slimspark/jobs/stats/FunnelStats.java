@@ -17,11 +17,11 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * {@code stats_funnel}: where every input line went, per source and reason, each count read from the
- * table that records that outcome (so the reconciliation in {@link Reconciliation} is a real check,
- * not an identity). Steps, in order: 1 input_lines, 2 blank, 3 quarantined (by reason), 4 filtered
- * (by drop_reason, the first failed rule), 5 exact_duplicate, 6 near_duplicate, 7 kept, then when
- * present 8 tokenized and 9 packed (tokens, not an outcome of the document count).
+ * {@code stats_funnel}: where every input line went, per source and reason, each count read from
+ * the table that records that outcome (so the reconciliation in {@link Reconciliation} is a real
+ * check, not an identity). Steps, in order: 1 input_lines, 2 blank, 3 quarantined (by reason), 4
+ * filtered (by drop_reason, the first failed rule), 5 exact_duplicate, 6 near_duplicate, 7 kept,
+ * then when present 8 tokenized and 9 packed (tokens, not an outcome of the document count).
  *
  * <p>Blank and quarantined lines never parsed, so they have no source: they are attributed to the
  * pseudo-source "(no source)", whose input_lines are ingest_files.lines_read minus docs_raw's rows.
@@ -49,29 +49,84 @@ final class FunnelStats {
     String none = StatsTables.NO_SOURCE;
     Dataset<Row> files = in.ingestFiles();
     Dataset<Row> steps =
-        files.agg(sum("lines_read").cast(DataTypes.LongType).as("documents"))
-            .select(lit(none).as("source"), lit(0).as("step_order"), lit(LINES_READ).as("step"),
-                lit(null).cast(DataTypes.StringType).as("reason"), col("documents"),
-                lit(null).cast(DataTypes.LongType).as("bytes"), lit(Table.INGEST_FILES.id()).as("from_table"))
+        files
+            .agg(sum("lines_read").cast(DataTypes.LongType).as("documents"))
+            .select(
+                lit(none).as("source"),
+                lit(0).as("step_order"),
+                lit(LINES_READ).as("step"),
+                lit(null).cast(DataTypes.StringType).as("reason"),
+                col("documents"),
+                lit(null).cast(DataTypes.LongType).as("bytes"),
+                lit(Table.INGEST_FILES.id()).as("from_table"))
             .unionByName(
-                files.agg(sum("blank").cast(DataTypes.LongType).as("documents"))
-                    .select(lit(none).as("source"), lit(2).as("step_order"), lit("blank").as("step"),
-                        lit(null).cast(DataTypes.StringType).as("reason"), col("documents"),
-                        lit(null).cast(DataTypes.LongType).as("bytes"), lit(Table.INGEST_FILES.id()).as("from_table")))
-            .unionByName(step(in.docsRaw(), col("source"), 1, "input_lines", null,
-                col("byte_length"), Table.DOCS_RAW.id()))
-            .unionByName(step(in.ingestQuarantine(), lit(none), 3, "quarantined",
-                col("reason"), col("line_bytes"), Table.INGEST_QUARANTINE.id()))
-            .unionByName(step(in.docsFiltered().where(col("kept").equalTo(false)), col("source"),
-                4, "filtered", col("drop_reason"), col("byte_length"), Table.DOCS_FILTERED.id()));
+                files
+                    .agg(sum("blank").cast(DataTypes.LongType).as("documents"))
+                    .select(
+                        lit(none).as("source"),
+                        lit(2).as("step_order"),
+                        lit("blank").as("step"),
+                        lit(null).cast(DataTypes.StringType).as("reason"),
+                        col("documents"),
+                        lit(null).cast(DataTypes.LongType).as("bytes"),
+                        lit(Table.INGEST_FILES.id()).as("from_table")))
+            .unionByName(
+                step(
+                    in.docsRaw(),
+                    col("source"),
+                    1,
+                    "input_lines",
+                    null,
+                    col("byte_length"),
+                    Table.DOCS_RAW.id()))
+            .unionByName(
+                step(
+                    in.ingestQuarantine(),
+                    lit(none),
+                    3,
+                    "quarantined",
+                    col("reason"),
+                    col("line_bytes"),
+                    Table.INGEST_QUARANTINE.id()))
+            .unionByName(
+                step(
+                    in.docsFiltered().where(col("kept").equalTo(false)),
+                    col("source"),
+                    4,
+                    "filtered",
+                    col("drop_reason"),
+                    col("byte_length"),
+                    Table.DOCS_FILTERED.id()));
     Dataset<Row> removed = in.dupClusters().where(col("kept").equalTo(false));
-    steps = steps
-        .unionByName(step(removed.where(col("reason").equalTo("exact")), col("source"), 5, "exact_duplicate", null,
-            lit(null).cast(DataTypes.LongType), Table.DUP_CLUSTERS.id()))
-        .unionByName(step(removed.where(col("reason").equalTo("near")), col("source"), 6, "near_duplicate", null,
-            lit(null).cast(DataTypes.LongType), Table.DUP_CLUSTERS.id()))
-        .unionByName(step(in.docsDedup(), col("source"), 7, "kept", null, col("byte_length"),
-            Table.DOCS_DEDUP.id()));
+    steps =
+        steps
+            .unionByName(
+                step(
+                    removed.where(col("reason").equalTo("exact")),
+                    col("source"),
+                    5,
+                    "exact_duplicate",
+                    null,
+                    lit(null).cast(DataTypes.LongType),
+                    Table.DUP_CLUSTERS.id()))
+            .unionByName(
+                step(
+                    removed.where(col("reason").equalTo("near")),
+                    col("source"),
+                    6,
+                    "near_duplicate",
+                    null,
+                    lit(null).cast(DataTypes.LongType),
+                    Table.DUP_CLUSTERS.id()))
+            .unionByName(
+                step(
+                    in.docsDedup(),
+                    col("source"),
+                    7,
+                    "kept",
+                    null,
+                    col("byte_length"),
+                    Table.DOCS_DEDUP.id()));
     List<Row> rows = new ArrayList<>();
     long linesRead = 0;
     long rawDocs = 0;
@@ -85,26 +140,61 @@ final class FunnelStats {
       if (step.equals("input_lines")) {
         rawDocs += n;
       }
-      rows.add(row(r.getString(0), r.getInt(1), step, r.isNullAt(3) ? null : r.getString(3), n, nullableLong(r, 5), null, r.getString(6)));
+      rows.add(
+          row(
+              r.getString(0),
+              r.getInt(1),
+              step,
+              r.isNullAt(3) ? null : r.getString(3),
+              n,
+              nullableLong(r, 5),
+              null,
+              r.getString(6)));
     }
-    rows.add(row(none, 1, "input_lines", null, linesRead - rawDocs, null, null, "ingest_files - docs_raw"));
+    rows.add(
+        row(
+            none,
+            1,
+            "input_lines",
+            null,
+            linesRead - rawDocs,
+            null,
+            null,
+            "ingest_files - docs_raw"));
     rows.addAll(TokenFunnel.rows(in));
     rows.sort(FunnelStats::compare);
     return rows;
   }
 
-  /** Internal marker row: total lines read (ingest_files), turned into "(no source)" input_lines. */
+  /**
+   * Internal marker row: total lines read (ingest_files), turned into "(no source)" input_lines.
+   */
   private static final String LINES_READ = "_lines_read";
 
-  /** One funnel step: documents and bytes grouped by source and reason (both columns, may be literals). */
-  private static Dataset<Row> step(Dataset<Row> d, org.apache.spark.sql.Column source, int order, String step,
-      org.apache.spark.sql.Column reason, org.apache.spark.sql.Column bytes, String from) {
+  /**
+   * One funnel step: documents and bytes grouped by source and reason (both columns, may be
+   * literals).
+   */
+  private static Dataset<Row> step(
+      Dataset<Row> d,
+      org.apache.spark.sql.Column source,
+      int order,
+      String step,
+      org.apache.spark.sql.Column reason,
+      org.apache.spark.sql.Column bytes,
+      String from) {
     org.apache.spark.sql.Column r = reason == null ? lit(null).cast(DataTypes.StringType) : reason;
     return d.select(source.as("source"), r.as("reason"), bytes.cast(DataTypes.LongType).as("b"))
         .groupBy("source", "reason")
         .agg(count(lit(1)).as("documents"), sum("b").cast(DataTypes.LongType).as("bytes"))
-        .select(col("source"), lit(order).as("step_order"), lit(step).as("step"), col("reason"), col("documents"),
-            col("bytes"), lit(from).as("from_table"));
+        .select(
+            col("source"),
+            lit(order).as("step_order"),
+            lit(step).as("step"),
+            col("reason"),
+            col("documents"),
+            col("bytes"),
+            lit(from).as("from_table"));
   }
 
   static Dataset<Row> toDataset(SparkSession spark, List<Row> rows) {
@@ -115,8 +205,17 @@ final class FunnelStats {
     return r.isNullAt(i) ? null : r.getLong(i);
   }
 
-  static Row row(String source, int order, String step, String reason, long docs, Long bytes, Long tokens, String from) {
-    return RowFactory.create(source == null ? "unknown" : source, order, step, reason, docs, bytes, tokens, from);
+  static Row row(
+      String source,
+      int order,
+      String step,
+      String reason,
+      long docs,
+      Long bytes,
+      Long tokens,
+      String from) {
+    return RowFactory.create(
+        source == null ? "unknown" : source, order, step, reason, docs, bytes, tokens, from);
   }
 
   private static int compare(Row a, Row b) {

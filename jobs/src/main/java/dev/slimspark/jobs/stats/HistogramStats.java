@@ -38,12 +38,23 @@ final class HistogramStats {
       if (tokens) {
         metrics.add(Metric.TOKENS);
       }
-      Dataset<Row> h = histogram(e.getValue(), metrics)
-          .withColumn("stage", lit(stage))
-          .withColumn("from_table", lit(DocumentSets.fromTable(stage, tokens)));
+      Dataset<Row> h =
+          histogram(e.getValue(), metrics)
+              .withColumn("stage", lit(stage))
+              .withColumn("from_table", lit(DocumentSets.fromTable(stage, tokens)));
       out = out == null ? h : out.unionByName(h);
     }
-    return out.select("stage", "source", "metric", "unit", "binning", "bin", "lower", "upper", "documents", "from_table")
+    return out.select(
+            "stage",
+            "source",
+            "metric",
+            "unit",
+            "binning",
+            "bin",
+            "lower",
+            "upper",
+            "documents",
+            "from_table")
         .orderBy("stage", "source", "metric", "bin");
   }
 
@@ -58,7 +69,8 @@ final class HistogramStats {
         docs.select(col("source"), explode(array(entries)).as("h"))
             .groupBy(col("source"), col("h.metric").as("metric"), col("h.bin").as("bin"))
             .agg(count(lit(1)).as("documents"));
-    // Per-metric constants and bounds, chosen by the metric name (a few CASE branches on a small table).
+    // Per-metric constants and bounds, chosen by the metric name (a few CASE branches on a small
+    // table).
     Column unit = lit(null).cast(DataTypes.StringType);
     Column binning = lit(null).cast(DataTypes.StringType);
     Column lower = lit(null).cast(DataTypes.DoubleType);

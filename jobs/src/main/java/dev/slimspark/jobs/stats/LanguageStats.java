@@ -22,7 +22,11 @@ final class LanguageStats {
 
   static Dataset<Row> compute(StatsInputs in) {
     return in.docsFiltered()
-        .select(col("source"), coalesce(col("language"), lit("und")).as("language"), col("kept"), col("byte_length"))
+        .select(
+            col("source"),
+            coalesce(col("language"), lit("und")).as("language"),
+            col("kept"),
+            col("byte_length"))
         .groupBy("source", "language")
         .agg(
             count(lit(1)).as("documents"),

@@ -37,22 +37,22 @@ import org.apache.spark.sql.types.StructType;
  * (docs_filtered kept, semi join docs_dedup when it exists).
  *
  * <p>Spark NLP costs about 0.4 MB/s per core, some 440x our own word counting (see
- * SegmentationCostBench in udfs), so by default it runs on a seeded sample stratified by source: per
- * source the N documents with the smallest {@code xxhash64(doc_id, seed)} (ties by doc_id), chosen by
- * a window in Spark, never collected. The same seed and documents give the same sample. N = -1 runs on
- * every kept document. Only the first {@code max_chars} characters of a document reach Spark NLP,
- * so one huge document cannot blow a task; {@code docs_truncated} counts the cut ones (their
- * {@code word_count}, from the filter, still covers the whole document).
+ * SegmentationCostBench in udfs), so by default it runs on a seeded sample stratified by source:
+ * per source the N documents with the smallest {@code xxhash64(doc_id, seed)} (ties by doc_id),
+ * chosen by a window in Spark, never collected. The same seed and documents give the same sample. N
+ * = -1 runs on every kept document. Only the first {@code max_chars} characters of a document reach
+ * Spark NLP, so one huge document cannot blow a task; {@code docs_truncated} counts the cut ones
+ * (their {@code word_count}, from the filter, still covers the whole document).
  *
  * <p>Cost: the sample is chosen on the id and source columns alone; then one scan of the kept texts
- * keeps the sampled ones through a broadcast semi join, so no text is shuffled. Spark NLP then costs
- * about 3 s of task CPU per MB of sampled text, which the defaults (stats.linguistic.*) keep small
- * next to the pipeline. Risk: the broadcast holds N × sources ids (~50 bytes each), e.g. 10 MB for
- * N = 200 and 1,000 sources.
+ * keeps the sampled ones through a broadcast semi join, so no text is shuffled. Spark NLP then
+ * costs about 3 s of task CPU per MB of sampled text, which the defaults (stats.linguistic.*) keep
+ * small next to the pipeline. Risk: the broadcast holds N × sources ids (~50 bytes each), e.g. 10
+ * MB for N = 200 and 1,000 sources.
  *
  * <p>Per source {@code estimated_sentences} = mean sentences per sampled document × kept documents;
- * the all-sources row (null source) sums the per-source estimates (a stratified estimate; the sample
- * fractions differ by source) and its mean is that estimate / kept documents.
+ * the all-sources row (null source) sums the per-source estimates (a stratified estimate; the
+ * sample fractions differ by source) and its mean is that estimate / kept documents.
  */
 public final class LinguisticStats {
   /** Sample size meaning "every kept document". */
@@ -68,16 +68,21 @@ public final class LinguisticStats {
 
   /** The method column: how the numbers were obtained. */
   public static String method(int perSource, int seed, int maxChars) {
-    String scope = perSource == FULL_TABLE
-        ? "full table"
-        : "seeded sample of " + perSource + " docs per source (seed " + seed + ")";
-    return "spark-nlp SentenceDetector+Tokenizer, " + scope + ", first " + maxChars + " chars per doc";
+    String scope =
+        perSource == FULL_TABLE
+            ? "full table"
+            : "seeded sample of " + perSource + " docs per source (seed " + seed + ")";
+    return "spark-nlp SentenceDetector+Tokenizer, "
+        + scope
+        + ", first "
+        + maxChars
+        + " chars per doc";
   }
 
   /**
    * The per-source rows plus the all-sources row, sorted by source (null first). {@code perSource}
-   * is N or {@link #FULL_TABLE}; 0 (off) is the caller's to skip. {@code docsDedup} null: the
-   * lake has no docs_dedup, every document the filter kept is counted.
+   * is N or {@link #FULL_TABLE}; 0 (off) is the caller's to skip. {@code docsDedup} null: the lake
+   * has no docs_dedup, every document the filter kept is counted.
    */
   public static Dataset<Row> compute(
       Dataset<Row> docsFiltered, Dataset<Row> docsDedup, int perSource, int seed, int maxChars) {
@@ -93,58 +98,98 @@ public final class LinguisticStats {
     // The sample is chosen on ids alone; only then are texts read. Broadcasting the few sampled ids
     // keeps the text side where it was scanned: a shuffle join would move every kept text (the
     // whole corpus) to throw all but N per source away.
-    Dataset<Row> sampled = perSource == FULL_TABLE
-        ? kept.join(sampleIds, new String[] {"doc_id"}, "left_semi")
-        : kept.join(broadcast(sampleIds), new String[] {"doc_id"}, "left_semi");
-    Dataset<Row> docs = sampled
-        .select(col("doc_id"), col("source"), substring(col("text"), 1, maxChars).as("text"),
-            col("word_count"), length(col("text")).gt(maxChars).as("truncated"));
-    Dataset<Row> counted = model(kept.sparkSession()).transform(docs)
-        .select(col("source"), col("word_count"), col("truncated"), size(col("sentence")).as("s"),
-            size(col("token")).as("t"), expr(NON_PUNCTUATION_TOKENS).as("w"));
-    Dataset<Row> perSourceRows = counted.groupBy("source")
-        .agg(
-            count(lit(1)).as("docs_sampled"),
-            sum(when(col("truncated"), 1L).otherwise(0L)).as("docs_truncated"),
-            sum("s").cast(DataTypes.LongType).as("sentences"),
-            sum("t").cast(DataTypes.LongType).as("spark_nlp_tokens"),
-            sum("w").cast(DataTypes.LongType).as("spark_nlp_words"),
-            sum("word_count").cast(DataTypes.LongType).as("word_count"))
-        .join(totals, "source")
-        .withColumn("mean_sentences_per_doc", col("sentences").divide(col("docs_sampled")))
-        .withColumn("estimated_sentences",
-            round(col("mean_sentences_per_doc").multiply(col("docs_total"))).cast(DataTypes.LongType));
-    List<String> sums = List.of("docs_sampled", "docs_truncated", "sentences", "spark_nlp_tokens", "spark_nlp_words",
-        "word_count", "docs_total", "estimated_sentences");
-    Column[] aggs = sums.stream().map(c -> sum(c).cast(DataTypes.LongType).as(c)).toArray(Column[]::new);
-    Dataset<Row> all = perSourceRows.agg(aggs[0], Arrays.copyOfRange(aggs, 1, aggs.length))
-        .withColumn("source", lit(null).cast(DataTypes.StringType))
-        .withColumn("mean_sentences_per_doc", col("estimated_sentences").divide(col("docs_total")));
-    return perSourceRows.unionByName(all)
+    Dataset<Row> sampled =
+        perSource == FULL_TABLE
+            ? kept.join(sampleIds, new String[] {"doc_id"}, "left_semi")
+            : kept.join(broadcast(sampleIds), new String[] {"doc_id"}, "left_semi");
+    Dataset<Row> docs =
+        sampled.select(
+            col("doc_id"),
+            col("source"),
+            substring(col("text"), 1, maxChars).as("text"),
+            col("word_count"),
+            length(col("text")).gt(maxChars).as("truncated"));
+    Dataset<Row> counted =
+        model(kept.sparkSession())
+            .transform(docs)
+            .select(
+                col("source"),
+                col("word_count"),
+                col("truncated"),
+                size(col("sentence")).as("s"),
+                size(col("token")).as("t"),
+                expr(NON_PUNCTUATION_TOKENS).as("w"));
+    Dataset<Row> perSourceRows =
+        counted
+            .groupBy("source")
+            .agg(
+                count(lit(1)).as("docs_sampled"),
+                sum(when(col("truncated"), 1L).otherwise(0L)).as("docs_truncated"),
+                sum("s").cast(DataTypes.LongType).as("sentences"),
+                sum("t").cast(DataTypes.LongType).as("spark_nlp_tokens"),
+                sum("w").cast(DataTypes.LongType).as("spark_nlp_words"),
+                sum("word_count").cast(DataTypes.LongType).as("word_count"))
+            .join(totals, "source")
+            .withColumn("mean_sentences_per_doc", col("sentences").divide(col("docs_sampled")))
+            .withColumn(
+                "estimated_sentences",
+                round(col("mean_sentences_per_doc").multiply(col("docs_total")))
+                    .cast(DataTypes.LongType));
+    List<String> sums =
+        List.of(
+            "docs_sampled",
+            "docs_truncated",
+            "sentences",
+            "spark_nlp_tokens",
+            "spark_nlp_words",
+            "word_count",
+            "docs_total",
+            "estimated_sentences");
+    Column[] aggs =
+        sums.stream().map(c -> sum(c).cast(DataTypes.LongType).as(c)).toArray(Column[]::new);
+    Dataset<Row> all =
+        perSourceRows
+            .agg(aggs[0], Arrays.copyOfRange(aggs, 1, aggs.length))
+            .withColumn("source", lit(null).cast(DataTypes.StringType))
+            .withColumn(
+                "mean_sentences_per_doc", col("estimated_sentences").divide(col("docs_total")));
+    return perSourceRows
+        .unionByName(all)
         .select(
-            col("source"), col("docs_sampled"), col("docs_total"),
+            col("source"),
+            col("docs_sampled"),
+            col("docs_total"),
             col("docs_sampled").divide(col("docs_total")).as("sample_fraction"),
-            col("docs_truncated"), col("sentences"), col("spark_nlp_tokens"), col("spark_nlp_words"),
+            col("docs_truncated"),
+            col("sentences"),
+            col("spark_nlp_tokens"),
+            col("spark_nlp_words"),
             col("word_count"),
             col("mean_sentences_per_doc"),
             col("estimated_sentences"),
             lit(method(perSource, seed, maxChars)).as("method"),
-            lit(perSource == FULL_TABLE ? null : (Integer) perSource).cast(DataTypes.IntegerType).as("sample_docs_per_source"),
-            lit(perSource == FULL_TABLE ? null : (Integer) seed).cast(DataTypes.IntegerType).as("seed"),
+            lit(perSource == FULL_TABLE ? null : (Integer) perSource)
+                .cast(DataTypes.IntegerType)
+                .as("sample_docs_per_source"),
+            lit(perSource == FULL_TABLE ? null : (Integer) seed)
+                .cast(DataTypes.IntegerType)
+                .as("seed"),
             lit(maxChars).as("max_chars"),
             lit(from).as("from_table"))
         .orderBy(col("source").asc_nulls_first())
         .coalesce(1);
   }
 
-  /** Keys of the sampled documents: the first N per source by xxhash64(doc_id, seed), or all for -1. */
+  /**
+   * Keys of the sampled documents: the first N per source by xxhash64(doc_id, seed), or all for -1.
+   */
   static Dataset<Row> sample(Dataset<Row> keys, int perSource, int seed) {
     if (perSource == FULL_TABLE) {
       return keys;
     }
     Column h = xxhash64(col("doc_id"), lit(seed));
-    return keys
-        .withColumn("_rank", row_number().over(Window.partitionBy("source").orderBy(h, col("doc_id"))))
+    return keys.withColumn(
+            "_rank", row_number().over(Window.partitionBy("source").orderBy(h, col("doc_id"))))
         .where(col("_rank").leq(perSource))
         .drop("_rank");
   }
@@ -164,8 +209,12 @@ public final class LinguisticStats {
       Tokenizer tokenizer = new Tokenizer();
       tokenizer.setInputCols(new String[] {"sentence"});
       tokenizer.setOutputCol("token");
-      Dataset<Row> empty = spark.createDataFrame(List.<Row>of(), new StructType().add("text", DataTypes.StringType));
-      model = new Pipeline().setStages(new PipelineStage[] {assembler, sentences, tokenizer}).fit(empty);
+      Dataset<Row> empty =
+          spark.createDataFrame(List.<Row>of(), new StructType().add("text", DataTypes.StringType));
+      model =
+          new Pipeline()
+              .setStages(new PipelineStage[] {assembler, sentences, tokenizer})
+              .fit(empty);
     }
     return model;
   }

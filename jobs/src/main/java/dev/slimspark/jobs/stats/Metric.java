@@ -12,7 +12,9 @@ import java.util.List;
  */
 public record Metric(String name, String unit, Bins bins) {
 
-  /** Length metrics: histogrammed for every document set (ingested, kept by filter, kept by dedup). */
+  /**
+   * Length metrics: histogrammed for every document set (ingested, kept by filter, kept by dedup).
+   */
   public static final List<Metric> LENGTHS =
       List.of(
           new Metric("byte_length", "bytes", Bins.log2()),

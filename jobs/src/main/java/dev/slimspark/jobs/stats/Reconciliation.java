@@ -74,10 +74,21 @@ final class Reconciliation {
     long dedupIn = exact + near + kept;
     long difference = input - (blank + quarantined + filtered + exact + near + kept);
     return RowFactory.create(
-        source, input, blank, quarantined, filtered, exact, near, kept, keptBytes, tokens, packed,
+        source,
+        input,
+        blank,
+        quarantined,
+        filtered,
+        exact,
+        near,
+        kept,
+        keptBytes,
+        tokens,
+        packed,
         docs > 0 ? round((double) filtered / docs) : null,
         dedupIn > 0 ? round((double) (exact + near) / dedupIn) : null,
-        difference, difference == 0);
+        difference,
+        difference == 0);
   }
 
   private static double round(double d) {

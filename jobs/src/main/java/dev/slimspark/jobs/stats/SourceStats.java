@@ -36,7 +36,11 @@ final class SourceStats {
       aggs.add(sum("char_count").cast(DataTypes.LongType).as("characters"));
       aggs.add(sum("word_count").cast(DataTypes.LongType).as("words"));
       aggs.add(sum("line_count").cast(DataTypes.LongType).as("lines"));
-      aggs.add((tokens ? sum("token_count").cast(DataTypes.LongType) : lit(null).cast(DataTypes.LongType)).as("tokens"));
+      aggs.add(
+          (tokens
+                  ? sum("token_count").cast(DataTypes.LongType)
+                  : lit(null).cast(DataTypes.LongType))
+              .as("tokens"));
       aggs.addAll(quantiles("byte_length", "bytes", accuracy));
       aggs.addAll(quantiles("word_count", "words", accuracy));
       Dataset<Row> d =
@@ -48,9 +52,23 @@ final class SourceStats {
       out = out == null ? d : out.unionByName(d);
     }
     return out.select(
-            col("stage"), col("source"), col("documents"), col("bytes"), col("characters"), col("words"),
-            col("lines"), col("tokens"), col("bytes_p50"), col("bytes_p90"), col("bytes_p99"), col("bytes_max"),
-            col("words_p50"), col("words_p90"), col("words_p99"), col("words_max"), col("from_table"))
+            col("stage"),
+            col("source"),
+            col("documents"),
+            col("bytes"),
+            col("characters"),
+            col("words"),
+            col("lines"),
+            col("tokens"),
+            col("bytes_p50"),
+            col("bytes_p90"),
+            col("bytes_p99"),
+            col("bytes_max"),
+            col("words_p50"),
+            col("words_p90"),
+            col("words_p99"),
+            col("words_max"),
+            col("from_table"))
         .orderBy(col("stage"), col("source").asc_nulls_first());
   }
 

@@ -6,9 +6,9 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * The tables stats describes, as Datasets: the statistics classes take these, never a lake, so
- * they run on any Datasets of the tables' shapes. docs_tokens and packed_rows are null when the
- * lake has none (stats also describes a lake that stopped after dedup).
+ * The tables stats describes, as Datasets: the statistics classes take these, never a lake, so they
+ * run on any Datasets of the tables' shapes. docs_tokens and packed_rows are null when the lake has
+ * none (stats also describes a lake that stopped after dedup).
  */
 public record StatsInputs(
     Dataset<Row> docsFiltered,

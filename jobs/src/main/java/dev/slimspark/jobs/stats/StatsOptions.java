@@ -30,11 +30,15 @@ public record StatsOptions(
   public static final int DEFAULT_PERCENTILE_ACCURACY = 10_000;
   public static final int DEFAULT_TOP_CLUSTERS = 20;
   public static final int DEFAULT_EXAMPLE_PREFIX_CHARS = 160;
+
   /** Small tables: each write is mostly driver latency, so four overlap well. */
   public static final int DEFAULT_PARALLEL_WRITES = 4;
+
   /** ~8 MB / ~30 s of Spark NLP on the 7 RedPajama sources, ~7 % relative error per source. */
   public static final int DEFAULT_LINGUISTIC_SAMPLE_DOCS_PER_SOURCE = 200;
+
   public static final int DEFAULT_LINGUISTIC_SEED = 42;
+
   /** One huge document cannot blow a task. */
   public static final int DEFAULT_LINGUISTIC_MAX_CHARS = 20_000;
 
@@ -44,22 +48,31 @@ public record StatsOptions(
   public StatsOptions {
     if (percentileAccuracy < MIN_PERCENTILE_ACCURACY) {
       throw UserErrors.badConfigValue(
-          "stats.percentile_accuracy", Integer.toString(percentileAccuracy), "at least " + MIN_PERCENTILE_ACCURACY);
+          "stats.percentile_accuracy",
+          Integer.toString(percentileAccuracy),
+          "at least " + MIN_PERCENTILE_ACCURACY);
     }
     if (linguisticSampleDocsPerSource < LinguisticStats.FULL_TABLE) {
       throw UserErrors.badConfigValue(
-          "stats.linguistic.sample_docs_per_source", Integer.toString(linguisticSampleDocsPerSource),
+          "stats.linguistic.sample_docs_per_source",
+          Integer.toString(linguisticSampleDocsPerSource),
           "a number of documents per source, 0 (off) or -1 (every kept document)");
     }
     if (linguisticMaxChars < 1) {
-      throw UserErrors.badConfigValue("stats.linguistic.max_chars", Integer.toString(linguisticMaxChars), "at least 1");
+      throw UserErrors.badConfigValue(
+          "stats.linguistic.max_chars", Integer.toString(linguisticMaxChars), "at least 1");
     }
   }
 
   public static StatsOptions defaults() {
     return new StatsOptions(
-        DEFAULT_PERCENTILE_ACCURACY, DEFAULT_TOP_CLUSTERS, DEFAULT_EXAMPLE_PREFIX_CHARS, DEFAULT_PARALLEL_WRITES,
-        DEFAULT_LINGUISTIC_SAMPLE_DOCS_PER_SOURCE, DEFAULT_LINGUISTIC_SEED, DEFAULT_LINGUISTIC_MAX_CHARS);
+        DEFAULT_PERCENTILE_ACCURACY,
+        DEFAULT_TOP_CLUSTERS,
+        DEFAULT_EXAMPLE_PREFIX_CHARS,
+        DEFAULT_PARALLEL_WRITES,
+        DEFAULT_LINGUISTIC_SAMPLE_DOCS_PER_SOURCE,
+        DEFAULT_LINGUISTIC_SEED,
+        DEFAULT_LINGUISTIC_MAX_CHARS);
   }
 
   /** The stats.* keys of {@code c}; bad values are user errors naming the key. */

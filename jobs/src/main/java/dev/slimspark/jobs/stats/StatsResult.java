@@ -15,7 +15,15 @@ public record StatsResult(List<Row> reconcile, boolean tokensPresent) {
   public Map<String, Object> funnel() {
     Row all = reconcile.get(reconcile.size() - 1);
     Map<String, Object> counts = new LinkedHashMap<>();
-    for (String f : List.of("input_lines", "blank_lines", "quarantined", "filtered_out", "exact_duplicates", "near_duplicates", "kept")) {
+    for (String f :
+        List.of(
+            "input_lines",
+            "blank_lines",
+            "quarantined",
+            "filtered_out",
+            "exact_duplicates",
+            "near_duplicates",
+            "kept")) {
       counts.put(f, all.getLong(Reconciliation.SCHEMA.fieldIndex(f)));
     }
     return counts;
@@ -31,7 +39,9 @@ public record StatsResult(List<Row> reconcile, boolean tokensPresent) {
     for (Row r : reconcile) {
       // Rows from RowFactory carry no schema: look positions up in the table's schema.
       if (!r.getBoolean(Reconciliation.SCHEMA.fieldIndex("reconciled"))) {
-        differences.put(r.isNullAt(0) ? "(all)" : r.getString(0), r.getLong(Reconciliation.SCHEMA.fieldIndex("difference")));
+        differences.put(
+            r.isNullAt(0) ? "(all)" : r.getString(0),
+            r.getLong(Reconciliation.SCHEMA.fieldIndex("difference")));
       }
     }
     return differences;

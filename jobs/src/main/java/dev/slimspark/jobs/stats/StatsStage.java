@@ -29,9 +29,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class StatsStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(StatsStage.class);
+
   /** Read where present: tokenize's and pack's tables are optional. */
-  public static final List<Table> INPUTS = List.of(Table.INGEST_FILES, Table.INGEST_QUARANTINE, Table.DOCS_RAW,
-      Table.DOCS_FILTERED, Table.DOCS_DEDUP, Table.DUP_CLUSTERS, Table.DOCS_TOKENS, Table.PACKED_ROWS);
+  public static final List<Table> INPUTS =
+      List.of(
+          Table.INGEST_FILES,
+          Table.INGEST_QUARANTINE,
+          Table.DOCS_RAW,
+          Table.DOCS_FILTERED,
+          Table.DOCS_DEDUP,
+          Table.DUP_CLUSTERS,
+          Table.DOCS_TOKENS,
+          Table.PACKED_ROWS);
 
   @Override
   public String name() {
@@ -73,8 +82,12 @@ public final class StatsStage implements Stage {
     summary.count("sources", r.sources());
     summary.put("tokens_present", r.tokensPresent());
     int sample = options.linguisticSampleDocsPerSource();
-    summary.put("linguistic",
-        sample == 0 ? "off" : LinguisticStats.method(sample, options.linguisticSeed(), options.linguisticMaxChars()));
+    summary.put(
+        "linguistic",
+        sample == 0
+            ? "off"
+            : LinguisticStats.method(
+                sample, options.linguisticSeed(), options.linguisticMaxChars()));
     summary.put("reconciled", r.reconciled());
     if (!r.reconciled()) {
       LOG.error("The funnel does not reconcile; difference per source: {}", r.differences());
@@ -103,20 +116,29 @@ public final class StatsStage implements Stage {
       Future<List<Row>> funnel = pool.submit(() -> FunnelStats.compute(in));
       Map<Table, Supplier<Dataset<Row>>> tables = new LinkedHashMap<>();
       Supplier<Dataset<Row>> linguistic =
-          linguistic(lake, o.linguisticSampleDocsPerSource(), o.linguisticSeed(), o.linguisticMaxChars());
+          linguistic(
+              lake, o.linguisticSampleDocsPerSource(), o.linguisticSeed(), o.linguisticMaxChars());
       if (linguistic != null) {
         tables.put(Table.STATS_LINGUISTIC, linguistic); // the longest job: started first
       }
-      tables.put(Table.STATS_SOURCES, () -> SourceStats.compute(sets, o.percentileAccuracy()).coalesce(1));
+      tables.put(
+          Table.STATS_SOURCES, () -> SourceStats.compute(sets, o.percentileAccuracy()).coalesce(1));
       tables.put(Table.STATS_HISTOGRAMS, () -> HistogramStats.compute(sets).coalesce(1));
       tables.put(Table.STATS_LANGUAGES, () -> LanguageStats.compute(in));
       tables.put(Table.STATS_DUP_CLUSTER_SIZES, () -> DedupStats.sizes(in));
-      tables.put(Table.STATS_DUP_TOP_CLUSTERS, () -> DedupStats.top(in, o.topClusters(), o.examplePrefixChars()));
+      tables.put(
+          Table.STATS_DUP_TOP_CLUSTERS,
+          () -> DedupStats.top(in, o.topClusters(), o.examplePrefixChars()));
       tables.put(Table.STATS_FUNNEL, () -> FunnelStats.toDataset(ctx.spark(), await(funnel)));
-      tables.put(Table.STATS_RECONCILE,
-          () -> ctx.spark().createDataFrame(Reconciliation.compute(await(funnel)), Reconciliation.SCHEMA).coalesce(1));
+      tables.put(
+          Table.STATS_RECONCILE,
+          () ->
+              ctx.spark()
+                  .createDataFrame(Reconciliation.compute(await(funnel)), Reconciliation.SCHEMA)
+                  .coalesce(1));
       for (Map.Entry<Table, Supplier<Dataset<Row>>> e : tables.entrySet()) {
-        versions.put(e.getKey(), pool.submit(() -> write(lake, e.getKey(), e.getValue().get(), meta)));
+        versions.put(
+            e.getKey(), pool.submit(() -> write(lake, e.getKey(), e.getValue().get(), meta)));
       }
       List<Row> reconcile = Reconciliation.compute(await(funnel));
       for (Table t : StatsTables.ALL) {
@@ -138,9 +160,13 @@ public final class StatsStage implements Stage {
    */
   static Supplier<Dataset<Row>> linguistic(Lake lake, int perSource, int seed, int maxChars) {
     if (perSource != 0) {
-      return () -> LinguisticStats.compute(
-          lake.read(Table.DOCS_FILTERED), lake.exists(Table.DOCS_DEDUP) ? lake.read(Table.DOCS_DEDUP) : null,
-          perSource, seed, maxChars);
+      return () ->
+          LinguisticStats.compute(
+              lake.read(Table.DOCS_FILTERED),
+              lake.exists(Table.DOCS_DEDUP) ? lake.read(Table.DOCS_DEDUP) : null,
+              perSource,
+              seed,
+              maxChars);
     }
     if (lake.exists(Table.STATS_LINGUISTIC)) {
       LOG.info("stats: linguistic counts off; emptying {}", Table.STATS_LINGUISTIC);
@@ -165,7 +191,9 @@ public final class StatsStage implements Stage {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while writing the stats tables", e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+      throw e.getCause() instanceof RuntimeException r
+          ? r
+          : new IllegalStateException(e.getCause());
     }
   }
 }

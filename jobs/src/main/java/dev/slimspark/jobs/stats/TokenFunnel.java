@@ -2,8 +2,8 @@ package dev.slimspark.jobs.stats;
 
 import static org.apache.spark.sql.functions.arrays_zip;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
@@ -39,11 +39,26 @@ final class TokenFunnel {
     }
     Dataset<Row> tokens = in.docsTokens();
     try {
-      for (Row r : tokens.groupBy("source").agg(count(lit(1)), sum("token_count").cast(DataTypes.LongType)).collectAsList()) {
-        rows.add(FunnelStats.row(r.getString(0), 8, "tokenized", null, r.getLong(1), null, r.isNullAt(2) ? 0L : r.getLong(2), Table.DOCS_TOKENS.id()));
+      for (Row r :
+          tokens
+              .groupBy("source")
+              .agg(count(lit(1)), sum("token_count").cast(DataTypes.LongType))
+              .collectAsList()) {
+        rows.add(
+            FunnelStats.row(
+                r.getString(0),
+                8,
+                "tokenized",
+                null,
+                r.getLong(1),
+                null,
+                r.isNullAt(2) ? 0L : r.getLong(2),
+                Table.DOCS_TOKENS.id()));
       }
     } catch (Exception e) {
-      LOG.warn("docs_tokens has an unexpected schema; skipping the tokenized funnel step: {}", e.toString());
+      LOG.warn(
+          "docs_tokens has an unexpected schema; skipping the tokenized funnel step: {}",
+          e.toString());
       return new ArrayList<>();
     }
     if (!in.hasPackedRows()) {
@@ -54,12 +69,28 @@ final class TokenFunnel {
           in.packedRows()
               .select(explode(arrays_zip(col("doc_ids"), col("segment_lengths"))).as("s"))
               .select(col("s.doc_ids").as("doc_id"), col("s.segment_lengths").as("n"));
-      Dataset<Row> bySource = segments.join(tokens.select("doc_id", "source"), new String[] {"doc_id"}, "left");
-      for (Row r : bySource.groupBy("source").agg(countDistinct(col("doc_id")), sum("n").cast(DataTypes.LongType)).collectAsList()) {
-        rows.add(FunnelStats.row(r.isNullAt(0) ? "unknown" : r.getString(0), 9, "packed", null, r.getLong(1), null, r.isNullAt(2) ? 0L : r.getLong(2), Table.PACKED_ROWS.id()));
+      Dataset<Row> bySource =
+          segments.join(tokens.select("doc_id", "source"), new String[] {"doc_id"}, "left");
+      for (Row r :
+          bySource
+              .groupBy("source")
+              .agg(countDistinct(col("doc_id")), sum("n").cast(DataTypes.LongType))
+              .collectAsList()) {
+        rows.add(
+            FunnelStats.row(
+                r.isNullAt(0) ? "unknown" : r.getString(0),
+                9,
+                "packed",
+                null,
+                r.getLong(1),
+                null,
+                r.isNullAt(2) ? 0L : r.getLong(2),
+                Table.PACKED_ROWS.id()));
       }
     } catch (Exception e) {
-      LOG.warn("packed_rows has an unexpected schema; skipping the packed funnel step: {}", e.toString());
+      LOG.warn(
+          "packed_rows has an unexpected schema; skipping the packed funnel step: {}",
+          e.toString());
     }
     return rows;
   }

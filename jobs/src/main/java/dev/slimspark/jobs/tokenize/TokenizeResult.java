@@ -13,14 +13,19 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * What one tokenize run wrote, counted from the written docs_tokens (small aggregates only).
- * {@code reconciled}: one row per input document.
+ * What one tokenize run wrote, counted from the written docs_tokens (small aggregates only). {@code
+ * reconciled}: one row per input document.
  *
  * @param docsSplitIntoChunks documents encoded in more than one piece (see tokenize.chunk_chars)
  * @param bySource source ("null" when missing) -> {docs, tokens}
  */
 public record TokenizeResult(
-    long docs, long tokens, long docsSplitIntoChunks, long maxChunks, Map<String, Object> bySource, long inputDocs) {
+    long docs,
+    long tokens,
+    long docsSplitIntoChunks,
+    long maxChunks,
+    Map<String, Object> bySource,
+    long inputDocs) {
 
   public boolean reconciled() {
     return docs == inputDocs;
@@ -36,7 +41,10 @@ public record TokenizeResult(
     for (Row row :
         written
             .groupBy(col("source"))
-            .agg(count(lit(1)), sum("token_count"), sum(when(col("chunks").gt(1), 1).otherwise(0)),
+            .agg(
+                count(lit(1)),
+                sum("token_count"),
+                sum(when(col("chunks").gt(1), 1).otherwise(0)),
                 org.apache.spark.sql.functions.max("chunks"))
             .collectAsList()) {
       long n = row.getLong(1);

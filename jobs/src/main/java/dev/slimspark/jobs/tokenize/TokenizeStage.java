@@ -12,8 +12,8 @@ import dev.slimspark.udfs.tokenize.TextTokenizer;
 import dev.slimspark.udfs.tokenize.Tokenizers;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.Dataset;
@@ -25,10 +25,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Tokenize: every kept document of the input table (default {@code docs_filtered}; a table with a
  * {@code kept} column is read where {@code kept = true}) becomes one row of {@code docs_tokens}
- * holding its token ids with the configured document-boundary policy: an optional BOS id before
- * and an optional EOS id after each document (TinyLlama: {@code <s>} first, no EOS; GPT-2 style:
- * {@code <|endoftext|>} after each document). Ids are stored as one binary value per document
- * (uint16 when the vocabulary fits, else int32; see {@link TokenizeStep#SCHEMA}).
+ * holding its token ids with the configured document-boundary policy: an optional BOS id before and
+ * an optional EOS id after each document (TinyLlama: {@code <s>} first, no EOS; GPT-2 style: {@code
+ * <|endoftext|>} after each document). Ids are stored as one binary value per document (uint16 when
+ * the vocabulary fits, else int32; see {@link TokenizeStep#SCHEMA}).
  *
  * <p>The tokenizer file is read on the driver ({@link TokenizerSetup}) and broadcast, so executors
  * need no copy of it; each executor JVM builds one tokenizer ({@link Tokenizers}) shared by its
@@ -37,6 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class TokenizeStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(TokenizeStage.class);
+
   /** The input is tokenize.input_table (a table name from config, default docs_dedup). */
   public static final List<Table> OUTPUTS = List.of(Table.DOCS_TOKENS);
 
@@ -67,7 +68,8 @@ public final class TokenizeStage implements Stage {
     TextTokenizer driverTok = TokenizerSetup.load(r);
     int bos = TokenizerSetup.boundaryId(driverTok, options.bos(), "tokenize.bos");
     int eos = TokenizerSetup.boundaryId(driverTok, options.eos(), "tokenize.eos");
-    LOG.info("Tokenizing {} with {} (bos id {}, eos id {})", inputTable, driverTok.name(), bos, eos);
+    LOG.info(
+        "Tokenizing {} with {} (bos id {}, eos id {})", inputTable, driverTok.name(), bos, eos);
 
     summary.input(lake.path(inputTable));
     Dataset<Row> in = lake.read(inputTable);
@@ -76,7 +78,9 @@ public final class TokenizeStage implements Stage {
     }
     in = in.select(col("doc_id"), col("source"), col("text"));
     Broadcast<byte[]> contents =
-        r.contents() == null ? null : JavaSparkContext.fromSparkContext(ctx.spark().sparkContext()).broadcast(r.contents());
+        r.contents() == null
+            ? null
+            : JavaSparkContext.fromSparkContext(ctx.spark().sparkContext()).broadcast(r.contents());
     String dtype = TokenizeStep.dtypeFor(driverTok);
     Dataset<Row> tokens = TokenizeStep.apply(in, r.spec(), contents, bos, eos, dtype);
     long v = lake.write(tokens, Table.DOCS_TOKENS, SaveMode.Overwrite, ctx.commitMetadata(name()));

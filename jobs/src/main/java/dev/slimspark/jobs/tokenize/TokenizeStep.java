@@ -47,10 +47,16 @@ public final class TokenizeStep {
    * size is inconsistent), rather than storing a wrong id.
    */
   public static Dataset<Row> apply(
-      Dataset<Row> docs, Tokenizers.Spec spec, Broadcast<byte[]> contents, int bos, int eos, String dtype) {
+      Dataset<Row> docs,
+      Tokenizers.Spec spec,
+      Broadcast<byte[]> contents,
+      int bos,
+      int eos,
+      String dtype) {
     MapPartitionsFunction<Row, Row> fn =
         rows -> {
-          TextTokenizer tok = contents == null ? Tokenizers.get(spec) : Tokenizers.get(spec, contents::value);
+          TextTokenizer tok =
+              contents == null ? Tokenizers.get(spec) : Tokenizers.get(spec, contents::value);
           return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -64,7 +70,12 @@ public final class TokenizeStep {
               TextTokenizer.Encoded e = tok.encodeCounted(text);
               byte[] ids = TokenCodec.encode(e.ids(), bos, eos, dtype);
               return RowFactory.create(
-                  r.get(0), r.get(1), ids.length / TokenCodec.bytesPerToken(dtype), ids, dtype, e.chunks());
+                  r.get(0),
+                  r.get(1),
+                  ids.length / TokenCodec.bytesPerToken(dtype),
+                  ids,
+                  dtype,
+                  e.chunks());
             }
           };
         };

@@ -41,9 +41,8 @@ class ConnectedComponentsStepTest {
     // Chain 5-4-3-2-1 (worst case for label propagation), star around 10 given with the centre as
     // the larger end, a separate pair, a duplicate edge and a self-loop.
     long[][] g = {
-      {5, 4}, {4, 3}, {3, 2}, {2, 1},
-      {20, 10}, {21, 20}, {22, 20}, {23, 20}, {20, 24},
-      {31, 30}, {30, 31}, {40, 40}
+      {5, 4}, {4, 3}, {3, 2}, {2, 1}, {20, 10}, {21, 20}, {22, 20}, {23, 20}, {20, 24}, {31, 30},
+      {30, 31}, {40, 40}
     };
     Map<Long, Long> expected = new TreeMap<>();
     for (long n = 2; n <= 5; n++) {

@@ -30,7 +30,8 @@ class DedupDeterminismTest {
         }
       }
       if (i % 10 == 0) {
-        rows.add(doc("d" + i + "-copy", sources[(i + 1) % 3], DedupTestData.join(base).toUpperCase()));
+        rows.add(
+            doc("d" + i + "-copy", sources[(i + 1) % 3], DedupTestData.join(base).toUpperCase()));
       }
     }
     Dataset<Row> docs = DedupTestData.frame(rows);

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@link DedupOptions#defaults()} (what step-level tests use) must be what the product runs with
- * {@code slimspark-defaults.conf}: once the constants said 0.5/0.5 error weights while the file said
- * 0.2/0.8, so tests exercised another LSH banding than users got.
+ * {@code slimspark-defaults.conf}: once the constants said 0.5/0.5 error weights while the file
+ * said 0.2/0.8, so tests exercised another LSH banding than users got.
  */
 class DedupOptionsDefaultsTest {
   @Test

@@ -43,7 +43,11 @@ class DedupPipelineTest {
     // Half of a block are copies of one document.
     String copied = "A single boilerplate page that was crawled many times over from mirrors.";
     for (int i = 0; i < 20; i++) {
-      rows.add(doc(String.format("h%02d", i), "web", i % 2 == 0 ? copied : "unique page number " + i + " about topic " + (i * 7)));
+      rows.add(
+          doc(
+              String.format("h%02d", i),
+              "web",
+              i % 2 == 0 ? copied : "unique page number " + i + " about topic " + (i * 7)));
     }
     // CJK near-duplicates (one character changed in a long text) and an exact CJK variant.
     StringBuilder cjk = new StringBuilder();
@@ -75,7 +79,10 @@ class DedupPipelineTest {
     assertTrue(r != null, "no cluster row for " + docId);
     assertEquals(clusterId, r.getString(r.fieldIndex("cluster_id")), docId);
     assertEquals(keptFlag, r.getBoolean(r.fieldIndex("kept")), docId);
-    assertEquals(reason, r.isNullAt(r.fieldIndex("reason")) ? null : r.getString(r.fieldIndex("reason")), docId);
+    assertEquals(
+        reason,
+        r.isNullAt(r.fieldIndex("reason")) ? null : r.getString(r.fieldIndex("reason")),
+        docId);
   }
 
   @Test
@@ -100,12 +107,15 @@ class DedupPipelineTest {
     Row near = clusterRows.get("cjk-2");
     double sim = near.getDouble(near.fieldIndex("similarity_to_kept"));
     assertTrue(sim > 0.9 && sim < 1.0, "similarity " + sim);
-    assertEquals(1.0, clusterRows.get("p-a").getDouble(clusterRows.get("p-a").fieldIndex("similarity_to_kept")));
+    assertEquals(
+        1.0,
+        clusterRows.get("p-a").getDouble(clusterRows.get("p-a").fieldIndex("similarity_to_kept")));
   }
 
   @Test
   void keptSetAndCounts() {
-    Set<String> expected = new TreeSet<>(List.of("empty-a", "c1", "c3", "p-z", "v1", "cjk-1", "h00"));
+    Set<String> expected =
+        new TreeSet<>(List.of("empty-a", "c1", "c3", "p-z", "v1", "cjk-1", "h00"));
     for (int i = 1; i < 20; i += 2) {
       expected.add(String.format("h%02d", i));
     }
@@ -117,7 +127,8 @@ class DedupPipelineTest {
     assertEquals(1 + 1 + 2 + 2 + 9 + 1, c.exactRemoved());
     assertEquals(1, c.nearRemoved());
     assertEquals(3, c.shortDocs()); // empty-a, c1, c3 survive exact dedup and are < 13 chars
-    // The product's banding (fp/fn weights 0.2/0.8 of slimspark-defaults.conf), not SlimPajama's 9 x 13.
+    // The product's banding (fp/fn weights 0.2/0.8 of slimspark-defaults.conf), not SlimPajama's 9
+    // x 13.
     assertEquals(12, result.bands());
     assertEquals(10, result.rows());
     assertEquals(1 - Math.pow(1 - Math.pow(0.8, 10), 12), result.detectionProbability(), 1e-12);
@@ -137,7 +148,10 @@ class DedupPipelineTest {
     assertEquals(100.0 * 16 / 32, web.getDouble(web.fieldIndex("pct_removed")), 1e-9);
     Row books = bySource.get("books");
     assertEquals(1, books.getLong(books.fieldIndex("exact_removed")));
-    assertEquals((long) "Deduplication keeps the preferred copy of every cluster of repeated documents.".length(),
+    assertEquals(
+        (long)
+            "Deduplication keeps the preferred copy of every cluster of repeated documents."
+                .length(),
         books.getLong(books.fieldIndex("bytes_removed")));
     assertEquals(0, bySource.get("wiki").getLong(bySource.get("wiki").fieldIndex("exact_removed")));
   }

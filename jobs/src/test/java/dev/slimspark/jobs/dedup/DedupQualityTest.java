@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Synthetic corpus with planted near-duplicate pairs at known exact Jaccard levels (computed here
  * on the same shingles), default char-13 SlimPajama shingles, EXACT verification, FN-weighted
- * banding (0.2/0.8 → 12x10, P(0.9) = 0.994). Asserts recall >= 0.99 for pairs with Jaccard >=
- * t + 0.1, removed-doc precision >= 0.99 (removed doc's exact Jaccard to its kept doc >= t), and
- * that reported similarities are the exact Jaccard.
+ * banding (0.2/0.8 → 12x10, P(0.9) = 0.994). Asserts recall >= 0.99 for pairs with Jaccard >= t +
+ * 0.1, removed-doc precision >= 0.99 (removed doc's exact Jaccard to its kept doc >= t), and that
+ * reported similarities are the exact Jaccard.
  */
 class DedupQualityTest {
   private static final Logger LOG = LoggerFactory.getLogger(DedupQualityTest.class);
@@ -48,7 +48,8 @@ class DedupQualityTest {
       if (i < planted) {
         // Replacement rates spread pair Jaccard over ~0.5..1.0 for char 13-grams.
         String vid = String.format("v%05d", i);
-        text.put(vid, DedupTestData.join(DedupTestData.mutate(rnd, vocab, w, rnd.nextDouble() * 0.04)));
+        text.put(
+            vid, DedupTestData.join(DedupTestData.mutate(rnd, vocab, w, rnd.nextDouble() * 0.04)));
         variantOf.put(vid, id);
       }
     }
@@ -71,8 +72,11 @@ class DedupQualityTest {
       double j = exact(shingler, text.get(e.getKey()), text.get(e.getValue()));
       Row rv = cluster.get(e.getKey());
       Row rb = cluster.get(e.getValue());
-      boolean together = rv != null && rb != null
-          && rv.getString(rv.fieldIndex("cluster_id")).equals(rb.getString(rb.fieldIndex("cluster_id")));
+      boolean together =
+          rv != null
+              && rb != null
+              && rv.getString(rv.fieldIndex("cluster_id"))
+                  .equals(rb.getString(rb.fieldIndex("cluster_id")));
       if (j >= t + 0.1) {
         hiPairs++;
         hiFound += together ? 1 : 0;
@@ -106,8 +110,19 @@ class DedupQualityTest {
     }
     double recallHi = (double) hiFound / hiPairs;
     double precision = (double) correct / removed;
-    LOG.warn("quality: recall(J>={})={}/{}={} recall[t,t+0.1)={}/{} precision={}/{}={} maxRandomJ={} counts={}",
-        t + 0.1, hiFound, hiPairs, recallHi, midFound, midPairs, correct, removed, precision, maxRandom, res.counts());
+    LOG.warn(
+        "quality: recall(J>={})={}/{}={} recall[t,t+0.1)={}/{} precision={}/{}={} maxRandomJ={} counts={}",
+        t + 0.1,
+        hiFound,
+        hiPairs,
+        recallHi,
+        midFound,
+        midPairs,
+        correct,
+        removed,
+        precision,
+        maxRandom,
+        res.counts());
     assertTrue(hiPairs >= 150, "too few high-similarity pairs: " + hiPairs);
     assertTrue(recallHi >= 0.99, "recall " + recallHi);
     assertTrue(precision >= 0.99, "precision " + precision);

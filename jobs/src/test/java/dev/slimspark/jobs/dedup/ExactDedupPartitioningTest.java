@@ -31,18 +31,21 @@ class ExactDedupPartitioningTest {
     List<Row> rows = new ArrayList<>();
     List<String> texts = new ArrayList<>();
     for (int i = 0; i < 6000; i++) {
-      String text = i % 7 == 3 && !texts.isEmpty()
-          ? texts.get(rnd.nextInt(texts.size())) // an exact copy of an earlier doc
-          : DedupTestData.join(DedupTestData.randomWords(rnd, vocab, 12));
+      String text =
+          i % 7 == 3 && !texts.isEmpty()
+              ? texts.get(rnd.nextInt(texts.size())) // an exact copy of an earlier doc
+              : DedupTestData.join(DedupTestData.randomWords(rnd, vocab, 12));
       texts.add(text);
       rows.add(doc(String.format("d%05d", i), i % 2 == 0 ? "web" : "wiki", text));
     }
     long distinct = texts.stream().distinct().count();
     Path dir = TestSpark.newDir("exact-partitioning").resolve("docs");
     DedupTestData.frame(rows).repartition(24).write().parquet(dir.toString());
-    Map<String, String> saved = Map.of(
-        "spark.sql.shuffle.partitions", spark.conf().get("spark.sql.shuffle.partitions"),
-        "spark.sql.adaptive.advisoryPartitionSizeInBytes", spark.conf().get("spark.sql.adaptive.advisoryPartitionSizeInBytes"));
+    Map<String, String> saved =
+        Map.of(
+            "spark.sql.shuffle.partitions", spark.conf().get("spark.sql.shuffle.partitions"),
+            "spark.sql.adaptive.advisoryPartitionSizeInBytes",
+                spark.conf().get("spark.sql.adaptive.advisoryPartitionSizeInBytes"));
     spark.conf().set("spark.sql.shuffle.partitions", "16");
     spark.conf().set("spark.sql.adaptive.advisoryPartitionSizeInBytes", "64m");
     try {
@@ -55,9 +58,14 @@ class ExactDedupPartitioningTest {
       long orphanReps =
           m.alias("a").join(m.alias("b"), col("a.rep").equalTo(col("b.node")), "left_anti").count();
       assertEquals(0, orphanReps);
-      long badReps = m.alias("a").join(m.alias("b"), col("a.rep").equalTo(col("b.node")))
-          .where(col("b.rep").notEqual(col("b.node")).or(col("a.content_hash").notEqual(col("b.content_hash"))))
-          .count();
+      long badReps =
+          m.alias("a")
+              .join(m.alias("b"), col("a.rep").equalTo(col("b.node")))
+              .where(
+                  col("b.rep")
+                      .notEqual(col("b.node"))
+                      .or(col("a.content_hash").notEqual(col("b.content_hash"))))
+              .count();
       assertEquals(0, badReps);
       assertEquals(6000, m.select("node").distinct().count());
       r.release();

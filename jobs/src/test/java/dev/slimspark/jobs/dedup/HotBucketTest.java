@@ -45,11 +45,19 @@ class HotBucketTest {
       rows.add(RowFactory.create((long) i, DedupTestData.join(w)));
     }
     for (int i = 0; i < OTHERS; i++) {
-      rows.add(RowFactory.create((long) (FAMILY + i), DedupTestData.join(DedupTestData.randomWords(rnd, vocab, 200))));
+      rows.add(
+          RowFactory.create(
+              (long) (FAMILY + i), DedupTestData.join(DedupTestData.randomWords(rnd, vocab, 200))));
     }
-    StructType schema = new StructType().add(Cols.NODE, DataTypes.LongType).add(Cols.TEXT, DataTypes.StringType);
+    StructType schema =
+        new StructType().add(Cols.NODE, DataTypes.LongType).add(Cols.TEXT, DataTypes.StringType);
     DedupOptions opts = DedupOptions.defaults();
-    sigs = MinHashStep.run(TestSpark.session().createDataFrame(rows, schema).repartition(4), FAMILY + OTHERS, opts, opts.lshParams());
+    sigs =
+        MinHashStep.run(
+            TestSpark.session().createDataFrame(rows, schema).repartition(4),
+            FAMILY + OTHERS,
+            opts,
+            opts.lshParams());
   }
 
   @AfterAll
@@ -59,7 +67,8 @@ class HotBucketTest {
 
   /** node → component root of every non-root node. */
   private static Map<Long, Long> components(LshCandidatesStep.Result lsh) {
-    ConnectedComponentsStep.Result cc = ConnectedComponentsStep.run(lsh.edges(), DedupOptions.defaults());
+    ConnectedComponentsStep.Result cc =
+        ConnectedComponentsStep.run(lsh.edges(), DedupOptions.defaults());
     Map<Long, Long> m = new HashMap<>();
     for (Row r : cc.assignment().collectAsList()) {
       m.put(r.getLong(0), r.getLong(1));
@@ -71,7 +80,8 @@ class HotBucketTest {
 
   @Test
   void hotBucketIsSplitLinearlyAndGivesTheComponentsOfThePlainStar() {
-    LshCandidatesStep.Result split = LshCandidatesStep.run(sigs.signatures(), DedupOptions.builder().subBucketSize(100).build());
+    LshCandidatesStep.Result split =
+        LshCandidatesStep.run(sigs.signatures(), DedupOptions.builder().subBucketSize(100).build());
     assertEquals(0, split.skippedBuckets());
     assertEquals(0, split.docsInSkippedBuckets());
     assertTrue(split.splitBuckets() > 0, split.toString());
@@ -87,14 +97,16 @@ class HotBucketTest {
     for (long i = FAMILY; i < FAMILY + OTHERS; i++) {
       assertTrue(!splitCc.containsKey(i), "unrelated doc " + i + " linked");
     }
-    LshCandidatesStep.Result plain = LshCandidatesStep.run(sigs.signatures(), DedupOptions.defaults());
+    LshCandidatesStep.Result plain =
+        LshCandidatesStep.run(sigs.signatures(), DedupOptions.defaults());
     assertEquals(0, plain.splitBuckets());
     assertEquals(components(plain), splitCc);
   }
 
   @Test
   void aCapIsReportedWithTheDocsItLeftUnchecked() {
-    LshCandidatesStep.Result r = LshCandidatesStep.run(sigs.signatures(), DedupOptions.builder().maxBucketSize(50).build());
+    LshCandidatesStep.Result r =
+        LshCandidatesStep.run(sigs.signatures(), DedupOptions.builder().maxBucketSize(50).build());
     try {
       assertTrue(r.skippedBuckets() > 0, r.toString());
       // Nearly every family member sits in some skipped bucket (the family shares most band keys).
@@ -108,8 +120,10 @@ class HotBucketTest {
 
   @Test
   void aCapOfOneIsAUserError() {
-    var e = org.junit.jupiter.api.Assertions.assertThrows(dev.slimspark.errors.UserError.class,
-        () -> DedupStage.options(dev.slimspark.Stages.config("dedup.near.max_bucket_size=1")));
+    var e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.slimspark.errors.UserError.class,
+            () -> DedupStage.options(dev.slimspark.Stages.config("dedup.near.max_bucket_size=1")));
     assertTrue(e.getMessage().contains("max_bucket_size"), e.getMessage());
     assertEquals(0, DedupStage.options(dev.slimspark.Stages.config()).maxBucketSize());
     assertEquals(10_000, DedupStage.options(dev.slimspark.Stages.config()).subBucketSize());

@@ -2,7 +2,6 @@ package dev.slimspark.jobs.dedup;
 
 import static dev.slimspark.Stages.q;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -37,7 +36,8 @@ import org.junit.jupiter.api.Test;
  * come from dedup_signatures.
  */
 class IncrementalDedupTest {
-  static final List<String> TABLES = List.of("docs_dedup", "dup_clusters", "dedup_signatures", "dedup_summary");
+  static final List<String> TABLES =
+      List.of("docs_dedup", "dup_clusters", "dedup_signatures", "dedup_summary");
   static Path lake;
   static JobSummary full;
   static JobSummary incr;
@@ -59,11 +59,18 @@ class IncrementalDedupTest {
   }
 
   static long version(String name) {
-    return DeltaTable.forPath(TestSpark.session(), lake.resolve(name).toString()).history(1).head().getLong(0);
+    return DeltaTable.forPath(TestSpark.session(), lake.resolve(name).toString())
+        .history(1)
+        .head()
+        .getLong(0);
   }
 
   static void writeInput(String name, List<Row> rows, int partitions) {
-    DedupTestData.frame(rows).repartition(partitions).write().format("delta").mode(SaveMode.Overwrite)
+    DedupTestData.frame(rows)
+        .repartition(partitions)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
         .save(lake.resolve(name).toString());
   }
 
@@ -81,8 +88,18 @@ class IncrementalDedupTest {
     Map<String, List<String>> m = new TreeMap<>();
     m.put("docs_dedup", DedupTestData.sorted(table("docs_dedup").where("doc_id like 'n-%'")));
     m.put("dup_clusters", DedupTestData.sorted(table("dup_clusters").where("batch = 1")));
-    m.put("dedup_signatures", DedupTestData.sorted(table("dedup_signatures").where("batch = 1")
-        .selectExpr("doc_id", "source", "hex(content_hash)", "cast(band_keys as string)", "cast(sig as string)", "batch")));
+    m.put(
+        "dedup_signatures",
+        DedupTestData.sorted(
+            table("dedup_signatures")
+                .where("batch = 1")
+                .selectExpr(
+                    "doc_id",
+                    "source",
+                    "hex(content_hash)",
+                    "cast(band_keys as string)",
+                    "cast(sig as string)",
+                    "batch")));
     m.put("dedup_summary", DedupTestData.sorted(table("dedup_summary").where("batch = 1")));
     return m;
   }
@@ -97,7 +114,8 @@ class IncrementalDedupTest {
     List<Row> old = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
       oldWords.add(DedupTestData.randomWords(rnd, vocab, 100));
-      old.add(DedupTestData.doc(String.format("o%02d", i), "web", DedupTestData.join(oldWords.get(i))));
+      old.add(
+          DedupTestData.doc(String.format("o%02d", i), "web", DedupTestData.join(oldWords.get(i))));
     }
     String o00Upper = DedupTestData.join(oldWords.get(0)).toUpperCase(java.util.Locale.ROOT) + "!";
     old.add(DedupTestData.doc("o30", "web", o00Upper)); // exact copy of o00 under normalization
@@ -109,8 +127,12 @@ class IncrementalDedupTest {
 
     // Erase the old text: only dedup_signatures can now tell what the old docs said.
     FileUtils.deleteDirectory(lake.resolve("batch0").toFile());
-    table("docs_dedup").selectExpr("doc_id", "source", "concat('erased ', doc_id) as text")
-        .write().format("delta").mode(SaveMode.Overwrite).save(lake.resolve("docs_dedup").toString());
+    table("docs_dedup")
+        .selectExpr("doc_id", "source", "concat('erased ', doc_id) as text")
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .save(lake.resolve("docs_dedup").toString());
 
     List<Row> batch = new ArrayList<>();
     for (int i = 0; i <= 32; i++) {
@@ -118,7 +140,9 @@ class IncrementalDedupTest {
       batch.add(DedupTestData.doc(id, "web", "other text for " + id));
     }
     String o02 = DedupTestData.join(oldWords.get(2));
-    batch.add(DedupTestData.doc("n-exact-1", "web", o02.toUpperCase(java.util.Locale.ROOT).replace(" ", ",  ")));
+    batch.add(
+        DedupTestData.doc(
+            "n-exact-1", "web", o02.toUpperCase(java.util.Locale.ROOT).replace(" ", ",  ")));
     batch.add(DedupTestData.doc("n-exact-2", "web", o00Upper));
     String near1 = edit(oldWords.get(3), vocab, 20, 70);
     batch.add(DedupTestData.doc("n-near-1", "web", near1));
@@ -131,7 +155,11 @@ class IncrementalDedupTest {
     batch.add(DedupTestData.doc("n-nd-a", "web", DedupTestData.join(y)));
     batch.add(DedupTestData.doc("n-nd-b", "web", edit(y, vocab, 40)));
     for (int i = 1; i <= 5; i++) {
-      batch.add(DedupTestData.doc("n-fresh-" + i, "web", DedupTestData.join(DedupTestData.randomWords(rnd, vocab, 100))));
+      batch.add(
+          DedupTestData.doc(
+              "n-fresh-" + i,
+              "web",
+              DedupTestData.join(DedupTestData.randomWords(rnd, vocab, 100))));
     }
     batch.add(DedupTestData.doc("n-short-old", "web", "Hi!"));
     batch.add(DedupTestData.doc("n-short-new", "web", "yo"));
@@ -167,7 +195,9 @@ class IncrementalDedupTest {
     Map<String, String> removed = new TreeMap<>();
     for (Row r : byId.values()) {
       if (!r.getBoolean(r.fieldIndex("kept"))) {
-        removed.put(r.getString(r.fieldIndex("doc_id")), r.getString(r.fieldIndex("cluster_id")) + "/" + r.getString(r.fieldIndex("reason")));
+        removed.put(
+            r.getString(r.fieldIndex("doc_id")),
+            r.getString(r.fieldIndex("cluster_id")) + "/" + r.getString(r.fieldIndex("reason")));
       }
     }
     Map<String, String> want = new TreeMap<>();
@@ -189,12 +219,27 @@ class IncrementalDedupTest {
       double sim = byId.get(id).getDouble(byId.get(id).fieldIndex("similarity_to_kept"));
       assertTrue(sim >= 0.8 && sim < 1.0, id + " similarity " + sim);
     }
-    assertEquals(1.0, byId.get("n-exact-1").getDouble(byId.get("n-exact-1").fieldIndex("similarity_to_kept")));
+    assertEquals(
+        1.0,
+        byId.get("n-exact-1").getDouble(byId.get("n-exact-1").fieldIndex("similarity_to_kept")));
 
     TreeSet<String> keptNew = new TreeSet<>();
-    table("docs_dedup").where("doc_id like 'n-%'").collectAsList().forEach(r -> keptNew.add(r.getString(0)));
-    assertEquals(new TreeSet<>(List.of("n-dup-a", "n-nd-a", "n-fresh-1", "n-fresh-2", "n-fresh-3", "n-fresh-4",
-        "n-fresh-5", "n-short-new")), keptNew);
+    table("docs_dedup")
+        .where("doc_id like 'n-%'")
+        .collectAsList()
+        .forEach(r -> keptNew.add(r.getString(0)));
+    assertEquals(
+        new TreeSet<>(
+            List.of(
+                "n-dup-a",
+                "n-nd-a",
+                "n-fresh-1",
+                "n-fresh-2",
+                "n-fresh-3",
+                "n-fresh-4",
+                "n-fresh-5",
+                "n-short-new")),
+        keptNew);
     assertEquals(31 + 8, table("docs_dedup").count());
   }
 
@@ -228,8 +273,12 @@ class IncrementalDedupTest {
   void oldRowsAreUntouchedAndNewSignaturesAppended() {
     SparkSession spark = TestSpark.session();
     for (String t : TABLES) {
-      Dataset<Row> before = spark.read().format("delta").option("versionAsOf", versionsBeforeIncr.get(t))
-          .load(lake.resolve(t).toString());
+      Dataset<Row> before =
+          spark
+              .read()
+              .format("delta")
+              .option("versionAsOf", versionsBeforeIncr.get(t))
+              .load(lake.resolve(t).toString());
       Dataset<Row> after = table(t);
       // Every old row is still there, byte for byte (binary and arrays compared by value).
       assertEquals(0, before.exceptAll(after).count(), t);
@@ -239,9 +288,16 @@ class IncrementalDedupTest {
     }
     Dataset<Row> sigs = table("dedup_signatures").where("batch = 1");
     assertEquals(8, sigs.count());
-    assertEquals(1, sigs.where("doc_id = 'n-short-new' and sig is null and band_keys is null").count());
+    assertEquals(
+        1, sigs.where("doc_id = 'n-short-new' and sig is null and band_keys is null").count());
     int bands = ((Number) ((Map<?, ?>) incr.extra().get("lsh")).get("bands")).intValue();
-    assertEquals(7, sigs.where("size(sig) = 128 and size(band_keys) = " + bands + " and octet_length(content_hash) = 16").count());
+    assertEquals(
+        7,
+        sigs.where(
+                "size(sig) = 128 and size(band_keys) = "
+                    + bands
+                    + " and octet_length(content_hash) = 16")
+            .count());
   }
 
   @Test
@@ -267,8 +323,12 @@ class IncrementalDedupTest {
 
   @Test
   void changedOptionsAreAUserError() {
-    UserError e = assertThrows(UserError.class,
-        () -> Stages.run("dedup", config("batch1", "dedup.mode=incremental", "dedup.near.num_perm=64")));
+    UserError e =
+        assertThrows(
+            UserError.class,
+            () ->
+                Stages.run(
+                    "dedup", config("batch1", "dedup.mode=incremental", "dedup.near.num_perm=64")));
     assertTrue(e.why().contains("num_perm 128 -> 64"), e.why());
     assertTrue(e.fix().contains("dedup.mode=full"), e.fix());
     Path empty = TestSpark.newDir("incr-empty");

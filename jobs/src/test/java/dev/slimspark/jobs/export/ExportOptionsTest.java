@@ -26,9 +26,12 @@ class ExportOptionsTest {
 
   @Test
   void badValuesNameTheKey() {
-    UserError f = assertThrows(UserError.class, () -> ExportOptions.from(Stages.config("export.formats=[\"npy\"]")));
+    UserError f =
+        assertThrows(
+            UserError.class, () -> ExportOptions.from(Stages.config("export.formats=[\"npy\"]")));
     assertTrue(f.problem().contains("export.formats"), f.problem());
-    ExportOptions litgptOnly = ExportOptions.from(Stages.config("export.formats=litgpt", "pack.pad_id=32000"));
+    ExportOptions litgptOnly =
+        ExportOptions.from(Stages.config("export.formats=litgpt", "pack.pad_id=32000"));
     assertTrue(litgptOnly.litgpt() && !litgptOnly.megatron());
     assertEquals(32000, litgptOnly.padId());
   }

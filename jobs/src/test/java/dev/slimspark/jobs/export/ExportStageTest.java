@@ -31,6 +31,7 @@ class ExportStageTest {
   static Path lake;
   static Path out;
   static JobSummary summary;
+
   /** split -> shard -> rows' tokens in row_id order. */
   static Map<String, Map<Integer, List<long[]>>> table = new TreeMap<>();
 
@@ -43,10 +44,16 @@ class ExportStageTest {
     Files.createDirectories(out.resolve("litgpt"));
     Files.write(out.resolve("litgpt/train_0000000099.bin"), new byte[] {1});
     Files.write(out.resolve("litgpt/notes.txt"), new byte[] {1});
-    String[] sets = {"pack.mode=best-fit", "pack.seq_len=" + SEQ, "pack.validation_fraction=0.1",
-        "pack.target_file_bytes=" + (40 * L * 2), "export.dir=" + Stages.q(out)};
+    String[] sets = {
+      "pack.mode=best-fit",
+      "pack.seq_len=" + SEQ,
+      "pack.validation_fraction=0.1",
+      "pack.target_file_bytes=" + (40 * L * 2),
+      "export.dir=" + Stages.q(out)
+    };
     PackTestData.pack(PackTestData.config(lake, sets));
-    summary = new ExportStage().run(new RunContext(TestSpark.session(), PackTestData.config(lake, sets)));
+    summary =
+        new ExportStage().run(new RunContext(TestSpark.session(), PackTestData.config(lake, sets)));
     for (Row r : PackTestData.rows(lake)) {
       assertEquals("uint16", r.getString(r.fieldIndex("dtype")));
       byte[] b = (byte[]) r.get(r.fieldIndex("tokens"));
@@ -54,8 +61,10 @@ class ExportStageTest {
       for (int i = 0; i < t.length; i++) {
         t[i] = (b[2 * i] & 0xFF) | (b[2 * i + 1] & 0xFF) << 8;
       }
-      table.computeIfAbsent(r.getString(0), k -> new TreeMap<>())
-          .computeIfAbsent(r.getInt(1), k -> new ArrayList<>()).add(t);
+      table
+          .computeIfAbsent(r.getString(0), k -> new TreeMap<>())
+          .computeIfAbsent(r.getInt(1), k -> new ArrayList<>())
+          .add(t);
     }
   }
 
@@ -68,7 +77,8 @@ class ExportStageTest {
         Path f = out.resolve(String.format("litgpt/%s_%010d.bin", split.getKey(), shard.getKey()));
         LitGptReader r = new LitGptReader(f);
         assertEquals(8, r.dtypeCode);
-        // Every file of a split has the same chunk size (TinyLlama reads it from the first file only).
+        // Every file of a split has the same chunk size (TinyLlama reads it from the first file
+        // only).
         assertEquals((long) maxRows * L, r.chunkSize);
         List<long[]> rows = shard.getValue();
         for (int i = 0; i < maxRows; i++) {
@@ -84,7 +94,8 @@ class ExportStageTest {
       }
     }
     assertFalse(Files.exists(out.resolve("litgpt/train_0000000099.bin")));
-    assertTrue(Files.exists(out.resolve("litgpt/notes.txt")), "files we did not name are left alone");
+    assertTrue(
+        Files.exists(out.resolve("litgpt/notes.txt")), "files we did not name are left alone");
     assertEquals(1L, summary.counts().get("stale_files_deleted"));
   }
 
@@ -92,8 +103,9 @@ class ExportStageTest {
   void megatronFilesHoldOneSequenceAndDocumentPerRow() throws Exception {
     for (Map.Entry<String, Map<Integer, List<long[]>>> split : table.entrySet()) {
       for (Map.Entry<Integer, List<long[]>> shard : split.getValue().entrySet()) {
-        MegatronReader m = new MegatronReader(
-            out.resolve(String.format("megatron/%s_%010d", split.getKey(), shard.getKey())));
+        MegatronReader m =
+            new MegatronReader(
+                out.resolve(String.format("megatron/%s_%010d", split.getKey(), shard.getKey())));
         List<long[]> rows = shard.getValue();
         assertEquals(8, m.dtypeCode);
         assertEquals(rows.size(), m.size());
@@ -111,13 +123,21 @@ class ExportStageTest {
   @Test
   void keepModeWritesTrueBlockCounts() throws Exception {
     Path keep = TestSpark.newDir("export-keep");
-    new ExportStage().run(new RunContext(TestSpark.session(), PackTestData.config(lake,
-        "pack.seq_len=" + SEQ, "export.dir=" + Stages.q(keep), "export.formats=[litgpt]",
-        "export.litgpt_short_files=keep")));
+    new ExportStage()
+        .run(
+            new RunContext(
+                TestSpark.session(),
+                PackTestData.config(
+                    lake,
+                    "pack.seq_len=" + SEQ,
+                    "export.dir=" + Stages.q(keep),
+                    "export.formats=[litgpt]",
+                    "export.litgpt_short_files=keep")));
     for (Map.Entry<String, Map<Integer, List<long[]>>> split : table.entrySet()) {
       for (Map.Entry<Integer, List<long[]>> shard : split.getValue().entrySet()) {
-        LitGptReader r = new LitGptReader(
-            keep.resolve(String.format("litgpt/%s_%010d.bin", split.getKey(), shard.getKey())));
+        LitGptReader r =
+            new LitGptReader(
+                keep.resolve(String.format("litgpt/%s_%010d.bin", split.getKey(), shard.getKey())));
         assertEquals((long) shard.getValue().size() * L, r.chunkSize);
       }
     }

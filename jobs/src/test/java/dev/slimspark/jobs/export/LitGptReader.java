@@ -38,7 +38,8 @@ final class LitGptReader {
       throw new IOException("unexpected dtype code " + dtypeCode);
     }
     if (b.remaining() != chunkSize * width) {
-      throw new IOException("file holds " + b.remaining() + " token bytes, header says " + chunkSize + " tokens");
+      throw new IOException(
+          "file holds " + b.remaining() + " token bytes, header says " + chunkSize + " tokens");
     }
     tokens = new long[(int) chunkSize];
     for (int i = 0; i < tokens.length; i++) {

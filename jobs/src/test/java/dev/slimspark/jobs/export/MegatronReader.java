@@ -10,9 +10,9 @@ import java.util.Arrays;
 /**
  * Reads a Megatron-LM indexed dataset (prefix.idx + prefix.bin) as Megatron's _IndexReader and
  * IndexedDataset do, written from the format description alone: .idx = "MMIDIDX\0\0", uint64
- * version 1, uint8 dtype code (Megatron: 4 int32, 8 uint16), uint64 sequence count, uint64
- * document count, int32 lengths, int64 byte pointers, int64 document indices, all little-endian;
- * .bin = raw tokens; sequence i is lengths[i] tokens at byte pointers[i].
+ * version 1, uint8 dtype code (Megatron: 4 int32, 8 uint16), uint64 sequence count, uint64 document
+ * count, int32 lengths, int64 byte pointers, int64 document indices, all little-endian; .bin = raw
+ * tokens; sequence i is lengths[i] tokens at byte pointers[i].
  */
 final class MegatronReader {
   final int dtypeCode;
@@ -22,7 +22,9 @@ final class MegatronReader {
   private final ByteBuffer bin;
 
   MegatronReader(Path prefix) throws IOException {
-    ByteBuffer idx = ByteBuffer.wrap(Files.readAllBytes(Path.of(prefix + ".idx"))).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer idx =
+        ByteBuffer.wrap(Files.readAllBytes(Path.of(prefix + ".idx")))
+            .order(ByteOrder.LITTLE_ENDIAN);
     byte[] magic = new byte[9];
     idx.get(magic);
     if (!Arrays.equals(magic, new byte[] {'M', 'M', 'I', 'D', 'I', 'D', 'X', 0, 0})) {
@@ -49,7 +51,9 @@ final class MegatronReader {
     if (idx.hasRemaining()) {
       throw new IOException(idx.remaining() + " trailing bytes in index");
     }
-    bin = ByteBuffer.wrap(Files.readAllBytes(Path.of(prefix + ".bin"))).order(ByteOrder.LITTLE_ENDIAN);
+    bin =
+        ByteBuffer.wrap(Files.readAllBytes(Path.of(prefix + ".bin")))
+            .order(ByteOrder.LITTLE_ENDIAN);
   }
 
   int size() {

@@ -15,7 +15,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** filter.* parsing: the constants are the defaults file's values, toggles and thresholds reach the rules. */
+/**
+ * filter.* parsing: the constants are the defaults file's values, toggles and thresholds reach the
+ * rules.
+ */
 class FilterOptionsTest {
   @Test
   void constantsMatchTheDefaultsFile() {
@@ -55,13 +58,22 @@ class FilterOptionsTest {
   @Test
   void togglesAndThresholdsReachTheRules() {
     FilterOptions o =
-        FilterOptions.from(Stages.config("filter.gopher.stop_words.enabled=false", "filter.short_document.min_chars=5", "filter.normalize=none"));
+        FilterOptions.from(
+            Stages.config(
+                "filter.gopher.stop_words.enabled=false",
+                "filter.short_document.min_chars=5",
+                "filter.normalize=none"));
     assertFalse(o.rules().isEnabled(QualityRules.Rule.STOP_WORDS));
     assertTrue(o.rules().isEnabled(QualityRules.Rule.WORD_COUNT));
     assertEquals(5, o.rules().minSlimPajamaLength());
     assertFalse(o.nfc());
     UserError e =
-        assertThrows(UserError.class, () -> FilterOptions.from(Stages.config("filter.gopher.word_count.min=10", "filter.gopher.word_count.max=5")));
+        assertThrows(
+            UserError.class,
+            () ->
+                FilterOptions.from(
+                    Stages.config(
+                        "filter.gopher.word_count.min=10", "filter.gopher.word_count.max=5")));
     assertTrue(e.problem().contains("filter"), e.problem());
     assertEquals(List.of("en"), List.copyOf(FilterOptions.defaults().rules().languages()));
   }

@@ -35,9 +35,14 @@ class IngestOptionsTest {
 
   @Test
   void badValuesNameTheKey() {
-    UserError big = assertThrows(UserError.class, () -> IngestOptions.from(Stages.config("ingest.max_line_bytes=10")));
+    UserError big =
+        assertThrows(
+            UserError.class, () -> IngestOptions.from(Stages.config("ingest.max_line_bytes=10")));
     assertTrue(big.problem().contains("ingest.max_line_bytes"), big.problem());
-    UserError regex = assertThrows(UserError.class, () -> IngestOptions.from(Stages.config("ingest.source.path_regex=\"(\"")));
+    UserError regex =
+        assertThrows(
+            UserError.class,
+            () -> IngestOptions.from(Stages.config("ingest.source.path_regex=\"(\"")));
     assertTrue(regex.problem().contains("ingest.source.path_regex"), regex.problem());
   }
 }

@@ -26,11 +26,13 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Assertions;
 
-/** Ingest through real Spark and Delta: every bad-input case lands in quarantine with its reason. */
+/**
+ * Ingest through real Spark and Delta: every bad-input case lands in quarantine with its reason.
+ */
 class IngestStageTest {
   static Path input;
   static Path lake;
@@ -51,27 +53,30 @@ class IngestStageTest {
     // 1. Plain file with every bad-line case, BOM and CRLF.
     ByteArrayOutputStream bad = new ByteArrayOutputStream();
     bad.writeBytes(b("\uFEFF{\"text\":\"with bom\"}\r\n"));
-    bad.writeBytes(b("{\"text\": \"oops\r\n"));                       // 2 malformed_json
-    bad.writeBytes(b("[\"an\",\"array\"]\r\n"));                        // 3 not_json_object
-    bad.writeBytes(b("{\"meta\":{\"redpajama_set_name\":\"X\"}}\r\n"));  // 4 missing_text
-    bad.writeBytes(b("{\"text\":null}\r\n"));                           // 5 null_text
-    bad.writeBytes(b("{\"text\":17}\r\n"));                             // 6 text_not_string
+    bad.writeBytes(b("{\"text\": \"oops\r\n")); // 2 malformed_json
+    bad.writeBytes(b("[\"an\",\"array\"]\r\n")); // 3 not_json_object
+    bad.writeBytes(b("{\"meta\":{\"redpajama_set_name\":\"X\"}}\r\n")); // 4 missing_text
+    bad.writeBytes(b("{\"text\":null}\r\n")); // 5 null_text
+    bad.writeBytes(b("{\"text\":17}\r\n")); // 6 text_not_string
     bad.writeBytes(b("{\"text\":\"x"));
     bad.writeBytes(new byte[] {(byte) 0xFF});
-    bad.writeBytes(b("\"}\r\n"));                                       // 7 invalid_utf8
-    bad.writeBytes(b("\r\n"));                                          // 8 blank
-    bad.writeBytes(b("{\"text\":\"" + "y".repeat(5000) + "\"}\r\n"));   // 9 line_too_long (limit 4096)
-    bad.writeBytes(b("{\"text\":\"crlf doc\"}\r\n"));                   // 10 ok
+    bad.writeBytes(b("\"}\r\n")); // 7 invalid_utf8
+    bad.writeBytes(b("\r\n")); // 8 blank
+    bad.writeBytes(
+        b("{\"text\":\"" + "y".repeat(5000) + "\"}\r\n")); // 9 line_too_long (limit 4096)
+    bad.writeBytes(b("{\"text\":\"crlf doc\"}\r\n")); // 10 ok
     Files.write(input.resolve("a-bad.jsonl"), bad.toByteArray());
     // 2. Good gzip and zstd shards.
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < 300; i++) {
       sb.append(doc(i));
     }
-    try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(input.resolve("b-good.jsonl.gz")))) {
+    try (OutputStream o =
+        new GZIPOutputStream(Files.newOutputStream(input.resolve("b-good.jsonl.gz")))) {
       o.write(b(sb.toString()));
     }
-    try (OutputStream o = new ZstdOutputStream(Files.newOutputStream(input.resolve("c-good.jsonl.zst")))) {
+    try (OutputStream o =
+        new ZstdOutputStream(Files.newOutputStream(input.resolve("c-good.jsonl.zst")))) {
       o.write(b(sb.toString()));
     }
     // 3. Truncated gzip.
@@ -85,11 +90,14 @@ class IngestStageTest {
     }
     byte[] full = gz.toByteArray();
     Files.write(input.resolve("d-cut.jsonl.gz"), Arrays.copyOf(full, full.length / 2));
-    // (An unreadable JSONL file is covered by ShardReaderTest: tests run as root, so permissions can't deny.)
+    // (An unreadable JSONL file is covered by ShardReaderTest: tests run as root, so permissions
+    // can't deny.)
     // 5. Parquet: good rows, a null text, and a corrupt parquet file.
     SparkSession spark = TestSpark.session();
-    StructType pq = new StructType().add("content", DataTypes.StringType).add("lang", DataTypes.StringType);
-    spark.createDataFrame(
+    StructType pq =
+        new StructType().add("content", DataTypes.StringType).add("lang", DataTypes.StringType);
+    spark
+        .createDataFrame(
             List.of(
                 org.apache.spark.sql.RowFactory.create("def f(): pass", "python"),
                 org.apache.spark.sql.RowFactory.create(null, "c"),
@@ -116,8 +124,12 @@ class IngestStageTest {
   private static Map<Long, String> reasonsOf(String fileSuffix) {
     Map<Long, String> m = new HashMap<>();
     for (Row r :
-        TestSpark.session().read().format("delta").load(lake.resolve("ingest_quarantine").toString())
-            .where("file like '%" + fileSuffix + "'").collectAsList()) {
+        TestSpark.session()
+            .read()
+            .format("delta")
+            .load(lake.resolve("ingest_quarantine").toString())
+            .where("file like '%" + fileSuffix + "'")
+            .collectAsList()) {
       m.put(r.getLong(r.fieldIndex("line_number")), r.getString(r.fieldIndex("reason")));
     }
     return m;
@@ -132,23 +144,28 @@ class IngestStageTest {
     Files.write(dir.resolve("big-a.jsonl"), new byte[200_000]);
     Files.write(dir.resolve("big-b.jsonl"), new byte[200_000]);
     List<dev.slimspark.io.InputFiles.Entry> files =
-        dev.slimspark.io.InputFiles.expand(List.of(dir.toString()), new org.apache.hadoop.conf.Configuration());
+        dev.slimspark.io.InputFiles.expand(
+            List.of(dir.toString()), new org.apache.hadoop.conf.Configuration());
     assertEquals(42, files.size());
     List<List<dev.slimspark.io.InputFiles.Entry>> groups = IngestReader.balancedGroups(files, 8);
     assertEquals(8, groups.size());
     assertEquals(42, groups.stream().mapToInt(List::size).sum(), "every file exactly once");
-    long withBig = groups.stream().filter(g -> g.stream().anyMatch(e -> e.path.contains("big-"))).count();
+    long withBig =
+        groups.stream().filter(g -> g.stream().anyMatch(e -> e.path.contains("big-"))).count();
     assertEquals(2, withBig, "the two large files go to different tasks");
     for (List<dev.slimspark.io.InputFiles.Entry> g : groups) {
       if (g.stream().anyMatch(e -> e.path.contains("big-"))) {
         assertEquals(1, g.size(), "a large file's task holds nothing else");
       }
     }
-    java.util.function.Function<List<List<dev.slimspark.io.InputFiles.Entry>>, List<List<String>>> paths =
-        gs -> gs.stream().map(g -> g.stream().map(e -> e.path).toList()).toList();
+    java.util.function.Function<List<List<dev.slimspark.io.InputFiles.Entry>>, List<List<String>>>
+        paths = gs -> gs.stream().map(g -> g.stream().map(e -> e.path).toList()).toList();
     java.util.List<dev.slimspark.io.InputFiles.Entry> shuffled = new java.util.ArrayList<>(files);
     java.util.Collections.reverse(shuffled);
-    assertEquals(paths.apply(groups), paths.apply(IngestReader.balancedGroups(shuffled, 8)), "deterministic, whatever the listing order");
+    assertEquals(
+        paths.apply(groups),
+        paths.apply(IngestReader.balancedGroups(shuffled, 8)),
+        "deterministic, whatever the listing order");
   }
 
   @Test
@@ -181,16 +198,29 @@ class IngestStageTest {
     long blank = (Long) summary.counts().get("blank");
     assertEquals(lines, docs + q + blank);
     assertEquals(1L, blank);
-    assertEquals(6, summary.counts().get("files") instanceof Long ? ((Long) summary.counts().get("files")).intValue() : -1);
+    assertEquals(
+        6,
+        summary.counts().get("files") instanceof Long
+            ? ((Long) summary.counts().get("files")).intValue()
+            : -1);
     for (Row r :
-        TestSpark.session().read().format("delta").load(lake.resolve("ingest_files").toString()).collectAsList()) {
+        TestSpark.session()
+            .read()
+            .format("delta")
+            .load(lake.resolve("ingest_files").toString())
+            .collectAsList()) {
       long lr = r.getLong(r.fieldIndex("lines_read"));
       long d = r.getLong(r.fieldIndex("docs"));
       long qq = r.getLong(r.fieldIndex("quarantined"));
       long bl = r.getLong(r.fieldIndex("blank"));
       assertEquals(lr, d + qq + bl, "file " + r.getString(0));
     }
-    long docsTable = TestSpark.session().read().format("delta").load(lake.resolve("docs_raw").toString()).count();
+    long docsTable =
+        TestSpark.session()
+            .read()
+            .format("delta")
+            .load(lake.resolve("docs_raw").toString())
+            .count();
     assertEquals(docs, docsTable);
   }
 
@@ -202,7 +232,8 @@ class IngestStageTest {
     assertEquals(1L, bom.getLong(bom.fieldIndex("line_number")));
     assertEquals(1, docs.where("text = 'crlf doc'").count());
     assertEquals(600 + 0, docs.where("file like '%good%'").count());
-    assertEquals(300, docs.where("file like '%b-good.jsonl.gz' and source = 'RedPajamaC4'").count());
+    assertEquals(
+        300, docs.where("file like '%b-good.jsonl.gz' and source = 'RedPajamaC4'").count());
     Row py = docs.where("text = 'def f(): pass'").head();
     assertEquals("{\"lang\":\"python\"}", py.getString(py.fieldIndex("meta")));
     assertEquals(1L, py.getLong(py.fieldIndex("line_number")));
@@ -214,7 +245,8 @@ class IngestStageTest {
 
   @Test
   void missingInputIsAUserError() {
-    SlimConfig c = Stages.config("lake=" + q(lake), "ingest.input=[" + q(input + "/nothing-*.jsonl") + "]");
+    SlimConfig c =
+        Stages.config("lake=" + q(lake), "ingest.input=[" + q(input + "/nothing-*.jsonl") + "]");
     UserError e = Assertions.assertThrows(UserError.class, () -> Stages.run("ingest", c));
     assertTrue(e.problem().contains("matched no files"), e.problem());
   }
@@ -230,6 +262,12 @@ class IngestStageTest {
     JobSummary s = Stages.run("ingest", c);
     assertEquals(Status.FAILED_ON_QUARANTINE, s.status());
     // The good lines were still written (the 5000-byte line is fine under the default limit).
-    assertEquals(3, TestSpark.session().read().format("delta").load(lake2.resolve("docs_raw").toString()).count());
+    assertEquals(
+        3,
+        TestSpark.session()
+            .read()
+            .format("delta")
+            .load(lake2.resolve("docs_raw").toString())
+            .count());
   }
 }

@@ -33,7 +33,9 @@ class ClassifierExportTest {
 
   static List<String> texts() throws IOException {
     List<String> out = new ArrayList<>();
-    List<String> lines = Files.readAllLines(Path.of("src/main/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(
+            Path.of("src/main/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
     for (String l : lines.subList(1, 31)) {
       out.add(l.substring(l.indexOf(',') + 1, l.lastIndexOf(',')).replace("\"", ""));
     }
@@ -44,7 +46,8 @@ class ClassifierExportTest {
     return out;
   }
 
-  static LinearHead randomHead(Path tokenizer, String pooling, int hidden, long seed, boolean zeroEmbedding)
+  static LinearHead randomHead(
+      Path tokenizer, String pooling, int hidden, long seed, boolean zeroEmbedding)
       throws IOException {
     Random r = new Random(seed);
     TokenNgrams ng = new TokenNgrams(TokenNgrams.vocabSize(tokenizer), 512);
@@ -71,7 +74,8 @@ class ClassifierExportTest {
   @Test
   void onnxLogitsMatchTheJavaHeadForBothPoolings() throws IOException {
     List<String> texts = texts();
-    for (String[] enc : new String[][] {{ModelDir.BUILTIN_MINILM, "mean"}, {ModelDir.BUILTIN_BGE_SMALL, "cls"}}) {
+    for (String[] enc :
+        new String[][] {{ModelDir.BUILTIN_MINILM, "mean"}, {ModelDir.BUILTIN_BGE_SMALL, "cls"}}) {
       Path encDir = ModelDir.resolve(enc[0]);
       LinearHead head = randomHead(encDir.resolve("tokenizer.json"), enc[1], 384, 7, false);
       Path dir = TestSpark.newDir("export-" + enc[1]);
@@ -86,14 +90,19 @@ class ClassifierExportTest {
       SentenceEncoder java = SentenceEncoder.get(encDir, Device.cpu(), 1, 256, false, enc[1]);
       SentenceEncoder onnx = SentenceEncoder.get(dir, Device.cpu(), 1, 256, true);
       for (String t : texts) {
-        // One text per forward pass: int8 activation scales then match exactly between the two graphs.
+        // One text per forward pass: int8 activation scales then match exactly between the two
+        // graphs.
         Encoded e = java.encode(List.of(t)).get(0);
         double[] want = head.logits(e.vector(), e.ids());
         assertArrayEquals(want, reread.logits(e.vector(), e.ids()), 1e-9, "head.json round trip");
         float[] got = onnx.encode(List.of(t)).get(0).vector();
         assertEquals(3, got.length);
         for (int c = 0; c < 3; c++) {
-          assertEquals(want[c], got[c], 1e-4 * Math.max(1, Math.abs(want[c])), enc[0] + " class " + c + ": " + t);
+          assertEquals(
+              want[c],
+              got[c],
+              1e-4 * Math.max(1, Math.abs(want[c])),
+              enc[0] + " class " + c + ": " + t);
         }
         assertEquals(HeadFeatures.argmax(want), HeadFeatures.argmax(loaded.scores(got)), t);
       }

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@link EvaluateOptions}' DEFAULT_ constants are the {@code evaluate} section of slimspark-defaults.conf. */
+/**
+ * {@link EvaluateOptions}' DEFAULT_ constants are the {@code evaluate} section of
+ * slimspark-defaults.conf.
+ */
 class EvaluateOptionsDefaultsTest {
   @Test
   void everyKeyOfTheSectionHasItsConstant() {
@@ -28,6 +31,7 @@ class EvaluateOptionsDefaultsTest {
 
   @Test
   void theOptionsReadFromTheDefaultsFileAreTheDefaults() {
-    assertEquals(EvaluateOptions.defaults(), EvaluateOptions.from(SlimConfig.load(null, List.of())));
+    assertEquals(
+        EvaluateOptions.defaults(), EvaluateOptions.from(SlimConfig.load(null, List.of())));
   }
 }

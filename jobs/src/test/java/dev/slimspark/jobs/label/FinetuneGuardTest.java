@@ -33,9 +33,12 @@ class FinetuneGuardTest {
   void collapseNeedsOneClassInNearlyAllPredictionsButNotInTheLabels() {
     assertNull(HeadTrainer.collapsed(new long[] {22, 24, 35}, new long[] {20, 25, 36}, LABELS));
     String why = HeadTrainer.collapsed(new long[] {22, 24, 35}, new long[] {0, 0, 81}, LABELS);
-    assertEquals("it predicts \"neutral\" for 100.0% of the training rows, which are 43.2% \"neutral\"", why);
+    assertEquals(
+        "it predicts \"neutral\" for 100.0% of the training rows, which are 43.2% \"neutral\"",
+        why);
     // 99% of predictions is the threshold: 1 of 100 elsewhere still counts as collapsed.
-    assertTrue(HeadTrainer.collapsed(new long[] {30, 30, 40}, new long[] {1, 0, 99}, LABELS) != null);
+    assertTrue(
+        HeadTrainer.collapsed(new long[] {30, 30, 40}, new long[] {1, 0, 99}, LABELS) != null);
     assertNull(HeadTrainer.collapsed(new long[] {30, 30, 40}, new long[] {2, 0, 98}, LABELS));
     // A truly skewed set may be predicted as its majority class.
     assertNull(HeadTrainer.collapsed(new long[] {2, 3, 95}, new long[] {0, 0, 100}, LABELS));
@@ -45,7 +48,8 @@ class FinetuneGuardTest {
   private static String[] sets(Path model, double reg) {
     return new String[] {
       "lake=" + Stages.q(model.resolveSibling("lake")),
-      "finetune.input=" + Stages.q(Path.of("src/main/resources/label/finance_sentences.csv").toAbsolutePath()),
+      "finetune.input="
+          + Stages.q(Path.of("src/main/resources/label/finance_sentences.csv").toAbsolutePath()),
       "finetune.output=" + Stages.q(model),
       "finetune.encoder=builtin:all-minilm-l6-v2-q",
       "finetune.lexical=false",
@@ -62,7 +66,8 @@ class FinetuneGuardTest {
     JobSummary s = LabelStagesTest.run(new FinetuneStage(), Stages.config(sets(model, 1.0)));
     assertEquals(Status.OK, s.status());
     assertEquals("standardize", s.extra().get("fallback"));
-    JsonNode training = new ObjectMapper().readTree(model.resolve("config.json").toFile()).get("training");
+    JsonNode training =
+        new ObjectMapper().readTree(model.resolve("config.json").toFile()).get("training");
     assertEquals("standardize", training.get("fallback").asText());
     assertTrue(training.get("standardize").asBoolean());
   }
@@ -83,11 +88,13 @@ class FinetuneGuardTest {
     assertEquals(((Number) s.counts().get("embedded")).longValue(), trained + held);
     assertTrue(held > 5 && trained > 40, "held " + held + ", trained " + trained);
     @SuppressWarnings("unchecked")
-    java.util.Map<String, Object> holdout = (java.util.Map<String, Object>) s.extra().get("holdout");
+    java.util.Map<String, Object> holdout =
+        (java.util.Map<String, Object>) s.extra().get("holdout");
     assertEquals(held, ((Number) holdout.get("rows")).longValue());
     double acc = ((Number) holdout.get("accuracy")).doubleValue();
     assertTrue(acc >= 0 && acc <= 1, "accuracy " + acc);
-    JsonNode training = new ObjectMapper().readTree(model.resolve("config.json").toFile()).get("training");
+    JsonNode training =
+        new ObjectMapper().readTree(model.resolve("config.json").toFile()).get("training");
     int iterations = ((Number) s.extra().get("lr_iterations")).intValue();
     assertTrue(iterations > 0 && iterations <= 15, "iterations " + iterations);
     assertEquals(iterations, training.get("lr_iterations").asInt());
@@ -99,8 +106,11 @@ class FinetuneGuardTest {
   void aHeadThatCollapsesEitherWayIsAUserErrorAndNoModel() throws IOException {
     Path model = TestSpark.newDir("guard").resolve("model");
     UserError e =
-        assertThrows(UserError.class, () -> LabelStagesTest.run(new FinetuneStage(), Stages.config(sets(model, 1e4))));
-    assertTrue(e.problem().contains("useless head") && e.problem().contains("\"neutral\""), e.problem());
+        assertThrows(
+            UserError.class,
+            () -> LabelStagesTest.run(new FinetuneStage(), Stages.config(sets(model, 1e4))));
+    assertTrue(
+        e.problem().contains("useless head") && e.problem().contains("\"neutral\""), e.problem());
     assertTrue(e.problem().contains("with standardization"), e.problem());
     assertTrue(e.fix().contains("finetune.reg_param"), e.fix());
     assertFalse(Files.exists(model), "no model written");

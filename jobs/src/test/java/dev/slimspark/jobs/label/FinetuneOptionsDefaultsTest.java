@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@link FinetuneOptions}' DEFAULT_ constants are the {@code finetune} section of slimspark-defaults.conf. */
+/**
+ * {@link FinetuneOptions}' DEFAULT_ constants are the {@code finetune} section of
+ * slimspark-defaults.conf.
+ */
 class FinetuneOptionsDefaultsTest {
   @Test
   void everyKeyOfTheSectionHasItsConstant() {
@@ -40,6 +43,7 @@ class FinetuneOptionsDefaultsTest {
 
   @Test
   void theOptionsReadFromTheDefaultsFileAreTheDefaults() {
-    assertEquals(FinetuneOptions.defaults(), FinetuneOptions.from(SlimConfig.load(null, List.of())));
+    assertEquals(
+        FinetuneOptions.defaults(), FinetuneOptions.from(SlimConfig.load(null, List.of())));
   }
 }

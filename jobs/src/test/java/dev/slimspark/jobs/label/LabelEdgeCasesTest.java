@@ -2,7 +2,6 @@ package dev.slimspark.jobs.label;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -11,7 +10,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
 import dev.slimspark.cli.Main;
-import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.Status;
 import dev.slimspark.testing.StdoutCapture;
 import dev.slimspark.udfs.djl.ModelDir;
@@ -79,18 +77,21 @@ class LabelEdgeCasesTest {
   }
 
   private List<String> sets(String... more) {
-    List<String> s = new ArrayList<>(List.of(
-        "lake=" + Stages.q(lake),
-        "finetune.input=" + Stages.q(train),
-        "finetune.output=" + Stages.q(model),
-        "finetune.batch_size=16",
-        // Embedding features only, few iterations: these tests need a model, not a good one.
-        "finetune.lexical=false",
-        "finetune.max_iter=10",
-        "label.input=" + Stages.q(docs),
-        "label.batch_size=16",
-        "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(model) + "}]",
-        "evaluate.gold=" + Stages.q(docs)));
+    List<String> s =
+        new ArrayList<>(
+            List.of(
+                "lake=" + Stages.q(lake),
+                "finetune.input=" + Stages.q(train),
+                "finetune.output=" + Stages.q(model),
+                "finetune.batch_size=16",
+                // Embedding features only, few iterations: these tests need a model, not a good
+                // one.
+                "finetune.lexical=false",
+                "finetune.max_iter=10",
+                "label.input=" + Stages.q(docs),
+                "label.batch_size=16",
+                "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(model) + "}]",
+                "evaluate.gold=" + Stages.q(docs)));
     s.addAll(List.of(more));
     return s;
   }
@@ -106,7 +107,9 @@ class LabelEdgeCasesTest {
     dir = TestSpark.newDir("label-edges");
     lake = dir.resolve("lake");
     model = dir.resolve("model");
-    List<String> lines = Files.readAllLines(Path.of("src/main/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(
+            Path.of("src/main/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
     List<String> tr = new ArrayList<>(List.of(lines.get(0)));
     List<String> te = new ArrayList<>(List.of(lines.get(0)));
     for (int i = 1; i < lines.size(); i++) {
@@ -114,9 +117,12 @@ class LabelEdgeCasesTest {
     }
     train = write("train.csv", tr.toArray(new String[0]));
     docs = write("docs.csv", te.toArray(new String[0]));
-    // An earlier finetune's output (config.json with its architecture) plus a stray file: replaced whole.
+    // An earlier finetune's output (config.json with its architecture) plus a stray file: replaced
+    // whole.
     Files.createDirectories(model);
-    Files.writeString(model.resolve("config.json"), "{\"architectures\": [\"" + FineTunedModel.ARCHITECTURE + "\"]}");
+    Files.writeString(
+        model.resolve("config.json"),
+        "{\"architectures\": [\"" + FineTunedModel.ARCHITECTURE + "\"]}");
     Files.writeString(model.resolve("stale.bin"), "from an earlier run");
     // 25 per class: bearish and bullish have fewer training rows, so both get a warning.
     finetune = cli("finetune", sets("finetune.min_rows_per_class=25"));
@@ -133,13 +139,17 @@ class LabelEdgeCasesTest {
     assertEquals(1, m.get("format_version").asInt());
     assertEquals("[\"bearish\",\"bullish\",\"neutral\"]", m.get("labels").toString());
     assertEquals("builtin:bge-small-en-v15-q", m.get("base_model").asText());
-    assertEquals(Fingerprint.file(model.resolve("model.onnx")), m.get("files").get("model.onnx").get("sha256").asText());
+    assertEquals(
+        Fingerprint.file(model.resolve("model.onnx")),
+        m.get("files").get("model.onnx").get("sha256").asText());
     for (String f : ModelManifest.FILES) {
       assertTrue(m.get("files").has(f), f);
     }
     // model.onnx gets the permissions any new file gets here (umask), not createTempFile's 0600.
     Path probe = Files.writeString(dir.resolve("probe"), "x");
-    assertEquals(Files.getPosixFilePermissions(probe), Files.getPosixFilePermissions(model.resolve("model.onnx")));
+    assertEquals(
+        Files.getPosixFilePermissions(probe),
+        Files.getPosixFilePermissions(model.resolve("model.onnx")));
   }
 
   @Test
@@ -150,36 +160,55 @@ class LabelEdgeCasesTest {
     Files.copy(bge.resolve("model.onnx"), fake.resolve("model.onnx"));
     Files.copy(bge.resolve("tokenizer.json"), fake.resolve("tokenizer.json"));
     Files.copy(model.resolve("config.json"), fake.resolve("config.json"));
-    Cli c = cli("label", sets("lake=" + Stages.q(dir.resolve("lake-plain")),
-        "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(fake) + "}]"));
+    Cli c =
+        cli(
+            "label",
+            sets(
+                "lake=" + Stages.q(dir.resolve("lake-plain")),
+                "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(fake) + "}]"));
     assertEquals(2, c.code(), c.toString());
-    assertTrue(c.err().contains("has no 'logits' output") && c.err().contains("last_hidden_state"), c.err());
+    assertTrue(
+        c.err().contains("has no 'logits' output") && c.err().contains("last_hidden_state"),
+        c.err());
     assertFalse(Files.exists(dir.resolve("lake-plain/labels")), "nothing labeled");
 
     // The same with the manifest copied too: the fingerprint tells the files apart.
     Files.copy(model.resolve(ModelManifest.FILE), fake.resolve(ModelManifest.FILE));
-    c = cli("label", sets("lake=" + Stages.q(dir.resolve("lake-plain")),
-        "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(fake) + "}]"));
+    c =
+        cli(
+            "label",
+            sets(
+                "lake=" + Stages.q(dir.resolve("lake-plain")),
+                "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(fake) + "}]"));
     assertEquals(2, c.code(), c.toString());
     assertTrue(c.err().contains("model.onnx is not the file finetune wrote"), c.err());
   }
 
   @Test
   void aClassifierWhoseLogitsDoNotMatchTheLabelsIsRefused() throws IOException {
-    // config.json says two labels, the graph outputs three logits (no manifest: an HF-style export).
+    // config.json says two labels, the graph outputs three logits (no manifest: an HF-style
+    // export).
     Path two = copyModel("two-labels");
     Files.delete(two.resolve(ModelManifest.FILE));
     ObjectNode cfg = (ObjectNode) JSON.readTree(two.resolve("config.json").toFile());
     ((ObjectNode) cfg.get("id2label")).remove("2");
     JSON.writeValue(two.resolve("config.json").toFile(), cfg);
-    Cli c = cli("label", sets("label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(two) + "}]"));
+    Cli c =
+        cli(
+            "label",
+            sets("label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(two) + "}]"));
     assertEquals(2, c.code(), c.toString());
-    assertTrue(c.err().contains("'logits' output has shape [-1, 3], but config.json names 2 labels"), c.err());
+    assertTrue(
+        c.err().contains("'logits' output has shape [-1, 3], but config.json names 2 labels"),
+        c.err());
 
     // With the manifest, an edited config.json is caught by its labels and fingerprint.
     Path edited = copyModel("edited");
     JSON.writeValue(edited.resolve("config.json").toFile(), cfg);
-    c = cli("label", sets("label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(edited) + "}]"));
+    c =
+        cli(
+            "label",
+            sets("label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(edited) + "}]"));
     assertEquals(2, c.code(), c.toString());
     assertTrue(c.err().contains("differ from those finetune recorded"), c.err());
   }
@@ -200,10 +229,20 @@ class LabelEdgeCasesTest {
   void aMissingInputTableNamesTheStageThatWritesIt() {
     Cli pipeline = cli("label", sets("label.input=docs_dedup"));
     assertEquals(2, pipeline.code(), pipeline.toString());
-    assertTrue(pipeline.err().contains("bin/slimspark dedup"), "names dedup, not the reading stage: " + pipeline.err());
-    Cli own = cli("finetune", sets("finetune.input=my_training_table", "finetune.output=" + Stages.q(dir.resolve("unused"))));
+    assertTrue(
+        pipeline.err().contains("bin/slimspark dedup"),
+        "names dedup, not the reading stage: " + pipeline.err());
+    Cli own =
+        cli(
+            "finetune",
+            sets(
+                "finetune.input=my_training_table",
+                "finetune.output=" + Stages.q(dir.resolve("unused"))));
     assertEquals(2, own.code(), own.toString());
-    assertTrue(own.err().contains("neither a CSV file nor a Delta table") && own.err().contains("No slimspark stage writes"), own.err());
+    assertTrue(
+        own.err().contains("neither a CSV file nor a Delta table")
+            && own.err().contains("No slimspark stage writes"),
+        own.err());
   }
 
   @Test
@@ -214,8 +253,13 @@ class LabelEdgeCasesTest {
     }
     Path one = write("one-class.csv", rows.toArray(new String[0]));
     Path out = dir.resolve("one-class-model");
-    Cli c = cli("finetune", sets("finetune.input=" + Stages.q(one), "finetune.output=" + Stages.q(out),
-        "finetune.labels=[bearish, bullish, neutral]"));
+    Cli c =
+        cli(
+            "finetune",
+            sets(
+                "finetune.input=" + Stages.q(one),
+                "finetune.output=" + Stages.q(out),
+                "finetune.labels=[bearish, bullish, neutral]"));
     assertEquals(2, c.code(), c.toString());
     assertTrue(c.err().contains("1 class(es) only") && c.err().contains("bullish=20"), c.err());
     assertFalse(Files.exists(out), "no model written");
@@ -226,8 +270,14 @@ class LabelEdgeCasesTest {
     long bearish = Files.readAllLines(train).stream().filter(l -> l.endsWith(",bearish")).count();
     JsonNode w = finetune.summary().get("warnings");
     assertEquals(2, w.size(), w.toString());
-    assertTrue(w.get(0).asText().startsWith(
-        "class \"bearish\" has " + bearish + " training row(s), fewer than finetune.min_rows_per_class = 25"), w.toString());
+    assertTrue(
+        w.get(0)
+            .asText()
+            .startsWith(
+                "class \"bearish\" has "
+                    + bearish
+                    + " training row(s), fewer than finetune.min_rows_per_class = 25"),
+        w.toString());
     assertTrue(w.get(1).asText().startsWith("class \"bullish\""), w.toString());
   }
 
@@ -235,19 +285,35 @@ class LabelEdgeCasesTest {
 
   @Test
   void duplicateIdsAreAnErrorByDefaultAndFirstWinsWhenAsked() throws IOException {
-    Path dup = write("dup.csv", "doc_id,text,label", "d-1,Profit fell sharply,bearish", "d-2,Revenue beat estimates,bullish",
-        "d-1,Revenue beat estimates and the stock soared,bullish", "d-3,The meeting is on Tuesday,neutral",
-        "d-2,Revenue beat estimates,bullish");
+    Path dup =
+        write(
+            "dup.csv",
+            "doc_id,text,label",
+            "d-1,Profit fell sharply,bearish",
+            "d-2,Revenue beat estimates,bullish",
+            "d-1,Revenue beat estimates and the stock soared,bullish",
+            "d-3,The meeting is on Tuesday,neutral",
+            "d-2,Revenue beat estimates,bullish");
     Path dupLake = dir.resolve("lake-dup");
     Cli c = cli("label", sets("lake=" + Stages.q(dupLake), "label.input=" + Stages.q(dup)));
     assertEquals(2, c.code(), c.toString());
-    assertTrue(c.err().contains("2 doc ids occur more than once") && c.err().contains("d-1 (2 rows), d-2 (2 rows)"), c.err());
+    assertTrue(
+        c.err().contains("2 doc ids occur more than once")
+            && c.err().contains("d-1 (2 rows), d-2 (2 rows)"),
+        c.err());
     Path noId = write("no-id.csv", "doc_id,text", "e-1,Profit fell", ",Shares soared");
     c = cli("label", sets("lake=" + Stages.q(dupLake), "label.input=" + Stages.q(noId)));
     assertEquals(2, c.code(), c.toString());
-    assertTrue(c.err().contains("1 rows of label.input") && c.err().contains("have no doc id"), c.err());
+    assertTrue(
+        c.err().contains("1 rows of label.input") && c.err().contains("have no doc id"), c.err());
 
-    c = cli("label", sets("lake=" + Stages.q(dupLake), "label.input=" + Stages.q(dup), "label.duplicate_ids=first"));
+    c =
+        cli(
+            "label",
+            sets(
+                "lake=" + Stages.q(dupLake),
+                "label.input=" + Stages.q(dup),
+                "label.duplicate_ids=first"));
     assertEquals(0, c.code(), c.toString());
     JsonNode counts = c.summary().get("counts");
     assertEquals(5, counts.get("rows_in").asLong());
@@ -256,7 +322,8 @@ class LabelEdgeCasesTest {
     assertEquals(2, c.summary().get("duplicate_ids").asLong());
     Dataset<Row> labels = table(dupLake, "labels");
     assertEquals(3, labels.count());
-    // The first row of d-1 ("Profit fell sharply": [CLS] + 3 words + [SEP]) is the one labeled, not the longer second.
+    // The first row of d-1 ("Profit fell sharply": [CLS] + 3 words + [SEP]) is the one labeled, not
+    // the longer second.
     assertEquals(5, labels.filter("doc_id = 'd-1'").select("tokens_processed").head().getInt(0));
   }
 
@@ -266,8 +333,13 @@ class LabelEdgeCasesTest {
     Path evalLake = dir.resolve("lake-eval");
     copyTree(lake.resolve("labels"), evalLake.resolve("labels"));
     Dataset<Row> labels = table(evalLake, "labels");
-    labels.filter("doc_id = 'fs-003'").withColumn("run_id", org.apache.spark.sql.functions.lit("99999999-later"))
-        .write().format("delta").mode(SaveMode.Append).save(evalLake.resolve("labels").toString());
+    labels
+        .filter("doc_id = 'fs-003'")
+        .withColumn("run_id", org.apache.spark.sql.functions.lit("99999999-later"))
+        .write()
+        .format("delta")
+        .mode(SaveMode.Append)
+        .save(evalLake.resolve("labels").toString());
     // Gold without a text column, with one repeated row and one id nobody labeled.
     List<String> gold = new ArrayList<>(List.of("doc_id,label"));
     for (String l : Files.readAllLines(docs).subList(1, 11)) {
@@ -286,7 +358,8 @@ class LabelEdgeCasesTest {
     assertEquals(10, counts.get("gold_matched").asLong());
     assertEquals(1, counts.get("gold_unmatched").asLong());
     assertEquals(1, counts.get("label_duplicate_rows_ignored").asLong());
-    assertEquals(10, c.summary().get("results").get(0).get("docs").asLong(), "each document scored once");
+    assertEquals(
+        10, c.summary().get("results").get(0).get("docs").asLong(), "each document scored once");
   }
 
   // 4. Gold that matches nothing
@@ -295,7 +368,12 @@ class LabelEdgeCasesTest {
   void goldWhoseIdsMatchNothingFailsTheCheck() throws IOException {
     Path evalLake = dir.resolve("lake-nomatch");
     copyTree(lake.resolve("labels"), evalLake.resolve("labels"));
-    Path g = write("gold-other.csv", "doc_id,text,label", "x-1,Profit fell,bearish", "x-2,Shares soared,bullish");
+    Path g =
+        write(
+            "gold-other.csv",
+            "doc_id,text,label",
+            "x-1,Profit fell,bearish",
+            "x-2,Shares soared,bullish");
     Cli c = cli("evaluate", sets("lake=" + Stages.q(evalLake), "evaluate.gold=" + Stages.q(g)));
     assertEquals(3, c.code(), c.toString());
     assertEquals(Status.CHECK_FAILED.json(), c.summary().get("status").asText());
@@ -320,8 +398,13 @@ class LabelEdgeCasesTest {
   @Test
   void aHeaderOnlyTrainingCsvIsAUserError() throws IOException {
     Path h = write("header-only.csv", "doc_id,text,label");
-    Cli c = cli("finetune", sets("finetune.input=" + Stages.q(h), "finetune.output=" + Stages.q(dir.resolve("m-header")),
-        "finetune.labels=[bearish, bullish, neutral]"));
+    Cli c =
+        cli(
+            "finetune",
+            sets(
+                "finetune.input=" + Stages.q(h),
+                "finetune.output=" + Stages.q(dir.resolve("m-header")),
+                "finetune.labels=[bearish, bullish, neutral]"));
     assertEquals(2, c.code(), c.toString());
     assertTrue(c.err().contains("has no data rows"), c.err());
     c = cli("label", sets("label.input=" + Stages.q(h)));
@@ -331,11 +414,25 @@ class LabelEdgeCasesTest {
 
   @Test
   void aRecordWithAMissingFieldIsAUserErrorNamingTheRecord() throws IOException {
-    Path bad = write("missing-field.csv", "doc_id,text,label", "a-1,Profit fell,bearish", "a-2,Shares soared", "a-3,Flat,neutral",
-        "a-4,\"Beat, then fell\",bearish");
-    Cli c = cli("finetune", sets("finetune.input=" + Stages.q(bad), "finetune.output=" + Stages.q(dir.resolve("m-bad"))));
+    Path bad =
+        write(
+            "missing-field.csv",
+            "doc_id,text,label",
+            "a-1,Profit fell,bearish",
+            "a-2,Shares soared",
+            "a-3,Flat,neutral",
+            "a-4,\"Beat, then fell\",bearish");
+    Cli c =
+        cli(
+            "finetune",
+            sets(
+                "finetune.input=" + Stages.q(bad),
+                "finetune.output=" + Stages.q(dir.resolve("m-bad"))));
     assertEquals(2, c.code(), c.toString());
-    assertTrue(c.err().contains("1 malformed record(s)") && c.err().contains("record 2: \"a-2,Shares soared\""), c.err());
+    assertTrue(
+        c.err().contains("1 malformed record(s)")
+            && c.err().contains("record 2: \"a-2,Shares soared\""),
+        c.err());
   }
 
   // 6. Smaller things
@@ -344,18 +441,31 @@ class LabelEdgeCasesTest {
   @Test
   void aLatin1CsvIsReportedAndCanBeReadWithItsEncoding() throws IOException {
     Path latin = dir.resolve("latin1.csv");
-    Files.writeString(latin, "doc_id,text\nl-1,Caf\u00e9 chain's profit jumped\nl-2,Na\u00efve guidance cut\nl-3,Plain text\n",
+    Files.writeString(
+        latin,
+        "doc_id,text\nl-1,Caf\u00e9 chain's profit jumped\nl-2,Na\u00efve guidance cut\nl-3,Plain text\n",
         StandardCharsets.ISO_8859_1);
-    Cli c = cli("label", sets("lake=" + Stages.q(dir.resolve("lake-latin")), "label.input=" + Stages.q(latin)));
+    Cli c =
+        cli(
+            "label",
+            sets("lake=" + Stages.q(dir.resolve("lake-latin")), "label.input=" + Stages.q(latin)));
     assertEquals(0, c.code(), c.toString());
     JsonNode w = c.summary().get("warnings");
     assertEquals(1, w.size(), w.toString());
-    assertTrue(w.get(0).asText().startsWith("2 of 3 rows of") && w.get(0).asText().contains("label.encoding = \"ISO-8859-1\""),
+    assertTrue(
+        w.get(0).asText().startsWith("2 of 3 rows of")
+            && w.get(0).asText().contains("label.encoding = \"ISO-8859-1\""),
         w.toString());
     Path old = copyModel("pre-manifest");
     Files.delete(old.resolve(ModelManifest.FILE));
-    c = cli("label", sets("lake=" + Stages.q(dir.resolve("lake-latin2")), "label.input=" + Stages.q(latin),
-        "label.encoding=ISO-8859-1", "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(old) + "}]"));
+    c =
+        cli(
+            "label",
+            sets(
+                "lake=" + Stages.q(dir.resolve("lake-latin2")),
+                "label.input=" + Stages.q(latin),
+                "label.encoding=ISO-8859-1",
+                "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(old) + "}]"));
     assertEquals(0, c.code(), c.toString());
     assertEquals(0, c.summary().get("warnings").size());
     assertEquals(3, c.summary().get("counts").get("docs_in").asLong());
@@ -375,14 +485,20 @@ class LabelEdgeCasesTest {
     Files.writeString(other.resolve("notes.txt"), "keep me");
     Cli c = cli("finetune", sets("finetune.output=" + Stages.q(other)));
     assertEquals(2, c.code(), c.toString());
-    assertTrue(c.err().contains("is not empty and is not a model directory finetune wrote") && c.err().contains("notes.txt"), c.err());
+    assertTrue(
+        c.err().contains("is not empty and is not a model directory finetune wrote")
+            && c.err().contains("notes.txt"),
+        c.err());
     assertEquals("keep me", Files.readString(other.resolve("notes.txt")));
-    // A directory finetune wrote is replaced whole (see trainAndLabel): the stray file did not survive.
+    // A directory finetune wrote is replaced whole (see trainAndLabel): the stray file did not
+    // survive.
     assertEquals(0, finetune.code(), finetune.toString());
     assertFalse(Files.exists(model.resolve("stale.bin")));
     assertTrue(Files.isRegularFile(model.resolve(ModelManifest.FILE)));
     try (Stream<Path> s = Files.list(dir)) {
-      assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith(".model.")), "no temporary directory left");
+      assertTrue(
+          s.noneMatch(p -> p.getFileName().toString().startsWith(".model.")),
+          "no temporary directory left");
     }
   }
 
@@ -395,7 +511,10 @@ class LabelEdgeCasesTest {
     double load = l.get("model_load_seconds").asDouble();
     double wall = l.get("wall_seconds").asDouble();
     assertTrue(load >= 0 && load <= wall, l.toString());
-    assertEquals(10 / (wall - load), l.get("docs_per_second").asDouble(), 1e-6 * l.get("docs_per_second").asDouble());
+    assertEquals(
+        10 / (wall - load),
+        l.get("docs_per_second").asDouble(),
+        1e-6 * l.get("docs_per_second").asDouble());
   }
 
   private static Dataset<Row> table(Path lake, String t) {

@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** {@link LabelOptions}' DEFAULT_ constants are the {@code label} section of slimspark-defaults.conf. */
+/**
+ * {@link LabelOptions}' DEFAULT_ constants are the {@code label} section of
+ * slimspark-defaults.conf.
+ */
 class LabelOptionsDefaultsTest {
   @Test
   void everyKeyOfTheSectionHasItsConstant() {
@@ -36,8 +39,12 @@ class LabelOptionsDefaultsTest {
 
   @Test
   void anEntryLeavingKeysOutTakesTheTypeDefaultsAndTheLabelSection() {
-    SlimConfig c = SlimConfig.load(null, List.of("label.max_length=128",
-        "label.labelers=[{type = \"k-shot\", model = m}, {type = \"knn-vote\", pool = p}, {type = \"fine-tuned\", model = f}]"));
+    SlimConfig c =
+        SlimConfig.load(
+            null,
+            List.of(
+                "label.max_length=128",
+                "label.labelers=[{type = \"k-shot\", model = m}, {type = \"knn-vote\", pool = p}, {type = \"fine-tuned\", model = f}]"));
     List<LabelerOptions> entries = LabelOptions.from(c).labelers();
     KShotOptions k = (KShotOptions) entries.get(0);
     assertEquals(KShotOptions.DEFAULT_PROMPT, k.prompt());

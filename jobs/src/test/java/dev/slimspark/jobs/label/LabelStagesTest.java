@@ -57,7 +57,9 @@ class LabelStagesTest {
     train = dir.resolve("train.csv");
     test = dir.resolve("test.csv");
     model = dir.resolve("model");
-    List<String> lines = Files.readAllLines(Path.of("src/main/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
+    List<String> lines =
+        Files.readAllLines(
+            Path.of("src/main/resources/label/finance_sentences.csv"), StandardCharsets.UTF_8);
     List<String> tr = new ArrayList<>(List.of(lines.get(0)));
     List<String> te = new ArrayList<>(List.of(lines.get(0)));
     for (int i = 1; i < lines.size(); i++) {
@@ -74,13 +76,20 @@ class LabelStagesTest {
           "finetune.input=" + Stages.q(train),
           "finetune.output=" + Stages.q(model),
           "finetune.batch_size=16",
-          // Each LR iteration is a Spark job: few iterations keep the test fast; 68 rows converge quickly.
+          // Each LR iteration is a Spark job: few iterations keep the test fast; 68 rows converge
+          // quickly.
           "finetune.max_iter=15",
           "label.input=" + Stages.q(test),
           "label.batch_size=16",
-          "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(model) + "}, "
-              + "{type = \"knn-vote\", k = 5, pool = " + Stages.q(test) + "}, "
-              + "{type = \"knn-vote\", k = 1, pool = " + Stages.q(test) + "}]",
+          "label.labelers=[{type = \"fine-tuned\", model = "
+              + Stages.q(model)
+              + "}, "
+              + "{type = \"knn-vote\", k = 5, pool = "
+              + Stages.q(test)
+              + "}, "
+              + "{type = \"knn-vote\", k = 1, pool = "
+              + Stages.q(test)
+              + "}]",
           "evaluate.gold=" + Stages.q(test),
         };
     SlimConfig c = Stages.config(sets);
@@ -114,7 +123,10 @@ class LabelStagesTest {
     assertEquals(2, cfg.get("label2id").get("neutral").asInt());
     assertEquals(3, cfg.get("id2label").size());
     assertEquals("cls", cfg.get("pooling").asText(), "auto pooling for the default BGE encoder");
-    assertTrue(dev.slimspark.udfs.onnx.OnnxModelInfo.read(model.resolve("model.onnx")).outputs().contains("logits"));
+    assertTrue(
+        dev.slimspark.udfs.onnx.OnnxModelInfo.read(model.resolve("model.onnx"))
+            .outputs()
+            .contains("logits"));
     LinearHead head = LinearHead.read(model.resolve("head.json"), new ObjectMapper());
     assertEquals(384, head.hidden());
     assertEquals(65536, head.ngrams().buckets());
@@ -138,25 +150,37 @@ class LabelStagesTest {
   void knnVoteNeverUsesTheQueryItself() {
     // Both knn labelers' pool is the labeled file itself: the k=1 neighbour would be the query.
     List<Row> rows =
-        table("labels").filter("labeler_id like 'knn-vote:k1:%' and error is null").select("doc_id", "demo_ids").collectAsList();
+        table("labels")
+            .filter("labeler_id like 'knn-vote:k1:%' and error is null")
+            .select("doc_id", "demo_ids")
+            .collectAsList();
     assertEquals(23, rows.size());
     for (Row r : rows) {
       List<String> demo = r.getList(1);
       assertEquals(1, demo.size());
       assertFalse(demo.contains(r.getString(0)), r.toString());
     }
-    Row five = table("labels").filter("labeler_id like 'knn-vote:k5:%' and error is null").select("demo_ids", "scores").head();
+    Row five =
+        table("labels")
+            .filter("labeler_id like 'knn-vote:k5:%' and error is null")
+            .select("demo_ids", "scores")
+            .head();
     assertEquals(5, five.getList(0).size());
-    assertEquals(1.0, five.getJavaMap(1).values().stream().mapToDouble(x -> (Double) x).sum(), 1e-9);
+    assertEquals(
+        1.0, five.getJavaMap(1).values().stream().mapToDouble(x -> (Double) x).sum(), 1e-9);
   }
 
   @Test
   void labelIsResumableAndEmptyTextIsAnErrorRow() {
     Dataset<Row> l = table("labels");
     assertEquals(3 * 24, l.count());
-    assertEquals(0, l.groupBy("doc_id", "labeler_id").count().filter("count > 1").count(), "each row labeled once");
+    assertEquals(
+        0,
+        l.groupBy("doc_id", "labeler_id").count().filter("count > 1").count(),
+        "each row labeled once");
     @SuppressWarnings("unchecked")
-    Map<String, Map<String, Object>> second = (Map<String, Map<String, Object>>) label2.counts().get("labelers");
+    Map<String, Map<String, Object>> second =
+        (Map<String, Map<String, Object>>) label2.counts().get("labelers");
     for (Map<String, Object> m : second.values()) {
       assertEquals(24L, m.get("already_labeled"));
       assertEquals(0L, m.get("labeled"));
@@ -164,7 +188,10 @@ class LabelStagesTest {
     Row blank = l.filter("doc_id = 'blank-1'").select("label", "error", "tokens_processed").head();
     assertTrue(blank.isNullAt(0));
     assertEquals(EmbedStep.EMPTY_TEXT, blank.getString(1));
-    Row ok = l.filter("doc_id = 'multi-1' and labeler_type = 'fine-tuned'").select("label", "tokens_processed", "truncated").head();
+    Row ok =
+        l.filter("doc_id = 'multi-1' and labeler_type = 'fine-tuned'")
+            .select("label", "tokens_processed", "truncated")
+            .head();
     assertEquals("bearish", ok.getString(0));
     assertTrue(ok.getInt(1) > 5);
     assertFalse(ok.getBoolean(2));
@@ -205,16 +232,23 @@ class LabelStagesTest {
     assertTrue(e.why().contains("tokenizer.json"), e.why());
 
     Path gold = dir.resolve("bad-gold.csv");
-    Files.write(gold, List.of("doc_id,text,label", "fs-003,x,bullish", "fs-999,y,sideways", "fs-007,z,7"));
+    Files.write(
+        gold, List.of("doc_id,text,label", "fs-003,x,bullish", "fs-999,y,sideways", "fs-007,z,7"));
     List<String> s = new ArrayList<>(List.of(sets));
     s.add("evaluate.gold=" + Stages.q(gold));
-    e = assertThrows(UserError.class, () -> run(new EvaluateStage(), Stages.config(s.toArray(new String[0]))));
+    e =
+        assertThrows(
+            UserError.class,
+            () -> run(new EvaluateStage(), Stages.config(s.toArray(new String[0]))));
     assertTrue(e.problem().contains("[7, sideways]"), e.problem());
   }
 
   private Map<String, Object> result(String prefix) {
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> rs = (List<Map<String, Object>>) eval.extra().get("results");
-    return rs.stream().filter(m -> ((String) m.get("labeler_id")).startsWith(prefix)).findFirst().orElseThrow();
+    return rs.stream()
+        .filter(m -> ((String) m.get("labeler_id")).startsWith(prefix))
+        .findFirst()
+        .orElseThrow();
   }
 }

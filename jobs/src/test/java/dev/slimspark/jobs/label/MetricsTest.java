@@ -29,7 +29,8 @@ class MetricsTest {
     assertEquals(1.0, new Metrics(List.of("a", "b"), new long[][] {{3, 0}, {0, 2}}).kappa(), 1e-12);
     // Both raters always say "a": p_e = 1, agreement is total.
     assertEquals(1.0, new Metrics(List.of("a", "b"), new long[][] {{4, 0}, {0, 0}}).kappa(), 1e-12);
-    assertEquals(1.0, new Metrics(List.of("a", "b"), new long[][] {{4, 0}, {0, 0}}).macroF1(), 1e-12);
+    assertEquals(
+        1.0, new Metrics(List.of("a", "b"), new long[][] {{4, 0}, {0, 0}}).macroF1(), 1e-12);
   }
 
   @Test
@@ -40,7 +41,8 @@ class MetricsTest {
             new float[][] {{1, 0}, {1, 0}, {0.8f, 0.6f}, {0.6f, 0.8f}},
             new String[] {"bull", "bear", "bull", "bear"});
     // The query's own id is never a neighbour even though it is the most similar item.
-    KnnVoteLabeler.Vote v = KnnVoteLabeler.vote(p, new float[] {1, 0}, "q", 2, List.of("bear", "bull"));
+    KnnVoteLabeler.Vote v =
+        KnnVoteLabeler.vote(p, new float[] {1, 0}, "q", 2, List.of("bear", "bull"));
     assertEquals(List.of("x", "y"), v.demoIds());
     // 1 bear vote (sim 1.0) vs 1 bull vote (sim 0.8): tie on votes, bear wins on summed similarity.
     assertEquals("bear", v.label());

@@ -21,22 +21,31 @@ import org.junit.jupiter.api.Test;
  */
 class MissingTableProducerTest {
   private static UserError fails(Stage stage, String... sets) {
-    return assertThrows(UserError.class, () -> stage.run(new RunContext(TestSpark.session(), Stages.config(sets))));
+    return assertThrows(
+        UserError.class, () -> stage.run(new RunContext(TestSpark.session(), Stages.config(sets))));
   }
 
   @Test
   void evaluateWithoutLabelsNamesLabel() throws IOException {
     Path dir = TestSpark.newDir("missing-labels");
     Path gold = Files.write(dir.resolve("gold.csv"), List.of("doc_id,text,label", "a,x,bullish"));
-    UserError e = fails(new EvaluateStage(), "lake=" + Stages.q(dir.resolve("lake")), "evaluate.gold=" + Stages.q(gold));
+    UserError e =
+        fails(
+            new EvaluateStage(),
+            "lake=" + Stages.q(dir.resolve("lake")),
+            "evaluate.gold=" + Stages.q(gold));
     assertTrue(e.fix().contains("bin/slimspark label "), e.render());
   }
 
   @Test
   void finetuneOnAMissingPipelineTableNamesItsProducer() {
     Path dir = TestSpark.newDir("missing-filtered");
-    UserError e = fails(new FinetuneStage(), "lake=" + Stages.q(dir.resolve("lake")), "finetune.input=docs_filtered",
-        "finetune.output=" + Stages.q(dir.resolve("model")));
+    UserError e =
+        fails(
+            new FinetuneStage(),
+            "lake=" + Stages.q(dir.resolve("lake")),
+            "finetune.input=docs_filtered",
+            "finetune.output=" + Stages.q(dir.resolve("model")));
     assertTrue(e.fix().contains("bin/slimspark filter "), e.render());
   }
 }

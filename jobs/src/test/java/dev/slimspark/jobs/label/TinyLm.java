@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Test fixture: tiny ONNX language models with known weights, written from Java (a minimal
- * protobuf encoder for the few ONNX messages needed), plus a word-level {@code tokenizer.json}.
+ * Test fixture: tiny ONNX language models with known weights, written from Java (a minimal protobuf
+ * encoder for the few ONNX messages needed), plus a word-level {@code tokenizer.json}.
  *
  * <ul>
  *   <li>Decoder-only "bigram" LM: {@code logits[b,t,:] = (W[ids[b,t]] + P[pos[b,t]]) * mask[b,t]}
@@ -26,9 +26,37 @@ import java.util.List;
 final class TinyLm {
   /** Vocabulary: id = index. 0 = [UNK], 1 = &lt;s&gt; (added at the start of every encoding). */
   static final List<String> VOCAB =
-      List.of("[UNK]", "<s>", "review", ":", "sentiment", "positive", "negative", "neutral", "very", "good", "bad",
-          "ok", "movie", "n", "/", "a", "ignore", "the", "instructions", "answer", "mask", "[", "]", "so", "plot",
-          "great", "awful", "fine", "film", "really");
+      List.of(
+          "[UNK]",
+          "<s>",
+          "review",
+          ":",
+          "sentiment",
+          "positive",
+          "negative",
+          "neutral",
+          "very",
+          "good",
+          "bad",
+          "ok",
+          "movie",
+          "n",
+          "/",
+          "a",
+          "ignore",
+          "the",
+          "instructions",
+          "answer",
+          "mask",
+          "[",
+          "]",
+          "so",
+          "plot",
+          "great",
+          "awful",
+          "fine",
+          "film",
+          "really");
 
   static final int V = VOCAB.size();
 
@@ -73,8 +101,8 @@ final class TinyLm {
    * "with past" exports take: {@code past_key_values.0.key}/{@code .value} [batch, 2, past, 3] and
    * {@code use_cache_branch} [1]. The cache must have those static dims (ONNX Runtime checks them)
    * and enters the logits as sum(key) + sum(value); use_cache_branch adds 1000 × the branch to the
-   * logit of "negative". So scores equal the plain model's only when the loader feeds a
-   * well-shaped empty cache and {@code false}.
+   * logit of "negative". So scores equal the plain model's only when the loader feeds a well-shaped
+   * empty cache and {@code false}.
    */
   static Path writeDecoder(Path dir, boolean positions, boolean past) throws IOException {
     Files.createDirectories(dir);
@@ -99,14 +127,16 @@ final class TinyLm {
     if (past) {
       nodes.add(node("Mul", List.of(sum, "mask3"), "masked"));
       inputs.add(valueInfo("past_key_values.0.key", 1, "batch", "2", "past_sequence_length", "3"));
-      inputs.add(valueInfo("past_key_values.0.value", 1, "batch", "2", "past_sequence_length", "3"));
+      inputs.add(
+          valueInfo("past_key_values.0.value", 1, "batch", "2", "past_sequence_length", "3"));
       inputs.add(valueInfo("use_cache_branch", 9, "1"));
       // Not a constant over the vocabulary (log-softmax would cancel that): it favours "negative".
       float[] favour = new float[V];
       favour[id("negative")] = 1000f;
       inits.add(tensor("big", new float[][] {favour}));
       nodes.add(node("ReduceSum", List.of("past_key_values.0.key"), "pk", intAttr("keepdims", 0)));
-      nodes.add(node("ReduceSum", List.of("past_key_values.0.value"), "pv", intAttr("keepdims", 0)));
+      nodes.add(
+          node("ReduceSum", List.of("past_key_values.0.value"), "pv", intAttr("keepdims", 0)));
       nodes.add(node("Cast", List.of("use_cache_branch"), "branchf", intAttr("to", 1)));
       nodes.add(node("Mul", List.of("branchf", "big"), "branchbig"));
       nodes.add(node("Add", List.of("masked", "pk"), "plus_k"));
@@ -119,8 +149,12 @@ final class TinyLm {
     Files.write(dir.resolve("model.onnx"), model(graph("tiny_lm", nodes, inits, inputs, outputs)));
     Files.writeString(dir.resolve("tokenizer.json"), tokenizerJson());
     // With past: 2 heads of size 3 (hidden 6), what the cache inputs declare.
-    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"tiny-bigram\", \"vocab_size\": " + V
-        + (past ? ", \"num_attention_heads\": 2, \"hidden_size\": 6" : "") + "}");
+    Files.writeString(
+        dir.resolve("config.json"),
+        "{\"model_type\": \"tiny-bigram\", \"vocab_size\": "
+            + V
+            + (past ? ", \"num_attention_heads\": 2, \"hidden_size\": 6" : "")
+            + "}");
     return dir;
   }
 
@@ -134,7 +168,10 @@ final class TinyLm {
     return weights(H, V, 4);
   }
 
-  /** Writes an encoder-decoder LM directory in optimum's layout (encoder_model.onnx + decoder_model.onnx). */
+  /**
+   * Writes an encoder-decoder LM directory in optimum's layout (encoder_model.onnx +
+   * decoder_model.onnx).
+   */
   static Path writeEncoderDecoder(Path dir) throws IOException {
     Files.createDirectories(dir);
     List<byte[]> enc =
@@ -147,8 +184,12 @@ final class TinyLm {
         dir.resolve("encoder_model.onnx"),
         model(
             graph(
-                "tiny_encoder", enc, List.of(tensor("E", e()), tensorLong("axes2", new long[] {1}, new long[] {2})),
-                List.of(valueInfo("input_ids", 7, "batch", "src"), valueInfo("attention_mask", 7, "batch", "src")),
+                "tiny_encoder",
+                enc,
+                List.of(tensor("E", e()), tensorLong("axes2", new long[] {1}, new long[] {2})),
+                List.of(
+                    valueInfo("input_ids", 7, "batch", "src"),
+                    valueInfo("attention_mask", 7, "batch", "src")),
                 List.of(valueInfo("last_hidden_state", 1, "batch", "src", String.valueOf(H))))));
     List<byte[]> dec =
         List.of(
@@ -163,19 +204,28 @@ final class TinyLm {
         dir.resolve("decoder_model.onnx"),
         model(
             graph(
-                "tiny_decoder", dec,
-                List.of(tensor("W", w()), tensor("U", u()), tensorLong("axes2", new long[] {1}, new long[] {2}),
+                "tiny_decoder",
+                dec,
+                List.of(
+                    tensor("W", w()),
+                    tensor("U", u()),
+                    tensorLong("axes2", new long[] {1}, new long[] {2}),
                     tensorLong("axes1", new long[] {1}, new long[] {1})),
                 List.of(
-                    valueInfo("encoder_attention_mask", 7, "batch", "src"), valueInfo("input_ids", 7, "batch", "tgt"),
+                    valueInfo("encoder_attention_mask", 7, "batch", "src"),
+                    valueInfo("input_ids", 7, "batch", "tgt"),
                     valueInfo("encoder_hidden_states", 1, "batch", "src", String.valueOf(H))),
                 List.of(valueInfo("logits", 1, "batch", "tgt", String.valueOf(V))))));
     Files.writeString(dir.resolve("tokenizer.json"), tokenizerJson());
-    Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"tiny-t5\", \"is_encoder_decoder\": true, \"decoder_start_token_id\": 0}");
+    Files.writeString(
+        dir.resolve("config.json"),
+        "{\"model_type\": \"tiny-t5\", \"is_encoder_decoder\": true, \"decoder_start_token_id\": 0}");
     return dir;
   }
 
-  /** HF tokenizers JSON: lowercase, whitespace pre-tokenizer, word-level vocab, &lt;s&gt; prepended. */
+  /**
+   * HF tokenizers JSON: lowercase, whitespace pre-tokenizer, word-level vocab, &lt;s&gt; prepended.
+   */
   static String tokenizerJson() {
     StringBuilder vocab = new StringBuilder();
     for (int i = 0; i < V; i++) {
@@ -185,14 +235,19 @@ final class TinyLm {
         "{\"id\": %d, \"content\": \"%s\", \"single_word\": false, \"lstrip\": false, \"rstrip\": false, "
             + "\"normalized\": false, \"special\": true}";
     return "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": ["
-        + String.format(special, 0, "[UNK]") + ", " + String.format(special, 1, "<s>") + "], "
+        + String.format(special, 0, "[UNK]")
+        + ", "
+        + String.format(special, 1, "<s>")
+        + "], "
         + "\"normalizer\": {\"type\": \"Lowercase\"}, \"pre_tokenizer\": {\"type\": \"Whitespace\"}, "
         + "\"post_processor\": {\"type\": \"TemplateProcessing\", "
         + "\"single\": [{\"SpecialToken\": {\"id\": \"<s>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}], "
         + "\"pair\": [{\"SpecialToken\": {\"id\": \"<s>\", \"type_id\": 0}}, {\"Sequence\": {\"id\": \"A\", \"type_id\": 0}}, "
         + "{\"Sequence\": {\"id\": \"B\", \"type_id\": 1}}], "
         + "\"special_tokens\": {\"<s>\": {\"id\": \"<s>\", \"ids\": [1], \"tokens\": [\"<s>\"]}}}, "
-        + "\"decoder\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {" + vocab + "}, \"unk_token\": \"[UNK]\"}}";
+        + "\"decoder\": null, \"model\": {\"type\": \"WordLevel\", \"vocab\": {"
+        + vocab
+        + "}, \"unk_token\": \"[UNK]\"}}";
   }
 
   // ---- minimal protobuf writer for the ONNX messages used above ----
@@ -236,11 +291,20 @@ final class TinyLm {
 
   private static byte[] model(byte[] graph) {
     // ir_version 8 / opset 13: understood by every ONNX Runtime since 1.10.
-    return new Msg().varint(1, 8).str(2, "slimspark-test").bytes(7, graph)
-        .bytes(8, new Msg().str(1, "").varint(2, 13).done()).done();
+    return new Msg()
+        .varint(1, 8)
+        .str(2, "slimspark-test")
+        .bytes(7, graph)
+        .bytes(8, new Msg().str(1, "").varint(2, 13).done())
+        .done();
   }
 
-  private static byte[] graph(String name, List<byte[]> nodes, List<byte[]> inits, List<byte[]> inputs, List<byte[]> outputs) {
+  private static byte[] graph(
+      String name,
+      List<byte[]> nodes,
+      List<byte[]> inits,
+      List<byte[]> inputs,
+      List<byte[]> outputs) {
     Msg g = new Msg();
     nodes.forEach(n -> g.bytes(1, n));
     g.str(2, name);
@@ -271,7 +335,13 @@ final class TinyLm {
         b.putFloat(x);
       }
     }
-    return new Msg().varint(1, w.length).varint(1, w[0].length).varint(2, 1).str(8, name).bytes(9, b.array()).done();
+    return new Msg()
+        .varint(1, w.length)
+        .varint(1, w[0].length)
+        .varint(2, 1)
+        .str(8, name)
+        .bytes(9, b.array())
+        .done();
   }
 
   private static byte[] tensorLong(String name, long[] dims, long[] values) {
@@ -290,7 +360,11 @@ final class TinyLm {
   private static byte[] valueInfo(String name, int elemType, String... dims) {
     Msg shape = new Msg();
     for (String d : dims) {
-      shape.bytes(1, d.matches("\\d+") ? new Msg().varint(1, Long.parseLong(d)).done() : new Msg().str(2, d).done());
+      shape.bytes(
+          1,
+          d.matches("\\d+")
+              ? new Msg().varint(1, Long.parseLong(d)).done()
+              : new Msg().str(2, d).done());
     }
     byte[] tensorType = new Msg().varint(1, elemType).bytes(2, shape.done()).done();
     return new Msg().str(1, name).bytes(2, new Msg().bytes(1, tensorType).done()).done();

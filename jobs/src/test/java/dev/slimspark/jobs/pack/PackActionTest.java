@@ -23,19 +23,35 @@ class PackActionTest {
     for (Map.Entry<String, int[]> e : docs.entrySet()) {
       int[] t = e.getValue();
       tokens += t.length;
-      rows.add(RowFactory.create(e.getKey(), PackTestData.sourceOf(e.getKey()), t.length,
-          TokenCodec.encode(t, TokenCodec.UINT16), TokenCodec.UINT16));
+      rows.add(
+          RowFactory.create(
+              e.getKey(),
+              PackTestData.sourceOf(e.getKey()),
+              t.length,
+              TokenCodec.encode(t, TokenCodec.UINT16),
+              TokenCodec.UINT16));
     }
     Dataset<Row> in = TestSpark.session().createDataFrame(rows, PackTestData.SCHEMA);
-    PackOptions o = new PackOptions(128, PackOptions.Mode.CONCAT, 65000, 1L, 0.0, Map.of(), 1L << 20, false,
-        PackOptions.DEFAULT_PARTITION_TOKENS, PackOptions.DEFAULT_WINDOW_TOKENS);
+    PackOptions o =
+        new PackOptions(
+            128,
+            PackOptions.Mode.CONCAT,
+            65000,
+            1L,
+            0.0,
+            Map.of(),
+            1L << 20,
+            false,
+            PackOptions.DEFAULT_PARTITION_TOKENS,
+            PackOptions.DEFAULT_WINDOW_TOKENS);
     PackResult r = PackAction.run(in, null, o);
     try {
       List<Row> packed = r.table().collectAsList();
       long[] train = r.perSplit().get("train");
       assertEquals(train[0], packed.size());
       long tailDropped = train[5];
-      assertEquals(tokens - tailDropped, (long) packed.size() * o.rowTokens(), "concat: no padding");
+      assertEquals(
+          tokens - tailDropped, (long) packed.size() * o.rowTokens(), "concat: no padding");
       for (Row p : packed) {
         assertEquals(o.rowTokens() * 2, ((byte[]) p.getAs("tokens")).length);
       }

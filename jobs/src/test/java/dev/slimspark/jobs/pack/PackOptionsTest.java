@@ -10,7 +10,9 @@ import dev.slimspark.errors.UserError;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** pack.* parsing: defaults, free-form mix keys normalized, bad values rejected with the key named. */
+/**
+ * pack.* parsing: defaults, free-form mix keys normalized, bad values rejected with the key named.
+ */
 class PackOptionsTest {
   @Test
   void constantsMatchTheDefaultsFile() {
@@ -42,16 +44,19 @@ class PackOptionsTest {
 
   @Test
   void mixTakesAnySourceNameAndNormalizes() {
-    PackOptions c = PackOptions.from(Stages.config("pack.mix.RedPajamaC4=69", "pack.mix.Starcoder=31"));
+    PackOptions c =
+        PackOptions.from(Stages.config("pack.mix.RedPajamaC4=69", "pack.mix.Starcoder=31"));
     assertEquals(0.69, c.mix().get("RedPajamaC4"), 1e-12);
     assertEquals(0.31, c.mix().get("Starcoder"), 1e-12);
   }
 
   @Test
   void badValuesNameTheKey() {
-    UserError mode = assertThrows(UserError.class, () -> PackOptions.from(Stages.config("pack.mode=greedy")));
+    UserError mode =
+        assertThrows(UserError.class, () -> PackOptions.from(Stages.config("pack.mode=greedy")));
     assertTrue(mode.problem().contains("pack.mode"), mode.problem());
-    UserError w = assertThrows(UserError.class, () -> PackOptions.from(Stages.config("pack.mix.A=-1")));
+    UserError w =
+        assertThrows(UserError.class, () -> PackOptions.from(Stages.config("pack.mix.A=-1")));
     assertTrue(w.problem().contains("pack.mix.A"), w.problem());
     UserError typo = assertThrows(UserError.class, () -> Stages.config("pack.seq_lenn=1024"));
     assertTrue(typo.fix().contains("pack.seq_len"), typo.fix());

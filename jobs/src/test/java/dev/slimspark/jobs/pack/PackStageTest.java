@@ -43,14 +43,26 @@ class PackStageTest {
   static void run() {
     docs = PackTestData.corpus(3000, 7, Math.log(400), 1.1, 20000, "A", "B");
     lake = PackTestData.writeLake(docs);
-    concat = PackTestData.pack(PackTestData.config(lake, "pack.mode=concat", "pack.validation_fraction=0.1",
-        "pack.partition_tokens=300000", "pack.target_file_bytes=819600"));
+    concat =
+        PackTestData.pack(
+            PackTestData.config(
+                lake,
+                "pack.mode=concat",
+                "pack.validation_fraction=0.1",
+                "pack.partition_tokens=300000",
+                "pack.target_file_bytes=819600"));
     concatRows = PackTestData.rows(lake);
-    String[] bf = {"pack.mode=best-fit", "pack.validation_fraction=0.1", "pack.target_file_bytes=819600"};
+    String[] bf = {
+      "pack.mode=best-fit", "pack.validation_fraction=0.1", "pack.target_file_bytes=819600"
+    };
     bestFit = PackTestData.pack(PackTestData.config(lake, bf));
     bestFitRows = PackTestData.rows(lake);
-    String[] app = {"pack.mode=best-fit", "pack.validation_fraction=0.1", "pack.target_file_bytes=819600",
-        "pack.mode_write=append"};
+    String[] app = {
+      "pack.mode=best-fit",
+      "pack.validation_fraction=0.1",
+      "pack.target_file_bytes=819600",
+      "pack.mode_write=append"
+    };
     PackTestData.pack(PackTestData.config(lake, app));
     appendedRows = PackTestData.rows(lake);
     LOG.info("concat summary: {}", concat.toJson());
@@ -110,9 +122,13 @@ class PackStageTest {
     assertEquals(longDocs, num(train, "docs_split") + num(val, "docs_split"));
     assertEquals(0, num(bestFit.counts(), "tail_tokens_dropped"));
     double padding = ((Number) bestFit.counts().get("padding_fraction")).doubleValue();
-    double concatSplit = ((Number) PackTestData.split(concat, "train").get("docs_split_share")).doubleValue();
-    LOG.info("best-fit padding fraction {} ; docs split share best-fit {} vs concat {}",
-        padding, train.get("docs_split_share"), concatSplit);
+    double concatSplit =
+        ((Number) PackTestData.split(concat, "train").get("docs_split_share")).doubleValue();
+    LOG.info(
+        "best-fit padding fraction {} ; docs split share best-fit {} vs concat {}",
+        padding,
+        train.get("docs_split_share"),
+        concatSplit);
     assertTrue(padding > 0 && padding < 0.03, "padding " + padding);
     assertSegmentsMatchDocuments(bestFitRows);
   }
@@ -142,7 +158,9 @@ class PackStageTest {
   @Test
   void secondRunIsIdenticalAndAppendKeepsOldShards() {
     assertEquals(2 * bestFitRows.size(), appendedRows.size());
-    assertTrue(bestFitRows.stream().mapToInt(r -> r.getInt(1)).max().getAsInt() >= 2, "expected several shards");
+    assertTrue(
+        bestFitRows.stream().mapToInt(r -> r.getInt(1)).max().getAsInt() >= 2,
+        "expected several shards");
     for (String split : List.of("train", "validation")) {
       List<Row> before = bestFitRows.stream().filter(r -> r.getString(0).equals(split)).toList();
       int shift = before.stream().mapToInt(r -> r.getInt(1)).max().orElse(-1) + 1;
@@ -165,17 +183,22 @@ class PackStageTest {
 
   @Test
   void padIdThatIsARealTokenFailsWithAUserError() {
-    UserError e = assertThrows(UserError.class,
-        () -> PackTestData.pack(PackTestData.config(lake, "pack.pad_id=2")));
+    UserError e =
+        assertThrows(
+            UserError.class, () -> PackTestData.pack(PackTestData.config(lake, "pack.pad_id=2")));
     assertTrue(e.problem().contains("pack.pad_id = 2"), e.problem());
     assertTrue(e.problem().contains("in 3000 documents"), e.problem());
   }
 
   @Test
   void docsTokensInTheOldArrayFormatFailWithAUserError() {
-    Dataset<Row> old = TestSpark.session().sql(
-        "SELECT 'd1' AS doc_id, 'A' AS source, 3 AS token_count, array(5, 6, 7) AS tokens");
-    UserError e = assertThrows(UserError.class, () -> PackStage.requireBinaryTokens(old, "/lake/docs_tokens"));
+    Dataset<Row> old =
+        TestSpark.session()
+            .sql(
+                "SELECT 'd1' AS doc_id, 'A' AS source, 3 AS token_count, array(5, 6, 7) AS tokens");
+    UserError e =
+        assertThrows(
+            UserError.class, () -> PackStage.requireBinaryTokens(old, "/lake/docs_tokens"));
     assertTrue(e.problem().contains("array<int> without a dtype column"), e.problem());
     assertTrue(e.fix().contains("Remove /lake/docs_tokens"), e.fix());
   }
@@ -184,22 +207,29 @@ class PackStageTest {
     assertEquals(a.getString(0), b.getString(0));
     assertEquals(a.getInt(1) + shardShift, b.getInt(1));
     assertEquals(a.getLong(2), b.getLong(2));
-    assertArrayEquals((byte[]) a.get(a.fieldIndex("tokens")), (byte[]) b.get(b.fieldIndex("tokens")));
+    assertArrayEquals(
+        (byte[]) a.get(a.fieldIndex("tokens")), (byte[]) b.get(b.fieldIndex("tokens")));
     assertEquals(a.getList(a.fieldIndex("doc_ids")), b.getList(b.fieldIndex("doc_ids")));
-    assertEquals(a.getList(a.fieldIndex("segment_lengths")), b.getList(b.fieldIndex("segment_lengths")));
+    assertEquals(
+        a.getList(a.fieldIndex("segment_lengths")), b.getList(b.fieldIndex("segment_lengths")));
   }
 
-  /** Every segment equals its document's tokens at the offset its first token implies; pad is pad. */
+  /**
+   * Every segment equals its document's tokens at the offset its first token implies; pad is pad.
+   */
   static void assertSegmentsMatchDocuments(List<Row> rows) {
     for (Row r : rows) {
-      int[] t = TokenCodec.decode((byte[]) r.get(r.fieldIndex("tokens")), r.getString(r.fieldIndex("dtype")));
+      int[] t =
+          TokenCodec.decode(
+              (byte[]) r.get(r.fieldIndex("tokens")), r.getString(r.fieldIndex("dtype")));
       assertEquals(L, t.length);
       List<Integer> segs = r.getList(r.fieldIndex("segment_lengths"));
       List<String> ids = r.getList(r.fieldIndex("doc_ids"));
       int off = 0;
       for (int i = 0; i < segs.size(); i++) {
         int[] d = docs.get(ids.get(i));
-        int start = t[off] == 1 ? 0 : t[off] == 2 ? d.length - 1 : Math.floorMod(t[off] - d[1], 60000) + 1;
+        int start =
+            t[off] == 1 ? 0 : t[off] == 2 ? d.length - 1 : Math.floorMod(t[off] - d[1], 60000) + 1;
         for (int k = 0; k < segs.get(i); k++) {
           assertEquals(d[start + k], t[off + k], ids.get(i));
         }

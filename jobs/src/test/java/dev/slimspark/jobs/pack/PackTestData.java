@@ -39,12 +39,16 @@ public final class PackTestData {
 
   private PackTestData() {}
 
-  /** Document lengths: log-normal (median ~ exp(mu)), clipped to [4, max]; a realistic long tail. */
-  public static Map<String, int[]> corpus(int n, long seed, double mu, double sigma, int max, String... sources) {
+  /**
+   * Document lengths: log-normal (median ~ exp(mu)), clipped to [4, max]; a realistic long tail.
+   */
+  public static Map<String, int[]> corpus(
+      int n, long seed, double mu, double sigma, int max, String... sources) {
     Random r = new Random(seed);
     Map<String, int[]> docs = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      int len = (int) Math.min(max, Math.max(4, Math.round(Math.exp(mu + sigma * r.nextGaussian()))));
+      int len =
+          (int) Math.min(max, Math.max(4, Math.round(Math.exp(mu + sigma * r.nextGaussian()))));
       int[] t = new int[len];
       int base = r.nextInt(60000);
       t[0] = 1;
@@ -68,10 +72,17 @@ public final class PackTestData {
     String dtype = TokenCodec.dtypeFor(0, max); // as the tokenize stage: one dtype for the table
     for (Map.Entry<String, int[]> e : docs.entrySet()) {
       int[] t = e.getValue();
-      rows.add(RowFactory.create(e.getKey(), sourceOf(e.getKey()), t.length, TokenCodec.encode(t, dtype), dtype));
+      rows.add(
+          RowFactory.create(
+              e.getKey(), sourceOf(e.getKey()), t.length, TokenCodec.encode(t, dtype), dtype));
     }
-    TestSpark.session().createDataFrame(rows, SCHEMA).repartition(3)
-        .write().format("delta").mode(SaveMode.Overwrite).save(lake.resolve(Table.DOCS_TOKENS.id()).toString());
+    TestSpark.session()
+        .createDataFrame(rows, SCHEMA)
+        .repartition(3)
+        .write()
+        .format("delta")
+        .mode(SaveMode.Overwrite)
+        .save(lake.resolve(Table.DOCS_TOKENS.id()).toString());
     return lake;
   }
 
@@ -89,8 +100,12 @@ public final class PackTestData {
 
   /** All packed rows, ordered by (split, shard_id, row_id). */
   public static List<Row> rows(Path lake) {
-    return TestSpark.session().read().format("delta").load(lake.resolve(Table.PACKED_ROWS.id()).toString())
-        .orderBy("split", "shard_id", "row_id").collectAsList();
+    return TestSpark.session()
+        .read()
+        .format("delta")
+        .load(lake.resolve(Table.PACKED_ROWS.id()).toString())
+        .orderBy("split", "shard_id", "row_id")
+        .collectAsList();
   }
 
   @SuppressWarnings("unchecked")

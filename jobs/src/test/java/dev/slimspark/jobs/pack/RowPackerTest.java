@@ -55,7 +55,8 @@ class RowPackerTest {
     p.add("e", doc(7, 500));
     p.finish();
     List<PackedRow> rows = drain(p);
-    // Pieces 7,6,5,4,3 (decreasing): 7 -> r1, 6 -> r2, 5 -> r3, 4 -> r2 (room 4, exact), 3 -> r1 (room 3, exact).
+    // Pieces 7,6,5,4,3 (decreasing): 7 -> r1, 6 -> r2, 5 -> r3, 4 -> r2 (room 4, exact), 3 -> r1
+    // (room 3, exact).
     assertEquals(5, rows.size());
     int pad = 0;
     for (PackedRow r : rows) {

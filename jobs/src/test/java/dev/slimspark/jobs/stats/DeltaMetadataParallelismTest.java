@@ -14,7 +14,8 @@ class DeltaMetadataParallelismTest {
   @Test
   void capsToTheCoresWhileOpenAndRestores() {
     SparkSession spark = TestSpark.session();
-    String shared = spark.conf().contains(KEY) ? spark.conf().get(KEY) : null; // TestSpark sets its own
+    String shared =
+        spark.conf().contains(KEY) ? spark.conf().get(KEY) : null; // TestSpark sets its own
     spark.conf().unset(KEY);
     try {
       int cores = spark.sparkContext().defaultParallelism();

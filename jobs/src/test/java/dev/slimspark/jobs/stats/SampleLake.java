@@ -68,7 +68,10 @@ public final class SampleLake {
     if (report == null) {
       try {
         long t0 = System.nanoTime();
-        report = Report.write(new Lake(TestSpark.session(), lake.toString()), Path.of("target", "report", "report.html"));
+        report =
+            Report.write(
+                new Lake(TestSpark.session(), lake.toString()),
+                Path.of("target", "report", "report.html"));
         wallMs.put("report", (System.nanoTime() - t0) / 1_000_000);
       } catch (IOException e) {
         throw new IllegalStateException(e);

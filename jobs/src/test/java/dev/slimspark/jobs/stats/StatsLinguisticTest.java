@@ -33,12 +33,13 @@ import org.slf4j.LoggerFactory;
  */
 class StatsLinguisticTest {
   private static final Logger LOG = LoggerFactory.getLogger(StatsLinguisticTest.class);
-  private static final StructType FILTERED = new StructType()
-      .add("doc_id", DataTypes.StringType)
-      .add("source", DataTypes.StringType)
-      .add("text", DataTypes.StringType)
-      .add("word_count", DataTypes.IntegerType)
-      .add("kept", DataTypes.BooleanType);
+  private static final StructType FILTERED =
+      new StructType()
+          .add("doc_id", DataTypes.StringType)
+          .add("source", DataTypes.StringType)
+          .add("text", DataTypes.StringType)
+          .add("word_count", DataTypes.IntegerType)
+          .add("kept", DataTypes.BooleanType);
 
   private static Lake lake;
 
@@ -50,17 +51,23 @@ class StatsLinguisticTest {
     // Source "a": 3 + 1 + 2 = 6 sentences, 3 + 2 + 9 = 14 words.
     rows.add(RowFactory.create("a1", "a", "One. Two? Three!", 3, true));
     rows.add(RowFactory.create("a2", "a", "Hello world.", 2, true));
-    rows.add(RowFactory.create("a3", "a", "The river rose quickly. The council met at noon.", 9, true));
+    rows.add(
+        RowFactory.create("a3", "a", "The river rose quickly. The council met at noon.", 9, true));
     // Dropped by the filter, and removed by dedup: neither counts.
     rows.add(RowFactory.create("a4", "a", "Not kept. At all. Ever.", 5, false));
     rows.add(RowFactory.create("a5", "a", "A duplicate. Removed.", 3, true));
     // Source "b": 20 documents of 2 sentences each (4 words).
     for (int i = 0; i < 20; i++) {
-      rows.add(RowFactory.create(String.format("b%02d", i), "b", "Water is cold. Snow falls.", 4, true));
+      rows.add(
+          RowFactory.create(String.format("b%02d", i), "b", "Water is cold. Snow falls.", 4, true));
     }
-    lake.write(spark.createDataFrame(rows, FILTERED), Table.DOCS_FILTERED, SaveMode.Overwrite, "test");
-    lake.write(spark.createDataFrame(rows, FILTERED).where("kept and doc_id != 'a5'").select("doc_id"),
-        Table.DOCS_DEDUP, SaveMode.Overwrite, "test");
+    lake.write(
+        spark.createDataFrame(rows, FILTERED), Table.DOCS_FILTERED, SaveMode.Overwrite, "test");
+    lake.write(
+        spark.createDataFrame(rows, FILTERED).where("kept and doc_id != 'a5'").select("doc_id"),
+        Table.DOCS_DEDUP,
+        SaveMode.Overwrite,
+        "test");
   }
 
   private static Map<String, Row> bySource(Dataset<Row> df) {
@@ -81,7 +88,9 @@ class StatsLinguisticTest {
 
   @Test
   void fullTableCountsTheKnownSentences() {
-    Dataset<Row> df = LinguisticStats.compute(lake.read(Table.DOCS_FILTERED), dedup(), LinguisticStats.FULL_TABLE, 42, 20000);
+    Dataset<Row> df =
+        LinguisticStats.compute(
+            lake.read(Table.DOCS_FILTERED), dedup(), LinguisticStats.FULL_TABLE, 42, 20000);
     LOG.info("stats_linguistic schema: {}", df.schema().json());
     Map<String, Row> m = bySource(df);
     assertEquals(Set.of("a", "b", "(all)"), m.keySet());
@@ -108,14 +117,16 @@ class StatsLinguisticTest {
   void sampleIsSeededDeterministicAndStratified() {
     Dataset<Row> keys = lake.read(Table.DOCS_FILTERED).where("kept").select("doc_id", "source");
     Set<String> s1 = ids(LinguisticStats.sample(keys, 5, 7));
-    assertEquals(s1, ids(LinguisticStats.sample(keys.repartition(3), 5, 7)), "same seed, same sample");
+    assertEquals(
+        s1, ids(LinguisticStats.sample(keys.repartition(3), 5, 7)), "same seed, same sample");
     assertNotEquals(s1, ids(LinguisticStats.sample(keys, 5, 8)), "another seed, another sample");
     long a = s1.stream().filter(i -> i.startsWith("a")).count();
     assertEquals(4, a, "all 4 kept docs of a (fewer than 5)");
     assertEquals(5, s1.size() - a, "5 of b's 20");
 
     // Stage output: b is sampled (5 of 20), estimates scale up; texts cut at 15 chars are counted.
-    Map<String, Row> m = bySource(LinguisticStats.compute(lake.read(Table.DOCS_FILTERED), dedup(), 2, 7, 15));
+    Map<String, Row> m =
+        bySource(LinguisticStats.compute(lake.read(Table.DOCS_FILTERED), dedup(), 2, 7, 15));
     Row b = m.get("b");
     assertEquals(2, num(b, "docs_sampled"));
     assertEquals(20, num(b, "docs_total"));
@@ -126,8 +137,10 @@ class StatsLinguisticTest {
     Row all = m.get("(all)");
     assertEquals(4, num(all, "docs_sampled"));
     assertEquals(num(m.get("a"), "estimated_sentences") + 20, num(all, "estimated_sentences"));
-    assertEquals("spark-nlp SentenceDetector+Tokenizer, seeded sample of 2 docs per source (seed 7),"
-        + " first 15 chars per doc", all.getString(all.fieldIndex("method")));
+    assertEquals(
+        "spark-nlp SentenceDetector+Tokenizer, seeded sample of 2 docs per source (seed 7),"
+            + " first 15 chars per doc",
+        all.getString(all.fieldIndex("method")));
     assertEquals(7, all.getInt(all.fieldIndex("seed")));
   }
 
@@ -142,12 +155,20 @@ class StatsLinguisticTest {
   @Test
   void offWritesNothingAndEmptiesAStaleTable() {
     Lake other = new Lake(TestSpark.session(), TestSpark.newDir("linguistic-off").toString());
-    assertNull(StatsStage.linguistic(other, 0, 42, 100), "off on a lake without the table: nothing to write");
+    assertNull(
+        StatsStage.linguistic(other, 0, 42, 100),
+        "off on a lake without the table: nothing to write");
     assertFalse(other.exists(Table.STATS_LINGUISTIC));
-    Dataset<Row> stale = TestSpark.session().createDataFrame(
-        List.of(RowFactory.create("x", 1L)), new StructType().add("source", DataTypes.StringType).add("sentences", DataTypes.LongType));
+    Dataset<Row> stale =
+        TestSpark.session()
+            .createDataFrame(
+                List.of(RowFactory.create("x", 1L)),
+                new StructType()
+                    .add("source", DataTypes.StringType)
+                    .add("sentences", DataTypes.LongType));
     StatsStage.write(other, Table.STATS_LINGUISTIC, stale, "test");
-    StatsStage.write(other, Table.STATS_LINGUISTIC, StatsStage.linguistic(other, 0, 42, 100).get(), "test");
+    StatsStage.write(
+        other, Table.STATS_LINGUISTIC, StatsStage.linguistic(other, 0, 42, 100).get(), "test");
     assertEquals(0, other.read(Table.STATS_LINGUISTIC).count(), "off after a run: emptied");
   }
 }

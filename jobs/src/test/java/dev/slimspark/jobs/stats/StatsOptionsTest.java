@@ -30,7 +30,12 @@ class StatsOptionsTest {
 
   @Test
   void badValuesNameTheKey() {
-    for (String set : new String[] {"stats.percentile_accuracy=10", "stats.linguistic.sample_docs_per_source=-2", "stats.linguistic.max_chars=0"}) {
+    for (String set :
+        new String[] {
+          "stats.percentile_accuracy=10",
+          "stats.linguistic.sample_docs_per_source=-2",
+          "stats.linguistic.max_chars=0"
+        }) {
       UserError e = assertThrows(UserError.class, () -> StatsOptions.from(Stages.config(set)));
       assertTrue(e.problem().contains(set.substring(0, set.indexOf('='))), e.problem());
     }

@@ -29,9 +29,14 @@ class TokenizeOptionsTest {
 
   @Test
   void badValuesNameTheKey() {
-    UserError chunk = assertThrows(UserError.class, () -> TokenizeOptions.from(Stages.config("tokenize.chunk_chars=-1")));
+    UserError chunk =
+        assertThrows(
+            UserError.class, () -> TokenizeOptions.from(Stages.config("tokenize.chunk_chars=-1")));
     assertTrue(chunk.problem().contains("tokenize.chunk_chars"), chunk.problem());
-    UserError kind = assertThrows(UserError.class, () -> TokenizeOptions.from(Stages.config("tokenize.tokenizer.kind=bpe")));
+    UserError kind =
+        assertThrows(
+            UserError.class,
+            () -> TokenizeOptions.from(Stages.config("tokenize.tokenizer.kind=bpe")));
     assertTrue(kind.problem().contains("tokenize.tokenizer.kind"), kind.problem());
   }
 }

@@ -42,7 +42,8 @@ public final class Batching {
    * Lazily applies {@code fn} to consecutive windows of at most {@code size} items and yields its
    * results in order: per-partition inference holds one window in memory, not the partition.
    */
-  public static <T, R> Iterator<R> perWindow(Iterator<T> it, int size, Function<List<T>, List<R>> fn) {
+  public static <T, R> Iterator<R> perWindow(
+      Iterator<T> it, int size, Function<List<T>, List<R>> fn) {
     Iterator<List<T>> windows = windows(it, size);
     return new Iterator<>() {
       private Iterator<R> current = java.util.Collections.emptyIterator();
@@ -67,17 +68,18 @@ public final class Batching {
 
   /**
    * Runs {@code fn} over batches of at most {@code batchSize} texts and returns one result per text
-   * in the input order. Texts are sorted by length first (stable, so equal lengths keep their order)
-   * so that each batch pads to similar lengths; {@code fn} must return one result per text of its
-   * batch, in batch order.
+   * in the input order. Texts are sorted by length first (stable, so equal lengths keep their
+   * order) so that each batch pads to similar lengths; {@code fn} must return one result per text
+   * of its batch, in batch order.
    */
-  public static <R> List<R> sortedBatches(List<String> texts, int batchSize, Function<List<String>, List<R>> fn) {
+  public static <R> List<R> sortedBatches(
+      List<String> texts, int batchSize, Function<List<String>, List<R>> fn) {
     return sortedBatches(texts, String::length, batchSize, fn);
   }
 
   /**
-   * As {@link #sortedBatches(List, int, Function)} for any item with a length (e.g. token id arrays,
-   * sorted by token count, which is what padding depends on).
+   * As {@link #sortedBatches(List, int, Function)} for any item with a length (e.g. token id
+   * arrays, sorted by token count, which is what padding depends on).
    */
   public static <T, R> List<R> sortedBatches(
       List<T> items, ToIntFunction<T> length, int batchSize, Function<List<T>, List<R>> fn) {
@@ -102,7 +104,8 @@ public final class Batching {
       }
       List<R> r = fn.apply(batch);
       if (r.size() != batch.size()) {
-        throw new IllegalStateException("batch function returned " + r.size() + " results for " + batch.size() + " inputs");
+        throw new IllegalStateException(
+            "batch function returned " + r.size() + " results for " + batch.size() + " inputs");
       }
       for (int i = start; i < end; i++) {
         out.set(order[i], r.get(i - start));

@@ -28,8 +28,8 @@ public final class Devices {
   /**
    * A task was given a GPU but ONNX Runtime cannot run on it: the jar carries the CPU build of ONNX
    * Runtime, or the executor lacks the CUDA/cuDNN libraries its GPU build needs. Thrown instead of
-   * silently falling back to the CPU (a job that asked for GPUs would run many times slower
-   * without saying why); the jobs layer turns it into a user error.
+   * silently falling back to the CPU (a job that asked for GPUs would run many times slower without
+   * saying why); the jobs layer turns it into a user error.
    */
   public static final class GpuUnavailableException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
@@ -37,7 +37,9 @@ public final class Devices {
     private final String reason;
 
     public GpuUnavailableException(Device device, String reason, Throwable cause) {
-      super("ONNX Runtime cannot use " + device + " (assigned to this task by Spark): " + reason, cause);
+      super(
+          "ONNX Runtime cannot use " + device + " (assigned to this task by Spark): " + reason,
+          cause);
       this.device = device.toString();
       this.reason = reason;
     }
@@ -65,8 +67,8 @@ public final class Devices {
   }
 
   /**
-   * ONNX Runtime intra-op threads: {@code spark.task.cpus} inside a task (so concurrent tasks on one
-   * executor do not oversubscribe its cores), else {@code fallback}.
+   * ONNX Runtime intra-op threads: {@code spark.task.cpus} inside a task (so concurrent tasks on
+   * one executor do not oversubscribe its cores), else {@code fallback}.
    */
   public static int threadsForCurrentTask(int fallback) {
     TaskContext tc = TaskContext.get();

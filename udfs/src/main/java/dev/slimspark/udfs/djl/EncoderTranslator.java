@@ -31,7 +31,8 @@ final class EncoderTranslator implements NoBatchifyTranslator<String[], List<Enc
    *     returned raw per text (vector = logits), no pooling or normalization
    * @param pooling "mean" or "cls"
    */
-  EncoderTranslator(HuggingFaceTokenizer tokenizer, boolean typeIds, boolean logits, String pooling) {
+  EncoderTranslator(
+      HuggingFaceTokenizer tokenizer, boolean typeIds, boolean logits, String pooling) {
     if (!pooling.equals("mean") && !pooling.equals("cls")) {
       throw new IllegalArgumentException("pooling must be mean or cls, got " + pooling);
     }

@@ -30,12 +30,11 @@ import org.slf4j.LoggerFactory;
  * <p>Decoder-only: one row per (prompt, continuation) holding prompt + continuation; when every
  * continuation is a single token, one row per prompt suffices (all labels are read from the logits
  * at the last prompt position). Rows are <b>right</b>-padded: with causal attention no real token
- * attends to a later position, so pads cannot change real positions' logits even in an export
- * that ignored the mask, and positions start at 0 in every row without shifting {@code
- * position_ids} (which are fed as 0..T-1 when the graph takes them). Scores therefore do not
- * depend on what else is in the batch. Encoder-decoder: the encoder runs once per prompt
- * (right-padded, masked); the decoder gets {@code [decoder_start] + continuation[:-1]} and the
- * prompt's hidden states.
+ * attends to a later position, so pads cannot change real positions' logits even in an export that
+ * ignored the mask, and positions start at 0 in every row without shifting {@code position_ids}
+ * (which are fed as 0..T-1 when the graph takes them). Scores therefore do not depend on what else
+ * is in the batch. Encoder-decoder: the encoder runs once per prompt (right-padded, masked); the
+ * decoder gets {@code [decoder_start] + continuation[:-1]} and the prompt's hidden states.
  *
  * <p>Exports "with past" ({@code past_key_values.*} inputs) are fed an empty cache. Cost: the
  * logits of a pass are rows x length x vocabulary floats (e.g. 8 rows x 512 x 32000 = 0.5 GB), so
@@ -83,29 +82,45 @@ public final class LanguageModel implements AutoCloseable {
       }
       tokenizer.close();
       throw new IOException(
-          "model " + layout.decoder() + " takes past_key_values inputs, but " + layout.dir().resolve("config.json")
+          "model "
+              + layout.decoder()
+              + " takes past_key_values inputs, but "
+              + layout.dir().resolve("config.json")
               + " has no num_attention_heads (and hidden_size or head_dim) to size their empty cache; use the"
               + " config.json of the export, or export without past (optimum-cli --task text-generation)");
     }
-    // optimum names the T5 decoder's ids input_ids; transformers' own export says decoder_input_ids.
-    this.decoderIds = decoderInputs != null && decoderInputs.keys().contains("decoder_input_ids") ? "decoder_input_ids" : "input_ids";
-    LOG.info("loaded {} language model {} on {} ({} intra-op threads)", layout.encoderDecoder() ? "encoder-decoder" : "decoder-only",
-        layout.dir(), device, threads);
+    // optimum names the T5 decoder's ids input_ids; transformers' own export says
+    // decoder_input_ids.
+    this.decoderIds =
+        decoderInputs != null && decoderInputs.keys().contains("decoder_input_ids")
+            ? "decoder_input_ids"
+            : "input_ids";
+    LOG.info(
+        "loaded {} language model {} on {} ({} intra-op threads)",
+        layout.encoderDecoder() ? "encoder-decoder" : "decoder-only",
+        layout.dir(),
+        device,
+        threads);
   }
 
   /** A tokenizer for prompts: no truncation or padding (the caller truncates and counts). */
   public static HuggingFaceTokenizer tokenizer(Path file) throws IOException {
-    return HuggingFaceTokenizer.builder().optTokenizerPath(file).optTruncation(false).optPadding(false).build();
+    return HuggingFaceTokenizer.builder()
+        .optTokenizerPath(file)
+        .optTruncation(false)
+        .optPadding(false)
+        .build();
   }
 
   /**
-   * Loads one ONNX graph through DJL's ONNX Runtime engine, untranslated: {@code threads}
-   * intra-op threads, one inter-op thread (one inference call at a time per task; parallelism
-   * across tasks comes from Spark). Shared by every ONNX model this package loads.
+   * Loads one ONNX graph through DJL's ONNX Runtime engine, untranslated: {@code threads} intra-op
+   * threads, one inter-op thread (one inference call at a time per task; parallelism across tasks
+   * comes from Spark). Shared by every ONNX model this package loads.
    */
   /** ONNX Runtime's words when its CUDA provider is missing or cannot load its libraries. */
   private static final java.util.regex.Pattern GPU_RUNTIME_FAILURE =
-      java.util.regex.Pattern.compile("(?i)cuda|cudnn|cublas|execution provider|shared provider|EP_FAIL");
+      java.util.regex.Pattern.compile(
+          "(?i)cuda|cudnn|cublas|execution provider|shared provider|EP_FAIL");
 
   static ZooModel<NDList, NDList> load(Path onnx, Device device, int threads) throws IOException {
     Criteria<NDList, NDList> c =
@@ -143,7 +158,9 @@ public final class LanguageModel implements AutoCloseable {
         });
   }
 
-  /** The model for the current Spark task's device and {@code spark.task.cpus} (CPU outside tasks). */
+  /**
+   * The model for the current Spark task's device and {@code spark.task.cpus} (CPU outside tasks).
+   */
   public static LanguageModel forCurrentTask(Path dir) {
     return get(dir, Devices.forCurrentTask(), Devices.threadsForCurrentTask(1));
   }
@@ -152,14 +169,16 @@ public final class LanguageModel implements AutoCloseable {
     return layout.encoderDecoder();
   }
 
-  /** Tokenizes with the model's tokenizer; {@code special} adds BOS/EOS as the tokenizer defines. */
+  /**
+   * Tokenizes with the model's tokenizer; {@code special} adds BOS/EOS as the tokenizer defines.
+   */
   public Encoding encode(String text, boolean special) {
     return tokenizer.encode(text, special, false);
   }
 
   /**
-   * Longest prompt (tokens) that fits {@code maxLength} with these continuations: decoder-only
-   * rows hold prompt + continuation; an encoder-decoder's encoder holds the prompt alone.
+   * Longest prompt (tokens) that fits {@code maxLength} with these continuations: decoder-only rows
+   * hold prompt + continuation; an encoder-decoder's encoder holds the prompt alone.
    */
   public int promptBudget(long[][] conts, int maxLength) {
     if (layout.encoderDecoder()) {
@@ -172,7 +191,9 @@ public final class LanguageModel implements AutoCloseable {
     return maxLength - longest;
   }
 
-  /** Tokens the model processes (padding excluded) to score one prompt of {@code promptLen} tokens. */
+  /**
+   * Tokens the model processes (padding excluded) to score one prompt of {@code promptLen} tokens.
+   */
   public int tokensProcessed(int promptLen, long[][] conts) {
     boolean single = singleTokens(conts);
     int t = 0;
@@ -234,7 +255,8 @@ public final class LanguageModel implements AutoCloseable {
     }
     OnnxCall.Output logits;
     if (layout.encoderDecoder()) {
-      OnnxCall.Output h = run(encoder, "last_hidden_state", padded("input_ids", "attention_mask", prompts, false));
+      OnnxCall.Output h =
+          run(encoder, "last_hidden_state", padded("input_ids", "attention_mask", prompts, false));
       int rowsPerPrompt = rows.size() / n;
       int s = (int) h.shape()[1];
       int hd = (int) h.shape()[2];
@@ -265,7 +287,8 @@ public final class LanguageModel implements AutoCloseable {
         for (int j = 0; j < conts[c].length; j++) {
           int pos = reads[p][c][1] + j;
           int base = (row * t + pos) * v;
-          double z = lse.computeIfAbsent((long) row * t + pos, k -> logSumExp(logits.data(), base, v));
+          double z =
+              lse.computeIfAbsent((long) row * t + pos, k -> logSumExp(logits.data(), base, v));
           sc[c] += logits.data()[base + (int) conts[c][j]] - z;
         }
       }
@@ -299,7 +322,8 @@ public final class LanguageModel implements AutoCloseable {
    * Right-padded ids (pad id 0: masked, and never read), the mask when {@code maskName} is set, and
    * for a decoder-only graph its optional position ids and empty past cache.
    */
-  private List<OnnxCall.Tensor> padded(String idsName, String maskName, List<long[]> rows, boolean decoderOnly) {
+  private List<OnnxCall.Tensor> padded(
+      String idsName, String maskName, List<long[]> rows, boolean decoderOnly) {
     int b = rows.size();
     int len = 1;
     for (long[] r : rows) {
@@ -333,9 +357,12 @@ public final class LanguageModel implements AutoCloseable {
       } else if (name.startsWith("past_key_values")) {
         Shape declared = decoderInputs.values().get(k);
         long[] s = declared == null ? new long[0] : declared.getShape();
-        int heads = layout.configInt("num_key_value_heads", layout.configInt("num_attention_heads", 1));
+        int heads =
+            layout.configInt("num_key_value_heads", layout.configInt("num_attention_heads", 1));
         int hidden = layout.configInt("hidden_size", 1);
-        int headDim = layout.configInt("head_dim", hidden / Math.max(1, layout.configInt("num_attention_heads", 1)));
+        int headDim =
+            layout.configInt(
+                "head_dim", hidden / Math.max(1, layout.configInt("num_attention_heads", 1)));
         long h = s.length == 4 && s[1] > 0 ? s[1] : heads;
         long d = s.length == 4 && s[3] > 0 ? s[3] : headDim;
         in.add(OnnxCall.Tensor.of(name, new float[0], b, h, 0, d));
@@ -346,7 +373,8 @@ public final class LanguageModel implements AutoCloseable {
     return in;
   }
 
-  private static OnnxCall.Output run(ZooModel<NDList, NDList> m, String output, List<OnnxCall.Tensor> in) {
+  private static OnnxCall.Output run(
+      ZooModel<NDList, NDList> m, String output, List<OnnxCall.Tensor> in) {
     Predictor<List<OnnxCall.Tensor>, OnnxCall.Output> p = m.newPredictor(new OnnxCall(output));
     try {
       return p.predict(in);

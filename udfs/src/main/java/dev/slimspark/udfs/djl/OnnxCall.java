@@ -44,7 +44,10 @@ final class OnnxCall implements NoBatchifyTranslator<List<OnnxCall.Tensor>, Onnx
     NDList list = new NDList(in.size());
     for (Tensor t : in) {
       Shape s = new Shape(t.shape());
-      NDArray a = t.longs() != null ? m.create(t.longs(), s) : t.floats() != null ? m.create(t.floats(), s) : m.create(t.bools(), s);
+      NDArray a =
+          t.longs() != null
+              ? m.create(t.longs(), s)
+              : t.floats() != null ? m.create(t.floats(), s) : m.create(t.bools(), s);
       a.setName(t.name());
       list.add(a);
     }

@@ -17,13 +17,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sentence embeddings from a BERT-family ONNX encoder and its {@code tokenizer.json}: mean-pooled
- * over real tokens (or the CLS token's state) and L2-normalized (so cosine similarity is a dot product). Runs on ONNX Runtime
- * through DJL; the {@link EncoderTranslator} does tokenization and pooling.
+ * over real tokens (or the CLS token's state) and L2-normalized (so cosine similarity is a dot
+ * product). Runs on ONNX Runtime through DJL; the {@link EncoderTranslator} does tokenization and
+ * pooling.
  *
  * <p>Loading is expensive (tens of MB, a native session), so instances are cached once per JVM per
- * (model directory, device, threads, max length, output, pooling) by {@link #get}, and closed by a shutdown hook;
- * callers never close them. Each {@link #encode} call opens a DJL predictor and closes it in
- * {@code finally}. Thread-safe: concurrent tasks of one executor share the ONNX session.
+ * (model directory, device, threads, max length, output, pooling) by {@link #get}, and closed by a
+ * shutdown hook; callers never close them. Each {@link #encode} call opens a DJL predictor and
+ * closes it in {@code finally}. Thread-safe: concurrent tasks of one executor share the ONNX
+ * session.
  */
 public final class SentenceEncoder implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(SentenceEncoder.class);
@@ -36,7 +38,8 @@ public final class SentenceEncoder implements AutoCloseable {
   }
 
   /** Cache key: one loaded model per JVM per distinct value. */
-  public record Key(Path dir, String device, int threads, int maxLength, boolean logits, String pooling) {}
+  public record Key(
+      Path dir, String device, int threads, int maxLength, boolean logits, String pooling) {}
 
   private final Key key;
   private final ZooModel<NDList, NDList> model;
@@ -66,7 +69,12 @@ public final class SentenceEncoder implements AutoCloseable {
       typeIds = in.keys().contains("token_type_ids");
     }
     this.translator = new EncoderTranslator(tokenizer, typeIds, key.logits(), key.pooling());
-    LOG.info("loaded encoder {} on {} ({} intra-op threads, max length {})", onnx, device, key.threads(), key.maxLength());
+    LOG.info(
+        "loaded encoder {} on {} ({} intra-op threads, max length {})",
+        onnx,
+        device,
+        key.threads(),
+        key.maxLength());
   }
 
   /**
@@ -84,13 +92,25 @@ public final class SentenceEncoder implements AutoCloseable {
    * As {@link #get(Path, Device, int, int)}; with {@code logits} the model is a HuggingFace ONNX
    * sequence classifier and each {@link Encoded#vector()} holds its raw logits.
    */
-  public static SentenceEncoder get(Path dir, Device device, int threads, int maxLength, boolean logits) {
+  public static SentenceEncoder get(
+      Path dir, Device device, int threads, int maxLength, boolean logits) {
     return get(dir, device, threads, maxLength, logits, "mean");
   }
 
-  /** As {@link #get(Path, Device, int, int, boolean)} with the pooling of embeddings: "mean" or "cls". */
-  public static SentenceEncoder get(Path dir, Device device, int threads, int maxLength, boolean logits, String pooling) {
-    Key k = new Key(dir.toAbsolutePath().normalize(), device.toString(), threads, maxLength, logits, pooling);
+  /**
+   * As {@link #get(Path, Device, int, int, boolean)} with the pooling of embeddings: "mean" or
+   * "cls".
+   */
+  public static SentenceEncoder get(
+      Path dir, Device device, int threads, int maxLength, boolean logits, String pooling) {
+    Key k =
+        new Key(
+            dir.toAbsolutePath().normalize(),
+            device.toString(),
+            threads,
+            maxLength,
+            logits,
+            pooling);
     return CACHE.get(
         k,
         x -> {
@@ -102,14 +122,26 @@ public final class SentenceEncoder implements AutoCloseable {
         });
   }
 
-  /** The encoder for the current Spark task's device and {@code spark.task.cpus} (CPU outside tasks). */
+  /**
+   * The encoder for the current Spark task's device and {@code spark.task.cpus} (CPU outside
+   * tasks).
+   */
   public static SentenceEncoder forCurrentTask(Path dir, int maxLength, boolean logits) {
     return forCurrentTask(dir, maxLength, logits, "mean");
   }
 
-  /** As {@link #forCurrentTask(Path, int, boolean)} with the pooling of embeddings: "mean" or "cls". */
-  public static SentenceEncoder forCurrentTask(Path dir, int maxLength, boolean logits, String pooling) {
-    return get(dir, Devices.forCurrentTask(), Devices.threadsForCurrentTask(1), maxLength, logits, pooling);
+  /**
+   * As {@link #forCurrentTask(Path, int, boolean)} with the pooling of embeddings: "mean" or "cls".
+   */
+  public static SentenceEncoder forCurrentTask(
+      Path dir, int maxLength, boolean logits, String pooling) {
+    return get(
+        dir,
+        Devices.forCurrentTask(),
+        Devices.threadsForCurrentTask(1),
+        maxLength,
+        logits,
+        pooling);
   }
 
   /** How many encoders this JVM holds (tests check "loaded once"). */

@@ -14,8 +14,10 @@ public final class IngestRecord {
 
   public Kind kind;
   public String file;
+
   /** 1-based physical line number in the decompressed file. */
   public long lineNumber;
+
   /** Decompressed byte offset of the line start; for damage, the compressed bytes consumed. */
   public long byteOffset;
 

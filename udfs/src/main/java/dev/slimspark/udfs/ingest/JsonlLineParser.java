@@ -44,8 +44,8 @@ public final class JsonlLineParser {
   }
 
   /**
-   * @param sourceField key inside {@code meta} that names the document's source (RedPajama:
-   *     {@code redpajama_set_name}); null or empty to ignore meta for the source
+   * @param sourceField key inside {@code meta} that names the document's source (RedPajama: {@code
+   *     redpajama_set_name}); null or empty to ignore meta for the source
    */
   public JsonlLineParser(String sourceField) {
     this.sourceField = sourceField == null || sourceField.isEmpty() ? null : sourceField;
@@ -72,9 +72,11 @@ public final class JsonlLineParser {
         // Distinguish a valid non-object value from garbage.
         p.skipChildren();
         if (p.nextToken() != null) {
-          return fail(out, QuarantineReason.MALFORMED_JSON, "trailing content after the JSON value");
+          return fail(
+              out, QuarantineReason.MALFORMED_JSON, "trailing content after the JSON value");
         }
-        return fail(out, QuarantineReason.NOT_JSON_OBJECT, "top-level JSON value is " + describe(first));
+        return fail(
+            out, QuarantineReason.NOT_JSON_OBJECT, "top-level JSON value is " + describe(first));
       }
       boolean sawText = false;
       StringBuilder extra = null;
@@ -110,14 +112,18 @@ public final class JsonlLineParser {
         } else {
           int start = (int) p.currentTokenLocation().getByteOffset();
           p.skipChildren();
-          p.finishToken(); // strings are decoded lazily: consume the value before asking where it ends
+          p.finishToken(); // strings are decoded lazily: consume the value before asking where
+          // it ends
           int end = (int) p.currentLocation().getByteOffset();
           if (extra == null) {
             extra = new StringBuilder(64).append('{');
           } else {
             extra.append(',');
           }
-          extra.append('"').append(JsonStringEncoder.getInstance().quoteAsString(name)).append("\":");
+          extra
+              .append('"')
+              .append(JsonStringEncoder.getInstance().quoteAsString(name))
+              .append("\":");
           extra.append(new String(b, start, end - start, StandardCharsets.UTF_8));
         }
       }
@@ -146,7 +152,9 @@ public final class JsonlLineParser {
     }
   }
 
-  /** Walks a meta object (parser on its START_OBJECT), returning the source field's string value. */
+  /**
+   * Walks a meta object (parser on its START_OBJECT), returning the source field's string value.
+   */
   private String scanMetaForSource(JsonParser p) throws IOException {
     String found = null;
     JsonToken t;

@@ -17,7 +17,9 @@ public enum QuarantineReason {
   TEXT_NOT_STRING("text_not_string"),
   /** The line's bytes are not valid UTF-8 (and repair is off). */
   INVALID_UTF8("invalid_utf8"),
-  /** The line is longer than {@code ingest.max_line_bytes}; only a prefix was ever held in memory. */
+  /**
+   * The line is longer than {@code ingest.max_line_bytes}; only a prefix was ever held in memory.
+   */
   LINE_TOO_LONG("line_too_long"),
   /** A compressed file is truncated or corrupt; lines decoded before the damage were kept. */
   CORRUPT_COMPRESSED_FILE("corrupt_compressed_file"),

@@ -28,9 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Streams one JSONL shard (plain, gzip or zstd, detected by magic bytes) into {@link IngestRecord}s:
- * documents, quarantined lines, and a final per-file summary. Memory per reader is bounded by
- * {@link Options#maxLineBytes} whatever the input.
+ * Streams one JSONL shard (plain, gzip or zstd, detected by magic bytes) into {@link
+ * IngestRecord}s: documents, quarantined lines, and a final per-file summary. Memory per reader is
+ * bounded by {@link Options#maxLineBytes} whatever the input.
  *
  * <p>Damage in a compressed stream (truncation, corrupt block) ends the file with one quarantine
  * row; every line decoded before it is kept. Transient I/O errors are rethrown so that Spark
@@ -52,14 +52,18 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
     public int quarantinePrefixBytes = 1024;
     public boolean repairUtf8 = false;
     public String metaSourceField = "redpajama_set_name";
+
     /** Regex over the file path; group 1 (or the whole match) names the source. Null: unused. */
     public String pathSourceRegex = null;
+
     public String defaultSource = "unknown";
+
     /**
      * Prefix stripped from the file path before hashing doc ids ({@link DocIds#idPath}); a fully
      * qualified directory ending in "/". Null or empty (default): ids hash the full path.
      */
     public String idBase = null;
+
     /**
      * False for a counting pass: documents are counted in the file summary but not emitted (and
      * their text is not decoded); quarantine rows and the summary are emitted as usual.
@@ -135,12 +139,16 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
       } else if (n == 0 && compressedName(lower)) {
         // A compressed file is never empty (even of nothing): a failed copy or download.
         summary.compression = lower.endsWith(".gz") ? "gzip" : "zstd";
-        damage(new ZipException("file name says " + summary.compression + " but the file is empty"), 0);
+        damage(
+            new ZipException("file name says " + summary.compression + " but the file is empty"),
+            0);
         return;
       } else {
         // Compression is detected by content: a plain file with a .gz/.zst name is read as plain.
         if (compressedName(lower)) {
-          LOG.warn("Input file {} is named as compressed but holds no gzip or zstd data: read as plain text", file);
+          LOG.warn(
+              "Input file {} is named as compressed but holds no gzip or zstd data: read as plain text",
+              file);
         }
         stream = buffered;
       }
@@ -159,7 +167,9 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
 
   /** True for a name that says gzip or zstd (the ingest summary counts those read as plain). */
   public static boolean compressedName(String lowerCasePath) {
-    return lowerCasePath.endsWith(".gz") || lowerCasePath.endsWith(".zst") || lowerCasePath.endsWith(".zstd");
+    return lowerCasePath.endsWith(".gz")
+        || lowerCasePath.endsWith(".zst")
+        || lowerCasePath.endsWith(".zstd");
   }
 
   private static boolean isPermissionProblem(IOException e) {
@@ -191,9 +201,12 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
             + summary.linesRead
             + " complete lines, "
             + (lines == null ? 0 : lines.offset())
-            + " decompressed bytes; damage at compressed byte " + q.byteOffset + ")";
+            + " decompressed bytes; damage at compressed byte "
+            + q.byteOffset
+            + ")";
     if (lines != null && lines.length() > 0) {
-      q.rawPrefix = Arrays.copyOf(lines.bytes(), Math.min(lines.length(), opts.quarantinePrefixBytes));
+      q.rawPrefix =
+          Arrays.copyOf(lines.bytes(), Math.min(lines.length(), opts.quarantinePrefixBytes));
       q.lineBytes = lineBytesSoFar;
     }
     summary.linesRead++;
@@ -290,8 +303,12 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
 
   private static boolean looksLikeCorruption(IOException e) {
     String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-    return m.contains("corrupt") || m.contains("truncated") || m.contains("unknown frame")
-        || m.contains("unexpected end") || m.contains("not in gzip format") || m.contains("invalid");
+    return m.contains("corrupt")
+        || m.contains("truncated")
+        || m.contains("unknown frame")
+        || m.contains("unexpected end")
+        || m.contains("not in gzip format")
+        || m.contains("invalid");
   }
 
   private IngestRecord handleLine(long lineNo) {
@@ -300,7 +317,10 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
     if (lines.tooLong()) {
       IngestRecord q = quarantine(QuarantineReason.LINE_TOO_LONG, lineNo, lines.totalBytes());
       q.detail =
-          "line is " + lines.totalBytes() + " bytes; the limit is " + opts.maxLineBytes
+          "line is "
+              + lines.totalBytes()
+              + " bytes; the limit is "
+              + opts.maxLineBytes
               + " (ingest.max_line_bytes)";
       summary.quarantined++;
       return q;
@@ -319,8 +339,7 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
       if (!opts.repairUtf8) {
         IngestRecord q = quarantine(QuarantineReason.INVALID_UTF8, lineNo, lines.totalBytes());
         q.detail =
-            String.format(
-                "invalid UTF-8 byte 0x%02X at byte %d of the line", b[bad] & 0xFF, bad);
+            String.format("invalid UTF-8 byte 0x%02X at byte %d of the line", b[bad] & 0xFF, bad);
         summary.quarantined++;
         return q;
       }
@@ -415,7 +434,9 @@ public final class ShardReader implements Iterator<IngestRecord>, Closeable {
         n++;
       } else if (c < 0x800) {
         n += 2;
-      } else if (Character.isHighSurrogate(c) && i + 1 < len && Character.isLowSurrogate(s.charAt(i + 1))) {
+      } else if (Character.isHighSurrogate(c)
+          && i + 1 < len
+          && Character.isLowSurrogate(s.charAt(i + 1))) {
         n += 4;
         i++;
       } else {

@@ -13,6 +13,7 @@ import java.io.InputStream;
 final class ZstdFrames {
   /** Every byte belongs to a complete frame. */
   static final long CLEAN = -1;
+
   /** The file ends inside a frame (truncation): the end of the file is where the damage is. */
   static final long TRUNCATED = -2;
 

@@ -2,8 +2,8 @@ package dev.slimspark.udfs.minhash;
 
 /**
  * Band keys: one 64-bit hash per band of a signature. The band index is part of the hash seed and
- * callers also keep it as a separate column, so equal values in different bands never collide.
- * A 64-bit key collision inside a band only adds a spurious candidate (removed by verification).
+ * callers also keep it as a separate column, so equal values in different bands never collide. A
+ * 64-bit key collision inside a band only adds a spurious candidate (removed by verification).
  */
 public final class BandHasher {
   private final LshParams params;

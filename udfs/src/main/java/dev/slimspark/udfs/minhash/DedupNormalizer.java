@@ -1,18 +1,19 @@
 package dev.slimspark.udfs.minhash;
 
 /**
- * Per-code-point text normalization used by deduplication. Package-private stand-in for
- * {@code dev.slimspark.udfs.quality.TextNormalization.slimPajamaForm} until the two are unified.
+ * Per-code-point text normalization used by deduplication. Package-private stand-in for {@code
+ * dev.slimspark.udfs.quality.TextNormalization.slimPajamaForm} until the two are unified.
  *
  * <p>SlimPajama form: lowercase (per code point, {@link Character#toLowerCase(int)}, locale
- * independent), drop Unicode punctuation (general categories P*) and the ASCII symbols contained
- * in Python's {@code string.punctuation} ({@code $+<=>^`|~}), collapse every run of whitespace to
- * one U+0020 and trim both ends. Working per code point lets the shingler and the exact hasher
- * stream a 50 MB document without building a normalized copy.
+ * independent), drop Unicode punctuation (general categories P*) and the ASCII symbols contained in
+ * Python's {@code string.punctuation} ({@code $+<=>^`|~}), collapse every run of whitespace to one
+ * U+0020 and trim both ends. Working per code point lets the shingler and the exact hasher stream a
+ * 50 MB document without building a normalized copy.
  */
 final class DedupNormalizer {
   /** Returned by {@link #map} for a code point that is removed. */
   static final int DROP = -1;
+
   /** Returned by {@link #map} for a whitespace code point (slim form only). */
   static final int SPACE = -2;
 

@@ -5,9 +5,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
- * 128-bit content hash (first 16 bytes of SHA-256 over the UTF-8 of the normalized text) for
- * exact dedup. Streams the normalized code points through a small buffer: no normalized copy of
- * the document is built. SHA-256 rather than a fast hash so that exact dedup is exact up to a
+ * 128-bit content hash (first 16 bytes of SHA-256 over the UTF-8 of the normalized text) for exact
+ * dedup. Streams the normalized code points through a small buffer: no normalized copy of the
+ * document is built. SHA-256 rather than a fast hash so that exact dedup is exact up to a
  * negligible, non-adversarial collision probability. Not thread-safe; one per partition.
  */
 public final class ExactHasher {

@@ -9,7 +9,8 @@ public final class Jaccard {
   /** Fraction of positions where the two signatures agree: unbiased estimate of Jaccard. */
   public static double estimate(long[] x, long[] y) {
     if (x.length != y.length) {
-      throw new IllegalArgumentException("signature lengths differ: " + x.length + " vs " + y.length);
+      throw new IllegalArgumentException(
+          "signature lengths differ: " + x.length + " vs " + y.length);
     }
     int eq = 0;
     for (int i = 0; i < x.length; i++) {
@@ -21,8 +22,8 @@ public final class Jaccard {
   }
 
   /**
-   * Sorted distinct shingle hashes of {@code text}. Memory is 8 bytes per shingle occurrence
-   * while building, so callers bound the text length (see the jobs' exactVerifyMaxChars).
+   * Sorted distinct shingle hashes of {@code text}. Memory is 8 bytes per shingle occurrence while
+   * building, so callers bound the text length (see the jobs' exactVerifyMaxChars).
    */
   public static long[] shingleSet(CharSequence text, Shingler shingler) {
     LongBuf buf = new LongBuf();

@@ -76,7 +76,13 @@ public record LshParams(int bands, int rows) implements java.io.Serializable {
     LshParams p = new LshParams(bestB, bestR);
     LOG.info(
         "LSH for t={} numPerm={} weights fp={} fn={}: bands={} rows={} P(detect at t)={}",
-        threshold, numPerm, fpWeight, fnWeight, bestB, bestR, p.probability(threshold));
+        threshold,
+        numPerm,
+        fpWeight,
+        fnWeight,
+        bestB,
+        bestR,
+        p.probability(threshold));
     return p;
   }
 

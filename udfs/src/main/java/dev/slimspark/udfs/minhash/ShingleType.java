@@ -2,9 +2,15 @@ package dev.slimspark.udfs.minhash;
 
 import java.util.Locale;
 
-/** What a shingle is made of: n consecutive code points, or n consecutive whitespace-separated words. */
+/**
+ * What a shingle is made of: n consecutive code points, or n consecutive whitespace-separated
+ * words.
+ */
 public enum ShingleType {
-  /** Character (code point) n-grams; works for scripts without spaces (CJK). SlimPajama default n=13. */
+  /**
+   * Character (code point) n-grams; works for scripts without spaces (CJK). SlimPajama default
+   * n=13.
+   */
   CHAR(13),
   /** Word n-grams, words split on Unicode whitespace. Default n=5. */
   WORD(5);

@@ -8,8 +8,8 @@ import java.util.function.LongConsumer;
  * <p>Tokens are code points ({@link ShingleType#CHAR}) or words ({@link ShingleType#WORD}, each
  * word hashed on the fly to 64 bits); a ring buffer holds the last n tokens and every full window
  * is folded into one 64-bit shingle hash. Memory is O(n) whatever the document length, so a 50 MB
- * document costs only its own String. Duplicate shingles are emitted each time they occur
- * (MinHash and set builders are indifferent to repeats).
+ * document costs only its own String. Duplicate shingles are emitted each time they occur (MinHash
+ * and set builders are indifferent to repeats).
  *
  * <p>A document with fewer than n tokens yields zero shingles: callers must flag it (it can take
  * part in exact dedup only) rather than drop it.

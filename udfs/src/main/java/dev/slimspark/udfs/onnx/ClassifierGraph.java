@@ -25,10 +25,11 @@ import java.util.List;
  * </pre>
  *
  * where {@code lex} (optional) is the L2-normalized sublinear tf-idf vector of the token unigrams
- * and hashed token bigrams of {@code input_ids} defined by {@code dev.slimspark.udfs.text.TokenNgrams}.
- * Per-term counts are computed in the graph by comparing every term with every other term of the
- * text ({@code [batch, T, T]}, T = 2·seq − 1), which is cheap at sentence lengths. Works for opset
- * 10 and later (Unsqueeze/ReduceSum take axes as attributes before opset 13, as inputs from 13).
+ * and hashed token bigrams of {@code input_ids} defined by {@code
+ * dev.slimspark.udfs.text.TokenNgrams}. Per-term counts are computed in the graph by comparing
+ * every term with every other term of the text ({@code [batch, T, T]}, T = 2·seq − 1), which is
+ * cheap at sentence lengths. Works for opset 10 and later (Unsqueeze/ReduceSum take axes as
+ * attributes before opset 13, as inputs from 13).
  */
 public final class ClassifierGraph {
   private static final String P = "slimspark_head/";
@@ -42,7 +43,10 @@ public final class ClassifierGraph {
 
   private ClassifierGraph(long opset) {
     if (opset < 10) {
-      throw new IllegalArgumentException("encoder opset " + opset + " is below 10 (Slice/Mod inputs); re-export it with opset >= 10");
+      throw new IllegalArgumentException(
+          "encoder opset "
+              + opset
+              + " is below 10 (Slice/Mod inputs); re-export it with opset >= 10");
     }
     this.opset = opset;
   }
@@ -59,17 +63,20 @@ public final class ClassifierGraph {
    * @param bias [classes]
    * @param lex token n-gram part, or null
    */
-  public static byte[] append(byte[] encoder, String pooling, float[][] wEmb, float[] bias, Lexical lex) {
+  public static byte[] append(
+      byte[] encoder, String pooling, float[][] wEmb, float[] bias, Lexical lex) {
     OnnxModelInfo info = OnnxModelInfo.of(encoder);
     for (String need : List.of("input_ids", "attention_mask")) {
       if (!info.inputs().contains(need)) {
-        throw new IllegalArgumentException("encoder graph has no input " + need + " (inputs: " + info.inputs() + ")");
+        throw new IllegalArgumentException(
+            "encoder graph has no input " + need + " (inputs: " + info.inputs() + ")");
       }
     }
     if (info.outputs().contains("logits")) {
       throw new IllegalArgumentException("encoder graph already has a logits output");
     }
-    String hidden = info.outputs().contains("last_hidden_state") ? "last_hidden_state" : info.outputs().get(0);
+    String hidden =
+        info.outputs().contains("last_hidden_state") ? "last_hidden_state" : info.outputs().get(0);
     ClassifierGraph g = new ClassifierGraph(info.opset());
     int classes = bias.length;
     String logits = g.head(hidden, pooling, wEmb, bias, lex);
@@ -104,7 +111,8 @@ public final class ClassifierGraph {
       String n = reduceSum(mask3, 1, false);
       pooled = op("Div", List.of(sum, n));
     } else if (pooling.equals("cls")) {
-      pooled = op("Gather", List.of(hidden, constI64(new long[] {0}, new long[0])), intAttr("axis", 1));
+      pooled =
+          op("Gather", List.of(hidden, constI64(new long[] {0}, new long[0])), intAttr("axis", 1));
     } else {
       throw new IllegalArgumentException("pooling must be mean or cls, got " + pooling);
     }
@@ -125,7 +133,8 @@ public final class ClassifierGraph {
   /** x / max(||x||2 over axis, 1e-12), keeping dims for broadcasting. */
   private String l2normalize(String x, int axis) {
     String ss = reduceSum(op("Mul", List.of(x, x)), axis, true);
-    String norm = op("Max", List.of(op("Sqrt", List.of(ss)), constF(new float[] {1e-12f}, new long[0])));
+    String norm =
+        op("Max", List.of(op("Sqrt", List.of(ss)), constF(new float[] {1e-12f}, new long[0])));
     return op("Div", List.of(x, norm));
   }
 
@@ -134,12 +143,24 @@ public final class ClassifierGraph {
     String ids = "input_ids";
     String cur = slice(ids, 0, -1);
     String nxt = slice(ids, 1, Long.MAX_VALUE);
-    String mixed = op("Add", List.of(op("Mul", List.of(cur, constI64(new long[] {lex.prime()}, new long[0]))), nxt));
-    String modded = op("Mod", List.of(mixed, constI64(new long[] {lex.buckets()}, new long[0])), intAttr("fmod", 0));
+    String mixed =
+        op(
+            "Add",
+            List.of(op("Mul", List.of(cur, constI64(new long[] {lex.prime()}, new long[0]))), nxt));
+    String modded =
+        op(
+            "Mod",
+            List.of(mixed, constI64(new long[] {lex.buckets()}, new long[0])),
+            intAttr("fmod", 0));
     String bi = op("Add", List.of(modded, constI64(new long[] {lex.vocab()}, new long[0])));
     String terms = op("Concat", List.of(ids, bi), intAttr("axis", 1));
-    String tmask = op("Concat", List.of(maskF, slice(maskF, 1, Long.MAX_VALUE)), intAttr("axis", 1));
-    String eq = op("Cast", List.of(op("Equal", List.of(unsqueeze(terms, 2), unsqueeze(terms, 1)))), intAttr("to", FLOAT));
+    String tmask =
+        op("Concat", List.of(maskF, slice(maskF, 1, Long.MAX_VALUE)), intAttr("axis", 1));
+    String eq =
+        op(
+            "Cast",
+            List.of(op("Equal", List.of(unsqueeze(terms, 2), unsqueeze(terms, 1)))),
+            intAttr("to", FLOAT));
     String count = reduceSum(op("Mul", List.of(eq, unsqueeze(tmask, 1))), 2, false);
     String one = constF(new float[] {1f}, new long[0]);
     String cc = op("Max", List.of(count, one));
@@ -148,8 +169,11 @@ public final class ClassifierGraph {
     // v: the (1 + ln count) * idf value of the token's term, the same for each occurrence.
     String v = op("Mul", List.of(op("Add", List.of(op("Log", List.of(cc)), one)), idfT));
     // ||lex||^2 = sum over tokens of v^2 / count (each term is counted once overall).
-    String norm2 = reduceSum(op("Mul", List.of(op("Div", List.of(op("Mul", List.of(v, v)), cc)), tmask)), 1, true);
-    String norm = op("Max", List.of(op("Sqrt", List.of(norm2)), constF(new float[] {1e-12f}, new long[0])));
+    String norm2 =
+        reduceSum(
+            op("Mul", List.of(op("Div", List.of(op("Mul", List.of(v, v)), cc)), tmask)), 1, true);
+    String norm =
+        op("Max", List.of(op("Sqrt", List.of(norm2)), constF(new float[] {1e-12f}, new long[0])));
     String g = op("Div", List.of(op("Mul", List.of(op("Div", List.of(v, cc)), tmask)), norm));
     float[] wt = new float[dims * classes];
     for (int c = 0; c < classes; c++) {
@@ -157,14 +181,18 @@ public final class ClassifierGraph {
         wt[k * classes + c] = lex.weights()[c][k];
       }
     }
-    String wTok = op("Gather", List.of(constF(wt, new long[] {dims, classes}), terms), intAttr("axis", 0));
+    String wTok =
+        op("Gather", List.of(constF(wt, new long[] {dims, classes}), terms), intAttr("axis", 0));
     return reduceSum(op("Mul", List.of(wTok, unsqueeze(g, 2))), 1, false);
   }
 
   private String slice(String x, long start, long end) {
     return op(
         "Slice",
-        List.of(x, constI64(new long[] {start}, new long[] {1}), constI64(new long[] {end}, new long[] {1}),
+        List.of(
+            x,
+            constI64(new long[] {start}, new long[] {1}),
+            constI64(new long[] {end}, new long[] {1}),
             constI64(new long[] {1}, new long[] {1})));
   }
 

@@ -7,15 +7,16 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a graph extension or a model loader needs to know about an ONNX model, read straight from its
- * protobuf bytes: the default-domain opset version (ModelProto.opset_import, field 8), the graph's
- * input and output names (GraphProto fields 11 and 12 of ModelProto.graph, field 7) and each
- * output's declared shape ({@code outputShapes}, same order as {@code outputs}: one entry per
+ * What a graph extension or a model loader needs to know about an ONNX model, read straight from
+ * its protobuf bytes: the default-domain opset version (ModelProto.opset_import, field 8), the
+ * graph's input and output names (GraphProto fields 11 and 12 of ModelProto.graph, field 7) and
+ * each output's declared shape ({@code outputShapes}, same order as {@code outputs}: one entry per
  * dimension, its size, or {@link #UNKNOWN_DIM} for a symbolic or absent one; an empty list when the
  * graph declares no shape). Nodes and initializers are skipped without being copied, so this is
  * cheap even for large models.
  */
-public record OnnxModelInfo(long opset, List<String> inputs, List<String> outputs, List<List<Long>> outputShapes) {
+public record OnnxModelInfo(
+    long opset, List<String> inputs, List<String> outputs, List<List<Long>> outputShapes) {
   /** A dimension without a fixed size (e.g. "batch_size"). */
   public static final long UNKNOWN_DIM = -1;
 
@@ -63,7 +64,8 @@ public record OnnxModelInfo(long opset, List<String> inputs, List<String> output
   }
 
   /** Inputs (GraphProto 11) and outputs (12, with shapes) of the graph part at {@code g}. */
-  private static void readIo(byte[] model, int[] g, List<String> in, List<String> out, List<List<Long>> shapes) {
+  private static void readIo(
+      byte[] model, int[] g, List<String> in, List<String> out, List<List<Long>> shapes) {
     for (int field : new int[] {11, 12}) {
       for (Proto.Field gf : Proto.fields(model, g[0], g[1], field)) {
         for (Proto.Field v : Proto.fields(gf.bytes())) {
@@ -78,7 +80,9 @@ public record OnnxModelInfo(long opset, List<String> inputs, List<String> output
     }
   }
 
-  /** ValueInfoProto.type (2) -> TypeProto.tensor_type (1) -> shape (2) -> dim (1): dim_value (1). */
+  /**
+   * ValueInfoProto.type (2) -> TypeProto.tensor_type (1) -> shape (2) -> dim (1): dim_value (1).
+   */
   private static List<Long> shape(byte[] valueInfo) {
     List<Long> dims = new ArrayList<>();
     for (Proto.Field type : Proto.fields(valueInfo, 0, valueInfo.length, 2)) {

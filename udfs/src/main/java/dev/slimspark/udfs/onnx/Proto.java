@@ -76,7 +76,9 @@ public final class Proto {
     }
   }
 
-  /** One field of a message as read: number, wire type, and its value (varint) or payload (bytes). */
+  /**
+   * One field of a message as read: number, wire type, and its value (varint) or payload (bytes).
+   */
   public record Field(int number, int wire, long varint, byte[] bytes) {
     public String string() {
       return new String(bytes, StandardCharsets.UTF_8);
@@ -112,14 +114,20 @@ public final class Proto {
         case I64 -> pos[0] += 8;
         case I32 -> {
           if (only < 0 || only == number) {
-            res.add(new Field(number, wire, ByteBuffer.wrap(b, pos[0], 4).order(ByteOrder.LITTLE_ENDIAN).getInt(), null));
+            res.add(
+                new Field(
+                    number,
+                    wire,
+                    ByteBuffer.wrap(b, pos[0], 4).order(ByteOrder.LITTLE_ENDIAN).getInt(),
+                    null));
           }
           pos[0] += 4;
         }
         case LEN -> {
           int n = (int) readVarint(b, pos);
           if (n < 0 || pos[0] + n > to) {
-            throw new IllegalArgumentException("truncated protobuf field " + number + " at byte " + pos[0]);
+            throw new IllegalArgumentException(
+                "truncated protobuf field " + number + " at byte " + pos[0]);
           }
           if (only < 0 || only == number) {
             byte[] payload = new byte[n];
@@ -128,7 +136,9 @@ public final class Proto {
           }
           pos[0] += n;
         }
-        default -> throw new IllegalArgumentException("unsupported protobuf wire type " + wire + " at byte " + pos[0]);
+        default ->
+            throw new IllegalArgumentException(
+                "unsupported protobuf wire type " + wire + " at byte " + pos[0]);
       }
     }
     if (pos[0] != to) {
@@ -156,14 +166,17 @@ public final class Proto {
         case LEN -> {
           int n = (int) readVarint(b, pos);
           if (n < 0 || pos[0] + n > to) {
-            throw new IllegalArgumentException("truncated protobuf field " + (tag >>> 3) + " at byte " + pos[0]);
+            throw new IllegalArgumentException(
+                "truncated protobuf field " + (tag >>> 3) + " at byte " + pos[0]);
           }
           if ((tag >>> 3) == number) {
             res.add(new int[] {pos[0], pos[0] + n});
           }
           pos[0] += n;
         }
-        default -> throw new IllegalArgumentException("unsupported protobuf wire type " + wire + " at byte " + pos[0]);
+        default ->
+            throw new IllegalArgumentException(
+                "unsupported protobuf wire type " + wire + " at byte " + pos[0]);
       }
     }
     return res;

@@ -31,7 +31,8 @@ public final class TokenNgrams implements Serializable {
 
   public TokenNgrams(int vocab, int buckets) {
     if (vocab < 1 || buckets < 1) {
-      throw new IllegalArgumentException("vocab and buckets must be >= 1, got " + vocab + ", " + buckets);
+      throw new IllegalArgumentException(
+          "vocab and buckets must be >= 1, got " + vocab + ", " + buckets);
     }
     this.vocab = vocab;
     this.buckets = buckets;
@@ -51,11 +52,13 @@ public final class TokenNgrams implements Serializable {
   }
 
   /**
-   * The id space of a HuggingFace {@code tokenizer.json}: 1 + the largest id of its model vocabulary
-   * ({@code model.vocab}, an object of token → id or a list of [token, score]) and added tokens.
+   * The id space of a HuggingFace {@code tokenizer.json}: 1 + the largest id of its model
+   * vocabulary ({@code model.vocab}, an object of token → id or a list of [token, score]) and added
+   * tokens.
    */
   public static int vocabSize(java.nio.file.Path tokenizerJson) throws java.io.IOException {
-    com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(tokenizerJson.toFile());
+    com.fasterxml.jackson.databind.JsonNode root =
+        new com.fasterxml.jackson.databind.ObjectMapper().readTree(tokenizerJson.toFile());
     long max = -1;
     com.fasterxml.jackson.databind.JsonNode vocab = root.path("model").path("vocab");
     if (vocab.isObject()) {
@@ -82,7 +85,10 @@ public final class TokenNgrams implements Serializable {
         c.merge((int) ids[t], 1, Integer::sum);
       }
       if (t + 1 < ids.length) {
-        c.merge(vocab + (int) Math.floorMod(ids[t] * PRIME + ids[t + 1], (long) buckets), 1, Integer::sum);
+        c.merge(
+            vocab + (int) Math.floorMod(ids[t] * PRIME + ids[t + 1], (long) buckets),
+            1,
+            Integer::sum);
       }
     }
     return c;
@@ -93,7 +99,10 @@ public final class TokenNgrams implements Serializable {
     return Math.log((1.0 + n) / (1.0 + df)) + 1.0;
   }
 
-  /** The L2-normalized sublinear tf-idf vector of {@code ids}; {@code idf} has {@link #dims} entries. */
+  /**
+   * The L2-normalized sublinear tf-idf vector of {@code ids}; {@code idf} has {@link #dims}
+   * entries.
+   */
   public Sparse vector(long[] ids, float[] idf) {
     TreeMap<Integer, Integer> counts = termCounts(ids);
     int[] idx = new int[counts.size()];

@@ -32,14 +32,14 @@ import org.slf4j.LoggerFactory;
  *   <li>added tokens marked {@code special} are removed from {@code added_tokens}, so their text
  *       inside a document is encoded as ordinary text (the Rust library would otherwise match
  *       {@code <|endoftext|>} or {@code <s>} anywhere in the text). They stay in the model
- *       vocabulary, so {@link #tokenId} and {@link #decode} still know them. Risk: a tokenizer whose
- *       special tokens exist <em>only</em> in {@code added_tokens} (not in the model vocab) cannot
- *       decode those ids; {@link #tokenId} still returns them.
+ *       vocabulary, so {@link #tokenId} and {@link #decode} still know them. Risk: a tokenizer
+ *       whose special tokens exist <em>only</em> in {@code added_tokens} (not in the model vocab)
+ *       cannot decode those ids; {@link #tokenId} still returns them.
  *   <li>truncation and padding are removed; no special tokens are added (no post-processor).
  *   <li>a known defect of the Llama-2 {@code tokenizer.json} copies derived from
- *       hf-internal-testing: vocabulary id 31353 is keyed "" instead of U+2028 LINE SEPARATOR
- *       (an empty token is never valid). With the Llama-2 signature (32000 ids, "▁Hello" = 15043,
- *       "" = 31353, no U+2028 key) the key is repaired, which makes ids match SentencePiece's.
+ *       hf-internal-testing: vocabulary id 31353 is keyed "" instead of U+2028 LINE SEPARATOR (an
+ *       empty token is never valid). With the Llama-2 signature (32000 ids, "▁Hello" = 15043, "" =
+ *       31353, no U+2028 key) the key is repaired, which makes ids match SentencePiece's.
  * </ul>
  *
  * <p>Texts longer than {@code chunkChars} characters are encoded in pieces split by {@link
@@ -71,14 +71,19 @@ public final class HfTokenizer implements TextTokenizer {
   private volatile boolean closed;
 
   private HfTokenizer(
-      HuggingFaceTokenizer tokenizer, String name, Map<String, Integer> vocab, int vocabSize, int chunkChars) {
+      HuggingFaceTokenizer tokenizer,
+      String name,
+      Map<String, Integer> vocab,
+      int vocabSize,
+      int chunkChars) {
     this.tokenizer = tokenizer;
     this.name = name;
     this.vocab = vocab;
     this.vocabSize = vocabSize;
     WhitespaceChunker.SpaceOwner owner = chunkChars > 0 ? probeSpaceOwner() : null;
     if (chunkChars > 0 && owner == null) {
-      LOG.warn("Tokenizer {}: no token-safe split rule found; long texts are encoded in one call", name);
+      LOG.warn(
+          "Tokenizer {}: no token-safe split rule found; long texts are encoded in one call", name);
     }
     this.spaceOwner = owner;
     this.chunkChars = owner == null ? 0 : chunkChars;
@@ -134,8 +139,13 @@ public final class HfTokenizer implements TextTokenizer {
     options.put("truncation", "false");
     options.put("padding", "false");
     HuggingFaceTokenizer t =
-        HuggingFaceTokenizer.newInstance(new ByteArrayInputStream(JSON.writeValueAsBytes(doc)), options);
-    LOG.info("Loaded tokenizer {}: {} ids, {} special tokens encoded as ordinary text in documents", name, max + 1, removed);
+        HuggingFaceTokenizer.newInstance(
+            new ByteArrayInputStream(JSON.writeValueAsBytes(doc)), options);
+    LOG.info(
+        "Loaded tokenizer {}: {} ids, {} special tokens encoded as ordinary text in documents",
+        name,
+        max + 1,
+        removed);
     return new HfTokenizer(t, name, ids, max + 1, chunkChars);
   }
 
@@ -148,11 +158,15 @@ public final class HfTokenizer implements TextTokenizer {
         && !vocab.has("\u2028")) {
       vocab.remove("");
       vocab.put("\u2028", 31353);
-      LOG.info("Tokenizer {}: repaired Llama-2 vocabulary id 31353 (keyed \"\" instead of U+2028)", name);
+      LOG.info(
+          "Tokenizer {}: repaired Llama-2 vocabulary id 31353 (keyed \"\" instead of U+2028)",
+          name);
     }
   }
 
-  /** Which piece owns the space at a split, such that split ids equal one-call ids; null if none. */
+  /**
+   * Which piece owns the space at a split, such that split ids equal one-call ids; null if none.
+   */
   private WhitespaceChunker.SpaceOwner probeSpaceOwner() {
     for (WhitespaceChunker.SpaceOwner owner : WhitespaceChunker.SpaceOwner.values()) {
       boolean ok = true;

@@ -12,9 +12,9 @@ import java.util.OptionalInt;
  * tokenizer.json} under {@link TextTokenizer}'s contract (tested on a varied multi-MB sample);
  * LiteLlama uses this vocabulary.
  *
- * <p>{@link #tokenId} knows {@code <|endoftext|>} (50256) and any string that encodes to exactly one
- * token, given as text (" the"), not in Hugging Face's byte-level spelling ("Ġthe"). Thread-safe
- * (JTokkit encodings are immutable).
+ * <p>{@link #tokenId} knows {@code <|endoftext|>} (50256) and any string that encodes to exactly
+ * one token, given as text (" the"), not in Hugging Face's byte-level spelling ("Ġthe").
+ * Thread-safe (JTokkit encodings are immutable).
  */
 public final class JTokkitGpt2Tokenizer implements TextTokenizer {
   /** GPT-2's end-of-text token and its id. */

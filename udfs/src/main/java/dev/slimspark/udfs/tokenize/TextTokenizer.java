@@ -38,7 +38,10 @@ public interface TextTokenizer extends Closeable {
   /** Number of ids the tokenizer can produce (vocabulary plus added tokens). */
   int vocabSize();
 
-  /** Id of a token given by its vocabulary string (e.g. "&lt;s&gt;", "&lt;|endoftext|&gt;"), if present. */
+  /**
+   * Id of a token given by its vocabulary string (e.g. "&lt;s&gt;", "&lt;|endoftext|&gt;"), if
+   * present.
+   */
   OptionalInt tokenId(String token);
 
   /** Short human name for logs and summaries, e.g. "hf:/path/tokenizer.json". */

@@ -41,21 +41,27 @@ public final class Tokenizers {
   private Tokenizers() {}
 
   /**
-   * What identifies a tokenizer: its kind (one of {@link #KINDS}), the path it was
-   * configured with (unused by jtokkit-gpt2), a fingerprint of the file contents (so an edited file
-   * is a new tokenizer even at the same path), and the chunk size for long texts.
+   * What identifies a tokenizer: its kind (one of {@link #KINDS}), the path it was configured with
+   * (unused by jtokkit-gpt2), a fingerprint of the file contents (so an edited file is a new
+   * tokenizer even at the same path), and the chunk size for long texts.
    */
-  public record Spec(String kind, String path, String fingerprint, int chunkChars) implements Serializable {
+  public record Spec(String kind, String path, String fingerprint, int chunkChars)
+      implements Serializable {
     public Spec {
       if (!java.util.Arrays.asList(KINDS).contains(kind)) {
-        throw new IllegalArgumentException("unknown tokenizer kind '" + kind + "' (" + String.join(", ", KINDS) + ")");
+        throw new IllegalArgumentException(
+            "unknown tokenizer kind '" + kind + "' (" + String.join(", ", KINDS) + ")");
       }
     }
 
     /** A spec for a local tokenizer.json, fingerprinted now. */
     public static Spec hf(Path tokenizerJson, int chunkChars) {
       try {
-        return new Spec(HF, tokenizerJson.toString(), Tokenizers.fingerprint(Files.readAllBytes(tokenizerJson)), chunkChars);
+        return new Spec(
+            HF,
+            tokenizerJson.toString(),
+            Tokenizers.fingerprint(Files.readAllBytes(tokenizerJson)),
+            chunkChars);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -64,7 +70,8 @@ public final class Tokenizers {
     /** A local tokenizer.model or tokenizer.json for the pure-Java SentencePiece-BPE encoder. */
     public static Spec sentencePiece(Path file) {
       try {
-        return new Spec(SENTENCEPIECE, file.toString(), Tokenizers.fingerprint(Files.readAllBytes(file)), 0);
+        return new Spec(
+            SENTENCEPIECE, file.toString(), Tokenizers.fingerprint(Files.readAllBytes(file)), 0);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -78,13 +85,15 @@ public final class Tokenizers {
 
   /** The JVM's tokenizer for {@code spec}, loading the file at {@code spec.path()} on first use. */
   public static TextTokenizer get(Spec spec) {
-    return get(spec, () -> {
-      try {
-        return Files.readAllBytes(Path.of(spec.path()));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read tokenizer " + spec.path(), e);
-      }
-    });
+    return get(
+        spec,
+        () -> {
+          try {
+            return Files.readAllBytes(Path.of(spec.path()));
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot read tokenizer " + spec.path(), e);
+          }
+        });
   }
 
   /**

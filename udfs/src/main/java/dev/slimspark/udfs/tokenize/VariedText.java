@@ -13,14 +13,76 @@ import java.util.SplittableRandom;
  */
 public final class VariedText {
   private static final String[] WORDS = {
-    "the", "of", "and", "to", "in", "a", "is", "that", "for", "it", "as", "was", "with", "be",
-    "by", "on", "not", "he", "this", "are", "or", "his", "from", "at", "which", "but", "have",
-    "an", "had", "they", "you", "were", "their", "one", "all", "we", "can", "her", "has", "there",
-    "been", "if", "more", "when", "will", "would", "who", "so", "no", "language", "model",
-    "tokenizer", "pretraining", "corpus", "dataset", "Spark", "partition", "executor", "quantum",
-    "antidisestablishmentarianism", "naïve", "café", "résumé", "Zürich", "façade", "coöperate"
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "it",
+    "as",
+    "was",
+    "with",
+    "be",
+    "by",
+    "on",
+    "not",
+    "he",
+    "this",
+    "are",
+    "or",
+    "his",
+    "from",
+    "at",
+    "which",
+    "but",
+    "have",
+    "an",
+    "had",
+    "they",
+    "you",
+    "were",
+    "their",
+    "one",
+    "all",
+    "we",
+    "can",
+    "her",
+    "has",
+    "there",
+    "been",
+    "if",
+    "more",
+    "when",
+    "will",
+    "would",
+    "who",
+    "so",
+    "no",
+    "language",
+    "model",
+    "tokenizer",
+    "pretraining",
+    "corpus",
+    "dataset",
+    "Spark",
+    "partition",
+    "executor",
+    "quantum",
+    "antidisestablishmentarianism",
+    "naïve",
+    "café",
+    "résumé",
+    "Zürich",
+    "façade",
+    "coöperate"
   };
-  private static final String[] CONTRACTIONS = {"'s", "'t", "'re", "'ve", "'m", "'ll", "'d", "'S", "'LL", "'Ve", "’s"};
+  private static final String[] CONTRACTIONS = {
+    "'s", "'t", "'re", "'ve", "'m", "'ll", "'d", "'S", "'LL", "'Ve", "’s"
+  };
   private static final String[] CODE = {
     "def tokenize(text: str) -> list[int]:\n    return [ord(c) for c in text]\n",
     "for (int i = 0; i < n; i++) {\n\tsum += a[i] * b[i];\n}\n",
@@ -34,16 +96,49 @@ public final class VariedText {
     "{\"id\": 12345, \"text\": \"line\\nbreak\", \"tags\": [\"a\", \"b\"]}\n"
   };
   private static final String[] UNICODE = {
-    "😀", "👍🏽", "👨‍👩‍👧‍👦", "🏳️‍🌈", "🇯🇵", "❤️", "🤖", "中文字符", "日本語のテキスト", "한국어 문장입니다",
-    "مرحبا بالعالم", "नमस्ते दुनिया", "สวัสดีชาวโลก", "Привет, мир", "Γειά σου Κόσμε", "e\u0301\u0302",
-    "ﬁ ligature", "Ａｂｃ全角", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢", "∑∫√∞≈≠", "½ ⅓ ¼", "①②③", "٣٤٥", "߷", "\u200b", "\u200d", "\ufeff",
-    "\u00ad", "Ω", "ǅ", "ß", "İ", "ﷺ", "𠀀𠀁", "\u0300alone"
+    "😀",
+    "👍🏽",
+    "👨‍👩‍👧‍👦",
+    "🏳️‍🌈",
+    "🇯🇵",
+    "❤️",
+    "🤖",
+    "中文字符",
+    "日本語のテキスト",
+    "한국어 문장입니다",
+    "مرحبا بالعالم",
+    "नमस्ते दुनिया",
+    "สวัสดีชาวโลก",
+    "Привет, мир",
+    "Γειά σου Κόσμε",
+    "e\u0301\u0302",
+    "ﬁ ligature",
+    "Ａｂｃ全角",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "∑∫√∞≈≠",
+    "½ ⅓ ¼",
+    "①②③",
+    "٣٤٥",
+    "߷",
+    "\u200b",
+    "\u200d",
+    "\ufeff",
+    "\u00ad",
+    "Ω",
+    "ǅ",
+    "ß",
+    "İ",
+    "ﷺ",
+    "𠀀𠀁",
+    "\u0300alone"
   };
   private static final String[] SPACES = {
     " ", "  ", "   ", "\t", "\n", "\n\n", "\r\n", " \n ", "\u00a0", "\u3000", "\u2028", "\u0085",
     "\u2009", "    ", "\n\t\t", " \t \n"
   };
-  private static final String[] SPECIAL = {"<|endoftext|>", "<s>", "</s>", "<unk>", "<|endoftext|", "[CLS]", "<pad>"};
+  private static final String[] SPECIAL = {
+    "<|endoftext|>", "<s>", "</s>", "<unk>", "<|endoftext|", "[CLS]", "<pad>"
+  };
 
   private VariedText() {}
 
@@ -57,7 +152,9 @@ public final class VariedText {
     return docs;
   }
 
-  /** Documents until at least {@code minChars} characters in total (and at least {@code minDocs}). */
+  /**
+   * Documents until at least {@code minChars} characters in total (and at least {@code minDocs}).
+   */
   public static List<String> corpus(long seed, int minDocs, long minChars) {
     SplittableRandom r = new SplittableRandom(seed);
     List<String> docs = new ArrayList<>();
@@ -72,7 +169,10 @@ public final class VariedText {
 
   private static String document(SplittableRandom r) {
     // Mostly short-to-medium documents, a few long ones (long texts exercise chunked encoding).
-    int target = r.nextInt(100) < 3 ? 20_000 + r.nextInt(60_000) : 20 + r.nextInt(r.nextInt(100) < 50 ? 300 : 1500);
+    int target =
+        r.nextInt(100) < 3
+            ? 20_000 + r.nextInt(60_000)
+            : 20 + r.nextInt(r.nextInt(100) < 50 ? 300 : 1500);
     StringBuilder sb = new StringBuilder(target + 64);
     int mode = r.nextInt(4);
     while (sb.length() < target) {
@@ -90,7 +190,9 @@ public final class VariedText {
       } else if (p < 99) {
         sb.append(SPECIAL[r.nextInt(SPECIAL.length)]);
       } else {
-        sb.append("https://example.org/path/").append(r.nextInt(1_000_000)).append("?q=a%20b&x=1#frag");
+        sb.append("https://example.org/path/")
+            .append(r.nextInt(1_000_000))
+            .append("?q=a%20b&x=1#frag");
       }
       if (r.nextInt(5) == 0) {
         sb.append(SPACES[r.nextInt(SPACES.length)]);
@@ -131,7 +233,12 @@ public final class VariedText {
       case 1 -> sb.append(r.nextLong());
       case 2 -> sb.append(String.format(java.util.Locale.ROOT, "%.4f", r.nextDouble() * 1000));
       case 3 -> sb.append("2024-0").append(1 + r.nextInt(9)).append("-1").append(r.nextInt(10));
-      default -> sb.append("$").append(r.nextInt(100)).append(",").append(100 + r.nextInt(900)).append(".00");
+      default ->
+          sb.append("$")
+              .append(r.nextInt(100))
+              .append(",")
+              .append(100 + r.nextInt(900))
+              .append(".00");
     }
   }
 }

@@ -8,15 +8,15 @@ import java.util.List;
  *
  * <p>A split is made only at a single ASCII space whose neighbours are both letters or digits
  * ("word word"). Pre-tokenizers of the byte-level BPE family (GPT-2) and SentencePiece-style
- * tokenizers (Llama: the space becomes "▁", a dummy "▁" is prepended) never let a token cross
- * such a point. The two families differ only in who owns the space: byte-level BPE attaches it to
- * the next word ({@link SpaceOwner#NEXT}: the next piece starts with the space), SentencePiece
+ * tokenizers (Llama: the space becomes "▁", a dummy "▁" is prepended) never let a token cross such
+ * a point. The two families differ only in who owns the space: byte-level BPE attaches it to the
+ * next word ({@link SpaceOwner#NEXT}: the next piece starts with the space), SentencePiece
  * re-creates it from the dummy prefix ({@link SpaceOwner#DROPPED}: the next piece starts after it).
  * Which applies is probed per tokenizer by {@link HfTokenizer}.
  *
- * <p>When no split point lies between {@code maxChars / 2} and the next {@code maxChars}
- * characters (a long CJK run, base64), the chunk grows to the next split point found, or to the
- * end: chunks can be longer than {@code maxChars}, text is never cut.
+ * <p>When no split point lies between {@code maxChars / 2} and the next {@code maxChars} characters
+ * (a long CJK run, base64), the chunk grows to the next split point found, or to the end: chunks
+ * can be longer than {@code maxChars}, text is never cut.
  */
 public final class WhitespaceChunker {
   /** Where the space at a split point goes. */

@@ -61,7 +61,8 @@ class SentenceEncoderTest {
   @Test
   void batchOneAndBatchSixteenGiveTheSameEmbeddings() {
     // float32 model: padding and batch mates must not change a text's embedding.
-    SentenceEncoder fp32 = SentenceEncoder.get(ModelDir.resolve(ModelDir.BUILTIN_MINILM_FP32), Device.cpu(), 1, 256);
+    SentenceEncoder fp32 =
+        SentenceEncoder.get(ModelDir.resolve(ModelDir.BUILTIN_MINILM_FP32), Device.cpu(), 1, 256);
     List<Encoded> one = fp32.encodeAll(TEXTS, 1);
     List<Encoded> sixteen = fp32.encodeAll(TEXTS, 16);
     for (int i = 0; i < TEXTS.size(); i++) {
@@ -86,8 +87,10 @@ class SentenceEncoderTest {
 
   @Test
   void truncationIsCountedNotSilent() {
-    SentenceEncoder shortModel = SentenceEncoder.get(ModelDir.resolve(ModelDir.BUILTIN_MINILM), Device.cpu(), 1, 8);
-    List<Encoded> out = shortModel.encode(List.of("one two", "one two three four five six seven eight nine ten"));
+    SentenceEncoder shortModel =
+        SentenceEncoder.get(ModelDir.resolve(ModelDir.BUILTIN_MINILM), Device.cpu(), 1, 8);
+    List<Encoded> out =
+        shortModel.encode(List.of("one two", "one two three four five six seven eight nine ten"));
     assertFalse(out.get(0).truncated());
     assertEquals(4, out.get(0).tokens());
     assertTrue(out.get(1).truncated());
@@ -115,11 +118,15 @@ class SentenceEncoderTest {
     // The default build carries ONNX Runtime's CPU library; with -Pgpu on a CUDA machine the
     // model loads on the GPU instead and this check does not apply.
     org.junit.jupiter.api.Assumptions.assumeFalse(
-        ai.onnxruntime.OrtEnvironment.getAvailableProviders().contains(ai.onnxruntime.OrtProvider.CUDA), "CUDA build");
+        ai.onnxruntime.OrtEnvironment.getAvailableProviders()
+            .contains(ai.onnxruntime.OrtProvider.CUDA),
+        "CUDA build");
     Devices.GpuUnavailableException e =
         assertThrows(
             Devices.GpuUnavailableException.class,
-            () -> SentenceEncoder.get(ModelDir.resolve(ModelDir.BUILTIN_MINILM), Device.gpu(0), 1, 64));
+            () ->
+                SentenceEncoder.get(
+                    ModelDir.resolve(ModelDir.BUILTIN_MINILM), Device.gpu(0), 1, 64));
     assertEquals("gpu(0)", e.device());
     assertTrue(e.reason().contains("CUDA"), e.reason());
   }

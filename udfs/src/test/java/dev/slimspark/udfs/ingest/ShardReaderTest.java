@@ -68,7 +68,8 @@ class ShardReaderTest {
     Path f = dir.resolve("mixed.jsonl");
     byte[] content =
         concat(
-            bytes("\uFEFF{\"text\":\"first doc\",\"meta\":{\"redpajama_set_name\":\"RedPajamaC4\",\"n\":1.50e3}}\r\n"),
+            bytes(
+                "\uFEFF{\"text\":\"first doc\",\"meta\":{\"redpajama_set_name\":\"RedPajamaC4\",\"n\":1.50e3}}\r\n"),
             bytes("{\"text\": \"unterminated\r\n"),
             bytes("[1,2,3]\r\n"),
             bytes("42\r\n"),
@@ -134,8 +135,7 @@ class ShardReaderTest {
   @Test
   void repairModeReplacesInvalidBytesAndFlagsTheDoc() throws IOException {
     Path f = dir.resolve("bad-utf8.jsonl");
-    Files.write(
-        f, concat(bytes("{\"text\":\"caf"), new byte[] {(byte) 0xE9}, bytes(" noir\"}\n")));
+    Files.write(f, concat(bytes("{\"text\":\"caf"), new byte[] {(byte) 0xE9}, bytes(" noir\"}\n")));
     ShardReader.Options o = new ShardReader.Options();
     o.repairUtf8 = true;
     List<IngestRecord> rs = read(f, o);
@@ -174,8 +174,11 @@ class ShardReaderTest {
   private byte[] corpus(int docs) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < docs; i++) {
-      sb.append("{\"text\":\"document number ").append(i).append(" with some filler text ")
-          .append("x".repeat(i % 50)).append("\"}\n");
+      sb.append("{\"text\":\"document number ")
+          .append(i)
+          .append(" with some filler text ")
+          .append("x".repeat(i % 50))
+          .append("\"}\n");
     }
     return bytes(sb.toString());
   }
@@ -277,7 +280,9 @@ class ShardReaderTest {
   @Test
   void pathRegexNamesSourceWhenMetaHasNone() throws IOException {
     Path f = dir.resolve("arxiv_000.jsonl");
-    Files.write(f, bytes("{\"text\":\"t\"}\n{\"text\":\"u\",\"meta\":{\"redpajama_set_name\":\"Wiki\"}}\n"));
+    Files.write(
+        f,
+        bytes("{\"text\":\"t\"}\n{\"text\":\"u\",\"meta\":{\"redpajama_set_name\":\"Wiki\"}}\n"));
     ShardReader.Options o = new ShardReader.Options();
     o.pathSourceRegex = "/([a-z]+)_\\d+\\.jsonl";
     List<IngestRecord> rs = read(f, o);

@@ -41,11 +41,19 @@ class LshParamsTest {
 
   @Test
   void optimalMatchesBruteForce() {
-    double[][] cases = {{0.8, 128, 0.5, 0.5}, {0.7, 128, 0.5, 0.5}, {0.8, 256, 0.5, 0.5}, {0.8, 128, 0.2, 0.8}};
+    double[][] cases = {
+      {0.8, 128, 0.5, 0.5}, {0.7, 128, 0.5, 0.5}, {0.8, 256, 0.5, 0.5}, {0.8, 128, 0.2, 0.8}
+    };
     for (double[] c : cases) {
       LshParams p = LshParams.optimal(c[0], (int) c[1], c[2], c[3]);
       int[] bf = bruteForce(c[0], (int) c[1], c[2], c[3]);
-      LOG.info("t={} perms={} -> b={} r={} P(t)={}", c[0], c[1], p.bands(), p.rows(), p.probability(c[0]));
+      LOG.info(
+          "t={} perms={} -> b={} r={} P(t)={}",
+          c[0],
+          c[1],
+          p.bands(),
+          p.rows(),
+          p.probability(c[0]));
       assertEquals(bf[0], p.bands(), "bands for " + java.util.Arrays.toString(c));
       assertEquals(bf[1], p.rows(), "rows for " + java.util.Arrays.toString(c));
       assertTrue(p.bands() * p.rows() <= c[1]);
@@ -60,7 +68,9 @@ class LshParamsTest {
     assertEquals(13, p.rows());
     double pt = p.probability(0.8);
     assertEquals(1 - Math.pow(1 - Math.pow(0.8, 13), 9), pt, 1e-12);
-    assertTrue(pt > 0.39 && pt < 0.41, "P(detect at 0.8)=" + pt); // 0.399: half-weighted areas put the steep part just above t
+    assertTrue(
+        pt > 0.39 && pt < 0.41,
+        "P(detect at 0.8)=" + pt); // 0.399: half-weighted areas put the steep part just above t
     assertTrue(p.probability(0.9) > 0.92);
     assertTrue(p.probability(0.5) < 0.01);
   }

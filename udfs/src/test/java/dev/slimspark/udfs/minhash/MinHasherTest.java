@@ -37,7 +37,9 @@ class MinHasherTest {
     String t = words(new SplittableRandom(1), 200);
     Shingler s = new Shingler(ShingleType.WORD, 5, Normalization.SLIMPAJAMA, 11);
     assertArrayEquals(new MinHasher(128, 5, s).signature(t), new MinHasher(128, 5, s).signature(t));
-    assertFalse(Arrays.equals(new MinHasher(128, 5, s).signature(t), new MinHasher(128, 6, s).signature(t)));
+    assertFalse(
+        Arrays.equals(
+            new MinHasher(128, 5, s).signature(t), new MinHasher(128, 6, s).signature(t)));
     assertNull(new MinHasher(128, 5, s).signature("too short"));
     long[] reuse = new long[128];
     assertEquals(0, new MinHasher(128, 5, s).signature("", reuse));

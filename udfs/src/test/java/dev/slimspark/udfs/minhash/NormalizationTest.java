@@ -7,7 +7,8 @@ import org.junit.jupiter.api.Test;
 class NormalizationTest {
   @Test
   void slimPajamaFormLowercasesStripsPunctuationCollapsesWhitespace() {
-    assertEquals("hello world its me", DedupNormalizer.slimPajamaForm("  Hello,\t\tWORLD!  It's — me… \n"));
+    assertEquals(
+        "hello world its me", DedupNormalizer.slimPajamaForm("  Hello,\t\tWORLD!  It's — me… \n"));
     assertEquals("a b", DedupNormalizer.slimPajamaForm("a\u00A0\u2003b")); // NBSP, em space
     assertEquals("ab", DedupNormalizer.slimPajamaForm("a,b"));
     assertEquals("1 2", DedupNormalizer.slimPajamaForm("1 + 2 = "));

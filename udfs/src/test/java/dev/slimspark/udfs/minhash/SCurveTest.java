@@ -18,7 +18,8 @@ class SCurveTest {
   private static void check(LshParams params, int[] shared) {
     int union = 200;
     int pairs = 2000;
-    MinHasher mh = new MinHasher(128, 1234, new Shingler(ShingleType.WORD, 5, Normalization.AS_IS, 1));
+    MinHasher mh =
+        new MinHasher(128, 1234, new Shingler(ShingleType.WORD, 5, Normalization.AS_IS, 1));
     BandHasher bh = new BandHasher(params, 77);
     SplittableRandom rnd = new SplittableRandom(42);
     long[] x = new long[128];
@@ -45,15 +46,24 @@ class SCurveTest {
       }
       double measured = (double) hits / pairs;
       double expected = params.probability(s);
-      LOG.info("b={} r={} s={} measured={} expected={}", params.bands(), params.rows(), s, measured, expected);
-      assertTrue(Math.abs(measured - expected) <= 0.05,
+      LOG.info(
+          "b={} r={} s={} measured={} expected={}",
+          params.bands(),
+          params.rows(),
+          s,
+          measured,
+          expected);
+      assertTrue(
+          Math.abs(measured - expected) <= 0.05,
           "s=" + s + " measured " + measured + " expected " + expected);
     }
   }
 
   @Test
   void slimPajamaCurve() {
-    check(LshParams.optimal(0.8, 128, 0.5, 0.5), new int[] {100, 120, 140, 150, 160, 170, 180, 190, 200});
+    check(
+        LshParams.optimal(0.8, 128, 0.5, 0.5),
+        new int[] {100, 120, 140, 150, 160, 170, 180, 190, 200});
   }
 
   @Test
@@ -108,14 +118,22 @@ class SCurveTest {
       }
       double measured = (double) hits[k] / n[k];
       double expected = predicted[k] / n[k];
-      LOG.info("text s in [{}, {}): n={} measured={} expected={}", 0.5 + 0.05 * k, 0.55 + 0.05 * k, n[k], measured, expected);
-      assertTrue(Math.abs(measured - expected) <= 0.05,
+      LOG.info(
+          "text s in [{}, {}): n={} measured={} expected={}",
+          0.5 + 0.05 * k,
+          0.55 + 0.05 * k,
+          n[k],
+          measured,
+          expected);
+      assertTrue(
+          Math.abs(measured - expected) <= 0.05,
           "bucket " + k + " n=" + n[k] + " measured " + measured + " expected " + expected);
     }
     int checked = 0;
     for (int k = 0; k < buckets; k++) {
       checked += n[k] >= 400 ? 1 : 0;
     }
-    assertTrue(checked >= 6, "buckets with enough pairs: " + checked + " " + java.util.Arrays.toString(n));
+    assertTrue(
+        checked >= 6, "buckets with enough pairs: " + checked + " " + java.util.Arrays.toString(n));
   }
 }

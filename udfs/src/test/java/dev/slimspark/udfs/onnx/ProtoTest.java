@@ -11,9 +11,11 @@ class ProtoTest {
   @Test
   void writerOutputFollowsTheWireFormat() {
     // Field 1 varint 150 -> 08 96 01 (the protobuf documentation's example).
-    assertArrayEquals(new byte[] {0x08, (byte) 0x96, 0x01}, new Proto.Writer().i64(1, 150).toByteArray());
+    assertArrayEquals(
+        new byte[] {0x08, (byte) 0x96, 0x01}, new Proto.Writer().i64(1, 150).toByteArray());
     // Field 2 string "ab" -> 12 02 61 62.
-    assertArrayEquals(new byte[] {0x12, 0x02, 0x61, 0x62}, new Proto.Writer().str(2, "ab").toByteArray());
+    assertArrayEquals(
+        new byte[] {0x12, 0x02, 0x61, 0x62}, new Proto.Writer().str(2, "ab").toByteArray());
     // Negative int64 takes ten bytes.
     assertEquals(11, new Proto.Writer().i64(1, -1).toByteArray().length);
   }
@@ -45,11 +47,14 @@ class ProtoTest {
     byte[] graph = new Proto.Writer().bytes(11, vi1).bytes(11, vi2).bytes(12, vo).toByteArray();
     byte[] opset = new Proto.Writer().str(1, "").i64(2, 11).toByteArray();
     byte[] model = new Proto.Writer().i64(1, 7).bytes(8, opset).bytes(7, graph).toByteArray();
-    byte[] merged = ClassifierGraph.append(model, "mean", new float[][] {{1f, 2f}}, new float[] {0.5f}, null);
+    byte[] merged =
+        ClassifierGraph.append(model, "mean", new float[][] {{1f, 2f}}, new float[] {0.5f}, null);
     OnnxModelInfo info = OnnxModelInfo.of(merged);
     assertEquals(11, info.opset());
     assertEquals(List.of("input_ids", "attention_mask"), info.inputs());
     assertEquals(List.of("last_hidden_state", "logits"), info.outputs());
-    assertThrows(IllegalArgumentException.class, () -> ClassifierGraph.append(merged, "mean", new float[][] {{1f}}, new float[] {0f}, null));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> ClassifierGraph.append(merged, "mean", new float[][] {{1f}}, new float[] {0f}, null));
   }
 }

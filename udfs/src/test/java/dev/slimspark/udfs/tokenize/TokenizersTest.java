@@ -30,18 +30,28 @@ class TokenizersTest {
   private static List<String> sample;
   private static HfTokenizer hfGpt2;
   private static JTokkitGpt2Tokenizer jtokkit;
+
   /** The oracle: HF GPT-2 ids of every sample document, one call each (computed once). */
   private static List<int[]> hfIds;
 
   static Path gpt2Json() {
-    Path p = Path.of(System.getProperty("slimspark.gpt2.tokenizer",
-        System.getProperty("user.home") + "/.cache/slimspark/tokenizers/gpt2/tokenizer.json"));
-    assertTrue(Files.isRegularFile(p), "GPT-2 tokenizer.json missing at " + p + ": run bin/fetch-test-artifacts");
+    Path p =
+        Path.of(
+            System.getProperty(
+                "slimspark.gpt2.tokenizer",
+                System.getProperty("user.home")
+                    + "/.cache/slimspark/tokenizers/gpt2/tokenizer.json"));
+    assertTrue(
+        Files.isRegularFile(p),
+        "GPT-2 tokenizer.json missing at " + p + ": run bin/fetch-test-artifacts");
     return p;
   }
 
   static Path llama2Json() {
-    Path p = Path.of(System.getProperty("slimspark.shared.dir", "../../shared"), "data/tokenizers/llama2/tokenizer.json");
+    Path p =
+        Path.of(
+            System.getProperty("slimspark.shared.dir", "../../shared"),
+            "data/tokenizers/llama2/tokenizer.json");
     Assumptions.assumeTrue(Files.isRegularFile(p), "Llama-2 tokenizer not available at " + p);
     return p;
   }
@@ -68,7 +78,17 @@ class TokenizersTest {
     assertTrue(sample.size() >= 5000, "docs " + sample.size());
     assertTrue(chars >= 2_000_000, "chars " + chars);
     String all = String.join("", sample);
-    for (String must : List.of("<|endoftext|>", "👨‍👩‍👧‍👦", "中文", "\u3000", "\u2028", "\r\n", "   ", "'LL", "def ")) {
+    for (String must :
+        List.of(
+            "<|endoftext|>",
+            "👨‍👩‍👧‍👦",
+            "中文",
+            "\u3000",
+            "\u2028",
+            "\r\n",
+            "   ",
+            "'LL",
+            "def ")) {
       assertTrue(all.contains(must), "sample lacks " + must);
     }
     assertTrue(sample.stream().anyMatch(d -> d.length() > 20_000), "no long documents");
@@ -133,7 +153,8 @@ class TokenizersTest {
   @Test
   void llama2KnownIdsAndChunking() throws Exception {
     Path p = llama2Json();
-    try (HfTokenizer whole = HfTokenizer.load(p, 0); HfTokenizer chunked = HfTokenizer.load(p, 256)) {
+    try (HfTokenizer whole = HfTokenizer.load(p, 0);
+        HfTokenizer chunked = HfTokenizer.load(p, 256)) {
       assertArrayEquals(new int[] {15043, 3186}, whole.encode("Hello world"), "no BOS is added");
       assertEquals(OptionalInt.of(1), whole.tokenId("<s>"));
       assertEquals(OptionalInt.of(2), whole.tokenId("</s>"));
@@ -150,7 +171,8 @@ class TokenizersTest {
     }
   }
 
-  private static void assertChunkedEqualsWhole(HfTokenizer chunked, java.util.function.IntFunction<int[]> whole) {
+  private static void assertChunkedEqualsWhole(
+      HfTokenizer chunked, java.util.function.IntFunction<int[]> whole) {
     int split = 0;
     // Every long document, and the first 500 others (time).
     for (int i = 0; i < sample.size(); i++) {
@@ -208,18 +230,25 @@ class TokenizersTest {
     } finally {
       pool.shutdown();
     }
-    assertSame(Tokenizers.get(Tokenizers.Spec.jtokkitGpt2()), Tokenizers.get(Tokenizers.Spec.jtokkitGpt2()));
+    assertSame(
+        Tokenizers.get(Tokenizers.Spec.jtokkitGpt2()),
+        Tokenizers.get(Tokenizers.Spec.jtokkitGpt2()));
     assertFalse(Tokenizers.get(spec) == Tokenizers.get(Tokenizers.Spec.jtokkitGpt2()));
   }
 
   @Test
   void sentencePieceKindIsBuiltOncePerSpec() {
-    Path p = Path.of(System.getProperty("slimspark.spm.tokenizer",
-        System.getProperty("user.home") + "/.cache/slimspark/tokenizers/spm-bpe/tokenizer.json"));
+    Path p =
+        Path.of(
+            System.getProperty(
+                "slimspark.spm.tokenizer",
+                System.getProperty("user.home")
+                    + "/.cache/slimspark/tokenizers/spm-bpe/tokenizer.json"));
     Tokenizers.Spec spec = Tokenizers.Spec.sentencePiece(p);
     TextTokenizer t = Tokenizers.get(spec);
     assertSame(t, Tokenizers.get(Tokenizers.Spec.sentencePiece(p)), "same file, same instance");
-    assertTrue(t instanceof dev.slimspark.udfs.tokenize.spm.SentencePieceBpe, t.getClass().toString());
+    assertTrue(
+        t instanceof dev.slimspark.udfs.tokenize.spm.SentencePieceBpe, t.getClass().toString());
     assertEquals("sentencepiece:" + p, t.name());
     assertEquals(32000, t.vocabSize());
   }
@@ -227,8 +256,12 @@ class TokenizersTest {
   @Test
   void unknownKindAndMissingFileFail() {
     assertThrows(IllegalArgumentException.class, () -> new Tokenizers.Spec("llama", "x", "y", 0));
-    assertThrows(java.io.UncheckedIOException.class,
-        () -> Tokenizers.get(new Tokenizers.Spec(Tokenizers.HF, "/nonexistent/tokenizer.json", "none", 0)));
-    assertThrows(java.io.IOException.class, () -> HfTokenizer.fromJson("{\"a\":1}".getBytes(), "bad", 0));
+    assertThrows(
+        java.io.UncheckedIOException.class,
+        () ->
+            Tokenizers.get(
+                new Tokenizers.Spec(Tokenizers.HF, "/nonexistent/tokenizer.json", "none", 0)));
+    assertThrows(
+        java.io.IOException.class, () -> HfTokenizer.fromJson("{\"a\":1}".getBytes(), "bad", 0));
   }
 }

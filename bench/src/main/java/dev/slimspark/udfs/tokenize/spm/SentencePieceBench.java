@@ -32,15 +32,40 @@ import java.util.zip.GZIPInputStream;
  *
  * DIR holds tokenizer.model and tokenizer.json. INPUT: JSONL files (their "text" field, one
  * document per line; .gz too) or directories: their JSONL files likewise, their other text files
- * (sorted; .gz decompressed; only valid UTF-8) one document each. Each INPUT gets an equal share
- * of --mb. Ours is timed with a fresh instance (cold part cache) after a
- * JIT warm-up on a different instance; DJL with the stage's chunk size (65,536 chars).
+ * (sorted; .gz decompressed; only valid UTF-8) one document each. Each INPUT gets an equal share of
+ * --mb. Ours is timed with a fresh instance (cold part cache) after a JIT warm-up on a different
+ * instance; DJL with the stage's chunk size (65,536 chars).
  */
 public final class SentencePieceBench {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> TEXT_SUFFIXES = List.of(
-      ".py", ".txt", ".rst", ".md", ".html", ".htm", ".java", ".c", ".h", ".pm", ".pod", ".pl", ".json", ".csv",
-      ".xml", ".js", ".css", ".sh", ".tex", ".1", ".5", ".8", "copyright", "changelog", "README", "NEWS");
+  private static final List<String> TEXT_SUFFIXES =
+      List.of(
+          ".py",
+          ".txt",
+          ".rst",
+          ".md",
+          ".html",
+          ".htm",
+          ".java",
+          ".c",
+          ".h",
+          ".pm",
+          ".pod",
+          ".pl",
+          ".json",
+          ".csv",
+          ".xml",
+          ".js",
+          ".css",
+          ".sh",
+          ".tex",
+          ".1",
+          ".5",
+          ".8",
+          "copyright",
+          "changelog",
+          "README",
+          "NEWS");
 
   private SentencePieceBench() {}
 
@@ -58,13 +83,16 @@ public final class SentencePieceBench {
       }
     }
     if (dir == null || inputs.isEmpty()) {
-      System.err.println("usage: SentencePieceBench --tokenizer DIR [--mb 100] [--no-spm] INPUT...");
+      System.err.println(
+          "usage: SentencePieceBench --tokenizer DIR [--mb 100] [--no-spm] INPUT...");
       System.exit(2);
     }
     List<String> docs = read(inputs, (long) (mb * 1e6));
     long bytes = docs.stream().mapToLong(d -> d.getBytes(StandardCharsets.UTF_8).length).sum();
     long chars = docs.stream().mapToLong(String::length).sum();
-    System.out.printf("corpus: %d documents, %.1f MB UTF-8, %d chars, from %s%n", docs.size(), bytes / 1e6, chars, inputs);
+    System.out.printf(
+        "corpus: %d documents, %.1f MB UTF-8, %d chars, from %s%n",
+        docs.size(), bytes / 1e6, chars, inputs);
 
     Path model = dir.resolve("tokenizer.model");
     Path json = dir.resolve("tokenizer.json");
@@ -83,7 +111,8 @@ public final class SentencePieceBench {
     }
   }
 
-  private static void compareWithDjl(List<String> docs, SentencePieceBpe ours, SentencePieceBpe oursJson, HfTokenizer djl) {
+  private static void compareWithDjl(
+      List<String> docs, SentencePieceBpe ours, SentencePieceBpe oursJson, HfTokenizer djl) {
     int diffModel = 0;
     int diffJson = 0;
     long tokens = 0;
@@ -93,15 +122,24 @@ public final class SentencePieceBench {
       diffModel += Arrays.equals(ref, ours.encode(d)) ? 0 : 1;
       diffJson += Arrays.equals(ref, oursJson.encode(d)) ? 0 : 1;
     }
-    System.out.printf("EQUAL vs HF tokenizers (DJL): %d tokens; documents differing: %d (tokenizer.model), %d (tokenizer.json)%n",
+    System.out.printf(
+        "EQUAL vs HF tokenizers (DJL): %d tokens; documents differing: %d (tokenizer.model), %d (tokenizer.json)%n",
         tokens, diffModel, diffJson);
   }
 
   /** Line-by-line ids vs spm_encode; returns spm_encode's CPU seconds (user + sys). */
-  private static double compareWithSpmEncode(Path lines, Path model, SentencePieceBpe ours) throws Exception {
+  private static double compareWithSpmEncode(Path lines, Path model, SentencePieceBpe ours)
+      throws Exception {
     Path ids = Files.createTempFile("spm-bench", ".ids");
     try {
-      String cmd = "TIMEFORMAT='%3U %3S'; time (spm_encode --model='" + model + "' --output_format=id < '" + lines + "' > '" + ids + "')";
+      String cmd =
+          "TIMEFORMAT='%3U %3S'; time (spm_encode --model='"
+              + model
+              + "' --output_format=id < '"
+              + lines
+              + "' > '"
+              + ids
+              + "')";
       Process p = new ProcessBuilder("bash", "-c", cmd).redirectErrorStream(true).start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       if (p.waitFor() != 0) {
@@ -128,7 +166,9 @@ public final class SentencePieceBench {
     }
   }
 
-  private static void speed(List<String> docs, long bytes, Path model, HfTokenizer djl, double spmCpu) throws IOException {
+  private static void speed(
+      List<String> docs, long bytes, Path model, HfTokenizer djl, double spmCpu)
+      throws IOException {
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     SentencePieceBpe warm = SentencePieceBpe.load(model);
     for (int i = 0; i < docs.size() / 10; i++) {
@@ -147,7 +187,9 @@ public final class SentencePieceBench {
     }
     double hf = bytes / 1e6 / ((mx.getCurrentThreadCpuTime() - t0) / 1e9);
     double spm = bytes / 1e6 / spmCpu;
-    System.out.printf("SPEED MB/s per core (CPU time): ours %.2f, HF tokenizers (DJL) %.2f, spm_encode %.2f  [%d]%n", ours, hf, spm, sink % 10);
+    System.out.printf(
+        "SPEED MB/s per core (CPU time): ours %.2f, HF tokenizers (DJL) %.2f, spm_encode %.2f  [%d]%n",
+        ours, hf, spm, sink % 10);
     System.out.printf("RATIO ours/spm_encode %.2f, ours/HF %.2f%n", ours / spm, ours / hf);
   }
 
@@ -176,7 +218,9 @@ public final class SentencePieceBench {
     long t0 = mx.getCurrentThreadCpuTime();
     int n = t.encode(doc).length;
     double s = (mx.getCurrentThreadCpuTime() - t0) / 1e9;
-    System.out.printf("LINEAR %-11s %,11d chars: %.3f s, %.2f M chars/s, %,d tokens%n", what, doc.length(), s, doc.length() / 1e6 / s, n);
+    System.out.printf(
+        "LINEAR %-11s %,11d chars: %.3f s, %.2f M chars/s, %,d tokens%n",
+        what, doc.length(), s, doc.length() / 1e6 / s, n);
   }
 
   private static List<String> read(List<Path> inputs, long maxBytes) throws IOException {
@@ -190,7 +234,8 @@ public final class SentencePieceBench {
     return docs;
   }
 
-  private static void readInput(Path in, List<String> docs, long[] total, long maxBytes) throws IOException {
+  private static void readInput(Path in, List<String> docs, long[] total, long maxBytes)
+      throws IOException {
     if (!Files.isDirectory(in)) {
       readJsonl(in, docs, total, maxBytes);
       return;
@@ -211,8 +256,10 @@ public final class SentencePieceBench {
     }
   }
 
-  private static void readJsonl(Path f, List<String> docs, long[] total, long maxBytes) throws IOException {
-    try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(open(f), StandardCharsets.UTF_8))) {
+  private static void readJsonl(Path f, List<String> docs, long[] total, long maxBytes)
+      throws IOException {
+    try (BufferedReader r =
+        new BufferedReader(new java.io.InputStreamReader(open(f), StandardCharsets.UTF_8))) {
       for (String line; (line = r.readLine()) != null && total[0] < maxBytes; ) {
         JsonNode n = line.isBlank() ? null : JSON.readTree(line);
         addDoc(docs, total, n == null || !n.has("text") ? null : n.get("text").asText());
@@ -252,8 +299,12 @@ public final class SentencePieceBench {
 
   private static String decodeOrNull(byte[] b) {
     try {
-      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b)).toString();
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(b))
+          .toString();
     } catch (CharacterCodingException e) {
       return null;
     }

@@ -4,14 +4,14 @@ import java.util.Arrays;
 
 /**
  * Every pair of adjacent code points that occurs inside some vocabulary piece. Where two
- * neighbouring characters of a text form no such pair, no token can ever span them: BPE only
- * builds vocabulary pieces, and a piece spanning the two would contain the pair. The text can be
- * cut there and each part encoded alone with exactly the ids of the whole (merges on one side never
- * depend on the other, and the order of merges within a side is kept). This is what lets the
- * encoder cache words instead of running BPE over a whole document.
+ * neighbouring characters of a text form no such pair, no token can ever span them: BPE only builds
+ * vocabulary pieces, and a piece spanning the two would contain the pair. The text can be cut there
+ * and each part encoded alone with exactly the ids of the whole (merges on one side never depend on
+ * the other, and the order of merges within a side is kept). This is what lets the encoder cache
+ * words instead of running BPE over a whole document.
  *
- * <p>ASCII and U+2581 (the SentencePiece space) pairs are answered from a bitmap; other pairs
- * from a hash set of longs.
+ * <p>ASCII and U+2581 (the SentencePiece space) pairs are answered from a bitmap; other pairs from
+ * a hash set of longs.
  */
 final class Bigrams {
   private static final int SMALL = 129; // 0..127 ASCII, 128 = U+2581

@@ -4,10 +4,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A SentencePiece-style BPE model with byte fallback, reduced to what encoding needs: pieces by
- * id, the merge table, each character's initial symbol, the byte pieces, and the {@link Bigrams}
- * that tell where a text may be cut. Built by {@link SpmModelReader} or {@link HfBpeReader};
- * immutable once built, shared by every thread.
+ * A SentencePiece-style BPE model with byte fallback, reduced to what encoding needs: pieces by id,
+ * the merge table, each character's initial symbol, the byte pieces, and the {@link Bigrams} that
+ * tell where a text may be cut. Built by {@link SpmModelReader} or {@link HfBpeReader}; immutable
+ * once built, shared by every thread.
  *
  * <p>Symbol ids: a vocabulary id for a piece that text can produce (SentencePiece's NORMAL pieces;
  * for tokenizer.json every vocabulary entry but special and byte tokens); an id at or above {@link
@@ -21,8 +21,10 @@ final class BpeModel {
   final Map<String, Integer> ids;
   final int vocabSize;
   final int[] byteIds;
+
   /** Byte value of each byte piece's id, -1 for other ids. */
   final int[] byteValue;
+
   final MergeTable merges;
   final Bigrams bigrams;
   private final int[] bmpSymbols;
@@ -77,13 +79,17 @@ final class BpeModel {
       java.util.Arrays.fill(byteIds, -1);
     }
 
-    /** A piece of the vocabulary; {@code matchable}: text can produce it (not special, not a byte). */
+    /**
+     * A piece of the vocabulary; {@code matchable}: text can produce it (not special, not a byte).
+     */
     void piece(int id, String piece, boolean matchable) {
       pieces[id] = piece;
       ids.putIfAbsent(piece, id);
       if (piece.length() == 6 && piece.startsWith("<0x") && piece.endsWith(">") && !matchable) {
         int v = Character.digit(piece.charAt(3), 16) * 16 + Character.digit(piece.charAt(4), 16);
-        if (Character.digit(piece.charAt(3), 16) >= 0 && Character.digit(piece.charAt(4), 16) >= 0 && byteIds[v] < 0) {
+        if (Character.digit(piece.charAt(3), 16) >= 0
+            && Character.digit(piece.charAt(4), 16) >= 0
+            && byteIds[v] < 0) {
           byteIds[v] = id;
         }
       }
@@ -141,13 +147,21 @@ final class BpeModel {
     BpeModel build() throws java.io.IOException {
       for (int i = 0; i < pieces.length; i++) {
         if (pieces[i] == null) {
-          throw new java.io.IOException(name + ": vocabulary has no piece with id " + i + " (ids must be 0.." + (pieces.length - 1) + ")");
+          throw new java.io.IOException(
+              name
+                  + ": vocabulary has no piece with id "
+                  + i
+                  + " (ids must be 0.."
+                  + (pieces.length - 1)
+                  + ")");
         }
       }
       for (int b = 0; b < 256; b++) {
         if (byteIds[b] < 0) {
-          throw new java.io.IOException(String.format(
-              "%s: byte piece <0x%02X> is missing; the sentencepiece kind needs byte fallback with all 256 byte pieces", name, b));
+          throw new java.io.IOException(
+              String.format(
+                  "%s: byte piece <0x%02X> is missing; the sentencepiece kind needs byte fallback with all 256 byte pieces",
+                  name, b));
         }
       }
       merges = new MergeTable(pendingCount / 2);

@@ -3,8 +3,8 @@ package dev.slimspark.udfs.tokenize.spm;
 import java.util.Arrays;
 
 /**
- * Which two adjacent symbols may merge, into what, and how urgently: (left id, right id) to
- * (rank, merged id), in flat arrays with linear probing, so a lookup allocates nothing.
+ * Which two adjacent symbols may merge, into what, and how urgently: (left id, right id) to (rank,
+ * merged id), in flat arrays with linear probing, so a lookup allocates nothing.
  *
  * <p>Lower rank merges first. Where two keys are put, the lower rank is kept.
  */

@@ -3,8 +3,8 @@ package dev.slimspark.udfs.tokenize.spm;
 import java.util.Arrays;
 
 /**
- * The ids of recently encoded parts (words, mostly), keyed by their characters, in flat arrays:
- * a lookup hashes the characters in place and allocates nothing. When an arena fills up the whole
+ * The ids of recently encoded parts (words, mostly), keyed by their characters, in flat arrays: a
+ * lookup hashes the characters in place and allocates nothing. When an arena fills up the whole
  * cache is cleared (cheap, rare: a part repeats often or is short, and web text has a few hundred
  * thousand distinct words), so memory stays bounded at about 6 MB per thread.
  */
@@ -48,7 +48,8 @@ final class PartCache {
       if (e < 0) {
         return false;
       }
-      if (entryHash[e] == hash && entryCharLen[e] == len
+      if (entryHash[e] == hash
+          && entryCharLen[e] == len
           && Arrays.equals(chars, entryChars[e], entryChars[e] + len, s, from, to)) {
         out.addAll(ids, entryIds[e], entryIdLen[e]);
         return true;

@@ -5,8 +5,8 @@ import java.util.Arrays;
 /**
  * One thread's working memory for {@link SentencePieceBpe}: the normalized text, the output ids,
  * the symbol list of the part being merged (parallel int arrays: a doubly linked list over the
- * part's code points), the merge heap and the part cache. Reused across documents; arrays grown
- * for a part over {@link SentencePieceBpe#KEEP_SCRATCH_CHARS} characters are dropped afterwards.
+ * part's code points), the merge heap and the part cache. Reused across documents; arrays grown for
+ * a part over {@link SentencePieceBpe#KEEP_SCRATCH_CHARS} characters are dropped afterwards.
  */
 final class Scratch {
   private static final int INITIAL = 1024;

@@ -18,11 +18,11 @@ import org.slf4j.LoggerFactory;
  * <p>What it computes: the text with a U+2581 prepended (when the model adds a dummy prefix) and
  * every space replaced by U+2581, split into code points, then merged greedily: the adjacent pair
  * whose merge ranks first (highest piece score for a .model, earliest merge for a .json), the
- * leftmost among equals, until no pair merges; symbols that are no piece become their UTF-8
- * bytes' {@code <0xNN>} pieces. Control-token text ({@code <s>}) in a document is ordinary text.
- * A lone surrogate (invalid UTF-16, which no UTF-8 tokenizer can see) is encoded as U+FFFD, the
- * character Java's own UTF-8 encoder substitutes. (DJL passes it as three invalid bytes, which the
- * Rust library turns into three U+FFFD: neither is SentencePiece's, whose input is valid UTF-8.)
+ * leftmost among equals, until no pair merges; symbols that are no piece become their UTF-8 bytes'
+ * {@code <0xNN>} pieces. Control-token text ({@code <s>}) in a document is ordinary text. A lone
+ * surrogate (invalid UTF-16, which no UTF-8 tokenizer can see) is encoded as U+FFFD, the character
+ * Java's own UTF-8 encoder substitutes. (DJL passes it as three invalid bytes, which the Rust
+ * library turns into three U+FFFD: neither is SentencePiece's, whose input is valid UTF-8.)
  *
  * <p>How it is fast: the text is cut wherever two neighbouring characters occur together in no
  * piece ({@link Bigrams}; for Llama-2 that is before every space run, around newlines, between
@@ -31,10 +31,10 @@ import org.slf4j.LoggerFactory;
  * (O(n log n) in the part's length, so a 16M-character document costs 16x a 1M one). Nothing is
  * allocated per token; buffers and caches are reused per thread.
  *
- * <p>Memory: per thread, the part cache (about 6 MB) plus up to about 50 bytes per character of
- * the longest part being encoded (symbol arrays and the merge heap), dropped again after a text
- * over {@value #KEEP_SCRATCH_CHARS} characters. Risk: a text with no cut point at all (a
- * 16M-character run of one letter) needs that much once, about 800 MB for 16M characters.
+ * <p>Memory: per thread, the part cache (about 6 MB) plus up to about 50 bytes per character of the
+ * longest part being encoded (symbol arrays and the merge heap), dropped again after a text over
+ * {@value #KEEP_SCRATCH_CHARS} characters. Risk: a text with no cut point at all (a 16M-character
+ * run of one letter) needs that much once, about 800 MB for 16M characters.
  *
  * <p>Thread-safe: the model is immutable; each thread has its own scratch buffers and cache.
  */
@@ -44,7 +44,9 @@ public final class SentencePieceBpe implements TextTokenizer {
   /** Parts longer than this are encoded without caching. */
   static final int MAX_CACHED_CHARS = 48;
 
-  /** Scratch arrays larger than this are dropped after use, so one huge part does not pin memory. */
+  /**
+   * Scratch arrays larger than this are dropped after use, so one huge part does not pin memory.
+   */
   static final int KEEP_SCRATCH_CHARS = 1 << 20;
 
   private final BpeModel model;
@@ -75,7 +77,12 @@ public final class SentencePieceBpe implements TextTokenizer {
       BpeModel m = SpmModelReader.read(contents, name, s);
       t = new SentencePieceBpe(m, s[0].addDummyPrefix());
     }
-    LOG.info("Loaded tokenizer {}: {} ids, {} merges, in {} ms", name, t.model.vocabSize, t.model.merges.size(), (System.nanoTime() - t0) / 1_000_000);
+    LOG.info(
+        "Loaded tokenizer {}: {} ids, {} merges, in {} ms",
+        name,
+        t.model.vocabSize,
+        t.model.merges.size(),
+        (System.nanoTime() - t0) / 1_000_000);
     return t;
   }
 
@@ -84,7 +91,13 @@ public final class SentencePieceBpe implements TextTokenizer {
       if (x == '{') {
         return true;
       }
-      if (x != ' ' && x != '\n' && x != '\r' && x != '\t' && x != (byte) 0xEF && x != (byte) 0xBB && x != (byte) 0xBF) {
+      if (x != ' '
+          && x != '\n'
+          && x != '\r'
+          && x != '\t'
+          && x != (byte) 0xEF
+          && x != (byte) 0xBB
+          && x != (byte) 0xBF) {
         return false;
       }
     }
@@ -117,8 +130,8 @@ public final class SentencePieceBpe implements TextTokenizer {
   }
 
   /**
-   * One pass over the text: spaces become U+2581, lone surrogates U+FFFD, and the text is cut
-   * where no piece can span; each part is hashed on the way and encoded.
+   * One pass over the text: spaces become U+2581, lone surrogates U+FFFD, and the text is cut where
+   * no piece can span; each part is hashed on the way and encoded.
    */
   private void split(Scratch s, int len) {
     char[] norm = s.norm;

@@ -15,9 +15,9 @@ import java.util.TreeSet;
  * first among equal scores. Equal scores therefore get equal ranks here.
  *
  * <p>Accepted: model_type BPE, byte_fallback, the identity normalizer (no precompiled character
- * map), add_dummy_prefix either way, remove_extra_whitespaces off, whitespace escaped as U+2581
- * and treated as a prefix. Refused with a message naming the setting: Unigram models, NFKC and
- * other normalization rules, USER_DEFINED and UNUSED pieces (these need greedy matching and
+ * map), add_dummy_prefix either way, remove_extra_whitespaces off, whitespace escaped as U+2581 and
+ * treated as a prefix. Refused with a message naming the setting: Unigram models, NFKC and other
+ * normalization rules, USER_DEFINED and UNUSED pieces (these need greedy matching and
  * re-segmentation this encoder does not do); the {@code hf} kind handles those through
  * tokenizer.json.
  */
@@ -72,7 +72,7 @@ final class SpmModelReader {
         case 1 -> text = f.string();
         case 2 -> score = Float.intBitsToFloat((int) f.varint());
         case 3 -> type = (int) f.varint();
-        default -> { }
+        default -> {}
       }
     }
     return new Piece(text, score, type);
@@ -91,19 +91,27 @@ final class SpmModelReader {
   private static void checkTrainer(List<Proto.Field> trainer, String name) throws IOException {
     long type = varint(trainer, 3, 1);
     if (type != MODEL_TYPE_BPE) {
-      throw new IOException(name + " is a SentencePiece " + (type == 1 ? "Unigram" : "type-" + type)
-          + " model; the sentencepiece kind encodes BPE models (Llama-2, TinyLlama, Mistral). Use tokenize.tokenizer.kind=hf with its tokenizer.json.");
+      throw new IOException(
+          name
+              + " is a SentencePiece "
+              + (type == 1 ? "Unigram" : "type-" + type)
+              + " model; the sentencepiece kind encodes BPE models (Llama-2, TinyLlama, Mistral). Use tokenize.tokenizer.kind=hf with its tokenizer.json.");
     }
     if (varint(trainer, 35, 0) == 0) {
-      throw new IOException(name + ": byte_fallback is off; the sentencepiece kind needs byte fallback. Use tokenize.tokenizer.kind=hf.");
+      throw new IOException(
+          name
+              + ": byte_fallback is off; the sentencepiece kind needs byte fallback. Use tokenize.tokenizer.kind=hf.");
     }
     if (varint(trainer, 24, 0) != 0) {
-      throw new IOException(name + ": treat_whitespace_as_suffix is on, which the sentencepiece kind does not support. Use tokenize.tokenizer.kind=hf.");
+      throw new IOException(
+          name
+              + ": treat_whitespace_as_suffix is on, which the sentencepiece kind does not support. Use tokenize.tokenizer.kind=hf.");
     }
   }
 
   /** Checks the normalizer is the identity that only escapes spaces; returns add_dummy_prefix. */
-  private static boolean checkNormalizer(List<Proto.Field> normalizer, String name) throws IOException {
+  private static boolean checkNormalizer(List<Proto.Field> normalizer, String name)
+      throws IOException {
     String rule = "";
     boolean charsmap = false;
     for (Proto.Field f : normalizer) {
@@ -114,14 +122,21 @@ final class SpmModelReader {
       }
     }
     if (charsmap || !(rule.isEmpty() || rule.equals("identity"))) {
-      throw new IOException(name + ": normalization rule '" + rule
-          + "' (a character map) is not supported by the sentencepiece kind, which only escapes spaces. Use tokenize.tokenizer.kind=hf.");
+      throw new IOException(
+          name
+              + ": normalization rule '"
+              + rule
+              + "' (a character map) is not supported by the sentencepiece kind, which only escapes spaces. Use tokenize.tokenizer.kind=hf.");
     }
     if (varint(normalizer, 4, 1) != 0) {
-      throw new IOException(name + ": remove_extra_whitespaces is on, which the sentencepiece kind does not support. Use tokenize.tokenizer.kind=hf.");
+      throw new IOException(
+          name
+              + ": remove_extra_whitespaces is on, which the sentencepiece kind does not support. Use tokenize.tokenizer.kind=hf.");
     }
     if (varint(normalizer, 5, 1) == 0) {
-      throw new IOException(name + ": escape_whitespaces is off, which the sentencepiece kind does not support. Use tokenize.tokenizer.kind=hf.");
+      throw new IOException(
+          name
+              + ": escape_whitespaces is off, which the sentencepiece kind does not support. Use tokenize.tokenizer.kind=hf.");
     }
     return varint(normalizer, 3, 1) != 0;
   }
@@ -132,8 +147,15 @@ final class SpmModelReader {
     for (int id = 0; id < pieces.size(); id++) {
       Piece p = pieces.get(id);
       if (p.type() == USER_DEFINED || p.type() == UNUSED) {
-        throw new IOException(name + ": piece " + id + " ('" + p.text() + "') is "
-            + (p.type() == USER_DEFINED ? "USER_DEFINED" : "UNUSED") + ", which the sentencepiece kind does not support. Use tokenize.tokenizer.kind=hf.");
+        throw new IOException(
+            name
+                + ": piece "
+                + id
+                + " ('"
+                + p.text()
+                + "') is "
+                + (p.type() == USER_DEFINED ? "USER_DEFINED" : "UNUSED")
+                + ", which the sentencepiece kind does not support. Use tokenize.tokenizer.kind=hf.");
       }
       b.piece(id, p.text(), p.type() == NORMAL);
       if (p.type() == NORMAL) {
@@ -157,7 +179,9 @@ final class SpmModelReader {
 
   /** Every way {@code piece} can form from two symbols (pieces or single characters). */
   private static void addSplits(BpeModel.Builder b, String piece, int id, int rank) {
-    for (int k = piece.offsetByCodePoints(0, 1); k < piece.length(); k = piece.offsetByCodePoints(k, 1)) {
+    for (int k = piece.offsetByCodePoints(0, 1);
+        k < piece.length();
+        k = piece.offsetByCodePoints(k, 1)) {
       int left = symbol(b, piece.substring(0, k));
       int right = symbol(b, piece.substring(k));
       if (left >= 0 && right >= 0) {

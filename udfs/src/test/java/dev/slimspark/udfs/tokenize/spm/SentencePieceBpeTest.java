@@ -37,21 +37,76 @@ class SentencePieceBpeTest {
 
   /** Inputs chosen to break tokenizers: every case the encoder's shortcuts could get wrong. */
   static List<String> torture() {
-    List<String> t = new ArrayList<>(List.of(
-        "", " ", "  ", "a", " a", "a ", "  a  b   ", "Hello world", "hello World HELLO",
-        " ".repeat(10_000), "x" + " ".repeat(10_000) + "y", "\t\t\tindent", "\n", "\n\n\n", "a\nb", "a \n b",
-        "a\r\nb\r\n", "line\u2028sep\u2029para\u0085nel", "\u00a0nbsp\u3000ideographic\u2009thin",
-        "0", "1234567890", "3.14159265358979", "2024-12-04T16:26:45Z", "1,000,000.00 $", "٣٤٥ ①②③ ½",
-        "😀", "👍🏽", "👨‍👩‍👧‍👦 family", "🏳️‍🌈", "🇯🇵🇫🇷", "❤️ love", "🤖🤖🤖🤖", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𠀀𠀁",
-        "中文字符和日本語のテキスト", "한국어 문장입니다", "مرحبا بالعالم", "नमस्ते दुनिया", "สวัสดีชาวโลก",
-        "Привет, мир", "Γειά σου Κόσμε", "e\u0301\u0302\u0303 combining", "\u0300alone", "ﬁ ligature Ａｂｃ全角",
-        "\u0000\u0001\u0002\u001f\u007f controls", "\u200b\u200c\u200d\ufeff zero-width", "\u00ad soft hyphen",
-        "\uFFFD replacement", "\u2581 literal metaspace \u2581\u2581", "<s>", "</s>", "<unk>", "<0x0A>", "<s> hi </s>",
-        "def f(x):\n    return x ** 2  # comment\n", "for (int i = 0; i < n; i++) {\n\tsum += a[i];\n}",
-        "{\"id\": 12345, \"text\": \"line\\nbreak\"}", "https://example.com/path?q=1&r=%20#frag",
-        "antidisestablishmentarianism", "a".repeat(5_000), "ab".repeat(3_000), "aaaa bbbb aaaa bbbb",
-        "naïve café résumé Zürich façade coöperate", "don't can't I'm you'll we'd THEY'RE", "ΑΒΓ αβγ ß İ ǅ Ω",
-        "∑∫√∞≈≠ math", "ﷺ ߷", "the the the the the the the the"));
+    List<String> t =
+        new ArrayList<>(
+            List.of(
+                "",
+                " ",
+                "  ",
+                "a",
+                " a",
+                "a ",
+                "  a  b   ",
+                "Hello world",
+                "hello World HELLO",
+                " ".repeat(10_000),
+                "x" + " ".repeat(10_000) + "y",
+                "\t\t\tindent",
+                "\n",
+                "\n\n\n",
+                "a\nb",
+                "a \n b",
+                "a\r\nb\r\n",
+                "line\u2028sep\u2029para\u0085nel",
+                "\u00a0nbsp\u3000ideographic\u2009thin",
+                "0",
+                "1234567890",
+                "3.14159265358979",
+                "2024-12-04T16:26:45Z",
+                "1,000,000.00 $",
+                "٣٤٥ ①②③ ½",
+                "😀",
+                "👍🏽",
+                "👨‍👩‍👧‍👦 family",
+                "🏳️‍🌈",
+                "🇯🇵🇫🇷",
+                "❤️ love",
+                "🤖🤖🤖🤖",
+                "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𠀀𠀁",
+                "中文字符和日本語のテキスト",
+                "한국어 문장입니다",
+                "مرحبا بالعالم",
+                "नमस्ते दुनिया",
+                "สวัสดีชาวโลก",
+                "Привет, мир",
+                "Γειά σου Κόσμε",
+                "e\u0301\u0302\u0303 combining",
+                "\u0300alone",
+                "ﬁ ligature Ａｂｃ全角",
+                "\u0000\u0001\u0002\u001f\u007f controls",
+                "\u200b\u200c\u200d\ufeff zero-width",
+                "\u00ad soft hyphen",
+                "\uFFFD replacement",
+                "\u2581 literal metaspace \u2581\u2581",
+                "<s>",
+                "</s>",
+                "<unk>",
+                "<0x0A>",
+                "<s> hi </s>",
+                "def f(x):\n    return x ** 2  # comment\n",
+                "for (int i = 0; i < n; i++) {\n\tsum += a[i];\n}",
+                "{\"id\": 12345, \"text\": \"line\\nbreak\"}",
+                "https://example.com/path?q=1&r=%20#frag",
+                "antidisestablishmentarianism",
+                "a".repeat(5_000),
+                "ab".repeat(3_000),
+                "aaaa bbbb aaaa bbbb",
+                "naïve café résumé Zürich façade coöperate",
+                "don't can't I'm you'll we'd THEY'RE",
+                "ΑΒΓ αβγ ß İ ǅ Ω",
+                "∑∫√∞≈≠ math",
+                "ﷺ ߷",
+                "the the the the the the the the"));
     StringBuilder mixed = new StringBuilder();
     for (String s : new ArrayList<>(t)) {
       mixed.append(s).append(' ');
@@ -61,14 +116,24 @@ class SentencePieceBpeTest {
   }
 
   static Path npmTokenizer() {
-    Path p = Path.of(System.getProperty("slimspark.spm.tokenizer",
-        System.getProperty("user.home") + "/.cache/slimspark/tokenizers/spm-bpe/tokenizer.json"));
-    assertTrue(Files.isRegularFile(p), "SentencePiece-BPE tokenizer.json missing at " + p + ": run bin/fetch-test-artifacts");
+    Path p =
+        Path.of(
+            System.getProperty(
+                "slimspark.spm.tokenizer",
+                System.getProperty("user.home")
+                    + "/.cache/slimspark/tokenizers/spm-bpe/tokenizer.json"));
+    assertTrue(
+        Files.isRegularFile(p),
+        "SentencePiece-BPE tokenizer.json missing at " + p + ": run bin/fetch-test-artifacts");
     return p;
   }
 
   static Path llama2(String file) {
-    Path p = Path.of(System.getProperty("slimspark.shared.dir", "../../shared"), "data/tokenizers/llama2", file);
+    Path p =
+        Path.of(
+            System.getProperty("slimspark.shared.dir", "../../shared"),
+            "data/tokenizers/llama2",
+            file);
     Assumptions.assumeTrue(Files.isRegularFile(p), "Llama-2 tokenizer not available at " + p);
     return p;
   }
@@ -109,7 +174,8 @@ class SentencePieceBpeTest {
     assertEquals(22557, npmOurs.encode("Hello")[0], "▁Hello in this vocabulary");
     assertEquals(32000, npmOurs.vocabSize());
     assertEquals(1, npmOurs.tokenId("<s>").getAsInt());
-    assertEquals(13, npmOurs.encode("\n")[1], "newline is byte piece <0x0A> after the dummy-prefix ▁");
+    assertEquals(
+        13, npmOurs.encode("\n")[1], "newline is byte piece <0x0A> after the dummy-prefix ▁");
   }
 
   @Test
@@ -118,10 +184,12 @@ class SentencePieceBpeTest {
       int[] ids = npmOurs.encode(d);
       if (d.indexOf('\u2581') >= 0) {
         // A literal U+2581 is SentencePiece's space: it decodes as a space, in the reference too.
-        assertEquals(npmRef.decode(ids).replaceFirst("^ ", ""), npmOurs.decode(ids).replaceFirst("^ ", ""));
+        assertEquals(
+            npmRef.decode(ids).replaceFirst("^ ", ""), npmOurs.decode(ids).replaceFirst("^ ", ""));
         continue;
       }
-      assertEquals(d, npmOurs.decode(ids), "round trip of: " + d.substring(0, Math.min(40, d.length())));
+      assertEquals(
+          d, npmOurs.decode(ids), "round trip of: " + d.substring(0, Math.min(40, d.length())));
     }
   }
 
@@ -130,7 +198,8 @@ class SentencePieceBpeTest {
     assertArrayEquals(npmOurs.encode("a\uFFFDb"), npmOurs.encode("a\uD800b"));
     assertArrayEquals(npmOurs.encode("x\uFFFD"), npmOurs.encode("x\uDC00"));
     assertArrayEquals(npmOurs.encode("\uFFFD\uFFFD"), npmOurs.encode("\uDC00\uD800"));
-    assertArrayEquals(npmRef.encode("😀"), npmOurs.encode("😀"), "a valid pair stays one character");
+    assertArrayEquals(
+        npmRef.encode("😀"), npmOurs.encode("😀"), "a valid pair stays one character");
   }
 
   @Test
@@ -145,14 +214,16 @@ class SentencePieceBpeTest {
       List<Future<Integer>> fs = new ArrayList<>();
       for (int t = 0; t < 4; t++) {
         int offset = t * 37;
-        fs.add(pool.submit(() -> {
-          int bad = 0;
-          for (int i = 0; i < docs.size(); i++) {
-            int k = (i + offset) % docs.size();
-            bad += Arrays.equals(want.get(k), npmOurs.encode(docs.get(k))) ? 0 : 1;
-          }
-          return bad;
-        }));
+        fs.add(
+            pool.submit(
+                () -> {
+                  int bad = 0;
+                  for (int i = 0; i < docs.size(); i++) {
+                    int k = (i + offset) % docs.size();
+                    bad += Arrays.equals(want.get(k), npmOurs.encode(docs.get(k))) ? 0 : 1;
+                  }
+                  return bad;
+                }));
       }
       for (Future<Integer> f : fs) {
         assertEquals(0, f.get());
@@ -165,17 +236,31 @@ class SentencePieceBpeTest {
 
   @Test
   void refusesWhatItDoesNotImplementNamingTheSetting() {
-    IOException notBpe = assertThrows(IOException.class, () -> SentencePieceBpe.fromBytes(
-        "{\"model\":{\"type\":\"WordPiece\",\"vocab\":{}}}".getBytes(StandardCharsets.UTF_8), "t.json"));
-    assertTrue(notBpe.getMessage().contains("not BPE") && notBpe.getMessage().contains("kind=hf"), notBpe.getMessage());
-    byte[] unigram = new Proto.Writer()
-        .msg(1, new Proto.Writer().str(1, "<unk>").f32(2, 0).i64(3, 2))
-        .msg(2, new Proto.Writer().i64(3, 1))
-        .toByteArray();
-    IOException uni = assertThrows(IOException.class, () -> SentencePieceBpe.fromBytes(unigram, "uni.model"));
+    IOException notBpe =
+        assertThrows(
+            IOException.class,
+            () ->
+                SentencePieceBpe.fromBytes(
+                    "{\"model\":{\"type\":\"WordPiece\",\"vocab\":{}}}"
+                        .getBytes(StandardCharsets.UTF_8),
+                    "t.json"));
+    assertTrue(
+        notBpe.getMessage().contains("not BPE") && notBpe.getMessage().contains("kind=hf"),
+        notBpe.getMessage());
+    byte[] unigram =
+        new Proto.Writer()
+            .msg(1, new Proto.Writer().str(1, "<unk>").f32(2, 0).i64(3, 2))
+            .msg(2, new Proto.Writer().i64(3, 1))
+            .toByteArray();
+    IOException uni =
+        assertThrows(IOException.class, () -> SentencePieceBpe.fromBytes(unigram, "uni.model"));
     assertTrue(uni.getMessage().contains("Unigram"), uni.getMessage());
-    IOException garbage = assertThrows(IOException.class,
-        () -> SentencePieceBpe.fromBytes(new byte[] {(byte) 0xFF, (byte) 0xFF, 0x01}, "junk.model"));
+    IOException garbage =
+        assertThrows(
+            IOException.class,
+            () ->
+                SentencePieceBpe.fromBytes(
+                    new byte[] {(byte) 0xFF, (byte) 0xFF, 0x01}, "junk.model"));
     assertTrue(garbage.getMessage().contains("not a SentencePiece model"), garbage.getMessage());
   }
 
@@ -191,13 +276,17 @@ class SentencePieceBpeTest {
       assertSameIds(ref, fromJson, docs);
     }
     assertArrayEquals(new int[] {15043, 3186}, fromModel.encode("Hello world"));
-    assertArrayEquals(new int[] {29871, 31353}, fromModel.encode("\u2028"), "U+2028 is piece 31353 (the .json's defect repaired)");
+    assertArrayEquals(
+        new int[] {29871, 31353},
+        fromModel.encode("\u2028"),
+        "U+2028 is piece 31353 (the .json's defect repaired)");
   }
 
   @Test
   void llama2EqualsSpmEncodeLineByLine() throws Exception {
     Path model = llama2("tokenizer.model");
-    Assumptions.assumeTrue(onPath("spm_encode"), "spm_encode (Debian package sentencepiece) not installed");
+    Assumptions.assumeTrue(
+        onPath("spm_encode"), "spm_encode (Debian package sentencepiece) not installed");
     // spm_encode reads lines: one text per line, no newline inside.
     List<String> lines = new ArrayList<>();
     for (String s : torture()) {
@@ -211,15 +300,23 @@ class SentencePieceBpeTest {
     Path out = Files.createTempFile("spm-ids", ".txt");
     try {
       Files.writeString(in, String.join("\n", lines) + "\n");
-      Process p = new ProcessBuilder("spm_encode", "--model=" + model, "--output_format=id")
-          .redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+      Process p =
+          new ProcessBuilder("spm_encode", "--model=" + model, "--output_format=id")
+              .redirectInput(in.toFile())
+              .redirectOutput(out.toFile())
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
       assertEquals(0, p.waitFor());
       List<String> ref = Files.readAllLines(out);
       assertEquals(lines.size(), ref.size());
       SentencePieceBpe ours = SentencePieceBpe.load(model);
       int differing = 0;
       for (int i = 0; i < lines.size(); i++) {
-        String got = Arrays.stream(ours.encode(lines.get(i))).mapToObj(Integer::toString).reduce((a, b) -> a + " " + b).orElse("");
+        String got =
+            Arrays.stream(ours.encode(lines.get(i)))
+                .mapToObj(Integer::toString)
+                .reduce((a, b) -> a + " " + b)
+                .orElse("");
         differing += got.equals(ref.get(i).trim()) ? 0 : 1;
       }
       assertEquals(0, differing, "lines whose ids differ from spm_encode, of " + lines.size());

@@ -14,20 +14,43 @@ import java.util.List;
 final class ChildJvm {
   private ChildJvm() {}
 
-  /** Runs the child, its stdout and stderr appended to {@code log}; returns its exit code. */
-  static int run(String heap, List<String> args, Path log) throws IOException {
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+  /**
+   * The options of this JVM a child needs too: the {@code --add-opens} flags (Spark needs them on
+   * Java 17) and the log configuration.
+   */
+  static List<String> inheritedJvmOptions() {
+    List<String> out = new ArrayList<>();
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (a.startsWith("--add-opens")
           || a.equals("-XX:+IgnoreUnrecognizedVMOptions")
           || a.startsWith("-Djdk.reflect.")
           || a.startsWith("-Dlog4j2.configurationFile=")) {
-        cmd.add(a);
+        out.add(a);
       }
     }
+    return out;
+  }
+
+  /** {@code java [inherited options] -Xmx<heap>}, to which the caller adds the rest. */
+  static List<String> javaCommand(String heap) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(inheritedJvmOptions());
     cmd.add("-Xmx" + heap);
-    cmd.add("-Dspark.master=" + System.getProperty("spark.master", "local[*]"));
+    return cmd;
+  }
+
+  /**
+   * Runs the child, its stdout and stderr appended to {@code log}; returns its exit code. {@code
+   * props} are extra {@code -D} options (a standalone cluster's settings); without a {@code
+   * -Dspark.master} among them the child gets this JVM's {@code spark.master}, else local[*].
+   */
+  static int run(String heap, List<String> props, List<String> args, Path log) throws IOException {
+    List<String> cmd = javaCommand(heap);
+    if (props.stream().noneMatch(p -> p.startsWith("-Dspark.master="))) {
+      cmd.add("-Dspark.master=" + System.getProperty("spark.master", "local[*]"));
+    }
+    cmd.addAll(props);
     cmd.add("-Dspark.ui.enabled=false");
     // Executor heap peaks per task (Spark's executor metrics) are polled only at heartbeats
     // otherwise.

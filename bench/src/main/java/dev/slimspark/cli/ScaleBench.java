@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code slimspark bench scale [--sizes 1g,2g,4g,8g] [--out DIR] [--heap 1g] [--tokenizer DIR]
- * [--seed N] [--keep-lake] [--set key=value ...]} (issue 14): the whole pipeline on the skewed
- * sample corpus ({@code generate-sample --skew}) at several sizes, each in a child JVM ({@link
- * ScaleBenchChild}) with the same fixed -Xmx, so that a size that runs out of memory fails alone
- * and every size has the same heap.
+ * [--seed N] [--keep-lake] [--cluster] [--set key=value ...]} (issue 14): the whole pipeline on the
+ * skewed sample corpus ({@code generate-sample --skew}) at several sizes, each in a child JVM
+ * ({@link ScaleBenchChild}) with the same fixed -Xmx, so that a size that runs out of memory fails
+ * alone and every size has the same heap.
  *
  * <p>Per size, under {@code --out} (default {@code target/bench-scale}): {@code corpus-SIZE/}
  * (kept, generated once), {@code corpus-SIZE.members.tsv} (the planted family members, for recall),
@@ -34,6 +34,12 @@ import org.slf4j.LoggerFactory;
  * Resumable: a size whose {@code result-SIZE.json} exists is not run again; a failed size leaves
  * {@code failed-SIZE.json} (with the stages it finished) and is retried on the next call. At the
  * end {@code scale-series.md} holds the table across sizes ({@link ScaleTables}).
+ *
+ * <p>{@code --cluster} runs each size on a standalone cluster of {@value #CLUSTER_WORKERS} one-core
+ * workers on this machine ({@link LocalStandaloneCluster}), the child JVM being the driver and each
+ * worker starting one executor with the same {@code --heap}: driver and executor heaps are then
+ * measured apart ("heap peak" is the driver's, "exec heap" the executors'). Its default {@code
+ * --out} is {@code target/bench-scale-cluster}, so local and cluster results never mix.
  *
  * <p>Risks: a long series on a shared machine measures the other load too; the lake of an 8 GB size
  * needs several GB of disk under {@code --out}, and Spark's shuffle files go to {@code
@@ -47,12 +53,18 @@ final class ScaleBench {
           + "                             [--tokenizer DIR with tokenizer.model, default "
           + DEFAULT_TOKENIZER
           + " when present]\n"
-          + "                             [--seed N, default 42] [--keep-lake] [--set key=value ...]";
+          + "                             [--seed N, default 42] [--keep-lake] [--set key=value ...]\n"
+          + "                             [--cluster: on a standalone cluster of two one-core workers here,\n"
+          + "                              executors with --heap each; default --out target/bench-scale-cluster]";
+
+  /** Workers of the {@code --cluster} variant (one core, one executor each). */
+  static final int CLUSTER_WORKERS = 2;
 
   /** Parsed options. */
   static final class Settings {
     final List<String> sizes = new ArrayList<>(List.of("1g", "2g", "4g", "8g"));
-    Path out = Path.of("target/bench-scale");
+    Path out;
+    boolean cluster;
     String heap = "1g";
     Path tokenizer;
     long seed = 42;
@@ -73,23 +85,21 @@ final class ScaleBench {
     List<JsonNode> results = new ArrayList<>();
     List<Map<String, Object>> brief = new ArrayList<>();
     boolean allOk = true;
-    for (String size : s.sizes) {
-      JsonNode r = runSize(s, size, sets);
-      results.add(r);
-      allOk &= r.path("status").asText().equals("ok");
-      String table = ScaleTables.sizeTable(r);
-      Files.writeString(s.out.resolve("result-" + size + ".md"), table);
-      System.err.println(table);
-      Map<String, Object> b = new LinkedHashMap<>();
-      b.put("size", size);
-      b.put("status", r.path("status").asText());
-      b.put(
-          "result",
-          s.out
-              .resolve(
-                  (r.path("status").asText().equals("ok") ? "result-" : "failed-") + size + ".json")
-              .toString());
-      brief.add(b);
+    // A null resource is allowed: no cluster, nothing to close.
+    try (LocalStandaloneCluster cluster =
+        s.cluster
+            ? LocalStandaloneCluster.start(s.out.resolve("cluster"), CLUSTER_WORKERS, 1, s.heap)
+            : null) {
+      List<String> props = cluster == null ? List.of() : cluster.driverProperties();
+      for (String size : s.sizes) {
+        JsonNode r = runSize(s, size, sets, props);
+        results.add(r);
+        allOk &= r.path("status").asText().equals("ok");
+        String table = ScaleTables.sizeTable(r);
+        Files.writeString(s.out.resolve("result-" + size + ".md"), table);
+        System.err.println(table);
+        brief.add(brief(s, size, r));
+      }
     }
     String series = ScaleTables.seriesTable(results);
     Files.writeString(s.out.resolve("scale-series.md"), series);
@@ -99,6 +109,9 @@ final class ScaleBench {
     summary.put("bench", "scale");
     summary.put("out", s.out.toString());
     summary.put("heap", s.heap);
+    summary.put(
+        "cluster",
+        s.cluster ? CLUSTER_WORKERS + " one-core workers, executors -Xmx" + s.heap : "none");
     summary.put("sizes", brief);
     summary.put("series_table", s.out.resolve("scale-series.md").toString());
     summary.put("status", allOk ? "ok" : "failed");
@@ -106,12 +119,22 @@ final class ScaleBench {
     return allOk ? 0 : 3;
   }
 
+  private static Map<String, Object> brief(Settings s, String size, JsonNode r) {
+    boolean ok = r.path("status").asText().equals("ok");
+    Map<String, Object> b = new LinkedHashMap<>();
+    b.put("size", size);
+    b.put("status", r.path("status").asText());
+    b.put("result", s.out.resolve((ok ? "result-" : "failed-") + size + ".json").toString());
+    return b;
+  }
+
   static Settings parse(String[] args) {
     Settings s = new Settings();
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
-      if (a.equals("--keep-lake")) {
-        s.keepLake = true;
+      if (a.equals("--keep-lake") || a.equals("--cluster")) {
+        s.keepLake |= a.equals("--keep-lake");
+        s.cluster |= a.equals("--cluster");
         continue;
       }
       if (i + 1 >= args.length) {
@@ -144,6 +167,9 @@ final class ScaleBench {
               a + " " + v, "--sizes lists at least one size, e.g. --sizes 1g,2g,4g,8g");
         }
       }
+    }
+    if (s.out == null) {
+      s.out = Path.of(s.cluster ? "target/bench-scale-cluster" : "target/bench-scale");
     }
     s.out = s.out.toAbsolutePath();
     if (s.tokenizer != null && !Files.exists(s.tokenizer)) {
@@ -224,7 +250,8 @@ final class ScaleBench {
   }
 
   /** One size: the stored result, or generate (if needed), run the child, record its outcome. */
-  private static JsonNode runSize(Settings s, String size, List<String> sets) throws IOException {
+  private static JsonNode runSize(Settings s, String size, List<String> sets, List<String> props)
+      throws IOException {
     ObjectMapper om = new ObjectMapper();
     Path result = s.out.resolve("result-" + size + ".json");
     if (Files.exists(result)) {
@@ -280,7 +307,7 @@ final class ScaleBench {
         corpusBytes,
         s.heap,
         log);
-    int code = ChildJvm.run(s.heap, childArgs, log);
+    int code = ChildJvm.run(s.heap, props, childArgs, log);
     JsonNode r;
     if (code == 0 && Files.exists(result)) {
       r = om.readTree(result.toFile());

@@ -23,13 +23,18 @@ final class ScaleTables {
     sb.append(
         String.format(
             Locale.ROOT,
-            "### %s (%.3f GB corpus, heap %s, %s cores)%n%n",
+            "### %s (%.3f GB corpus, heap %s, %s cores, master %s)%n%n",
             r.path("size").asText(),
             r.path("corpus_gb").asDouble(),
             r.path("heap").asText(),
-            r.path("cores").asText("?")));
+            r.path("cores").asText("?"),
+            r.path("master").asText("?")));
+    boolean cluster = r.path("master").asText().startsWith("spark://");
     sb.append(
-        "| stage | wall s | input GB | core-s | cpu core-s | core-s/GB | heap peak MB | heap after GC MB "
+        "| stage | wall s | input GB | core-s | cpu core-s | core-s/GB | "
+            + (cluster
+                ? "driver heap peak MB | driver heap after GC MB "
+                : "heap peak MB | heap after GC MB ")
             + "| exec heap MB | spill MB | shuffle read MB | shuffle write MB | slowest / median task s | worst stage ratio | GC share | output rows |\n");
     sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for (JsonNode s : r.path("stages")) {

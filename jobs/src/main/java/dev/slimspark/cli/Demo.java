@@ -73,11 +73,7 @@ final class Demo {
             + "]");
     SlimConfig config = SlimConfig.load(ja.conf, sets);
 
-    SampleCorpusGenerator.Options o = DemoOptions.from(config).generator();
-    deleteRecursively(sampleDir);
-    Files.createDirectories(sampleDir);
-    SampleManifest m = SampleCorpusGenerator.generate(o, sampleDir);
-    LOG.info("Generated sample corpus in {}: {} valid docs", sampleDir, m.totalValidDocs());
+    SampleManifest m = generateSample(config, sampleDir);
 
     SparkSession spark = Main.session(config, "demo");
     RunContext ctx = new RunContext(spark, config);
@@ -92,6 +88,28 @@ final class Demo {
               sampleDir.resolve("labeled"), outDir.resolve("models").resolve("finetuned")));
       code = DemoLabeling.run(spark, ja.conf, labeling);
     }
+    System.out.println(summary(spark, ctx, code, m, sampleDir, outDir).toJson());
+    return code;
+  }
+
+  /** The bundled sample corpus, generated afresh in sampleDir as demo.* configures it. */
+  private static SampleManifest generateSample(SlimConfig config, Path sampleDir)
+      throws IOException {
+    SampleCorpusGenerator.Options o = DemoOptions.from(config).generator();
+    deleteRecursively(sampleDir);
+    Files.createDirectories(sampleDir);
+    SampleManifest m = SampleCorpusGenerator.generate(o, sampleDir);
+    LOG.info("Generated sample corpus in {}: {} valid docs", sampleDir, m.totalValidDocs());
+    return m;
+  }
+
+  /**
+   * The demo's summary line: its lake, sample, tables and sample counts and, when every stage
+   * succeeded, the report's paths.
+   */
+  private static JobSummary summary(
+      SparkSession spark, RunContext ctx, int code, SampleManifest m, Path sampleDir, Path outDir)
+      throws IOException {
     JobSummary s = new JobSummary("demo", ctx);
     s.input(sampleDir.toString());
     s.status(code == 0 ? Status.OK : Status.FAILED);
@@ -112,8 +130,7 @@ final class Demo {
       s.put("report", p.html().toAbsolutePath().toString());
       s.put("report_json", p.json().toAbsolutePath().toString());
     }
-    System.out.println(s.toJson());
-    return code;
+    return s;
   }
 
   /**

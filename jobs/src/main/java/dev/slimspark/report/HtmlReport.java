@@ -38,6 +38,23 @@ public final class HtmlReport {
   public static String render(ReportData d) {
     ReportCharts c = new ReportCharts(d);
     StringBuilder h = new StringBuilder(64 * 1024);
+    header(h, d);
+    overview(h, c);
+    funnel(h, c, d);
+    sizes(h, c, d);
+    h.append("<h2>Sentences and words (Spark NLP)</h2>").append(HtmlTables.linguistic(d));
+    qualityAndLanguages(h, c, d);
+    duplicates(h, c, d);
+    tokens(h, c, d);
+    h.append("<h2>Labels</h2>").append(HtmlTables.labels(d));
+    h.append(HtmlTables.inventory(d));
+    h.append("<script>").append(SCRIPT).append("</script></body></html>\n");
+    d.root().put("charts", c.charts());
+    return h.toString();
+  }
+
+  /** The page head (styles) and the title with the lake's path. */
+  private static void header(StringBuilder h, ReportData d) {
     h.append("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">");
     h.append("<title>slimspark corpus report</title><style>")
         .append(CSS)
@@ -47,7 +64,10 @@ public final class HtmlReport {
         .append(
             "</code>. Numbers are rounded for reading (K, M, B = 10^3, 10^6, 10^9; GB = 10^9 bytes); ")
         .append("exact values are in the tooltips and in the JSON twin next to this file.</p>");
-    overview(h, c);
+  }
+
+  /** The funnel chart and table, then what each step removed and what each source kept. */
+  private static void funnel(StringBuilder h, ReportCharts c, ReportData d) {
     h.append("<h2>Funnel</h2>");
     h.append(c.funnel());
     h.append(reconcileTable(d));
@@ -72,7 +92,10 @@ public final class HtmlReport {
             "bytes (UTF-8)",
             Fmt::bytes));
     h.append("</div>");
+  }
 
+  /** Document sizes: the per-source table, then length histograms for all and per source. */
+  private static void sizes(StringBuilder h, ReportCharts c, ReportData d) {
     h.append("<h2>Sizes per source</h2>");
     h.append(sourcesTable(d));
     h.append("<div class=\"grid\">");
@@ -104,9 +127,10 @@ public final class HtmlReport {
               s::equals));
     }
     h.append("</div>");
+  }
 
-    h.append("<h2>Sentences and words (Spark NLP)</h2>").append(HtmlTables.linguistic(d));
-
+  /** A histogram per quality signal, then the detected languages. */
+  private static void qualityAndLanguages(StringBuilder h, ReportCharts c, ReportData d) {
     h.append("<h2>Quality signals (every ingested document)</h2><div class=\"grid\">");
     for (Metric m : Metric.SIGNALS) {
       h.append(
@@ -126,7 +150,10 @@ public final class HtmlReport {
             Table.STATS_LANGUAGES.id(),
             languageBars(d),
             Fmt::count));
+  }
 
+  /** Duplicate clusters by size, dedup's removal rate per source and the top clusters. */
+  private static void duplicates(StringBuilder h, ReportCharts c, ReportData d) {
     h.append("<h2>Duplicates</h2><div class=\"grid\">");
     List<Svg.Bar> sizes = new ArrayList<>();
     for (Map<String, Object> r : d.list("cluster_sizes")) {
@@ -149,7 +176,10 @@ public final class HtmlReport {
             v -> Fmt.pct(v)));
     h.append("</div>");
     h.append(HtmlTables.topClusters(d));
+  }
 
+  /** Tokens per source, or a note that tokenize has not run. */
+  private static void tokens(StringBuilder h, ReportCharts c, ReportData d) {
     h.append("<h2>Tokens</h2>");
     if (d.list("funnel").stream().anyMatch(r -> "tokenized".equals(r.get("step")))) {
       h.append(
@@ -163,11 +193,6 @@ public final class HtmlReport {
       h.append(
           "<p class=\"note\" id=\"tokens-not-run\">Tokenize: not run yet (no <code>docs_tokens</code> table).</p>");
     }
-    h.append("<h2>Labels</h2>").append(HtmlTables.labels(d));
-    h.append(HtmlTables.inventory(d));
-    h.append("<script>").append(SCRIPT).append("</script></body></html>\n");
-    d.root().put("charts", c.charts());
-    return h.toString();
   }
 
   private static void overview(StringBuilder h, ReportCharts c) {

@@ -122,6 +122,21 @@ public final class Svg {
                 Fmt.html(Fmt.edge(b.lower()))));
       }
     }
+    histogramAxes(s, left, plotW, plotH, max);
+    String x =
+        xAxis + (missing > 0 ? " · " + Fmt.count(missing) + " documents without a value" : "");
+    s.append(
+        String.format(
+            Locale.ROOT,
+            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axislbl\">%s</text>",
+            left + plotW / 2,
+            height - 12,
+            Fmt.html(x)));
+    return close(s, title, fromTable);
+  }
+
+  /** The histogram's axes, its y scale (0 and the largest count) and the y axis label. */
+  private static void histogramAxes(StringBuilder s, int left, int plotW, int plotH, long max) {
     int y0 = 16 + plotH;
     s.append(
         String.format(
@@ -156,16 +171,6 @@ public final class Svg {
             "<text x=\"14\" y=\"%d\" transform=\"rotate(-90 14 %d)\" text-anchor=\"middle\" class=\"axislbl\">documents</text>",
             16 + plotH / 2,
             16 + plotH / 2));
-    String x =
-        xAxis + (missing > 0 ? " · " + Fmt.count(missing) + " documents without a value" : "");
-    s.append(
-        String.format(
-            Locale.ROOT,
-            "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\" class=\"axislbl\">%s</text>",
-            left + plotW / 2,
-            height - 12,
-            Fmt.html(x)));
-    return close(s, title, fromTable);
   }
 
   private static StringBuilder open(String id, String title, String fromTable, int height) {

@@ -76,6 +76,48 @@ public final class ClusterAuditStep {
       Dataset<Row> texts,
       Dataset<Row> oldNodes,
       DedupOptions opts) {
+    Dataset<Row> decided = decide(meta, assignment, signatures, texts, opts);
+    Dataset<Row> removed = decided.where(col("kept").equalTo(false));
+    Dataset<Row> clusters = clusters(decided, removed, oldNodes);
+    Dataset<Row> summary = perSourceSummary(decided);
+
+    // One job for the three counts. Old-corpus nodes are the only negative ones
+    // (OldCorpusMatchStep).
+    Row n =
+        decided
+            .agg(
+                removedAs("exact"),
+                removedAs("near"),
+                sum(when(col("kept").equalTo(false).and(col(Cols.ROOT).lt(0)), 1L).otherwise(0L)))
+            .first();
+    long exactRemoved = n.isNullAt(0) ? 0 : n.getLong(0);
+    long nearRemoved = n.isNullAt(1) ? 0 : n.getLong(1);
+    long againstOld = oldNodes == null || n.isNullAt(2) ? 0 : n.getLong(2);
+    LOG.info(
+        "dedup decision: {} exact + {} near duplicates removed ({} against the old corpus)",
+        exactRemoved,
+        nearRemoved,
+        againstOld);
+    return new Result(
+        clusters,
+        summary,
+        removed.select(Cols.DOC_ID),
+        decided,
+        exactRemoved,
+        nearRemoved,
+        againstOld);
+  }
+
+  /**
+   * Each document of {@code meta} with its cluster root, whether it is kept, the reason it is not
+   * and its similarity to the kept doc; the lineage is cut (the plan behind it is long).
+   */
+  private static Dataset<Row> decide(
+      Dataset<Row> meta,
+      Dataset<Row> assignment,
+      Dataset<Row> signatures,
+      Dataset<Row> texts,
+      DedupOptions opts) {
     // Similarity of each near-removed node to its root (the kept doc).
     Dataset<Row> sims =
         PairSimilarity.compute(
@@ -87,34 +129,39 @@ public final class ClusterAuditStep {
             .select(col(Cols.SRC).as(Cols.REP), col(Cols.SIM).as("rep_sim"));
     Column finalRoot = coalesce(col("rep_root"), col(Cols.REP));
     // meta is the big, skewed side (many docs per rep); the right sides are unique per key.
-    Dataset<Row> decided =
-        Lineage.cut(
-            meta.join(
-                    assignment.select(col(Cols.NODE).as(Cols.REP), col(Cols.ROOT).as("rep_root")),
-                    new String[] {Cols.REP},
-                    "left")
-                .join(sims, new String[] {Cols.REP}, "left")
-                .withColumn(Cols.ROOT, finalRoot)
-                .withColumn(
-                    "reason",
-                    when(col(Cols.NODE).notEqual(col(Cols.REP)), lit("exact"))
-                        .when(col(Cols.NODE).notEqual(col(Cols.ROOT)), lit("near")))
-                .withColumn("kept", col("reason").isNull())
-                .withColumn(
-                    "similarity_to_kept",
-                    when(col(Cols.REP).equalTo(col(Cols.ROOT)), lit(1.0)).otherwise(col("rep_sim")))
-                .select(
-                    Cols.DOC_ID,
-                    Cols.SOURCE,
-                    Cols.BYTES,
-                    Cols.NODE,
-                    Cols.ROOT,
-                    "kept",
-                    "reason",
-                    "similarity_to_kept"),
-            opts);
+    return Lineage.cut(
+        meta.join(
+                assignment.select(col(Cols.NODE).as(Cols.REP), col(Cols.ROOT).as("rep_root")),
+                new String[] {Cols.REP},
+                "left")
+            .join(sims, new String[] {Cols.REP}, "left")
+            .withColumn(Cols.ROOT, finalRoot)
+            .withColumn(
+                "reason",
+                when(col(Cols.NODE).notEqual(col(Cols.REP)), lit("exact"))
+                    .when(col(Cols.NODE).notEqual(col(Cols.ROOT)), lit("near")))
+            .withColumn("kept", col("reason").isNull())
+            .withColumn(
+                "similarity_to_kept",
+                when(col(Cols.REP).equalTo(col(Cols.ROOT)), lit(1.0)).otherwise(col("rep_sim")))
+            .select(
+                Cols.DOC_ID,
+                Cols.SOURCE,
+                Cols.BYTES,
+                Cols.NODE,
+                Cols.ROOT,
+                "kept",
+                "reason",
+                "similarity_to_kept"),
+        opts);
+  }
 
-    Dataset<Row> removed = decided.where(col("kept").equalTo(false));
+  /**
+   * {@code dup_clusters}: the removed docs and the kept roots (old-corpus roots too), each with the
+   * doc_id of its cluster's kept doc as cluster_id.
+   */
+  private static Dataset<Row> clusters(
+      Dataset<Row> decided, Dataset<Row> removed, Dataset<Row> oldNodes) {
     Dataset<Row> roots = removed.select(col(Cols.ROOT).as(Cols.NODE)).distinct();
     Dataset<Row> members = removed.unionByName(decided.join(roots, Cols.NODE));
     Dataset<Row> clusterIds =
@@ -137,55 +184,33 @@ public final class ClusterAuditStep {
                       lit(null).cast("string").as("reason"),
                       lit(1.0).as("similarity_to_kept")));
     }
-    Dataset<Row> clusters =
-        members
-            .join(clusterIds, Cols.ROOT)
-            .select("cluster_id", Cols.DOC_ID, Cols.SOURCE, "kept", "reason", "similarity_to_kept");
+    return members
+        .join(clusterIds, Cols.ROOT)
+        .select("cluster_id", Cols.DOC_ID, Cols.SOURCE, "kept", "reason", "similarity_to_kept");
+  }
 
-    Column isExact = col("reason").equalTo("exact");
-    Column isNear = col("reason").equalTo("near");
-    Dataset<Row> summary =
-        decided
-            .groupBy(Cols.SOURCE)
-            .agg(
-                count("*").as("docs_in"),
-                sum(when(isExact, 1L).otherwise(0L)).as("exact_removed"),
-                sum(when(isNear, 1L).otherwise(0L)).as("near_removed"),
-                sum(when(col("kept"), 0L).otherwise(col(Cols.BYTES))).as("bytes_removed"))
-            .withColumn(
-                "pct_removed",
-                round(
-                    col("exact_removed")
-                        .plus(col("near_removed"))
-                        .multiply(100.0)
-                        .divide(col("docs_in")),
-                    4))
-            .orderBy(Cols.SOURCE);
+  /** Per source: docs in, exact and near duplicates removed, bytes removed, percent removed. */
+  private static Dataset<Row> perSourceSummary(Dataset<Row> decided) {
+    return decided
+        .groupBy(Cols.SOURCE)
+        .agg(
+            count("*").as("docs_in"),
+            removedAs("exact").as("exact_removed"),
+            removedAs("near").as("near_removed"),
+            sum(when(col("kept"), 0L).otherwise(col(Cols.BYTES))).as("bytes_removed"))
+        .withColumn(
+            "pct_removed",
+            round(
+                col("exact_removed")
+                    .plus(col("near_removed"))
+                    .multiply(100.0)
+                    .divide(col("docs_in")),
+                4))
+        .orderBy(Cols.SOURCE);
+  }
 
-    // One job for the three counts. Old-corpus nodes are the only negative ones
-    // (OldCorpusMatchStep).
-    Row n =
-        decided
-            .agg(
-                sum(when(isExact, 1L).otherwise(0L)),
-                sum(when(isNear, 1L).otherwise(0L)),
-                sum(when(col("kept").equalTo(false).and(col(Cols.ROOT).lt(0)), 1L).otherwise(0L)))
-            .first();
-    long exactRemoved = n.isNullAt(0) ? 0 : n.getLong(0);
-    long nearRemoved = n.isNullAt(1) ? 0 : n.getLong(1);
-    long againstOld = oldNodes == null || n.isNullAt(2) ? 0 : n.getLong(2);
-    LOG.info(
-        "dedup decision: {} exact + {} near duplicates removed ({} against the old corpus)",
-        exactRemoved,
-        nearRemoved,
-        againstOld);
-    return new Result(
-        clusters,
-        summary,
-        removed.select(Cols.DOC_ID),
-        decided,
-        exactRemoved,
-        nearRemoved,
-        againstOld);
+  /** How many decided documents were removed for {@code reason} ("exact" or "near"). */
+  private static Column removedAs(String reason) {
+    return sum(when(col("reason").equalTo(reason), 1L).otherwise(0L));
   }
 }

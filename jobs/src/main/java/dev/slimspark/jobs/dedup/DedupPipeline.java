@@ -38,11 +38,7 @@ public final class DedupPipeline {
    * @param old null for a full (non-incremental) run
    */
   public static DedupResult run(Dataset<Row> docs, Dataset<Row> old, DedupOptions opts) {
-    for (String c : new String[] {Cols.DOC_ID, Cols.SOURCE, Cols.TEXT}) {
-      if (!List.of(docs.columns()).contains(c)) {
-        throw new IllegalArgumentException("input lacks column " + c);
-      }
-    }
+    requireColumns(docs);
     LOG.info("dedup with {}{}", opts, old == null ? "" : " against an old corpus");
     LshParams params = opts.lshParams();
     double pAtT = params.probability(opts.threshold());
@@ -57,15 +53,7 @@ public final class DedupPipeline {
     ExactDedupStep.Result exact = ExactDedupStep.run(docs, opts);
     checkpoints.add(exact.meta());
     // Texts of exact survivors by node; recomputed from the input where used (not stored twice).
-    Dataset<Row> texts =
-        docs.select(Cols.DOC_ID, Cols.TEXT)
-            .join(
-                exact
-                    .meta()
-                    .where(col(Cols.NODE).equalTo(col(Cols.REP)))
-                    .select(Cols.DOC_ID, Cols.NODE),
-                Cols.DOC_ID)
-            .select(Cols.NODE, Cols.TEXT);
+    Dataset<Row> texts = survivorTexts(docs, exact);
 
     MinHashStep.Result sigs =
         MinHashStep.run(texts, exact.docsIn() - exact.exactRemoved(), opts, params);
@@ -101,48 +89,86 @@ public final class DedupPipeline {
         ClusterAuditStep.run(meta, cc.assignment(), signatures, texts, oldNodes, opts);
 
     checkpoints.add(audit.decided());
-    // A USING join moves doc_id first; restore the input's column order.
-    Dataset<Row> kept =
-        docs.join(audit.removedIds(), new String[] {Cols.DOC_ID}, "left_anti")
-            .selectExpr(
-                java.util.Arrays.stream(docs.columns())
-                    .map(c -> "`" + c.replace("`", "``") + "`")
-                    .toArray(String[]::new));
-    // Kept docs are their own exact rep (never rewritten), so the original meta has their hash.
-    Dataset<Row> keptSignatures =
-        audit
-            .decided()
-            .where(col("kept"))
-            .select(Cols.DOC_ID, Cols.SOURCE, Cols.NODE)
-            .join(exact.meta().select(Cols.NODE, Cols.HASH), Cols.NODE)
-            .join(sigs.signatures(), new String[] {Cols.NODE}, "left")
-            .select(Cols.DOC_ID, Cols.SOURCE, Cols.HASH, Cols.BAND_KEYS, Cols.SIG);
-    DedupResult.Counts counts =
-        new DedupResult.Counts(
-            exact.docsIn(),
-            audit.exactRemoved(),
-            audit.nearRemoved(),
-            sigs.signed(),
-            sigs.shortDocs(),
-            cand.multiBuckets(),
-            cand.splitBuckets(),
-            cand.largestBucket(),
-            cand.skippedBuckets(),
-            cand.docsInSkippedBuckets(),
-            candidateCount,
-            ver.kept(),
-            cc.iterations(),
-            audit.removedAgainstOld());
+    Dataset<Row> kept = withoutRemoved(docs, audit);
+    DedupResult.Counts counts = counts(exact, sigs, cand, candidateCount, ver, cc, audit);
     LOG.info("dedup done: {}", counts);
     return new DedupResult(
         kept,
         audit.clusters(),
         audit.summary(),
-        keptSignatures,
+        keptSignatures(exact, sigs, audit),
         params.bands(),
         params.rows(),
         pAtT,
         counts,
         checkpoints);
+  }
+
+  private static void requireColumns(Dataset<Row> docs) {
+    for (String c : new String[] {Cols.DOC_ID, Cols.SOURCE, Cols.TEXT}) {
+      if (!List.of(docs.columns()).contains(c)) {
+        throw new IllegalArgumentException("input lacks column " + c);
+      }
+    }
+  }
+
+  /** Texts of the exact survivors (node = rep) by node. */
+  private static Dataset<Row> survivorTexts(Dataset<Row> docs, ExactDedupStep.Result exact) {
+    return docs.select(Cols.DOC_ID, Cols.TEXT)
+        .join(
+            exact
+                .meta()
+                .where(col(Cols.NODE).equalTo(col(Cols.REP)))
+                .select(Cols.DOC_ID, Cols.NODE),
+            Cols.DOC_ID)
+        .select(Cols.NODE, Cols.TEXT);
+  }
+
+  /** The input docs minus the removed ones, in the input's column order. */
+  private static Dataset<Row> withoutRemoved(Dataset<Row> docs, ClusterAuditStep.Result audit) {
+    // A USING join moves doc_id first; restore the input's column order.
+    return docs.join(audit.removedIds(), new String[] {Cols.DOC_ID}, "left_anti")
+        .selectExpr(
+            java.util.Arrays.stream(docs.columns())
+                .map(c -> "`" + c.replace("`", "``") + "`")
+                .toArray(String[]::new));
+  }
+
+  /** dedup_signatures rows of the kept docs, for a later incremental run. */
+  private static Dataset<Row> keptSignatures(
+      ExactDedupStep.Result exact, MinHashStep.Result sigs, ClusterAuditStep.Result audit) {
+    // Kept docs are their own exact rep (never rewritten), so the original meta has their hash.
+    return audit
+        .decided()
+        .where(col("kept"))
+        .select(Cols.DOC_ID, Cols.SOURCE, Cols.NODE)
+        .join(exact.meta().select(Cols.NODE, Cols.HASH), Cols.NODE)
+        .join(sigs.signatures(), new String[] {Cols.NODE}, "left")
+        .select(Cols.DOC_ID, Cols.SOURCE, Cols.HASH, Cols.BAND_KEYS, Cols.SIG);
+  }
+
+  private static DedupResult.Counts counts(
+      ExactDedupStep.Result exact,
+      MinHashStep.Result sigs,
+      LshCandidatesStep.Result cand,
+      long candidateCount,
+      EdgeVerificationStep.Result ver,
+      ConnectedComponentsStep.Result cc,
+      ClusterAuditStep.Result audit) {
+    return new DedupResult.Counts(
+        exact.docsIn(),
+        audit.exactRemoved(),
+        audit.nearRemoved(),
+        sigs.signed(),
+        sigs.shortDocs(),
+        cand.multiBuckets(),
+        cand.splitBuckets(),
+        cand.largestBucket(),
+        cand.skippedBuckets(),
+        cand.docsInSkippedBuckets(),
+        candidateCount,
+        ver.kept(),
+        cc.iterations(),
+        audit.removedAgainstOld());
   }
 }

@@ -92,39 +92,10 @@ public final class OldCorpusMatchStep {
       repHashes = broadcast(repHashes);
       newKeys = broadcast(newKeys);
     }
-    // Old hashes are unique (the old corpus is exact-deduplicated); min() keeps it one row anyway.
-    Dataset<Row> exactPairs =
-        Lineage.cut(
-            old.select(col(Cols.DOC_ID).as(OLD_ID), col(Cols.HASH))
-                .join(repHashes, Cols.HASH)
-                .groupBy(Cols.REP)
-                .agg(min(OLD_ID).as(OLD_ID)),
-            opts);
-    Dataset<Row> bandPairs =
-        Lineage.cut(
-            old.where(col(Cols.BAND_KEYS).isNotNull())
-                .select(
-                    col(Cols.DOC_ID).as(OLD_ID),
-                    posexplode(col(Cols.BAND_KEYS)).as(new String[] {"band", "key"}))
-                .join(newKeys, new String[] {"band", "key"})
-                .select(Cols.NODE, OLD_ID)
-                .distinct(),
-            opts);
+    Dataset<Row> exactPairs = exactPairs(old, repHashes, opts);
+    Dataset<Row> bandPairs = bandPairs(old, newKeys, opts);
     Dataset<Row> touched = exactPairs.select(OLD_ID).union(bandPairs.select(OLD_ID)).distinct();
-    // Sorted like ExactDedupStep's nodes, shifted below zero: only the order matters.
-    Dataset<Row> oldNodes =
-        Lineage.cut(
-            old.join(small ? broadcast(touched) : touched, col(Cols.DOC_ID).equalTo(col(OLD_ID)))
-                .select(
-                    col(Cols.DOC_ID),
-                    col(Cols.SOURCE),
-                    ExactDedupStep.priorityColumn(opts.sourcePriority()).as(Cols.PRIO),
-                    col(Cols.SIG),
-                    col(Cols.BAND_KEYS))
-                .orderBy(col(Cols.PRIO), col(Cols.DOC_ID))
-                .withColumn(Cols.NODE, monotonically_increasing_id().plus(lit(Long.MIN_VALUE)))
-                .select(Cols.NODE, Cols.DOC_ID, Cols.SOURCE, Cols.SIG, Cols.BAND_KEYS),
-            opts);
+    Dataset<Row> oldNodes = oldNodes(old, small ? broadcast(touched) : touched, opts);
     Dataset<Row> ids = oldNodes.select(col(Cols.DOC_ID).as(OLD_ID), col(Cols.NODE).as(OLD_NODE));
     Dataset<Row> exactEdges =
         Lineage.cut(
@@ -139,15 +110,7 @@ public final class OldCorpusMatchStep {
                 .join(ids, OLD_ID)
                 .select(col(Cols.NODE).as(Cols.SRC), col(OLD_NODE).as(Cols.DST)),
             opts);
-    Dataset<Row> rewritten =
-        Lineage.cut(
-            meta.join(
-                    exactEdges.select(col(Cols.SRC).as(Cols.REP), col(Cols.DST).as("old_rep")),
-                    new String[] {Cols.REP},
-                    "left")
-                .withColumn(Cols.REP, coalesce(col("old_rep"), col(Cols.REP)))
-                .select(Cols.DOC_ID, Cols.SOURCE, Cols.BYTES, Cols.HASH, Cols.NODE, Cols.REP),
-            opts);
+    Dataset<Row> rewritten = withOldReps(meta, exactEdges, opts);
     Lineage.release(exactPairs);
     Lineage.release(bandPairs);
     long exact = exactEdges.count();
@@ -167,5 +130,60 @@ public final class OldCorpusMatchStep {
         exactEdges,
         exact,
         touchedOld);
+  }
+
+  /** (rep, old doc_id): new exact groups whose hash an old doc has. */
+  private static Dataset<Row> exactPairs(
+      Dataset<Row> old, Dataset<Row> repHashes, DedupOptions opts) {
+    // Old hashes are unique (the old corpus is exact-deduplicated); min() keeps it one row anyway.
+    return Lineage.cut(
+        old.select(col(Cols.DOC_ID).as(OLD_ID), col(Cols.HASH))
+            .join(repHashes, Cols.HASH)
+            .groupBy(Cols.REP)
+            .agg(min(OLD_ID).as(OLD_ID)),
+        opts);
+  }
+
+  /** Distinct (node, old doc_id) pairs of a new survivor and an old doc sharing a band key. */
+  private static Dataset<Row> bandPairs(Dataset<Row> old, Dataset<Row> newKeys, DedupOptions opts) {
+    return Lineage.cut(
+        old.where(col(Cols.BAND_KEYS).isNotNull())
+            .select(
+                col(Cols.DOC_ID).as(OLD_ID),
+                posexplode(col(Cols.BAND_KEYS)).as(new String[] {"band", "key"}))
+            .join(newKeys, new String[] {"band", "key"})
+            .select(Cols.NODE, OLD_ID)
+            .distinct(),
+        opts);
+  }
+
+  /** The touched old docs as graph nodes (node, doc_id, source, sig, band_keys), all below zero. */
+  private static Dataset<Row> oldNodes(Dataset<Row> old, Dataset<Row> touched, DedupOptions opts) {
+    // Sorted like ExactDedupStep's nodes, shifted below zero: only the order matters.
+    return Lineage.cut(
+        old.join(touched, col(Cols.DOC_ID).equalTo(col(OLD_ID)))
+            .select(
+                col(Cols.DOC_ID),
+                col(Cols.SOURCE),
+                ExactDedupStep.priorityColumn(opts.sourcePriority()).as(Cols.PRIO),
+                col(Cols.SIG),
+                col(Cols.BAND_KEYS))
+            .orderBy(col(Cols.PRIO), col(Cols.DOC_ID))
+            .withColumn(Cols.NODE, monotonically_increasing_id().plus(lit(Long.MIN_VALUE)))
+            .select(Cols.NODE, Cols.DOC_ID, Cols.SOURCE, Cols.SIG, Cols.BAND_KEYS),
+        opts);
+  }
+
+  /** {@code meta} with the rep of each exact group that matches an old doc set to that old node. */
+  private static Dataset<Row> withOldReps(
+      Dataset<Row> meta, Dataset<Row> exactEdges, DedupOptions opts) {
+    return Lineage.cut(
+        meta.join(
+                exactEdges.select(col(Cols.SRC).as(Cols.REP), col(Cols.DST).as("old_rep")),
+                new String[] {Cols.REP},
+                "left")
+            .withColumn(Cols.REP, coalesce(col("old_rep"), col(Cols.REP)))
+            .select(Cols.DOC_ID, Cols.SOURCE, Cols.BYTES, Cols.HASH, Cols.NODE, Cols.REP),
+        opts);
   }
 }

@@ -176,50 +176,12 @@ final class KShotLabeler implements Labeler {
 
     List<Row> process(List<Row> w) {
       int n = w.size();
-      KShotPrompt.Fitted[] fitted = new KShotPrompt.Fitted[n];
-      String[] errors = new String[n];
-      int[] tokens = new int[n];
-      List<long[]> prompts = new ArrayList<>();
-      int[] promptOf = new int[n];
-      // Content-free prompts still to compute in this window: demo set -> first prompt index.
-      Map<List<Integer>, Integer> cfNew = new LinkedHashMap<>();
-      for (int i = 0; i < n; i++) {
-        Row r = w.get(i);
-        String text = r.isNullAt(1) ? null : r.getString(1);
-        if (ei >= 0 && !r.isNullAt(ei)) {
-          errors[i] = r.getString(ei);
-          continue;
-        }
-        if (text == null || text.isBlank()) {
-          errors[i] = EmbedStep.EMPTY_TEXT;
-          continue;
-        }
-        load();
-        List<Integer> demos =
-            pool.select(r.getString(0), text, vi >= 0 ? EmbedStep.vector(r, vi) : null);
-        fitted[i] = s.prompt().fit(lm::encode, pool, demos, text, budget);
-        if (fitted[i] == null) {
-          errors[i] = PROMPT_TOO_LONG;
-          continue;
-        }
-        promptOf[i] = prompts.size();
-        prompts.add(fitted[i].ids());
-        tokens[i] = lm.tokensProcessed(fitted[i].ids().length, conts);
-        List<Integer> key = fitted[i].demos();
-        if (s.calibrate() && !cfCache.containsKey(key) && !cfNew.containsKey(key)) {
-          cfNew.put(key, prompts.size());
-          for (String cf : s.contentFree()) {
-            KShotPrompt.Fitted f = s.prompt().fit(lm::encode, pool, key, cf, budget);
-            prompts.add(f.ids());
-            tokens[i] += lm.tokensProcessed(f.ids().length, conts);
-          }
-        }
-      }
+      Prompts p = prompts(w);
       long t0 = System.nanoTime();
       List<double[]> scores =
-          prompts.isEmpty() ? List.of() : lm.scoreAll(prompts, conts, s.batchSize());
-      double msEach = prompts.isEmpty() ? 0 : (System.nanoTime() - t0) / 1e6 / (n - count(errors));
-      for (Map.Entry<List<Integer>, Integer> e : cfNew.entrySet()) {
+          p.ids.isEmpty() ? List.of() : lm.scoreAll(p.ids, conts, s.batchSize());
+      double msEach = p.ids.isEmpty() ? 0 : (System.nanoTime() - t0) / 1e6 / (n - count(p.errors));
+      for (Map.Entry<List<Integer>, Integer> e : p.cfNew.entrySet()) {
         cfCache.put(
             e.getKey(),
             contentFreeProbabilities(
@@ -233,41 +195,119 @@ final class KShotLabeler implements Labeler {
         Row r = w.get(i);
         int extraTokens = ti >= 0 ? r.getInt(ti) : 0;
         double extraMs = di >= 0 ? r.getDouble(di) : 0;
-        if (errors[i] != null) {
+        if (p.errors[i] != null) {
           out.add(
               id.row(
-                  r.getString(0), null, null, null, extraTokens, false, errors[i], extraMs, runId));
+                  r.getString(0),
+                  null,
+                  null,
+                  null,
+                  extraTokens,
+                  false,
+                  p.errors[i],
+                  extraMs,
+                  runId));
           continue;
         }
-        double[] sc = scores.get(promptOf[i]);
-        if (s.calibrate()) {
-          sc = calibrate(sc, cfCache.get(fitted[i].demos()));
-        }
-        Map<String, Double> m = new LinkedHashMap<>();
-        int best = 0;
-        for (int c = 0; c < sc.length; c++) {
-          m.put(s.labels().get(c), sc[c]);
-          if (sc[c] > sc[best]) {
-            best = c;
-          }
-        }
-        List<String> demoIds = new ArrayList<>(fitted[i].demos().size());
-        for (int d : fitted[i].demos()) {
-          demoIds.add(pool.id(d));
-        }
         out.add(
-            id.row(
+            labelled(
                 r.getString(0),
-                s.labels().get(best),
-                m,
-                demoIds,
-                tokens[i] + extraTokens,
-                fitted[i].truncated(),
-                null,
-                msEach + extraMs,
-                runId));
+                scores.get(p.promptOf[i]),
+                p.fitted[i],
+                p.tokens[i] + extraTokens,
+                msEach + extraMs));
       }
       return out;
+    }
+
+    /** Fits each row's prompt (or records why not) and the content-free prompts it needs. */
+    private Prompts prompts(List<Row> w) {
+      Prompts p = new Prompts(w.size());
+      for (int i = 0; i < w.size(); i++) {
+        Row r = w.get(i);
+        String text = r.isNullAt(1) ? null : r.getString(1);
+        if (ei >= 0 && !r.isNullAt(ei)) {
+          p.errors[i] = r.getString(ei);
+          continue;
+        }
+        if (text == null || text.isBlank()) {
+          p.errors[i] = EmbedStep.EMPTY_TEXT;
+          continue;
+        }
+        load();
+        List<Integer> demos =
+            pool.select(r.getString(0), text, vi >= 0 ? EmbedStep.vector(r, vi) : null);
+        p.fitted[i] = s.prompt().fit(lm::encode, pool, demos, text, budget);
+        if (p.fitted[i] == null) {
+          p.errors[i] = PROMPT_TOO_LONG;
+          continue;
+        }
+        p.promptOf[i] = p.ids.size();
+        p.ids.add(p.fitted[i].ids());
+        p.tokens[i] = lm.tokensProcessed(p.fitted[i].ids().length, conts);
+        addContentFree(p, i);
+      }
+      return p;
+    }
+
+    /**
+     * When calibrating, the content-free prompts of row i's demo set, unless cached or already
+     * added in this window; their tokens count for row i.
+     */
+    private void addContentFree(Prompts p, int i) {
+      List<Integer> key = p.fitted[i].demos();
+      if (s.calibrate() && !cfCache.containsKey(key) && !p.cfNew.containsKey(key)) {
+        p.cfNew.put(key, p.ids.size());
+        for (String cf : s.contentFree()) {
+          KShotPrompt.Fitted f = s.prompt().fit(lm::encode, pool, key, cf, budget);
+          p.ids.add(f.ids());
+          p.tokens[i] += lm.tokensProcessed(f.ids().length, conts);
+        }
+      }
+    }
+
+    /** The labels row of a scored document: best label, (calibrated) scores and its demos. */
+    private Row labelled(
+        String docId, double[] sc, KShotPrompt.Fitted fitted, int tokens, double ms) {
+      if (s.calibrate()) {
+        sc = calibrate(sc, cfCache.get(fitted.demos()));
+      }
+      Map<String, Double> m = new LinkedHashMap<>();
+      int best = 0;
+      for (int c = 0; c < sc.length; c++) {
+        m.put(s.labels().get(c), sc[c]);
+        if (sc[c] > sc[best]) {
+          best = c;
+        }
+      }
+      List<String> demoIds = new ArrayList<>(fitted.demos().size());
+      for (int d : fitted.demos()) {
+        demoIds.add(pool.id(d));
+      }
+      return id.row(
+          docId, s.labels().get(best), m, demoIds, tokens, fitted.truncated(), null, ms, runId);
+    }
+  }
+
+  /** One window's prompts to score, and per row its fitted prompt or error and its tokens. */
+  private static final class Prompts {
+    final KShotPrompt.Fitted[] fitted;
+    final String[] errors;
+    final int[] tokens;
+
+    /** Index in {@link #ids} of each row's prompt. */
+    final int[] promptOf;
+
+    final List<long[]> ids = new ArrayList<>();
+
+    /** Content-free prompts still to compute in this window: demo set -> first prompt index. */
+    final Map<List<Integer>, Integer> cfNew = new LinkedHashMap<>();
+
+    Prompts(int n) {
+      fitted = new KShotPrompt.Fitted[n];
+      errors = new String[n];
+      tokens = new int[n];
+      promptOf = new int[n];
     }
   }
 

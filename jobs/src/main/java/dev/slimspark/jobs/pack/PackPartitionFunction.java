@@ -50,96 +50,105 @@ final class PackPartitionFunction implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> docs) {
     TaskContext tc = TaskContext.get();
-    int part = tc == null ? 0 : tc.partitionId();
-    return new Iterator<>() {
-      private final ArrayDeque<Row> out = new ArrayDeque<>();
-      private RowPacker packer;
-      private String split;
-      private long seq;
+    return new PackedRows(docs, tc == null ? 0 : tc.partitionId());
+  }
 
-      @Override
-      public boolean hasNext() {
-        while (out.isEmpty()) {
-          if (docs.hasNext()) {
-            Row d = docs.next();
-            String s = d.getString(0);
-            if (!s.equals(split)) {
-              closeSplit();
-              split = s;
-              seq = 0;
-              packer =
-                  RowPacker.create(
-                      config.mode(), config.rowTokens(), config.padId(), config.windowTokens());
-            }
-            packer.add(d.getString(1), TokenCodec.decode((byte[]) d.get(2), d.getString(3)));
-            drain();
-          } else if (packer != null) {
+  /** One partition's packed rows and a stats row per split, made as the caller pulls them. */
+  private final class PackedRows implements Iterator<Row> {
+    private final Iterator<Row> docs;
+    private final int part;
+    private final ArrayDeque<Row> out = new ArrayDeque<>();
+    private RowPacker packer;
+    private String split;
+    private long seq;
+
+    PackedRows(Iterator<Row> docs, int part) {
+      this.docs = docs;
+      this.part = part;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (out.isEmpty()) {
+        if (docs.hasNext()) {
+          Row d = docs.next();
+          String s = d.getString(0);
+          if (!s.equals(split)) {
             closeSplit();
-            packer = null;
-          } else {
-            return false;
+            split = s;
+            seq = 0;
+            packer =
+                RowPacker.create(
+                    config.mode(), config.rowTokens(), config.padId(), config.windowTokens());
           }
+          packer.add(d.getString(1), TokenCodec.decode((byte[]) d.get(2), d.getString(3)));
+          drain();
+        } else if (packer != null) {
+          closeSplit();
+          packer = null;
+        } else {
+          return false;
         }
-        return true;
       }
+      return true;
+    }
 
-      private void closeSplit() {
-        if (packer == null) {
-          return;
-        }
-        packer.finish();
-        drain();
-        PackStats st = packer.stats();
+    private void closeSplit() {
+      if (packer == null) {
+        return;
+      }
+      packer.finish();
+      drain();
+      PackStats st = packer.stats();
+      out.addLast(
+          RowFactory.create(
+              split,
+              true,
+              null,
+              part,
+              null,
+              null,
+              null,
+              null,
+              null,
+              st.docs,
+              st.tokensIn,
+              st.docsSplit,
+              st.tailTokensDropped,
+              st.docsInTail));
+    }
+
+    private void drain() {
+      long splitCode = split.hashCode();
+      for (PackedRow r = packer.ready.pollFirst(); r != null; r = packer.ready.pollFirst()) {
+        long key = Hashing.key(config.seed(), splitCode, part, seq);
         out.addLast(
             RowFactory.create(
                 split,
-                true,
-                null,
+                false,
+                key,
                 part,
+                seq,
+                TokenCodec.encode(r.tokens, dtype),
+                seq(boxed(r.segmentLengths)),
+                seq(java.util.Arrays.asList(r.docIds)),
+                r.padCount,
                 null,
                 null,
                 null,
                 null,
-                null,
-                st.docs,
-                st.tokensIn,
-                st.docsSplit,
-                st.tailTokensDropped,
-                st.docsInTail));
+                null));
+        seq++;
       }
+    }
 
-      private void drain() {
-        long splitCode = split.hashCode();
-        for (PackedRow r = packer.ready.pollFirst(); r != null; r = packer.ready.pollFirst()) {
-          long key = Hashing.key(config.seed(), splitCode, part, seq);
-          out.addLast(
-              RowFactory.create(
-                  split,
-                  false,
-                  key,
-                  part,
-                  seq,
-                  TokenCodec.encode(r.tokens, dtype),
-                  seq(boxed(r.segmentLengths)),
-                  seq(java.util.Arrays.asList(r.docIds)),
-                  r.padCount,
-                  null,
-                  null,
-                  null,
-                  null,
-                  null));
-          seq++;
-        }
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
       }
-
-      @Override
-      public Row next() {
-        if (!hasNext()) {
-          throw new NoSuchElementException();
-        }
-        return out.pollFirst();
-      }
-    };
+      return out.pollFirst();
+    }
   }
 
   /** Rows from Encoders.row take Scala sequences for array columns. */

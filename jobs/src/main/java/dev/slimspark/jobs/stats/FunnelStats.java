@@ -46,91 +46,106 @@ final class FunnelStats {
    * grouped aggregates collected in a single Spark job (per-job overhead dominates on small lakes).
    */
   static List<Row> compute(StatsInputs in) {
-    String none = StatsTables.NO_SOURCE;
+    Dataset<Row> steps = withDedupSteps(ingestSteps(in), in);
+    List<Row> rows = funnelRows(steps.collectAsList());
+    rows.addAll(TokenFunnel.rows(in));
+    rows.sort(FunnelStats::compare);
+    return rows;
+  }
+
+  /** Steps 0 to 4: lines read, input lines, blank, quarantined and filtered. */
+  private static Dataset<Row> ingestSteps(StatsInputs in) {
     Dataset<Row> files = in.ingestFiles();
-    Dataset<Row> steps =
-        files
-            .agg(sum("lines_read").cast(DataTypes.LongType).as("documents"))
-            .select(
-                lit(none).as("source"),
-                lit(0).as("step_order"),
-                lit(LINES_READ).as("step"),
-                lit(null).cast(DataTypes.StringType).as("reason"),
-                col("documents"),
-                lit(null).cast(DataTypes.LongType).as("bytes"),
-                lit(Table.INGEST_FILES.id()).as("from_table"))
-            .unionByName(
-                files
-                    .agg(sum("blank").cast(DataTypes.LongType).as("documents"))
-                    .select(
-                        lit(none).as("source"),
-                        lit(2).as("step_order"),
-                        lit("blank").as("step"),
-                        lit(null).cast(DataTypes.StringType).as("reason"),
-                        col("documents"),
-                        lit(null).cast(DataTypes.LongType).as("bytes"),
-                        lit(Table.INGEST_FILES.id()).as("from_table")))
-            .unionByName(
-                step(
-                    in.docsRaw(),
-                    col("source"),
-                    1,
-                    "input_lines",
-                    null,
-                    col("byte_length"),
-                    Table.DOCS_RAW.id()))
-            .unionByName(
-                step(
-                    in.ingestQuarantine(),
-                    lit(none),
-                    3,
-                    "quarantined",
-                    col("reason"),
-                    col("line_bytes"),
-                    Table.INGEST_QUARANTINE.id()))
-            .unionByName(
-                step(
-                    in.docsFiltered().where(col("kept").equalTo(false)),
-                    col("source"),
-                    4,
-                    "filtered",
-                    col("drop_reason"),
-                    col("byte_length"),
-                    Table.DOCS_FILTERED.id()));
+    return fileTotal(files, "lines_read", 0, LINES_READ)
+        .unionByName(fileTotal(files, "blank", 2, "blank"))
+        .unionByName(
+            step(
+                in.docsRaw(),
+                col("source"),
+                1,
+                "input_lines",
+                null,
+                col("byte_length"),
+                Table.DOCS_RAW.id()))
+        .unionByName(
+            step(
+                in.ingestQuarantine(),
+                lit(StatsTables.NO_SOURCE),
+                3,
+                "quarantined",
+                col("reason"),
+                col("line_bytes"),
+                Table.INGEST_QUARANTINE.id()))
+        .unionByName(
+            step(
+                in.docsFiltered().where(col("kept").equalTo(false)),
+                col("source"),
+                4,
+                "filtered",
+                col("drop_reason"),
+                col("byte_length"),
+                Table.DOCS_FILTERED.id()));
+  }
+
+  /** {@code steps} followed by steps 5 to 7: exact and near duplicates removed, documents kept. */
+  private static Dataset<Row> withDedupSteps(Dataset<Row> steps, StatsInputs in) {
     Dataset<Row> removed = in.dupClusters().where(col("kept").equalTo(false));
-    steps =
-        steps
-            .unionByName(
-                step(
-                    removed.where(col("reason").equalTo("exact")),
-                    col("source"),
-                    5,
-                    "exact_duplicate",
-                    null,
-                    lit(null).cast(DataTypes.LongType),
-                    Table.DUP_CLUSTERS.id()))
-            .unionByName(
-                step(
-                    removed.where(col("reason").equalTo("near")),
-                    col("source"),
-                    6,
-                    "near_duplicate",
-                    null,
-                    lit(null).cast(DataTypes.LongType),
-                    Table.DUP_CLUSTERS.id()))
-            .unionByName(
-                step(
-                    in.docsDedup(),
-                    col("source"),
-                    7,
-                    "kept",
-                    null,
-                    col("byte_length"),
-                    Table.DOCS_DEDUP.id()));
+    return steps
+        .unionByName(
+            step(
+                removed.where(col("reason").equalTo("exact")),
+                col("source"),
+                5,
+                "exact_duplicate",
+                null,
+                lit(null).cast(DataTypes.LongType),
+                Table.DUP_CLUSTERS.id()))
+        .unionByName(
+            step(
+                removed.where(col("reason").equalTo("near")),
+                col("source"),
+                6,
+                "near_duplicate",
+                null,
+                lit(null).cast(DataTypes.LongType),
+                Table.DUP_CLUSTERS.id()))
+        .unionByName(
+            step(
+                in.docsDedup(),
+                col("source"),
+                7,
+                "kept",
+                null,
+                col("byte_length"),
+                Table.DOCS_DEDUP.id()));
+  }
+
+  /**
+   * A total of an ingest_files column as a "(no source)" step: lines read, or blank lines (which
+   * never parsed, so have no source).
+   */
+  private static Dataset<Row> fileTotal(Dataset<Row> files, String column, int order, String step) {
+    return files
+        .agg(sum(column).cast(DataTypes.LongType).as("documents"))
+        .select(
+            lit(StatsTables.NO_SOURCE).as("source"),
+            lit(order).as("step_order"),
+            lit(step).as("step"),
+            lit(null).cast(DataTypes.StringType).as("reason"),
+            col("documents"),
+            lit(null).cast(DataTypes.LongType).as("bytes"),
+            lit(Table.INGEST_FILES.id()).as("from_table"));
+  }
+
+  /**
+   * The collected steps as funnel rows, with the LINES_READ marker turned into the "(no source)"
+   * input_lines: lines read minus the documents that parsed.
+   */
+  private static List<Row> funnelRows(List<Row> collected) {
     List<Row> rows = new ArrayList<>();
     long linesRead = 0;
     long rawDocs = 0;
-    for (Row r : steps.collectAsList()) {
+    for (Row r : collected) {
       String step = r.getString(2);
       long n = r.isNullAt(4) ? 0 : r.getLong(4);
       if (step.equals(LINES_READ)) {
@@ -153,7 +168,7 @@ final class FunnelStats {
     }
     rows.add(
         row(
-            none,
+            StatsTables.NO_SOURCE,
             1,
             "input_lines",
             null,
@@ -161,8 +176,6 @@ final class FunnelStats {
             null,
             null,
             "ingest_files - docs_raw"));
-    rows.addAll(TokenFunnel.rows(in));
-    rows.sort(FunnelStats::compare);
     return rows;
   }
 

@@ -95,66 +95,10 @@ public final class LinguisticStats {
     }
     Dataset<Row> totals = keys.groupBy("source").agg(count(lit(1)).as("docs_total"));
     Dataset<Row> sampleIds = sample(keys, perSource, seed).select("doc_id");
-    // The sample is chosen on ids alone; only then are texts read. Broadcasting the few sampled ids
-    // keeps the text side where it was scanned: a shuffle join would move every kept text (the
-    // whole corpus) to throw all but N per source away.
-    Dataset<Row> sampled =
-        perSource == FULL_TABLE
-            ? kept.join(sampleIds, new String[] {"doc_id"}, "left_semi")
-            : kept.join(broadcast(sampleIds), new String[] {"doc_id"}, "left_semi");
-    Dataset<Row> docs =
-        sampled.select(
-            col("doc_id"),
-            col("source"),
-            substring(col("text"), 1, maxChars).as("text"),
-            col("word_count"),
-            length(col("text")).gt(maxChars).as("truncated"));
-    Dataset<Row> counted =
-        model(kept.sparkSession())
-            .transform(docs)
-            .select(
-                col("source"),
-                col("word_count"),
-                col("truncated"),
-                size(col("sentence")).as("s"),
-                size(col("token")).as("t"),
-                expr(NON_PUNCTUATION_TOKENS).as("w"));
-    Dataset<Row> perSourceRows =
-        counted
-            .groupBy("source")
-            .agg(
-                count(lit(1)).as("docs_sampled"),
-                sum(when(col("truncated"), 1L).otherwise(0L)).as("docs_truncated"),
-                sum("s").cast(DataTypes.LongType).as("sentences"),
-                sum("t").cast(DataTypes.LongType).as("spark_nlp_tokens"),
-                sum("w").cast(DataTypes.LongType).as("spark_nlp_words"),
-                sum("word_count").cast(DataTypes.LongType).as("word_count"))
-            .join(totals, "source")
-            .withColumn("mean_sentences_per_doc", col("sentences").divide(col("docs_sampled")))
-            .withColumn(
-                "estimated_sentences",
-                round(col("mean_sentences_per_doc").multiply(col("docs_total")))
-                    .cast(DataTypes.LongType));
-    List<String> sums =
-        List.of(
-            "docs_sampled",
-            "docs_truncated",
-            "sentences",
-            "spark_nlp_tokens",
-            "spark_nlp_words",
-            "word_count",
-            "docs_total",
-            "estimated_sentences");
-    Column[] aggs =
-        sums.stream().map(c -> sum(c).cast(DataTypes.LongType).as(c)).toArray(Column[]::new);
-    Dataset<Row> all =
-        perSourceRows
-            .agg(aggs[0], Arrays.copyOfRange(aggs, 1, aggs.length))
-            .withColumn("source", lit(null).cast(DataTypes.StringType))
-            .withColumn(
-                "mean_sentences_per_doc", col("estimated_sentences").divide(col("docs_total")));
+    Dataset<Row> docs = sampledTexts(kept, sampleIds, perSource, maxChars);
+    Dataset<Row> perSourceRows = perSourceRows(countSentencesAndTokens(docs), totals);
     return perSourceRows
-        .unionByName(all)
+        .unionByName(allSourcesRow(perSourceRows))
         .select(
             col("source"),
             col("docs_sampled"),
@@ -178,6 +122,76 @@ public final class LinguisticStats {
             lit(from).as("from_table"))
         .orderBy(col("source").asc_nulls_first())
         .coalesce(1);
+  }
+
+  /** The sampled kept documents, texts cut to maxChars, flagged when cut. */
+  private static Dataset<Row> sampledTexts(
+      Dataset<Row> kept, Dataset<Row> sampleIds, int perSource, int maxChars) {
+    // The sample is chosen on ids alone; only then are texts read. Broadcasting the few sampled ids
+    // keeps the text side where it was scanned: a shuffle join would move every kept text (the
+    // whole corpus) to throw all but N per source away.
+    Dataset<Row> sampled =
+        perSource == FULL_TABLE
+            ? kept.join(sampleIds, new String[] {"doc_id"}, "left_semi")
+            : kept.join(broadcast(sampleIds), new String[] {"doc_id"}, "left_semi");
+    return sampled.select(
+        col("doc_id"),
+        col("source"),
+        substring(col("text"), 1, maxChars).as("text"),
+        col("word_count"),
+        length(col("text")).gt(maxChars).as("truncated"));
+  }
+
+  /** Per document: sentences, tokens and word tokens (not punctuation) as Spark NLP counts them. */
+  private static Dataset<Row> countSentencesAndTokens(Dataset<Row> docs) {
+    return model(docs.sparkSession())
+        .transform(docs)
+        .select(
+            col("source"),
+            col("word_count"),
+            col("truncated"),
+            size(col("sentence")).as("s"),
+            size(col("token")).as("t"),
+            expr(NON_PUNCTUATION_TOKENS).as("w"));
+  }
+
+  /** Sums per source, with the mean sentences per sampled doc and the estimate for all kept. */
+  private static Dataset<Row> perSourceRows(Dataset<Row> counted, Dataset<Row> totals) {
+    return counted
+        .groupBy("source")
+        .agg(
+            count(lit(1)).as("docs_sampled"),
+            sum(when(col("truncated"), 1L).otherwise(0L)).as("docs_truncated"),
+            sum("s").cast(DataTypes.LongType).as("sentences"),
+            sum("t").cast(DataTypes.LongType).as("spark_nlp_tokens"),
+            sum("w").cast(DataTypes.LongType).as("spark_nlp_words"),
+            sum("word_count").cast(DataTypes.LongType).as("word_count"))
+        .join(totals, "source")
+        .withColumn("mean_sentences_per_doc", col("sentences").divide(col("docs_sampled")))
+        .withColumn(
+            "estimated_sentences",
+            round(col("mean_sentences_per_doc").multiply(col("docs_total")))
+                .cast(DataTypes.LongType));
+  }
+
+  /** The all-sources row (null source): sums of the per-source rows, the stratified estimate. */
+  private static Dataset<Row> allSourcesRow(Dataset<Row> perSourceRows) {
+    List<String> sums =
+        List.of(
+            "docs_sampled",
+            "docs_truncated",
+            "sentences",
+            "spark_nlp_tokens",
+            "spark_nlp_words",
+            "word_count",
+            "docs_total",
+            "estimated_sentences");
+    Column[] aggs =
+        sums.stream().map(c -> sum(c).cast(DataTypes.LongType).as(c)).toArray(Column[]::new);
+    return perSourceRows
+        .agg(aggs[0], Arrays.copyOfRange(aggs, 1, aggs.length))
+        .withColumn("source", lit(null).cast(DataTypes.StringType))
+        .withColumn("mean_sentences_per_doc", col("estimated_sentences").divide(col("docs_total")));
   }
 
   /**

@@ -86,12 +86,13 @@ final class BadInputWriter {
     try {
       w.writeRaw(new byte[] {(byte) 0xEF, (byte) 0xBB, (byte) 0xBF});
       TextFactory t = new TextFactory(r);
+      SourceTexts texts = new SourceTexts(t);
       JsonlWriter.Meta dm = new JsonlWriter.Meta();
       StringBuilder text = new StringBuilder();
       for (Planted p : lines) {
         if (p.raw == null) {
           text.setLength(0);
-          t.c4(text);
+          texts.c4(text);
           dm.clear();
           dm.put("redpajama_set_name", C4)
               .put(
@@ -183,6 +184,7 @@ final class BadInputWriter {
   void writeDamaged() throws IOException {
     SplittableRandom r = new SplittableRandom(o.seed ^ 0xBB67AE8584CAA73BL);
     TextFactory t = new TextFactory(r);
+    SourceTexts texts = new SourceTexts(t);
     ByteArrayOutputStream gz = new ByteArrayOutputStream();
     JsonlWriter w = new JsonlWriter(new GZIPOutputStream(gz), false);
     JsonlWriter.Meta dm = new JsonlWriter.Meta();
@@ -190,7 +192,7 @@ final class BadInputWriter {
     int docs = DAMAGED_DOCS;
     for (int i = 0; i < docs; i++) {
       text.setLength(0);
-      t.c4(text);
+      texts.c4(text);
       dm.clear();
       dm.put("redpajama_set_name", C4)
           .put("url", "https://www.example-" + t.pick(Vocab.NOUNS) + ".net/" + t.between(1, 9999))

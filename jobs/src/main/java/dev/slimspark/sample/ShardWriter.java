@@ -66,6 +66,7 @@ final class ShardWriter {
   private final Path dir;
   private final SplittableRandom rng;
   private final TextFactory tf;
+  private final SourceTexts sourceTexts;
   private final LowQualityText lowQuality;
   private final DuplicateText duplicates;
   private final JsonlWriter.Meta meta = new JsonlWriter.Meta();
@@ -101,6 +102,7 @@ final class ShardWriter {
     this.dir = dir;
     this.rng = new SplittableRandom(o.seed);
     this.tf = new TextFactory(rng);
+    this.sourceTexts = new SourceTexts(tf);
     this.lowQuality = new LowQualityText(tf);
     this.duplicates = new DuplicateText(tf);
     this.files = files;
@@ -259,7 +261,7 @@ final class ShardWriter {
   /** A normal English doc; kept in the ring as a duplicate base if small enough. */
   private String normal(DocKey key) {
     String source = pickSource();
-    String title = normalText(source);
+    String title = sourceTexts.write(sb, source);
     meta(source, "en", title);
     if (sb.length() <= MAX_BASE_CHARS) {
       ring[ringNext] = new Base(sb.toString(), key, source);
@@ -297,34 +299,6 @@ final class ShardWriter {
       }
     }
     return SOURCES[0];
-  }
-
-  /** Writes a normal English doc of {@code source} into sb; returns its title (or null). */
-  private String normalText(String source) {
-    switch (source) {
-      case CC -> tf.commonCrawl(sb);
-      case C4 -> tf.c4(sb);
-      case GITHUB -> tf.github(sb, tf.chance(50));
-      case BOOK -> {
-        String title =
-            "The "
-                + TextFactory.capital(tf.pick(Vocab.ADJECTIVES))
-                + " "
-                + TextFactory.capital(tf.pick(Vocab.NOUNS));
-        tf.book(sb, title);
-        return title;
-      }
-      case ARXIV -> tf.arxiv(sb);
-      case WIKIPEDIA -> {
-        StringBuilder t = new StringBuilder();
-        tf.titleCase(t, tf.between(1, 3));
-        String title = t.toString();
-        tf.wikipedia(sb, title);
-        return title;
-      }
-      default -> tf.stackExchange(sb);
-    }
-    return null;
   }
 
   private String timestamp() {

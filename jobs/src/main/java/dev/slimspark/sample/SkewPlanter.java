@@ -49,6 +49,7 @@ final class SkewPlanter {
   private final Path dir;
   private final SplittableRandom rng;
   private final TextFactory tf;
+  private final SourceTexts sourceTexts;
   private final JsonlWriter.Meta meta = new JsonlWriter.Meta();
   private final StringBuilder sb = new StringBuilder(1 << 16);
   final Map<String, FileInfo> files = new TreeMap<>();
@@ -80,6 +81,7 @@ final class SkewPlanter {
     this.dir = dir;
     this.rng = new SplittableRandom(o.seed ^ 0x3C6EF372FE94F82BL);
     this.tf = new TextFactory(rng);
+    this.sourceTexts = new SourceTexts(tf);
   }
 
   /** The size factor: requested bytes over {@link #FULL_SCALE_BYTES}. */
@@ -126,7 +128,7 @@ final class SkewPlanter {
           || (o.targetBytes > 0 && normalBytes + w.bytes() < o.targetBytes)) {
         long before = w.bytes();
         sb.setLength(0);
-        tf.commonCrawl(sb);
+        sourceTexts.commonCrawl(sb);
         w.write(sb, hotMeta("filler"));
         hot += w.bytes() - before;
         filler++;

@@ -111,7 +111,8 @@ public final class DedupOptions implements Serializable {
   private final int exactVerifyMaxChars;
   private final boolean reliableCheckpoint;
 
-  private DedupOptions(Builder b) {
+  /** Through {@link DedupOptionsBuilder#build()}; validates the combination. */
+  DedupOptions(DedupOptionsBuilder b) {
     this.threshold = b.threshold;
     this.numPerm = b.numPerm;
     this.shingleType = Objects.requireNonNull(b.shingleType);
@@ -162,7 +163,7 @@ public final class DedupOptions implements Serializable {
       throw UserErrors.badConfigValue(
           n + "threshold", Double.toString(t), "strictly between 0 and 1");
     }
-    Builder b =
+    DedupOptionsBuilder b =
         builder()
             .threshold(t)
             .numPerm(c.getInt(n + "num_perm"))
@@ -218,8 +219,8 @@ public final class DedupOptions implements Serializable {
     return builder().build();
   }
 
-  public static Builder builder() {
-    return new Builder();
+  public static DedupOptionsBuilder builder() {
+    return new DedupOptionsBuilder();
   }
 
   /** The LSH banding: explicit (bands, rows) if set, else the weighted-area optimum. */
@@ -368,122 +369,5 @@ public final class DedupOptions implements Serializable {
         + ", reliableCheckpoint="
         + reliableCheckpoint
         + "}";
-  }
-
-  /** Mutable builder; unset fields take the DEFAULT_ constants. */
-  public static final class Builder {
-    private double threshold = DEFAULT_THRESHOLD;
-    private int numPerm = DEFAULT_NUM_PERM;
-    private ShingleType shingleType = DEFAULT_SHINGLE_TYPE;
-    private int shingleSize = DEFAULT_SHINGLE_SIZE;
-    private Normalization normalization = DEFAULT_NORMALIZATION;
-    private long seed = DEFAULT_SEED;
-    private Verification verification = DEFAULT_VERIFICATION;
-    private int bands = DEFAULT_BANDS;
-    private int rows = DEFAULT_ROWS;
-    private double fpWeight = DEFAULT_FP_WEIGHT;
-    private double fnWeight = DEFAULT_FN_WEIGHT;
-    private List<String> sourcePriority = DEFAULT_SOURCE_PRIORITY;
-    private int maxBucketSize = DEFAULT_MAX_BUCKET_SIZE;
-    private int subBucketSize = DEFAULT_SUB_BUCKET_SIZE;
-    private int maxCcIterations = DEFAULT_MAX_CC_ITERATIONS;
-    private int exactVerifyMaxChars = DEFAULT_EXACT_VERIFY_MAX_CHARS;
-    private boolean reliableCheckpoint;
-
-    private Builder() {}
-
-    public Builder threshold(double v) {
-      threshold = v;
-      return this;
-    }
-
-    public Builder numPerm(int v) {
-      numPerm = v;
-      return this;
-    }
-
-    /** Shingle type; resets the size to the type's default unless {@link #shingleSize} follows. */
-    public Builder shingleType(ShingleType v) {
-      shingleType = v;
-      shingleSize = 0;
-      return this;
-    }
-
-    public Builder shingleSize(int v) {
-      shingleSize = v;
-      return this;
-    }
-
-    public Builder normalization(Normalization v) {
-      normalization = v;
-      return this;
-    }
-
-    public Builder seed(long v) {
-      seed = v;
-      return this;
-    }
-
-    public Builder verification(Verification v) {
-      verification = v;
-      return this;
-    }
-
-    /** Explicit banding (both > 0) instead of the optimum. */
-    public Builder bandsAndRows(int b, int r) {
-      bands = b;
-      rows = r;
-      return this;
-    }
-
-    public Builder errorWeights(double fp, double fn) {
-      fpWeight = fp;
-      fnWeight = fn;
-      return this;
-    }
-
-    /**
-     * Sources in decreasing preference; the kept doc of a cluster is the best-ranked, then smallest
-     * doc_id.
-     */
-    public Builder sourcePriority(List<String> v) {
-      sourcePriority = v;
-      return this;
-    }
-
-    /** Skip (and report) buckets above v members; 0 = never skip. */
-    public Builder maxBucketSize(int v) {
-      maxBucketSize = v;
-      return this;
-    }
-
-    /** Split buckets above v members into linked sub-buckets of about v. */
-    public Builder subBucketSize(int v) {
-      subBucketSize = v;
-      return this;
-    }
-
-    public Builder maxCcIterations(int v) {
-      maxCcIterations = v;
-      return this;
-    }
-
-    public Builder exactVerifyMaxChars(int v) {
-      exactVerifyMaxChars = v;
-      return this;
-    }
-
-    /**
-     * Reliable (checkpoint dir) instead of local checkpoints: survives executor loss, costs a
-     * write.
-     */
-    public Builder reliableCheckpoint(boolean v) {
-      reliableCheckpoint = v;
-      return this;
-    }
-
-    public DedupOptions build() {
-      return new DedupOptions(this);
-    }
   }
 }

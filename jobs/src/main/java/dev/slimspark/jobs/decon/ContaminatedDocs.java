@@ -91,7 +91,7 @@ final class ContaminatedDocs implements MapPartitionsFunction<Row, Row> {
     }
     out[docSchema.size()] = d.action();
     out[docSchema.size() + 1] = d.cuts();
-    out[docSchema.size() + 2] = hits;
+    out[docSchema.size() + 2] = hits.toArray(new Row[0]);
     return RowFactory.create(out);
   }
 }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slimspark.Stages;
 import dev.slimspark.TestSpark;
 import dev.slimspark.cli.Main;
@@ -26,6 +28,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
@@ -122,7 +125,7 @@ class DeconStageTest {
   }
 
   @Test
-  void everyPlantedItemIsFoundAndCutOrDropped() {
+  void everyPlantedItemIsFoundAndCutOrDropped() throws IOException {
     Path lake = lake("decon-planted", corpus.planted());
     JobSummary s = Stages.run("decontaminate", Stages.config("lake=" + q(lake), evalSets));
     assertEquals(Status.OK, s.status(), s.toJson());
@@ -158,6 +161,9 @@ class DeconStageTest {
       assertEquals(1.0, (Double) bySet.get(f).get("contamination_rate"), 0.02, f);
     }
     assertEquals(FORMATS.size(), table(lake, "decon_summary").count());
+    for (String t : List.of("docs_decon", "decon_hits", "decon_summary")) {
+      assertMatchesSchemaFile(t, table(lake, t).schema());
+    }
 
     JobSummary drop =
         Stages.run(
@@ -167,6 +173,29 @@ class DeconStageTest {
     assertEquals((long) plantedDocs.size(), drop.counts().get("docs_dropped"));
     assertEquals((long) DOCS - plantedDocs.size(), drop.counts().get("docs_out"));
     assertEquals(0, table(lake, "decon_hits").where("action <> 'dropped'").count());
+  }
+
+  /** data-schemas/T.json holds this schema ({@code -Dslimspark.schemas.write=true} writes it). */
+  static void assertMatchesSchemaFile(String t, StructType actual) throws IOException {
+    Path f =
+        Path.of(System.getProperty("slimspark.repo.root", ".."))
+            .resolve("data-schemas/" + t + ".json");
+    ObjectMapper json = new ObjectMapper();
+    if (Boolean.getBoolean("slimspark.schemas.write")) {
+      ObjectNode node = json.createObjectNode();
+      node.put("table", t);
+      node.put("description", "TODO");
+      node.set("schema", json.readTree(actual.json()));
+      ObjectNode cols = node.putObject("columns");
+      for (String c : actual.fieldNames()) {
+        cols.put(c, "TODO");
+      }
+      json.writerWithDefaultPrettyPrinter().writeValue(f.toFile(), node);
+      return;
+    }
+    StructType expected =
+        (StructType) DataType.fromJson(json.readTree(f.toFile()).get("schema").toString());
+    assertEquals(expected.treeString(), actual.treeString(), t);
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.slimspark.jobs.tokenize;
 
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserErrors;
+import dev.slimspark.jobs.decon.DeconOptions;
 import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.tokenize.Tokenizers;
 
@@ -60,8 +61,13 @@ public record TokenizeOptions(
   public static TokenizeOptions from(SlimConfig c) {
     String kind = c.getEnum("tokenize.tokenizer.kind", Tokenizers.KINDS);
     int chunkChars = c.getInt("tokenize.chunk_chars");
+    String input = c.getString("tokenize.input_table");
+    // Decontamination's output replaces dedup's when eval sets are configured.
+    if (input.equals(Table.DOCS_DEDUP.id()) && DeconOptions.configured(c)) {
+      input = Table.DOCS_DECON.id();
+    }
     return new TokenizeOptions(
-        c.getString("tokenize.input_table"),
+        input,
         kind,
         c.getString("tokenize.tokenizer.path"),
         c.getString("tokenize.bos"),

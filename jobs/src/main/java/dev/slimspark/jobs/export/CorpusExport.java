@@ -133,9 +133,9 @@ final class CorpusExport {
         .mode(SaveMode.Overwrite)
         .option("compression", "snappy")
         .parquet(tmp);
-    Map<Integer, String> placed =
-        CorpusFiles.placeParquet(dir, tmp, plan, jsc.hadoopConfiguration());
-    return CorpusFiles.parquetRecords(dir, placed, docs, jsc);
+    Map<Integer, String[]> parts =
+        CorpusFiles.parquetParts(dir, tmp, plan, jsc.hadoopConfiguration());
+    return CorpusFiles.placeParquet(dir, tmp, parts, docs, jsc);
   }
 
   private static Iterator<Row> parquetRows(Iterator<Row> docs) {

@@ -2,12 +2,8 @@ package dev.slimspark.jobs.export;
 
 import dev.slimspark.io.SerializableHadoopConf;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -77,84 +73,74 @@ final class CorpusFiles {
   }
 
   /**
-   * Moves Spark's part-NNNNN-uuid.parquet files of {@code tmp} (NNNNN = task) to
-   * parquet/{split}/{split}-{task:05d}.parquet and deletes tmp. Returns task -> relative path.
+   * Spark's part-NNNNN-uuid.parquet files of {@code tmp} (NNNNN = task): task -> {that file, its
+   * final path parquet/{split}/{split}-{task:05d}.parquet relative to DIR/corpus}.
    */
-  static Map<Integer, String> placeParquet(
+  static Map<Integer, String[]> parquetParts(
       String dir, String tmp, CorpusPlan plan, Configuration conf) {
     FileSystem fs = fs(dir, conf);
-    Map<Integer, String> placed = new TreeMap<>();
+    Map<Integer, String[]> parts = new TreeMap<>();
     try {
       for (FileStatus st : fs.listStatus(new Path(tmp))) {
         Matcher m = PART.matcher(st.getPath().getName());
-        if (!m.matches()) {
-          continue;
+        if (m.matches()) {
+          int task = Integer.parseInt(m.group(1));
+          CorpusPlan.Split s = plan.splitOf(task);
+          String rel =
+              String.format("parquet/%s/%s-%05d.parquet", s.name(), s.name(), task - s.offset());
+          parts.put(task, new String[] {st.getPath().toString(), rel});
         }
-        int task = Integer.parseInt(m.group(1));
-        CorpusPlan.Split s = plan.splitOf(task);
-        String rel =
-            String.format("parquet/%s/%s-%05d.parquet", s.name(), s.name(), task - s.offset());
-        Path to = new Path(dir + "/" + ROOT + "/" + rel);
-        fs.mkdirs(to.getParent());
-        if (!fs.rename(st.getPath(), to)) {
-          throw new IOException("cannot rename " + st.getPath() + " to " + to);
-        }
-        placed.put(task, rel);
       }
-      fs.delete(new Path(tmp), true);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot place the parquet files of " + tmp, e);
+      throw new UncheckedIOException("cannot list the parquet files of " + tmp, e);
     }
-    return placed;
+    return parts;
   }
 
-  /** Records of the placed parquet files, with sizes and SHA-256 computed by executors. */
-  static List<Row> parquetRecords(
-      String dir, Map<Integer, String> placed, Map<Integer, Long> docs, JavaSparkContext jsc) {
-    if (placed.isEmpty()) {
+  /**
+   * Executors copy each part file to its final name with the footer normalized ({@link
+   * ParquetFooter}: byte-identical across JVMs), hashing as they write; then tmp is deleted.
+   */
+  static List<Row> placeParquet(
+      String dir,
+      String tmp,
+      Map<Integer, String[]> parts,
+      Map<Integer, Long> docs,
+      JavaSparkContext jsc) {
+    if (parts.isEmpty()) {
       return List.of();
     }
     Broadcast<SerializableHadoopConf> conf =
         jsc.broadcast(new SerializableHadoopConf(jsc.hadoopConfiguration()));
     String root = dir + "/" + ROOT + "/";
-    List<String> rels = new ArrayList<>(placed.values());
+    List<String[]> todo = new ArrayList<>(parts.values());
     List<String> hashes =
-        jsc.parallelize(rels, Math.min(rels.size(), 64))
-            .map(rel -> sizeAndSha256(root + rel, conf.value().get()))
+        jsc.parallelize(todo, Math.min(todo.size(), 64))
+            .map(
+                p ->
+                    ParquetFooter.copyNormalized(
+                        fs(root, conf.value().get()), new Path(p[0]), new Path(root + p[1])))
             .collect();
+    try {
+      fs(dir, jsc.hadoopConfiguration()).delete(new Path(tmp), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete " + tmp, e);
+    }
     List<Row> out = new ArrayList<>();
     int i = 0;
-    for (Map.Entry<Integer, String> e : placed.entrySet()) {
+    for (Map.Entry<Integer, String[]> e : parts.entrySet()) {
       String[] h = hashes.get(i++).split(" ");
+      String rel = e.getValue()[1];
       out.add(
           RowFactory.create(
               PARQUET,
-              e.getValue().split("/")[1],
-              e.getValue(),
+              rel.split("/")[1],
+              rel,
               docs.getOrDefault(e.getKey(), 0L),
               -1L,
               Long.parseLong(h[0]),
               h[1]));
     }
     return out;
-  }
-
-  /** "size sha256hex" of one file, streamed. */
-  static String sizeAndSha256(String path, Configuration conf) throws IOException {
-    MessageDigest sha;
-    try {
-      sha = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    long n = 0;
-    byte[] buf = new byte[1 << 20];
-    try (InputStream in = fs(path, conf).open(new Path(path))) {
-      for (int r; (r = in.read(buf)) > 0; ) {
-        sha.update(buf, 0, r);
-        n += r;
-      }
-    }
-    return n + " " + HexFormat.of().formatHex(sha.digest());
   }
 }

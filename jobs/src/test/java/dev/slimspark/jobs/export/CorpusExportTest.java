@@ -197,6 +197,9 @@ class CorpusExportTest {
           bytes,
           Files.readAllBytes(outB.resolve("corpus").resolve(f.get("path").asText())),
           a.toString());
+      if (f.get("format").asText().equals("parquet")) {
+        assertFooterIsSorted(bytes);
+      }
       if (f.get("format").asText().equals("jsonl.zst")) {
         jsonlFiles++;
         assertTrue(
@@ -217,6 +220,30 @@ class CorpusExportTest {
     assertTrue(
         Files.readString(outA.resolve("corpus/SHA256SUMS"))
             .contains("  jsonl/train/train-00000-0000.jsonl.zst"));
+  }
+
+  /**
+   * parquet-mr lists encodings in identity-hash order (different in every JVM, so one JVM's two
+   * runs cannot show it): the export sorts them.
+   */
+  static void assertFooterIsSorted(byte[] file) throws Exception {
+    int n =
+        java.nio.ByteBuffer.wrap(file, file.length - 8, 4)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+            .getInt();
+    org.apache.parquet.format.FileMetaData md =
+        org.apache.parquet.format.Util.readFileMetaData(
+            new java.io.ByteArrayInputStream(file, file.length - 8 - n, n));
+    for (org.apache.parquet.format.RowGroup rg : md.getRow_groups()) {
+      for (org.apache.parquet.format.ColumnChunk cc : rg.getColumns()) {
+        List<Integer> e =
+            cc.getMeta_data().getEncodings().stream()
+                .map(org.apache.parquet.format.Encoding::getValue)
+                .toList();
+        assertTrue(e.size() > 1, "def levels and values: " + e);
+        assertEquals(e.stream().sorted().toList(), e);
+      }
+    }
   }
 
   /** What bin/read-corpus-export computes, from the table. */

@@ -38,6 +38,9 @@ class FinetuneOptionsDefaultsTest {
     constants.put("class_weights", DEFAULT_CLASS_WEIGHTS);
     constants.put("holdout_fraction", DEFAULT_HOLDOUT_FRACTION);
     constants.put("seed", DEFAULT_SEED);
+    constants.put("overlap.eval", DEFAULT_OVERLAP_EVAL);
+    constants.put("overlap.threshold", DEFAULT_OVERLAP_THRESHOLD);
+    constants.put("overlap.drop", DEFAULT_OVERLAP_DROP.configName());
     DefaultsFile.assertConstantsMatch("finetune", KEYS, constants);
   }
 

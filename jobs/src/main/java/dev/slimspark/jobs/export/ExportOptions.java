@@ -2,7 +2,9 @@ package dev.slimspark.jobs.export;
 
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserErrors;
+import dev.slimspark.jobs.decon.DeconOptions;
 import dev.slimspark.jobs.pack.PackOptions;
+import dev.slimspark.lake.Table;
 import java.util.List;
 import java.util.Locale;
 
@@ -86,8 +88,13 @@ public record ExportOptions(
 
   private static Corpus corpus(SlimConfig c) {
     PackOptions pack = PackOptions.from(c);
+    String table = c.getString("export.corpus_table");
+    // As for tokenize: the decontaminated docs replace dedup's when eval sets are configured.
+    if (table.equals(Table.DOCS_DEDUP.id()) && DeconOptions.configured(c)) {
+      table = Table.DOCS_DECON.id();
+    }
     return new Corpus(
-        c.getString("export.corpus_table"),
+        table,
         c.getBytes("export.chunk_bytes"),
         c.getInt("export.zstd_level"),
         pack.seed(),

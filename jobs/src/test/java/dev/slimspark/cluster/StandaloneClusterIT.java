@@ -216,8 +216,9 @@ class StandaloneClusterIT {
     localLake = work.resolve("lake-local");
     String input = "ingest.input=[" + q(sample + "/*.jsonl*") + "]";
     for (String stage : STAGES) {
+      // No eval sets are configured here: decontaminate reports itself skipped.
       assertEquals(
-          Status.OK,
+          stage.equals("decontaminate") ? Status.SKIPPED : Status.OK,
           Stages.run(stage, Stages.config("lake=" + q(localLake), input)).status(),
           stage);
     }

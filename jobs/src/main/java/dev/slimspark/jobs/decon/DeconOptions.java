@@ -186,6 +186,15 @@ public record DeconOptions(
     return !entries(c).isEmpty() || c.getBoolean(P + "include_evaluate_gold");
   }
 
+  /**
+   * The cleaned-docs table a later stage reads when its config names {@code table}: docs_decon in
+   * place of docs_dedup when eval sets are configured, else {@code table} itself (tokenize and the
+   * text export both follow this rule).
+   */
+  public static String docsTable(String table, SlimConfig c) {
+    return table.equals(Table.DOCS_DEDUP.id()) && configured(c) ? Table.DOCS_DECON.id() : table;
+  }
+
   private static List<EvalSetSpec> evalSets(SlimConfig c) {
     List<EvalSetSpec> sets = new ArrayList<>();
     List<? extends Config> entries = entries(c);

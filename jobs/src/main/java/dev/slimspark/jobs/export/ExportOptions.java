@@ -4,7 +4,6 @@ import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.decon.DeconOptions;
 import dev.slimspark.jobs.pack.PackOptions;
-import dev.slimspark.lake.Table;
 import java.util.List;
 import java.util.Locale;
 
@@ -88,13 +87,8 @@ public record ExportOptions(
 
   private static Corpus corpus(SlimConfig c) {
     PackOptions pack = PackOptions.from(c);
-    String table = c.getString("export.corpus_table");
-    // As for tokenize: the decontaminated docs replace dedup's when eval sets are configured.
-    if (table.equals(Table.DOCS_DEDUP.id()) && DeconOptions.configured(c)) {
-      table = Table.DOCS_DECON.id();
-    }
     return new Corpus(
-        table,
+        DeconOptions.docsTable(c.getString("export.corpus_table"), c),
         c.getBytes("export.chunk_bytes"),
         c.getInt("export.zstd_level"),
         pack.seed(),

@@ -61,11 +61,8 @@ public record TokenizeOptions(
   public static TokenizeOptions from(SlimConfig c) {
     String kind = c.getEnum("tokenize.tokenizer.kind", Tokenizers.KINDS);
     int chunkChars = c.getInt("tokenize.chunk_chars");
-    String input = c.getString("tokenize.input_table");
     // Decontamination's output replaces dedup's when eval sets are configured.
-    if (input.equals(Table.DOCS_DEDUP.id()) && DeconOptions.configured(c)) {
-      input = Table.DOCS_DECON.id();
-    }
+    String input = DeconOptions.docsTable(c.getString("tokenize.input_table"), c);
     return new TokenizeOptions(
         input,
         kind,

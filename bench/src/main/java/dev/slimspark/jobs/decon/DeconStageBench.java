@@ -1,0 +1,265 @@
+package dev.slimspark.jobs.decon;
+
+import dev.slimspark.bench.BenchSpark;
+import dev.slimspark.config.SlimConfig;
+import dev.slimspark.jobs.JobSummary;
+import dev.slimspark.jobs.RunContext;
+import dev.slimspark.lake.Lake;
+import dev.slimspark.lake.Table;
+import dev.slimspark.sample.ContaminationPlanter;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Benchmark (not a test): the whole {@code decontaminate} stage at corpus scale, against its scan
+ * loop on the same documents.
+ *
+ * <pre>
+ * SLIMSPARK_JAVA_OPTS=-Xmx6g bin/slimspark bench main DeconStageBench [MB] [eval items]
+ * </pre>
+ *
+ * <p>docs_dedup is generated inside Spark tasks (the sample generator's web, C4 and Wikipedia
+ * styles; one seed per partition, 16 MB each); partition 0 also holds 2,000 planted eval items, so
+ * the confirm join, the merge and the cut run on real hits. The eval set (a text file) is those
+ * items plus generated ones up to {@code eval items} (85,000 give about 1 M distinct n-grams). The
+ * stage is timed cold and warm by the process's CPU time (tasks, Parquet, Delta, GC, JIT) and by
+ * the task threads' CPU time; the loop hashes every window of the same documents and tests it
+ * against the same index (thread CPU time, documents regenerated untimed), as the stage's scan
+ * does.
+ */
+public final class DeconStageBench {
+  private static final int MB_PER_PARTITION = 16;
+  private static final int DOC_BYTES = 2_900; // the generator's mean document, for the count
+  private static final int PLANTED = 2_000;
+
+  private DeconStageBench() {}
+
+  public static void main(String[] args) throws Exception {
+    long mb = args.length > 0 ? Long.parseLong(args[0]) : 1024;
+    int evalItems = args.length > 1 ? Integer.parseInt(args[1]) : 85_000;
+    SparkSession spark = BenchSpark.session();
+    int parts = (int) Math.max(2, mb / MB_PER_PARTITION);
+    Path lake = BenchSpark.newDir("decon-bench-lake");
+    Path warm = BenchSpark.newDir("decon-bench-warm");
+    Path items = BenchSpark.newDir("decon-bench-items").resolve("items.txt");
+    Files.write(items, items(evalItems), StandardCharsets.UTF_8);
+    write(spark, lake, parts);
+    write(spark, warm, 1);
+    long bytes = 0;
+    for (Row r :
+        new Lake(spark, lake.toString())
+            .read(Table.DOCS_DEDUP)
+            .selectExpr("sum(octet_length(text))")
+            .collectAsList()) {
+      bytes = r.getLong(0);
+    }
+    System.out.printf(Locale.ROOT, "input: %d partitions, %.1f MB UTF-8%n", parts, bytes / 1e6);
+    new DeconStage().run(new RunContext(spark, config(warm, items)));
+    double[] cold = timedStage(spark, lake, items, bytes, "cold");
+    double[] warmRun = timedStage(spark, lake, items, bytes, "warm");
+    double loop = loop(spark, lake, items, parts);
+    for (double[] s : new double[][] {cold, warmRun}) {
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO %s: stage %.2f MB per CPU-s (process), %.2f per task-CPU-s; scan loop %.2f;"
+              + " stage / loop %.3f (process), %.3f (task threads)%n",
+          s == cold ? "cold" : "warm",
+          s[0],
+          s[1],
+          loop,
+          s[0] / loop,
+          s[1] / loop);
+    }
+    spark.stop();
+  }
+
+  /** The planted items of partition 0 first, then generated ones up to {@code n}, distinct. */
+  private static List<String> items(int n) {
+    Set<String> all = new LinkedHashSet<>(planted(0).items());
+    all.addAll(ContaminationPlanter.generate(1, Math.max(1, n - all.size()), 7L).items());
+    return new ArrayList<>(all);
+  }
+
+  private static ContaminationPlanter.Corpus planted(long partition) {
+    int docs = MB_PER_PARTITION * 1_000_000 / DOC_BYTES;
+    return ContaminationPlanter.generate(docs, partition == 0 ? PLANTED : 1, 1_000 + partition);
+  }
+
+  /** Partition 0's planted documents; the others' documents without their one plant. */
+  private static List<String> docs(long partition) {
+    ContaminationPlanter.Corpus c = planted(partition);
+    return partition == 0 ? c.planted() : c.clean();
+  }
+
+  private static void write(SparkSession spark, Path lake, int parts) {
+    StructType schema =
+        new StructType()
+            .add("doc_id", DataTypes.StringType, true)
+            .add("source", DataTypes.StringType, true)
+            .add("text", DataTypes.StringType, true);
+    FlatMapFunction<Long, Row> gen =
+        p -> {
+          List<Row> rows = new ArrayList<>();
+          List<String> d = docs(p);
+          for (int i = 0; i < d.size(); i++) {
+            rows.add(RowFactory.create("p" + p + "-" + i, "bench", d.get(i)));
+          }
+          return rows.iterator();
+        };
+    new Lake(spark, lake.toString())
+        .write(
+            spark.range(0, parts, 1, parts).as(Encoders.LONG()).flatMap(gen, Encoders.row(schema)),
+            Table.DOCS_DEDUP.id(),
+            SaveMode.Overwrite,
+            "{}");
+  }
+
+  /** MB per CPU-s and per task-CPU-s of one stage run. */
+  private static double[] timedStage(
+      SparkSession spark, Path lake, Path items, long bytes, String label) throws Exception {
+    TaskCpu tasks = new TaskCpu();
+    spark.sparkContext().addSparkListener(tasks);
+    double c0 = processCpu();
+    long t0 = System.nanoTime();
+    JobSummary s = new DeconStage().run(new RunContext(spark, config(lake, items)));
+    double wall = (System.nanoTime() - t0) / 1e9;
+    double cpu = processCpu() - c0;
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    spark.sparkContext().removeSparkListener(tasks);
+    System.out.printf(
+        Locale.ROOT,
+        "stage %s: %.1f s wall, %.1f CPU-s (process) = %.2f MB per CPU-s, task threads %.1f CPU-s"
+            + " = %.2f MB per task-CPU-s; counts %s%n",
+        label,
+        wall,
+        cpu,
+        bytes / 1e6 / cpu,
+        tasks.seconds(),
+        bytes / 1e6 / tasks.seconds(),
+        s.counts());
+    return new double[] {bytes / 1e6 / cpu, bytes / 1e6 / tasks.seconds()};
+  }
+
+  /** The stage's scan alone: every window of every document against the same shipped filter. */
+  private static double loop(SparkSession spark, Path lake, Path items, int parts)
+      throws Exception {
+    DeconOptions opts = DeconOptions.from(config(lake, items));
+    EvalIndex index =
+        EvalIndex.build(
+            EvalSets.read(spark, new Lake(spark, lake.toString()), opts.evalSets()), opts);
+    NgramFilter f = index.filter();
+    int[] lengths = index.lengths();
+    System.out.printf(
+        Locale.ROOT,
+        "index: %,d n-grams, lengths %s, %s of %.1f MB%n",
+        index.distinctNgrams(),
+        java.util.Arrays.toString(lengths),
+        f.exact() ? "hash set" : "Bloom filter",
+        f.sizeBytes() / 1e6);
+    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    List<Future<double[]>> fs = new ArrayList<>();
+    for (int k = 0; k < 2; k++) {
+      int first = k;
+      fs.add(
+          pool.submit(
+              () -> {
+                WordNgrams w =
+                    new WordNgrams(java.util.Arrays.stream(lengths).max().orElse(opts.ngram()));
+                double cpu = 0;
+                long loopBytes = 0;
+                long candidates = 0;
+                for (long p = first; p < parts; p += 2) {
+                  List<String> d = docs(p);
+                  long c0 = mx.getCurrentThreadCpuTime();
+                  for (String t : d) {
+                    int n = w.scan(t);
+                    for (int end = 1; end <= n; end++) {
+                      for (int len : lengths) {
+                        if (len <= end && f.mightContain(w.ngram(end - len, len))) {
+                          candidates++;
+                        }
+                      }
+                    }
+                  }
+                  cpu += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+                  for (String t : d) {
+                    loopBytes += t.getBytes(StandardCharsets.UTF_8).length;
+                  }
+                }
+                return new double[] {cpu, loopBytes, candidates};
+              }));
+    }
+    double cpu = 0;
+    double loopBytes = 0;
+    double candidates = 0;
+    for (Future<double[]> fu : fs) {
+      cpu += fu.get()[0];
+      loopBytes += fu.get()[1];
+      candidates += fu.get()[2];
+    }
+    pool.shutdown();
+    System.out.printf(
+        Locale.ROOT,
+        "scan loop: %.2f MB per CPU-s (%.1f MB, %.1f CPU-s, %.0f candidates)%n",
+        loopBytes / 1e6 / cpu,
+        loopBytes / 1e6,
+        cpu,
+        candidates);
+    return loopBytes / 1e6 / cpu;
+  }
+
+  private static double processCpu() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+            .getProcessCpuTime()
+        / 1e9;
+  }
+
+  private static SlimConfig config(Path lake, Path items) {
+    return SlimConfig.load(
+        null,
+        List.of(
+            "lake=\"" + lake + "\"",
+            "decontaminate.eval_sets=[{name = \"bench\", path = \""
+                + items
+                + "\", format = \"text\"}]"));
+  }
+
+  /** Task threads' CPU time (Spark's executorCpuTime). */
+  static final class TaskCpu extends SparkListener {
+    private final AtomicLong nanos = new AtomicLong();
+
+    @Override
+    public void onTaskEnd(SparkListenerTaskEnd end) {
+      if (end.taskMetrics() != null) {
+        nanos.addAndGet(end.taskMetrics().executorCpuTime());
+      }
+    }
+
+    double seconds() {
+      return nanos.get() / 1e9;
+    }
+  }
+}

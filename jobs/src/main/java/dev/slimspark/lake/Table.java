@@ -40,7 +40,12 @@ public enum Table {
    * Sentences and tokens by Spark NLP (a seeded sample by default). Optional: not written while
    * stats.linguistic.sample_docs_per_source = 0, emptied when turned off after a run wrote it.
    */
-  STATS_LINGUISTIC("stats_linguistic", "stats");
+  STATS_LINGUISTIC("stats_linguistic", "stats"),
+  /**
+   * Decontamination per eval set. Optional: written when decontaminate ran for the corpus (eval
+   * sets configured and its tables present), emptied when it no longer does.
+   */
+  STATS_DECON("stats_decon", "stats");
 
   /** The producer of a table that every stage writes to (the runs table), not one command. */
   public static final String ANY_STAGE = "any stage";

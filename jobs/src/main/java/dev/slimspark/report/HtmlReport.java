@@ -45,6 +45,7 @@ public final class HtmlReport {
     h.append("<h2>Sentences and words (Spark NLP)</h2>").append(HtmlTables.linguistic(d));
     qualityAndLanguages(h, c, d);
     duplicates(h, c, d);
+    h.append("<h2>Decontamination</h2>").append(HtmlTables.decon(d));
     tokens(h, c, d);
     h.append("<h2>Labels</h2>").append(HtmlTables.labels(d));
     h.append(HtmlTables.inventory(d));
@@ -227,8 +228,11 @@ public final class HtmlReport {
             "filtered_out",
             "exact_duplicates",
             "near_duplicates",
+            "decon_dropped",
+            "decon_cut",
             "kept",
             "kept_bytes",
+            "decon_removed_bytes",
             "tokens",
             "difference",
             "reconciled"),

@@ -126,6 +126,35 @@ final class HtmlTables {
             r -> r);
   }
 
+  /** Per eval set: how much of it the corpus held and what removing it cost, or "not run". */
+  @SuppressWarnings("unchecked")
+  static String decon(ReportData d) {
+    Map<String, Object> m = d.map("decon");
+    if (!"present".equals(m.get("status"))) {
+      return "<p class=\"note\" id=\"decon-not-run\">Decontamination: not run (no eval sets"
+          + " configured, or no rows in <code>"
+          + Table.STATS_DECON.id()
+          + "</code>); the funnel has no decontamination steps.</p>";
+    }
+    return "<p class=\"note\">contamination_rate = items_found / (items - items_too_short): items"
+        + " shorter than decontaminate.min_words are never matched. Documents and bytes removed are"
+        + " in the funnel (decon_dropped, decon_cut).</p>"
+        + table(
+            (List<Map<String, Object>>) m.get("rows"),
+            Table.STATS_DECON.id(),
+            List.of(
+                "eval_set",
+                "items",
+                "items_too_short",
+                "items_found",
+                "contamination_rate",
+                "docs_dropped",
+                "docs_cut",
+                "hits",
+                "frequent_ngrams_ignored"),
+            r -> r);
+  }
+
   @SuppressWarnings("unchecked")
   static String labels(ReportData d) {
     Map<String, Object> l = d.map("labels");

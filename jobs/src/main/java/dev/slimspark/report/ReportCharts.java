@@ -59,6 +59,10 @@ final class ReportCharts {
       {"kept", "kept"}
     };
     for (String[] s : steps) {
+      if (s[0].equals("kept") && all.get("decon_dropped") != null) {
+        // Only when decontaminate ran: a zero bar would claim it looked and found nothing.
+        b.add(new Svg.Bar("dropped by decontamination", num(all.get("decon_dropped"))));
+      }
       b.add(new Svg.Bar(s[1], num(all.get(s[0]))));
     }
     return bars(

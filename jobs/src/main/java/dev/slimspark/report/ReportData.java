@@ -79,6 +79,7 @@ public final class ReportData {
         "cluster_sizes", rows(lake.read(Table.STATS_DUP_CLUSTER_SIZES).orderBy("cluster_size")));
     d.root.put("top_clusters", rows(lake.read(Table.STATS_DUP_TOP_CLUSTERS).orderBy("rank")));
     d.root.put("linguistic", linguistic(lake));
+    d.root.put("decon", decon(lake));
     d.root.put("labels", optional(lake, Table.LABELS, Table.LABEL_EVAL));
     return d;
   }
@@ -102,6 +103,23 @@ public final class ReportData {
     m.put("status", "present");
     m.put("method", rows.get(0).get("method"));
     m.put("rows", rows);
+    return m;
+  }
+
+  /**
+   * Decontamination per eval set (stats_decon), or {"status": "not run"} when the table is absent
+   * or empty: stats writes no rows when decontaminate did not run for the corpus.
+   */
+  private static Map<String, Object> decon(Lake lake) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    List<Map<String, Object>> rows =
+        lake.exists(Table.STATS_DECON)
+            ? rows(lake.read(Table.STATS_DECON).orderBy("eval_set"))
+            : List.of();
+    m.put("status", rows.isEmpty() ? "not run" : "present");
+    if (!rows.isEmpty()) {
+      m.put("rows", rows);
+    }
     return m;
   }
 

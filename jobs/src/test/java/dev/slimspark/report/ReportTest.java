@@ -63,6 +63,7 @@ class ReportTest {
     assertTrue(html.contains("id=\"reconciled\" class=\"ok\""), "funnel reconciles in the report");
     assertTrue(html.contains("id=\"tokens-not-run\"") || ids.contains("chart-tokens-by-source"));
     assertTrue(html.contains("id=\"labels-not-run\"") || html.contains("labeled documents"));
+    assertTrue(html.contains("id=\"decon-not-run\""), "no eval sets: decontamination not run");
   }
 
   @Test

@@ -20,8 +20,10 @@ import org.apache.spark.sql.types.StructType;
  * {@code stats_funnel}: where every input line went, per source and reason, each count read from
  * the table that records that outcome (so the reconciliation in {@link Reconciliation} is a real
  * check, not an identity). Steps, in order: 1 input_lines, 2 blank, 3 quarantined (by reason), 4
- * filtered (by drop_reason, the first failed rule), 5 exact_duplicate, 6 near_duplicate, 7 kept,
- * then when present 8 tokenized and 9 packed (tokens, not an outcome of the document count).
+ * filtered (by drop_reason, the first failed rule), 5 exact_duplicate, 6 near_duplicate, when
+ * decontaminate ran 7 decon_dropped and 8 decon_cut (cut documents stay: not an outcome; bytes are
+ * those removed), 9 kept (docs_decon when decontaminate ran, else docs_dedup), then when present 10
+ * tokenized and 11 packed (tokens, not an outcome of the document count).
  *
  * <p>Blank and quarantined lines never parsed, so they have no source: they are attributed to the
  * pseudo-source "(no source)", whose input_lines are ingest_files.lines_read minus docs_raw's rows.
@@ -46,7 +48,7 @@ final class FunnelStats {
    * grouped aggregates collected in a single Spark job (per-job overhead dominates on small lakes).
    */
   static List<Row> compute(StatsInputs in) {
-    Dataset<Row> steps = withDedupSteps(ingestSteps(in), in);
+    Dataset<Row> steps = withKept(withDeconSteps(withDedupSteps(ingestSteps(in), in), in), in);
     List<Row> rows = funnelRows(steps.collectAsList());
     rows.addAll(TokenFunnel.rows(in));
     rows.sort(FunnelStats::compare);
@@ -87,7 +89,7 @@ final class FunnelStats {
                 Table.DOCS_FILTERED.id()));
   }
 
-  /** {@code steps} followed by steps 5 to 7: exact and near duplicates removed, documents kept. */
+  /** {@code steps} followed by steps 5 and 6: exact and near duplicates removed. */
   private static Dataset<Row> withDedupSteps(Dataset<Row> steps, StatsInputs in) {
     Dataset<Row> removed = in.dupClusters().where(col("kept").equalTo(false));
     return steps
@@ -108,16 +110,48 @@ final class FunnelStats {
                 "near_duplicate",
                 null,
                 lit(null).cast(DataTypes.LongType),
-                Table.DUP_CLUSTERS.id()))
+                Table.DUP_CLUSTERS.id()));
+  }
+
+  /** {@code steps} followed, when decontaminate ran, by steps 7 and 8: dropped and cut. */
+  private static Dataset<Row> withDeconSteps(Dataset<Row> steps, StatsInputs in) {
+    if (!in.hasDecon()) {
+      return steps;
+    }
+    String from = Table.DECON_HITS.id() + " + " + Table.DOCS_DEDUP.id();
+    return steps
         .unionByName(
             step(
-                in.docsDedup(),
+                DeconStats.droppedStep(in),
                 col("source"),
                 7,
-                "kept",
+                DeconStats.DROPPED,
                 null,
                 col("byte_length"),
-                Table.DOCS_DEDUP.id()));
+                from))
+        .unionByName(
+            step(
+                DeconStats.cutStep(in),
+                col("source"),
+                8,
+                DeconStats.CUT,
+                null,
+                col("removed"),
+                from + " + " + Table.DOCS_DECON.id()));
+  }
+
+  /** {@code steps} followed by step 9: the documents kept (decontaminated ones when it ran). */
+  private static Dataset<Row> withKept(Dataset<Row> steps, StatsInputs in) {
+    boolean decon = in.hasDecon();
+    return steps.unionByName(
+        step(
+            decon ? in.docsDecon() : in.docsDedup(),
+            col("source"),
+            9,
+            "kept",
+            null,
+            col("byte_length"),
+            (decon ? Table.DOCS_DECON : Table.DOCS_DEDUP).id()));
   }
 
   /**

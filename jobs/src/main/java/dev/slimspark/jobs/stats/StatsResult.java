@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
  * "error" unless every row reconciles.
  */
 public record StatsResult(List<Row> reconcile, boolean tokensPresent) {
-  /** The funnel of the all-sources row. */
+  /** The funnel of the all-sources row (with the decon_* counts when decontaminate ran). */
   public Map<String, Object> funnel() {
     Row all = reconcile.get(reconcile.size() - 1);
     Map<String, Object> counts = new LinkedHashMap<>();
@@ -23,8 +23,13 @@ public record StatsResult(List<Row> reconcile, boolean tokensPresent) {
             "filtered_out",
             "exact_duplicates",
             "near_duplicates",
+            "decon_dropped",
+            "decon_cut",
             "kept")) {
-      counts.put(f, all.getLong(Reconciliation.SCHEMA.fieldIndex(f)));
+      int i = Reconciliation.SCHEMA.fieldIndex(f);
+      if (!all.isNullAt(i)) {
+        counts.put(f, all.getLong(i));
+      }
     }
     return counts;
   }

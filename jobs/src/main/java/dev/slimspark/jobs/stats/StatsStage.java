@@ -21,16 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Stats: reads the lake's tables (ingest, filter, dedup; tokenize and pack when present) and writes
- * the small stats_* tables that {@code slimspark report} renders. Every output is an aggregate
- * (sources x reasons x bins); only grouped counts reach the driver. Output is deterministic: fixed
- * bins, sorted single-file tables, percentiles exact below about accuracy/2 documents per group.
- * The status is "error" when the funnel does not reconcile.
+ * Stats: reads the lake's tables (ingest, filter, dedup; decontaminate, tokenize and pack when
+ * present) and writes the small stats_* tables that {@code slimspark report} renders. Every output
+ * is an aggregate (sources x reasons x bins); only grouped counts reach the driver. Output is
+ * deterministic: fixed bins, sorted single-file tables, percentiles exact below about accuracy/2
+ * documents per group. The status is "error" when the funnel does not reconcile.
  */
 public final class StatsStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(StatsStage.class);
 
-  /** Read where present: tokenize's and pack's tables are optional. */
+  /**
+   * Read where present: decontaminate's (only when eval sets are configured), tokenize's and pack's
+   * tables are optional.
+   */
   public static final List<Table> INPUTS =
       List.of(
           Table.INGEST_FILES,
@@ -39,6 +42,9 @@ public final class StatsStage implements Stage {
           Table.DOCS_FILTERED,
           Table.DOCS_DEDUP,
           Table.DUP_CLUSTERS,
+          Table.DOCS_DECON,
+          Table.DECON_HITS,
+          Table.DECON_SUMMARY,
           Table.DOCS_TOKENS,
           Table.PACKED_ROWS);
 
@@ -50,7 +56,7 @@ public final class StatsStage implements Stage {
   @Override
   public String description() {
     return "per-source sizes, length and quality histograms, the reconciled funnel, languages, duplicate clusters,"
-        + " Spark NLP sentence counts (seeded sample) -> stats_* tables";
+        + " decontamination per eval set, Spark NLP sentence counts (seeded sample) -> stats_* tables";
   }
 
   @Override
@@ -69,18 +75,22 @@ public final class StatsStage implements Stage {
     StatsOptions options = StatsOptions.from(ctx.config());
     Lake lake = ctx.lake();
     JobSummary summary = new JobSummary(name(), ctx);
+    StatsInputs in = StatsInputs.read(lake, ctx.config());
     for (Table t : INPUTS) {
-      if (lake.exists(t)) {
+      if (lake.exists(t) && (in.hasDecon() || !StatsInputs.DECON_TABLES.contains(t))) {
         summary.input(lake.path(t));
       }
     }
-    StatsInputs in = StatsInputs.read(lake);
+    if (!in.hasDecon()) {
+      LOG.info("stats: decontamination {}", in.deconNote());
+    }
     DocumentSets sets = new DocumentSets(in);
     List<Row> reconcile = writeTables(ctx, options, in, sets, summary);
     StatsResult r = new StatsResult(reconcile, sets.hasTokens());
     summary.count("funnel", r.funnel());
     summary.count("sources", r.sources());
     summary.put("tokens_present", r.tokensPresent());
+    summary.put("decontaminate", in.hasDecon() ? "present" : in.deconNote());
     int sample = options.linguisticSampleDocsPerSource();
     summary.put(
         "linguistic",
@@ -114,6 +124,7 @@ public final class StatsStage implements Stage {
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, o.parallelWrites()));
     try {
       Future<List<Row>> funnel = pool.submit(() -> FunnelStats.compute(in));
+      boolean decon = in.hasDecon();
       Map<Table, Supplier<Dataset<Row>>> tables = new LinkedHashMap<>();
       Supplier<Dataset<Row>> linguistic =
           linguistic(
@@ -129,24 +140,30 @@ public final class StatsStage implements Stage {
       tables.put(
           Table.STATS_DUP_TOP_CLUSTERS,
           () -> DedupStats.top(in, o.topClusters(), o.examplePrefixChars()));
+      Supplier<Dataset<Row>> deconTable = decon(lake, in);
+      if (deconTable != null) {
+        tables.put(Table.STATS_DECON, deconTable);
+      }
       tables.put(Table.STATS_FUNNEL, () -> FunnelStats.toDataset(ctx.spark(), await(funnel)));
       tables.put(
           Table.STATS_RECONCILE,
           () ->
               ctx.spark()
-                  .createDataFrame(Reconciliation.compute(await(funnel)), Reconciliation.SCHEMA)
+                  .createDataFrame(
+                      Reconciliation.compute(await(funnel), decon), Reconciliation.SCHEMA)
                   .coalesce(1));
       for (Map.Entry<Table, Supplier<Dataset<Row>>> e : tables.entrySet()) {
         versions.put(
             e.getKey(), pool.submit(() -> write(lake, e.getKey(), e.getValue().get(), meta)));
       }
-      List<Row> reconcile = Reconciliation.compute(await(funnel));
+      List<Row> reconcile = Reconciliation.compute(await(funnel), decon);
       for (Table t : StatsTables.ALL) {
         summary.output(t.id(), lake.path(t), await(versions.get(t)));
       }
-      if (versions.containsKey(Table.STATS_LINGUISTIC)) {
-        Table t = Table.STATS_LINGUISTIC;
-        summary.output(t.id(), lake.path(t), await(versions.get(t)));
+      for (Table t : StatsTables.OPTIONAL) {
+        if (versions.containsKey(t)) {
+          summary.output(t.id(), lake.path(t), await(versions.get(t)));
+        }
       }
       return reconcile;
     } finally {
@@ -173,6 +190,21 @@ public final class StatsStage implements Stage {
       return () -> lake.read(Table.STATS_LINGUISTIC).limit(0);
     }
     LOG.info("stats: linguistic counts off (stats.linguistic.sample_docs_per_source = 0)");
+    return null;
+  }
+
+  /**
+   * What to write to stats_decon, or null for nothing: the per-eval-set rows when decontaminate
+   * ran, else an empty table if an earlier run wrote one (the report then says "not run" instead of
+   * showing stale numbers).
+   */
+  static Supplier<Dataset<Row>> decon(Lake lake, StatsInputs in) {
+    if (in.hasDecon()) {
+      return () -> DeconStats.perSet(in);
+    }
+    if (lake.exists(Table.STATS_DECON)) {
+      return () -> lake.read(Table.STATS_DECON).limit(0);
+    }
     return null;
   }
 

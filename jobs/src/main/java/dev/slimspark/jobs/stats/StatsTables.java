@@ -21,7 +21,7 @@ public final class StatsTables {
           Table.STATS_DUP_TOP_CLUSTERS);
 
   /** Stats tables written depending on config; the report shows them when present. */
-  public static final List<Table> OPTIONAL = List.of(Table.STATS_LINGUISTIC);
+  public static final List<Table> OPTIONAL = List.of(Table.STATS_LINGUISTIC, Table.STATS_DECON);
 
   /** Document sets (the {@code stage} column): which documents a row describes. */
   public static final String INGESTED = "ingested";

@@ -18,11 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The funnel's token steps, written only when the tokenize and pack stages have run: 8 tokenized
- * (docs_tokens: documents and sum of token_count per source) and 9 packed (packed_rows: distinct
+ * The funnel's token steps, written only when the tokenize and pack stages have run: 10 tokenized
+ * (docs_tokens: documents and sum of token_count per source) and 11 packed (packed_rows: distinct
  * documents and non-padding tokens per source, by zipping each row's doc_ids with its
  * segment_lengths and joining docs_tokens for the source). Documents repeat in packed rows when the
- * mix upsamples, so step 9 counts distinct documents but all packed tokens.
+ * mix upsamples, so step 11 counts distinct documents but all packed tokens.
  *
  * <p>Risk: these tables are built by other stages; if their columns change, the step is skipped
  * with a warning instead of failing stats (the report then shows it as not available).
@@ -47,7 +47,7 @@ final class TokenFunnel {
         rows.add(
             FunnelStats.row(
                 r.getString(0),
-                8,
+                10,
                 "tokenized",
                 null,
                 r.getLong(1),
@@ -79,7 +79,7 @@ final class TokenFunnel {
         rows.add(
             FunnelStats.row(
                 r.isNullAt(0) ? "unknown" : r.getString(0),
-                9,
+                11,
                 "packed",
                 null,
                 r.getLong(1),

@@ -24,6 +24,13 @@ class StatsStageTest {
   void funnelReconcilesAndEqualsTheStageSummaries() {
     SampleLake s = SampleLake.get();
     assertEquals(Boolean.TRUE, s.summaries.get("stats").extra().get("reconciled"));
+    // The sample pipeline configures no eval sets: decontamination is reported as not run, with
+    // no decon rows or zero columns pretending it looked.
+    assertTrue(
+        String.valueOf(s.summaries.get("stats").extra().get("decontaminate"))
+            .startsWith("not run"));
+    assertEquals(0, s.table(Table.STATS_FUNNEL.id()).where("step like 'decon%'").count());
+    assertEquals(0, s.table(Table.STATS_RECONCILE.id()).where("decon_dropped is not null").count());
     List<Row> rows = s.table(Table.STATS_RECONCILE.id()).collectAsList();
     for (Row r : rows) {
       assertEquals(0L, r.getLong(r.fieldIndex("difference")), r.toString());

@@ -22,36 +22,21 @@ import org.apache.spark.sql.Row;
 final class FinetuneEncoderStep {
   private FinetuneEncoderStep() {}
 
+  /** The trained outcome and what the summary needs besides it. */
+  record Written(
+      FinetuneEncoderAction.Outcome outcome,
+      long rowsIn,
+      Path dir,
+      String version,
+      List<String> warnings) {}
+
   static JobSummary run(RunContext ctx, FinetuneOptions o, JobSummary summary) {
-    try {
-      ModelDir.validate(ModelDir.resolve(ModelDir.floatTwin(o.encoder())));
-    } catch (ModelDir.MissingModelFileException e) {
-      throw EncoderSettings.missing(e);
-    }
-    Path dir = Path.of(o.output()).toAbsolutePath();
-    FineTunedModel.checkOutput(dir);
-    List<String> warnings = new ArrayList<>();
-    Dataset<Row> data =
-        LabeledData.read(ctx.spark(), ctx.lake(), o.input(), o.columns(), "finetune", warnings);
-    long rowsIn = data.count();
-    String dataHash = DataHash.of(data);
-    FinetuneEncoderAction.Outcome r = FinetuneEncoderAction.train(data, o, o.input(), warnings);
-    String version = "finetune-" + ctx.runId() + "-" + ctx.configHash();
-    try {
-      FineTunedModel.writeReplacing(
-          dir,
-          r.onnx(),
-          r.tokenizer(),
-          r.head(),
-          o.maxLength(),
-          version,
-          trainingInfo(o, r, dataHash, warnings));
-    } catch (IOException e) {
-      throw UserErrors.of(
-          "Cannot write the model directory " + o.output() + ".",
-          e.getMessage(),
-          "Check that the path is writable.");
-    }
+    Written w = trainAndWrite(ctx, o);
+    FinetuneEncoderAction.Outcome r = w.outcome();
+    long rowsIn = w.rowsIn();
+    Path dir = w.dir();
+    String version = w.version();
+    List<String> warnings = w.warnings();
     EncoderTrainer.Result t = r.result();
     summary.put("mode", "encoder");
     summary.put("epochs_run", t.epochs().size());
@@ -83,6 +68,40 @@ final class FinetuneEncoderStep {
     summary.put("labels", r.labels());
     summary.put("warnings", warnings);
     return summary;
+  }
+
+  /** Checks the files, reads the input, trains and writes the model directory. */
+  static Written trainAndWrite(RunContext ctx, FinetuneOptions o) {
+    try {
+      ModelDir.validate(ModelDir.resolve(ModelDir.floatTwin(o.encoder())));
+    } catch (ModelDir.MissingModelFileException e) {
+      throw EncoderSettings.missing(e);
+    }
+    Path dir = Path.of(o.output()).toAbsolutePath();
+    FineTunedModel.checkOutput(dir);
+    List<String> warnings = new ArrayList<>();
+    Dataset<Row> data =
+        LabeledData.read(ctx.spark(), ctx.lake(), o.input(), o.columns(), "finetune", warnings);
+    long rowsIn = data.count();
+    String dataHash = DataHash.of(data);
+    FinetuneEncoderAction.Outcome r = FinetuneEncoderAction.train(data, o, o.input(), warnings);
+    String version = "finetune-" + ctx.runId() + "-" + ctx.configHash();
+    try {
+      FineTunedModel.writeReplacing(
+          dir,
+          r.onnx(),
+          r.tokenizer(),
+          r.head(),
+          o.maxLength(),
+          version,
+          trainingInfo(o, r, dataHash, warnings));
+    } catch (IOException e) {
+      throw UserErrors.of(
+          "Cannot write the model directory " + o.output() + ".",
+          e.getMessage(),
+          "Check that the path is writable.");
+    }
+    return new Written(r, rowsIn, dir, version, warnings);
   }
 
   /**

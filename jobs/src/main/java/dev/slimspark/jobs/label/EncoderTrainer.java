@@ -114,6 +114,18 @@ final class EncoderTrainer {
     for (int e = 1; e <= t.epochs() && since < t.patience(); e++) {
       long t0 = System.nanoTime();
       double loss = epoch(batches(train, rnd));
+      if (!Double.isFinite(loss)) {
+        // Seen with 3 epochs on 320 tweets (cause not found yet): refuse rather than write NaNs.
+        throw dev.slimspark.errors.UserErrors.of(
+            "finetune's encoder training diverged: the training loss of epoch "
+                + e
+                + " is "
+                + loss
+                + ".",
+            "The encoder's weights became non-finite (learning rate too high for this data?).",
+            "Lower finetune.learning_rate and finetune.head_learning_rate (e.g. to a third), or use"
+                + " finetune.mode = \"head\"; no model was written.");
+      }
       Metrics m = held.isEmpty() ? null : score(held, labels);
       Epoch ep =
           new Epoch(

@@ -43,6 +43,7 @@ public final class BenchCommand {
           "dev.slimspark.jobs.tokenize.EncodeProbe",
           "dev.slimspark.jobs.label.LabelBench",
           "dev.slimspark.jobs.pack.PackBench",
+          "dev.slimspark.jobs.decon.DeconBench",
           "dev.slimspark.udfs.tokenize.spm.SentencePieceBench",
           "dev.slimspark.udfs.quality.SegmentationCostBench",
           "dev.slimspark.udfs.minhash.SignatureThroughputBench");

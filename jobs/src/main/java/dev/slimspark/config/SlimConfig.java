@@ -228,6 +228,23 @@ public final class SlimConfig {
   }
 
   /**
+   * The effective values of one section (key without the section -> concise HOCON), sorted, for
+   * provenance records such as an exported dataset's card. Not a way to read settings: each
+   * section's options class stays the only reader that acts on them. Secret-looking keys are
+   * masked.
+   */
+  public Map<String, String> describeSection(String section) {
+    Map<String, String> out = new TreeMap<>();
+    if (config.hasPath(section)) {
+      for (Map.Entry<String, ConfigValue> e : config.getConfig(section).entrySet()) {
+        String v = e.getValue().render(ConfigRenderOptions.concise());
+        out.put(e.getKey(), looksSecret(e.getKey()) ? "***" : v);
+      }
+    }
+    return out;
+  }
+
+  /**
    * SHA-256 (first 16 hex chars) of the effective config, keys sorted: identifies a run's settings.
    */
   public String hash() {

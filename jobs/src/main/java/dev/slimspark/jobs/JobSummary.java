@@ -97,9 +97,9 @@ public final class JobSummary {
     return status;
   }
 
-  /** Whether the job ended {@link Status#OK}. */
+  /** Whether the job ended {@link Status#OK} (or {@link Status#SKIPPED}: nothing to do). */
   public boolean ok() {
-    return status == Status.OK;
+    return status == Status.OK || status == Status.SKIPPED;
   }
 
   /**

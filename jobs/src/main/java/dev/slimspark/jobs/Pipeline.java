@@ -1,5 +1,6 @@
 package dev.slimspark.jobs;
 
+import dev.slimspark.jobs.decon.DeconStage;
 import dev.slimspark.jobs.dedup.DedupStage;
 import dev.slimspark.jobs.export.ExportStage;
 import dev.slimspark.jobs.filter.FilterStage;
@@ -30,6 +31,7 @@ public final class Pipeline {
     register(new IngestStage());
     register(new FilterStage());
     register(new DedupStage());
+    register(new DeconStage());
     register(new TokenizeStage());
     register(new PackStage());
     register(new ExportStage());

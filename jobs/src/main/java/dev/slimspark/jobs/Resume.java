@@ -60,7 +60,7 @@ public final class Resume {
         runs.where(
                 col("config_hash")
                     .equalTo(ctx.configHash())
-                    .and(col("status").equalTo(Status.OK.json())))
+                    .and(col("status").isin(Status.OK.json(), Status.SKIPPED.json())))
             .select("job", "run_id", "ended_at", "outputs_json", "input_state_json")
             .collectAsList()) {
       Row old = r.latest.get(row.getString(0));

@@ -17,6 +17,11 @@ public enum Status {
   CHECK_FAILED("check_failed"),
   /** {@code run} skipped the stage: its outputs are committed for this config and input. */
   UP_TO_DATE("up to date"),
+  /**
+   * The stage had nothing to do by configuration (decontaminate with no eval sets): it read and
+   * wrote nothing; exit 0, and {@code run} goes on as after ok.
+   */
+  SKIPPED("skipped"),
   /** A multi-stage command ({@code run}, {@code demo}) stopped at a stage that did not end ok. */
   FAILED("failed");
 

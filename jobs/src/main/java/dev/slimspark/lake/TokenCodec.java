@@ -62,9 +62,23 @@ public final class TokenCodec {
    *     low 16 bits would silently give another token
    */
   public static byte[] encode(int[] ids, int bos, int eos, String dtype) {
-    boolean u16 = UINT16.equals(dtype);
-    int n = ids.length + (bos >= 0 ? 1 : 0) + (eos >= 0 ? 1 : 0);
-    byte[] out = new byte[n * (u16 ? 2 : 4)];
+    byte[] out = new byte[encodedLength(ids.length, bos, eos, dtype)];
+    encodeInto(ids, bos, eos, UINT16.equals(dtype), out);
+    return out;
+  }
+
+  /** Bytes {@link #encode(int[], int, int, String)} writes for {@code n} ids. */
+  public static int encodedLength(int n, int bos, int eos, String dtype) {
+    return (n + (bos >= 0 ? 1 : 0) + (eos >= 0 ? 1 : 0)) * bytesPerToken(dtype);
+  }
+
+  /**
+   * What {@link #encode(int[], int, int, String)} returns, written at the start of {@code out} (at
+   * least {@link #encodedLength} long), so a task can reuse one buffer for every document.
+   *
+   * @return the number of bytes written
+   */
+  public static int encodeInto(int[] ids, int bos, int eos, boolean u16, byte[] out) {
     int o = 0;
     if (bos >= 0) {
       o = put(out, o, bos, u16);
@@ -73,9 +87,9 @@ public final class TokenCodec {
       o = put(out, o, t, u16);
     }
     if (eos >= 0) {
-      put(out, o, eos, u16);
+      o = put(out, o, eos, u16);
     }
-    return out;
+    return o;
   }
 
   private static int put(byte[] out, int o, int t, boolean u16) {

@@ -88,6 +88,11 @@ class StandaloneClusterIT {
   private static final Logger LOG = LoggerFactory.getLogger(StandaloneClusterIT.class);
   static final List<String> STAGES = Pipeline.stageNames();
 
+  /** No eval sets are configured here: decontaminate reports itself skipped, the others ok. */
+  static Status expectedStatus(String stage) {
+    return stage.equals("decontaminate") ? Status.SKIPPED : Status.OK;
+  }
+
   /** Tables that ingest and filter write: complete after the driver is killed in dedup. */
   static final Set<String> BEFORE_DEDUP =
       Set.of("docs_raw", "ingest_quarantine", "ingest_files", "docs_filtered");
@@ -217,7 +222,7 @@ class StandaloneClusterIT {
     String input = "ingest.input=[" + q(sample + "/*.jsonl*") + "]";
     for (String stage : STAGES) {
       assertEquals(
-          Status.OK,
+          expectedStatus(stage),
           Stages.run(stage, Stages.config("lake=" + q(localLake), input)).status(),
           stage);
     }
@@ -352,7 +357,7 @@ class StandaloneClusterIT {
     assertEquals(0, driver.exitValue(), "driver failed\n" + out);
     LOG.info("executor {} was killed mid-dedup; the run completed", killed);
     List<String> expected = new ArrayList<>(List.of("ingest=up to date", "filter=up to date"));
-    STAGES.subList(2, STAGES.size()).forEach(s -> expected.add(s + "=ok"));
+    STAGES.subList(2, STAGES.size()).forEach(s -> expected.add(s + "=" + expectedStatus(s).json()));
     expected.add("run=ok");
     assertEquals(expected, jobStatuses(log), out);
     assertTrue(

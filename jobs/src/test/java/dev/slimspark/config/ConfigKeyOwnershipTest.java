@@ -62,6 +62,10 @@ class ConfigKeyOwnershipTest {
             "dev.slimspark.jobs.dedup.DedupOptions",
             "dev.slimspark.jobs.dedup.DedupOptionsDefaultsTest"));
     m.put(
+        "decontaminate",
+        new Owner(
+            "dev.slimspark.jobs.decon.DeconOptions", "dev.slimspark.jobs.decon.DeconOptionsTest"));
+    m.put(
         "tokenize",
         new Owner(
             "dev.slimspark.jobs.tokenize.TokenizeOptions",

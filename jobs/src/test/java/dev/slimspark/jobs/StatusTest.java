@@ -23,6 +23,7 @@ class StatusTest {
     expected.put(Status.FAILED_ON_QUARANTINE, "failed_on_quarantine");
     expected.put(Status.CHECK_FAILED, "check_failed");
     expected.put(Status.UP_TO_DATE, "up to date");
+    expected.put(Status.SKIPPED, "skipped");
     expected.put(Status.FAILED, "failed");
     assertEquals(
         expected.keySet().size(), Status.values().length, "a new status needs its string here");

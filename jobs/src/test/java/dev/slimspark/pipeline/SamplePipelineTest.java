@@ -65,6 +65,10 @@ class SamplePipelineTest {
               "ingest.id_base=" + q(sample));
       for (String stage : Pipeline.stageNames()) {
         JobSummary s = Stages.run(stage, c);
+        // decontaminate has no eval sets here: skipped, nothing written, not in the fingerprint.
+        if (s.status() == Status.SKIPPED && stage.equals("decontaminate")) {
+          continue;
+        }
         assertEquals(Status.OK, s.status(), s.toJson());
         if (lake == lakeA) {
           SUMMARIES.put(stage, s);

@@ -34,6 +34,20 @@ public final class EvaluateAction {
    */
   public static EvaluateResult evaluate(
       Dataset<Row> labels, Dataset<Row> gold, EvaluateOptions o, String runId) {
+    return evaluate(labels, gold, o, runId, null);
+  }
+
+  /**
+   * As {@link #evaluate(Dataset, Dataset, EvaluateOptions, String)}, with the leakage check's
+   * result ({@code leak}, null = none): its counts go into each row, and every labeler is also
+   * scored on the gold without the near-duplicate items.
+   */
+  public static EvaluateResult evaluate(
+      Dataset<Row> labels,
+      Dataset<Row> gold,
+      EvaluateOptions o,
+      String runId,
+      LabelEvalRows.Leak leak) {
     if (!o.labelers().isEmpty()) {
       labels = labels.filter(col("labeler_id").isin(o.labelers().toArray()));
     }
@@ -41,7 +55,7 @@ public final class EvaluateAction {
     EvalInputs.Labels lb = null;
     try {
       lb = EvalInputs.labels(labels, gs.gold());
-      return score(labels, gs, lb, o, runId);
+      return score(labels, gs, lb, o, runId, leak);
     } finally {
       gs.gold().unpersist();
       if (lb != null) {
@@ -55,7 +69,12 @@ public final class EvaluateAction {
    * the class list).
    */
   private static EvaluateResult score(
-      Dataset<Row> all, EvalInputs.Gold gs, EvalInputs.Labels lb, EvaluateOptions o, String runId) {
+      Dataset<Row> all,
+      EvalInputs.Gold gs,
+      EvalInputs.Labels lb,
+      EvaluateOptions o,
+      String runId,
+      LabelEvalRows.Leak leak) {
     Dataset<Row> gold = gs.gold().select("id", "label");
     Dataset<Row> labels = lb.labels();
     // Label set and gold check first (cheap distincts), so a bad gold file fails fast.
@@ -82,15 +101,17 @@ public final class EvaluateAction {
           List.of(),
           "");
     }
-    List<Row> cells =
-        joined
-            .groupBy("labeler_id", "labeler_type", "model_version", "gold", "label")
-            .agg(
-                functions.count(functions.lit(1)).as("n"),
-                functions.sum("tokens_processed").as("tokens"),
-                functions.sum("device_ms").as("ms"))
-            .collectAsList();
-    Map<String, LabelerTally> tallies = LabelerTally.of(cells, classes);
+    Map<String, LabelerTally> tallies = LabelerTally.of(cells(joined), classes);
+    Map<String, LabelerTally> clean =
+        leak == null
+            ? Map.of()
+            : LabelerTally.of(
+                cells(
+                    joined.join(
+                        leak.evalIds().select(col("id").as("_leak_id")),
+                        col("doc_id").equalTo(col("_leak_id")),
+                        "left_anti")),
+                classes);
     Map<String, Map<String, Double>> kappas = pairwiseKappa(joined, classes);
     List<Row> rows = new ArrayList<>();
     List<Map<String, Object>> results = new ArrayList<>();
@@ -100,9 +121,9 @@ public final class EvaluateAction {
       LabelerTally t = e.getValue();
       Metrics m = new Metrics(classes, t.confusion);
       Map<String, Double> kv = kappas.getOrDefault(id, Map.of());
-      rows.add(LabelEvalRows.row(runId, o.gold(), id, t, m, classes, kv));
+      rows.add(LabelEvalRows.row(runId, o.gold(), id, t, m, classes, kv, leak, clean.get(id)));
       report.append(LabelEvalRows.report(id, t, m, kv));
-      results.add(LabelEvalRows.brief(id, t, m));
+      results.add(LabelEvalRows.brief(id, t, m, rows.get(rows.size() - 1)));
     }
     LOG.info("label evaluation against {}:\n{}", o.gold(), report);
     return new EvaluateResult(
@@ -115,6 +136,17 @@ public final class EvaluateAction {
         rows,
         results,
         report.toString());
+  }
+
+  /** One small aggregate per (labeler, gold, predicted): everything else is driver math. */
+  private static List<Row> cells(Dataset<Row> joined) {
+    return joined
+        .groupBy("labeler_id", "labeler_type", "model_version", "gold", "label")
+        .agg(
+            functions.count(functions.lit(1)).as("n"),
+            functions.sum("tokens_processed").as("tokens"),
+            functions.sum("device_ms").as("ms"))
+        .collectAsList();
   }
 
   /** The configured classes, else every label predicted, sorted. */

@@ -53,7 +53,9 @@ public record EvaluateOptions(
           "gold_encoding",
           "min_matched_share",
           "labels",
-          "labelers");
+          "labelers",
+          "overlap.train",
+          "overlap.threshold");
 
   private static final String P = "evaluate.";
 
@@ -90,6 +92,35 @@ public record EvaluateOptions(
         c.getDouble(P + "min_matched_share"),
         c.getStringList(P + "labels"),
         c.getStringList(P + "labelers"));
+  }
+
+  /** No leakage check unless configured. */
+  public static final String DEFAULT_OVERLAP_TRAIN = "";
+
+  public static final double DEFAULT_OVERLAP_THRESHOLD = Overlap.DEFAULT_THRESHOLD;
+
+  /**
+   * The {@code evaluate.overlap.*} keys: the training data to check the gold against, and the
+   * threshold. Apart from {@link #from} because only the stage uses them.
+   */
+  public static Overlap overlap(SlimConfig c) {
+    double t = c.getDouble(P + "overlap.threshold");
+    if (!(t > 0 && t <= 1)) {
+      throw UserErrors.badConfigValue(P + "overlap.threshold", String.valueOf(t), "in (0, 1]");
+    }
+    return new Overlap(c.getString(P + "overlap.train"), t, Overlap.Drop.NONE);
+  }
+
+  /** The columns to read the training data by for the leakage check (the gold's id and text). */
+  LabeledData.Columns overlapTrainColumns() {
+    return new LabeledData.Columns(
+        P + "gold_id_column",
+        goldIdColumn,
+        goldTextColumn,
+        true,
+        null,
+        P + "gold_encoding",
+        goldEncoding);
   }
 
   /** The columns to read the gold labels by (text optional), with the keys that messages name. */

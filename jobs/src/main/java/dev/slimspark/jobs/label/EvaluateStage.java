@@ -1,5 +1,8 @@
 package dev.slimspark.jobs.label;
 
+import static org.apache.spark.sql.functions.col;
+
+import dev.slimspark.errors.UserErrors;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.Stage;
@@ -9,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,7 +58,9 @@ public final class EvaluateStage implements Stage {
     List<String> warnings = new ArrayList<>();
     Dataset<Row> gold =
         LabeledData.read(ctx.spark(), lake, o.gold(), o.goldColumns(), name(), warnings);
-    EvaluateResult r = EvaluateAction.evaluate(labels, gold, o, ctx.runId());
+    Overlap ov = EvaluateOptions.overlap(ctx.config());
+    LabelEvalRows.Leak leak = ov.enabled() ? leakage(ctx, o, ov, gold, summary, warnings) : null;
+    EvaluateResult r = EvaluateAction.evaluate(labels, gold, o, ctx.runId(), leak);
     summary
         .count("gold_rows", r.goldRows())
         .count("gold_duplicate_rows", r.goldDuplicateRows())
@@ -72,16 +76,49 @@ public final class EvaluateStage implements Stage {
       summary.count("labelers", 0);
       return summary;
     }
+    // Evolving: a label_eval written before the leakage columns existed gains them (null there).
     long v =
-        lake.write(
+        lake.appendEvolving(
             ctx.spark().createDataFrame(r.rows(), LabelEvalRows.SCHEMA),
             Table.LABEL_EVAL,
-            SaveMode.Append,
             ctx.commitMetadata(name()));
     summary.output(Table.LABEL_EVAL.id(), lake.path(Table.LABEL_EVAL), v);
     summary.count("labelers", r.labelers());
     summary.put("results", r.results());
     summary.put("report", r.report());
     return summary;
+  }
+
+  /** evaluate.overlap: the gold's overlap with the training data, into the summary. */
+  private LabelEvalRows.Leak leakage(
+      RunContext ctx,
+      EvaluateOptions o,
+      Overlap ov,
+      Dataset<Row> gold,
+      JobSummary summary,
+      List<String> warnings) {
+    if (gold.filter(col("text").isNotNull()).limit(1).count() == 0) {
+      throw UserErrors.of(
+          "evaluate.overlap.train is set, but the gold " + o.gold() + " has no text.",
+          "The leakage check compares the gold texts (column '"
+              + o.goldTextColumn()
+              + "') with the training texts.",
+          "Set evaluate.gold_text_column to the gold's text column, or evaluate.overlap.train = \"\".");
+    }
+    summary.input(ov.other());
+    Dataset<Row> train =
+        LabeledData.read(
+            ctx.spark(), ctx.lake(), ov.other(), o.overlapTrainColumns(), name(), warnings);
+    TrainEvalOverlap.Result r = TrainEvalOverlap.of(train, gold, ov.threshold());
+    summary.put("overlap", r.toMap(ov.other()));
+    LOG.info(
+        "evaluate: {} of {} gold items have a training row in {} at Jaccard >= {} ({} exact)",
+        r.evalNear(),
+        r.evalRows(),
+        ov.other(),
+        ov.threshold(),
+        r.evalExact());
+    return new LabelEvalRows.Leak(
+        ov.other(), ov.threshold(), r.evalExact(), r.evalNear(), r.evalIds());
   }
 }

@@ -150,7 +150,10 @@ public record FinetuneOptions(
           "train_batch_size",
           "train_layers",
           "patience",
-          "threads");
+          "threads",
+          "overlap.eval",
+          "overlap.threshold",
+          "overlap.drop");
 
   private static final String P = "finetune.";
 
@@ -271,6 +274,34 @@ public record FinetuneOptions(
   /** Whether classes are weighted n / (classes * n_c). */
   public boolean balancedClassWeights() {
     return classWeights.equals("balanced");
+  }
+
+  /** No leakage check unless configured. */
+  public static final String DEFAULT_OVERLAP_EVAL = "";
+
+  public static final double DEFAULT_OVERLAP_THRESHOLD = Overlap.DEFAULT_THRESHOLD;
+  public static final Overlap.Drop DEFAULT_OVERLAP_DROP = Overlap.DEFAULT_DROP;
+
+  /**
+   * The {@code finetune.overlap.*} keys: the train/eval leakage check (eval data, threshold, which
+   * overlapping training rows to drop). Apart from {@link #from} because only the stage uses them.
+   */
+  public static Overlap overlap(SlimConfig c) {
+    String drop = c.getEnum(P + "overlap.drop", "none", "exact", "near");
+    double t = c.getDouble(P + "overlap.threshold");
+    if (!(t > 0 && t <= 1)) {
+      throw UserErrors.badConfigValue(P + "overlap.threshold", String.valueOf(t), "in (0, 1]");
+    }
+    return new Overlap(
+        c.getString(P + "overlap.eval"),
+        t,
+        Overlap.Drop.valueOf(drop.toUpperCase(java.util.Locale.ROOT)));
+  }
+
+  /** The columns to read the leakage check's eval data by: the training data's id and text. */
+  LabeledData.Columns overlapEvalColumns() {
+    return new LabeledData.Columns(
+        P + "id_column", idColumn, textColumn, true, null, P + "encoding", encoding);
   }
 
   /** The columns to read the training data by, with the keys that messages name. */

@@ -67,6 +67,7 @@ public final class FinetuneStage implements Stage {
     List<String> warnings = new ArrayList<>();
     Dataset<Row> data =
         LabeledData.read(ctx.spark(), ctx.lake(), o.input(), o.columns(), name(), warnings);
+    data = leakageCheck(ctx, o, data, summary, warnings);
     FinetuneResult r = FinetuneAction.train(data, o, o.input(), ngrams, warnings);
     String version = "finetune-" + ctx.runId() + "-" + ctx.configHash();
     try {
@@ -79,6 +80,57 @@ public final class FinetuneStage implements Stage {
           "Check that the path is writable.");
     }
     return summarize(summary, r, dir, version);
+  }
+
+  /**
+   * finetune.overlap: the training rows' exact and near-duplicate overlap with the eval data into
+   * the summary ("overlap"), and the training data without the rows finetune.overlap.drop names.
+   */
+  private Dataset<Row> leakageCheck(
+      RunContext ctx,
+      FinetuneOptions o,
+      Dataset<Row> data,
+      JobSummary summary,
+      List<String> warnings) {
+    Overlap ov = FinetuneOptions.overlap(ctx.config());
+    if (!ov.enabled()) {
+      return data;
+    }
+    summary.input(ov.other());
+    Dataset<Row> eval =
+        LabeledData.read(
+            ctx.spark(), ctx.lake(), ov.other(), o.overlapEvalColumns(), name(), warnings);
+    TrainEvalOverlap.Result leak = TrainEvalOverlap.of(data, eval, ov.threshold());
+    Map<String, Object> m = leak.toMap(ov.other());
+    m.put("drop", ov.drop().configName());
+    summary.put("overlap", m);
+    if (leak.evalNear() > 0) {
+      warnings.add(
+          leak.evalNear()
+              + " of "
+              + leak.evalRows()
+              + " eval items in "
+              + ov.other()
+              + " have a training row at Jaccard >= "
+              + ov.threshold()
+              + " ("
+              + leak.evalExact()
+              + " exact); finetune.overlap.drop = "
+              + ov.drop().configName()
+              + ".");
+    }
+    if (ov.drop() == Overlap.Drop.NONE) {
+      return data;
+    }
+    Dataset<Row> ids =
+        ov.drop() == Overlap.Drop.EXACT
+            ? leak.trainIds().filter(org.apache.spark.sql.functions.col("exact"))
+            : leak.trainIds();
+    long read = data.count();
+    Dataset<Row> kept = data.join(ids.select("id"), "id", "left_anti");
+    long dropped = read - kept.count();
+    summary.count("rows_read", read).count("overlap_dropped", dropped);
+    return kept;
   }
 
   /** The token n-gram features over the encoder's vocabulary (its tokenizer.json). */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.types.DataTypes;
@@ -42,7 +43,20 @@ final class LabelEvalRows {
           .add("kappa_vs", DataTypes.createMapType(DataTypes.StringType, DataTypes.DoubleType))
           .add("docs_per_device_second", DataTypes.DoubleType)
           .add("tokens_per_doc", DataTypes.DoubleType)
-          .add("device_seconds_per_1000_docs", DataTypes.DoubleType);
+          .add("device_seconds_per_1000_docs", DataTypes.DoubleType)
+          .add("overlap_train", DataTypes.StringType)
+          .add("overlap_threshold", DataTypes.DoubleType)
+          .add("gold_overlap_exact", DataTypes.LongType)
+          .add("gold_overlap_near", DataTypes.LongType)
+          .add("docs_clean", DataTypes.LongType)
+          .add("accuracy_clean", DataTypes.DoubleType)
+          .add("macro_f1_clean", DataTypes.DoubleType);
+
+  /**
+   * The leakage check's result for the gold: the training data checked, the threshold, the gold ids
+   * with an exact / near-duplicate training row, and those near ids (column id).
+   */
+  record Leak(String train, double threshold, long exact, long near, Dataset<Row> evalIds) {}
 
   private LabelEvalRows() {}
 
@@ -57,7 +71,9 @@ final class LabelEvalRows {
       LabelerTally t,
       Metrics m,
       List<String> classes,
-      Map<String, Double> kappaVs) {
+      Map<String, Double> kappaVs,
+      Leak leak,
+      LabelerTally clean) {
     List<Row> pc = new ArrayList<>();
     for (int i = 0; i < classes.size(); i++) {
       pc.add(RowFactory.create(classes.get(i), m.precision(i), m.recall(i), m.f1(i), m.support(i)));
@@ -87,7 +103,24 @@ final class LabelEvalRows {
         JavaConverters.mapAsScalaMap(new LinkedHashMap<>(kappaVs)),
         t.docsPerDeviceSecond(),
         t.tokensPerDoc(),
-        t.deviceSecondsPer1000Docs());
+        t.deviceSecondsPer1000Docs(),
+        leak == null ? null : leak.train(),
+        leak == null ? null : leak.threshold(),
+        leak == null ? null : leak.exact(),
+        leak == null ? null : leak.near(),
+        leak == null ? null : clean == null ? 0L : clean.docs,
+        cleanMetrics(leak, clean, classes, true),
+        cleanMetrics(leak, clean, classes, false));
+  }
+
+  /** Accuracy or macro-F1 on the gold without near duplicates; null without a check or rows. */
+  private static Double cleanMetrics(
+      Leak leak, LabelerTally clean, List<String> classes, boolean accuracy) {
+    if (leak == null || clean == null) {
+      return null;
+    }
+    Metrics m = new Metrics(classes, clean.confusion);
+    return m.total() == 0 ? null : accuracy ? m.accuracy() : m.macroF1();
   }
 
   /** The labeler's block of the text report: its metrics table, cost and kappas. */
@@ -105,7 +138,7 @@ final class LabelEvalRows {
   }
 
   /** The labeler's entry in the summary's {@code results}. */
-  static Map<String, Object> brief(String id, LabelerTally t, Metrics m) {
+  static Map<String, Object> brief(String id, LabelerTally t, Metrics m, Row row) {
     Map<String, Object> b = new LinkedHashMap<>();
     b.put("labeler_id", id);
     b.put("docs", t.docs);
@@ -114,6 +147,11 @@ final class LabelEvalRows {
     b.put("macro_f1", m.macroF1());
     b.put("kappa_vs_gold", m.kappa());
     b.put("device_seconds_per_1000_docs", t.deviceSecondsPer1000Docs());
+    for (String c : new String[] {"docs_clean", "accuracy_clean", "macro_f1_clean"}) {
+      if (!row.isNullAt(SCHEMA.fieldIndex("overlap_train"))) {
+        b.put(c, row.get(SCHEMA.fieldIndex(c)));
+      }
+    }
     return b;
   }
 }

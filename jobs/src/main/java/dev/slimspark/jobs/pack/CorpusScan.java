@@ -61,15 +61,8 @@ final class CorpusScan {
 
   /** docs_tokens plus split, bucket and ntok columns. */
   static Dataset<Row> assign(Dataset<Row> docs, PackOptions c) {
-    long cut = Math.round(c.validationFraction() * 1_000_000L);
     int buckets = c.mix().isEmpty() ? 1 : BUCKETS;
-    return docs.withColumn(
-            "split",
-            when(
-                    pmod(xxhash64(lit(c.seed()), lit("split"), col("doc_id")), lit(1_000_000L))
-                        .lt(cut),
-                    lit(PackedRowsTable.VALIDATION))
-                .otherwise(lit(PackedRowsTable.TRAIN)))
+    return docs.withColumn("split", PackedRowsTable.split(c.seed(), c.validationFraction()))
         .withColumn(
             "bucket",
             pmod(xxhash64(lit(c.seed()), lit("mix"), col("doc_id")), lit((long) buckets))

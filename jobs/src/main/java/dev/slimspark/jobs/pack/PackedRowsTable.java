@@ -1,5 +1,12 @@
 package dev.slimspark.jobs.pack;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.pmod;
+import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -25,4 +32,17 @@ public final class PackedRowsTable {
           .add("pad_count", DataTypes.IntegerType, false);
 
   private PackedRowsTable() {}
+
+  /**
+   * The split of each document (a doc_id column): validation for a seeded-hash share of {@code
+   * validationFraction}, else train. Pack and the corpus export share it, so the exported text's
+   * validation split holds the same documents as the packed one.
+   */
+  public static Column split(long seed, double validationFraction) {
+    long cut = Math.round(validationFraction * 1_000_000L);
+    return when(
+            pmod(xxhash64(lit(seed), lit("split"), col("doc_id")), lit(1_000_000L)).lt(cut),
+            lit(VALIDATION))
+        .otherwise(lit(TRAIN));
+  }
 }

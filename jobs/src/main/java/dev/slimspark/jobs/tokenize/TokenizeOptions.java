@@ -2,6 +2,7 @@ package dev.slimspark.jobs.tokenize;
 
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.errors.UserErrors;
+import dev.slimspark.jobs.decon.DeconOptions;
 import dev.slimspark.lake.Table;
 import dev.slimspark.udfs.tokenize.Tokenizers;
 
@@ -60,8 +61,10 @@ public record TokenizeOptions(
   public static TokenizeOptions from(SlimConfig c) {
     String kind = c.getEnum("tokenize.tokenizer.kind", Tokenizers.KINDS);
     int chunkChars = c.getInt("tokenize.chunk_chars");
+    // Decontamination's output replaces dedup's when eval sets are configured.
+    String input = DeconOptions.docsTable(c.getString("tokenize.input_table"), c);
     return new TokenizeOptions(
-        c.getString("tokenize.input_table"),
+        input,
         kind,
         c.getString("tokenize.tokenizer.path"),
         c.getString("tokenize.bos"),

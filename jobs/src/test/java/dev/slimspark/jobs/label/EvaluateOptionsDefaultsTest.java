@@ -26,6 +26,8 @@ class EvaluateOptionsDefaultsTest {
     constants.put("min_matched_share", DEFAULT_MIN_MATCHED_SHARE);
     constants.put("labels", DEFAULT_LABELS);
     constants.put("labelers", DEFAULT_LABELERS);
+    constants.put("overlap.train", DEFAULT_OVERLAP_TRAIN);
+    constants.put("overlap.threshold", DEFAULT_OVERLAP_THRESHOLD);
     DefaultsFile.assertConstantsMatch("evaluate", KEYS, constants);
   }
 

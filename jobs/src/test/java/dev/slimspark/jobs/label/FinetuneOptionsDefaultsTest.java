@@ -48,6 +48,9 @@ class FinetuneOptionsDefaultsTest {
     constants.put("train_layers", DEFAULT_TRAIN_LAYERS);
     constants.put("patience", DEFAULT_PATIENCE);
     constants.put("threads", DEFAULT_THREADS);
+    constants.put("overlap.eval", DEFAULT_OVERLAP_EVAL);
+    constants.put("overlap.threshold", DEFAULT_OVERLAP_THRESHOLD);
+    constants.put("overlap.drop", DEFAULT_OVERLAP_DROP.configName());
     DefaultsFile.assertConstantsMatch("finetune", KEYS, constants);
   }
 

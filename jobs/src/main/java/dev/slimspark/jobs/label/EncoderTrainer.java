@@ -9,9 +9,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.slimspark.udfs.bert.BertEncoder;
+import dev.slimspark.udfs.bert.Torch;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -20,23 +19,32 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Fine-tunes a {@link BertEncoder} with a linear head on its pooled, L2-normalized embedding (the
- * head {@link LinearHead} computes, so the result exports as today's classifier graph): weighted
- * cross-entropy, AdamW (decoupled decay on matrices only), linear warmup then linear decay, seeded
- * shuffling, no dropout, early stopping on the held-out macro-F1 with the best epoch's weights
- * kept. Runs on the calling thread with PyTorch's intra-op threads; the weights live in native
+ * head {@link LinearHead} computes, so the result exports as today's classifier graph): first a
+ * linear probe on the frozen encoder's embeddings ({@link LinearProbe}, "epoch 0"), then every
+ * trained weight with weighted cross-entropy on log-softmax, AdamW (decoupled decay on matrices
+ * only), global gradient-norm clipping, linear warmup then linear decay, seeded shuffling, no
+ * dropout, early stopping on the held-out macro-F1 with the best epoch's weights kept (the probe on
+ * the untouched encoder included). A step whose loss or gradient is not finite is skipped and
+ * counted. Runs on the calling thread with PyTorch's intra-op threads; the weights live in native
  * memory (4 bytes per weight, x4 with AdamW's moments and the gradient).
  */
 final class EncoderTrainer {
   private static final Logger LOG = LoggerFactory.getLogger(EncoderTrainer.class);
-  private static final float BETA1 = 0.9f;
-  private static final float BETA2 = 0.999f;
-  private static final float ADAM_EPS = 1e-8f;
+
+  /** Texts per forward pass without gradients (probe embeddings, scoring). */
+  private static final int INFER_BATCH = 64;
 
   /** One tokenized text and its class. */
   record Example(String id, long[] ids, int label) {}
 
-  /** How one epoch went; held-out scores are null without a holdout. */
-  record Epoch(int epoch, double trainLoss, Double heldAccuracy, Double heldMacroF1, double wallS) {
+  /** How one epoch went (epoch 0: the linear probe); held-out scores are null without a holdout. */
+  record Epoch(
+      int epoch,
+      double trainLoss,
+      Double heldAccuracy,
+      Double heldMacroF1,
+      double wallS,
+      long skippedSteps) {
     Map<String, Object> toMap() {
       Map<String, Object> m = new java.util.LinkedHashMap<>();
       m.put("epoch", epoch);
@@ -44,15 +52,20 @@ final class EncoderTrainer {
       m.put("holdout_accuracy", heldAccuracy);
       m.put("holdout_macro_f1", heldMacroF1);
       m.put("wall_s", wallS);
+      m.put("skipped_steps", skippedSteps);
       return m;
     }
   }
 
-  /** The trained head (embedding-only) and encoder weights of the best epoch, and the history. */
+  /**
+   * The trained head (embedding-only) and encoder weights of the best epoch (0 = the probe on the
+   * untouched encoder), the probe, and the history of the fine-tuning epochs.
+   */
   record Result(
       float[][] headWeights,
       float[] headBias,
       Map<String, float[]> encoder,
+      Epoch probe,
       List<Epoch> epochs,
       int bestEpoch,
       long steps,
@@ -67,9 +80,10 @@ final class EncoderTrainer {
   private final NDArray w;
   private final NDArray b;
   private final List<String> trained;
-  private final Map<String, NDArray[]> moments = new java.util.HashMap<>();
+  private final AdamW adam = new AdamW();
   private long step;
   private long totalSteps;
+  private long skipped;
 
   EncoderTrainer(
       BertEncoder bert, EncoderTraining t, String pooling, int classes, float[] classWeights) {
@@ -81,7 +95,9 @@ final class EncoderTrainer {
     NDManager m = bert.manager();
     this.w = m.zeros(new Shape(bert.hidden(), classes));
     this.b = m.zeros(new Shape(classes));
-    this.trained = bert.topLayerParams(t.trainLayers() < 0 ? Integer.MAX_VALUE : t.trainLayers());
+    this.trained =
+        new ArrayList<>(
+            bert.topLayerParams(t.trainLayers() < 0 ? Integer.MAX_VALUE : t.trainLayers()));
     if (t.trainLayers() > 0) {
       trained.removeIf(n -> n.startsWith("embeddings."));
     }
@@ -98,30 +114,38 @@ final class EncoderTrainer {
     return ps;
   }
 
-  /** Trains on {@code train}, scoring {@code held} after each epoch (may be empty). */
+  private List<String> names() {
+    List<String> names = new ArrayList<>(trained);
+    names.add("head.weight");
+    names.add("head.bias");
+    return names;
+  }
+
+  /**
+   * Trains on {@code train}, scoring {@code held} after the probe and each epoch (may be empty).
+   */
   Result fit(List<Example> train, List<Example> held, List<String> labels, long seed) {
     Random rnd = new Random(seed);
     totalSteps = (long) t.epochs() * ((train.size() + t.batchSize() - 1) / t.batchSize());
-    List<Epoch> history = new ArrayList<>();
-    double best = Double.NEGATIVE_INFINITY;
-    int bestEpoch = 0;
-    Map<String, float[]> bestEnc = null;
-    float[] bestW = null;
-    float[] bestB = null;
     long wall0 = System.nanoTime();
     double cpu0 = cpuSeconds();
+    Epoch probe = probe(train, held, labels);
+    List<Epoch> history = new ArrayList<>();
+    double best = held.isEmpty() ? 0 : probe.heldMacroF1();
+    int bestEpoch = 0;
+    Map<String, float[]> bestEnc = bert.values();
+    float[] bestW = w.toFloatArray();
+    float[] bestB = b.toFloatArray();
     int since = 0;
     for (int e = 1; e <= t.epochs() && since < t.patience(); e++) {
       long t0 = System.nanoTime();
-      double loss = epoch(batches(train, rnd));
+      long skipped0 = skipped;
+      double loss = epoch(LengthBatches.shuffled(train, t.batchSize(), rnd), e);
       if (!Double.isFinite(loss)) {
-        // Seen with 3 epochs on 320 tweets (cause not found yet): refuse rather than write NaNs.
         throw dev.slimspark.errors.UserErrors.of(
-            "finetune's encoder training diverged: the training loss of epoch "
+            "finetune's encoder training diverged: every step of epoch "
                 + e
-                + " is "
-                + loss
-                + ".",
+                + " had a non-finite loss or gradient.",
             "The encoder's weights became non-finite (learning rate too high for this data?).",
             "Lower finetune.learning_rate and finetune.head_learning_rate (e.g. to a third), or use"
                 + " finetune.mode = \"head\"; no model was written.");
@@ -133,7 +157,8 @@ final class EncoderTrainer {
               loss,
               m == null ? null : m.accuracy(),
               m == null ? null : m.macroF1(),
-              (System.nanoTime() - t0) / 1e9);
+              (System.nanoTime() - t0) / 1e9,
+              skipped - skipped0);
       history.add(ep);
       LOG.info("finetune encoder epoch {}: {}", e, ep.toMap());
       double score = m == null ? e : m.macroF1();
@@ -151,7 +176,38 @@ final class EncoderTrainer {
     double wall = (System.nanoTime() - wall0) / 1e9;
     restore(bestEnc, bestW, bestB);
     return new Result(
-        headRows(bestW), bestB, bestEnc, history, bestEpoch, step, wall, cpuSeconds() - cpu0);
+        headRows(bestW),
+        bestB,
+        bestEnc,
+        probe,
+        history,
+        bestEpoch,
+        step,
+        wall,
+        cpuSeconds() - cpu0);
+  }
+
+  /** Epoch 0: the head fitted on the frozen encoder's embeddings of the training rows. */
+  private Epoch probe(List<Example> train, List<Example> held, List<String> labels) {
+    long t0 = System.nanoTime();
+    double loss;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray z = embed(train);
+      loss =
+          LinearProbe.fit(z, train.stream().mapToInt(Example::label).toArray(), classWeights, w, b);
+    }
+    Metrics m = held.isEmpty() ? null : score(held, labels);
+    Epoch ep =
+        new Epoch(
+            0,
+            loss,
+            m == null ? null : m.accuracy(),
+            m == null ? null : m.macroF1(),
+            (System.nanoTime() - t0) / 1e9,
+            0);
+    LOG.info("finetune encoder linear probe (epoch 0): {}", ep.toMap());
+    return ep;
   }
 
   /** Puts the best epoch's weights back, so {@link #predict} is the written model's. */
@@ -175,38 +231,37 @@ final class EncoderTrainer {
     return res;
   }
 
-  /**
-   * Seeded shuffle, then texts of similar length batched together within windows of 50 batches
-   * (less padding, still random order of batches).
-   */
-  private List<List<Example>> batches(List<Example> rows, Random rnd) {
-    List<Example> order = new ArrayList<>(rows);
-    Collections.shuffle(order, rnd);
-    int bs = t.batchSize();
-    List<List<Example>> res = new ArrayList<>();
-    for (int i = 0; i < order.size(); i += 50 * bs) {
-      List<Example> window = new ArrayList<>(order.subList(i, Math.min(order.size(), i + 50 * bs)));
-      window.sort(Comparator.comparingInt(x -> x.ids().length));
-      for (int j = 0; j < window.size(); j += bs) {
-        res.add(window.subList(j, Math.min(window.size(), j + bs)));
+  /** One pass; returns the mean training loss of the steps taken (NaN when none was). */
+  private double epoch(List<List<Example>> batches, int e) {
+    double sum = 0;
+    int n = 0;
+    long t0 = System.nanoTime();
+    double cpu0 = cpuSeconds();
+    for (int i = 0; i < batches.size(); i++) {
+      double l = step(batches.get(i));
+      if (Double.isFinite(l)) {
+        sum += l;
+        n++;
+      }
+      if ((i + 1) % 50 == 0) {
+        LOG.info(
+            "finetune encoder epoch {}: step {} of {}, mean loss {}, {} s, {} CPU s",
+            e,
+            i + 1,
+            batches.size(),
+            String.format("%.4f", sum / Math.max(1, n)),
+            String.format("%.0f", (System.nanoTime() - t0) / 1e9),
+            String.format("%.0f", cpuSeconds() - cpu0));
       }
     }
-    Collections.shuffle(res, rnd);
-    return res;
+    return n == 0 ? Double.NaN : sum / n;
   }
 
-  /** One pass; returns the mean training loss. */
-  private double epoch(List<List<Example>> batches) {
-    double sum = 0;
-    for (List<Example> batch : batches) {
-      sum += step(batch);
-    }
-    return sum / Math.max(1, batches.size());
-  }
-
+  /** One step; returns its loss, or NaN when it was skipped (non-finite loss or gradient). */
   private double step(List<Example> batch) {
     step++;
     double loss;
+    List<NDArray> ps = params();
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
       NDManager m = bert.manager();
@@ -218,78 +273,86 @@ final class EncoderTrainer {
       }
       NDArray onehot = m.create(y).oneHot(classes, DataType.FLOAT32);
       NDArray weight = m.create(cw);
-      try (GradientCollector gc =
-          Engine.getEngine(bert.manager().getEngine().getEngineName()).newGradientCollector()) {
+      try (GradientCollector gc = Engine.getEngine(Torch.ENGINE).newGradientCollector()) {
+        // log-softmax, not log(softmax): finite for any logits.
         NDArray logp = logits(in).logSoftmax(1);
         NDArray l = onehot.mul(logp).sum(new int[] {1}).neg().mul(weight).sum().div(weight.sum());
         gc.backward(l);
         loss = l.getFloat();
       }
-      update();
-      for (NDArray p : params()) {
-        NDArray g = p.getGradient();
-        g.subi(g);
+      double norm = Double.isFinite(loss) ? AdamW.gradNorm(ps) : Double.NaN;
+      if (Double.isFinite(norm)) {
+        double max = t.maxGradNorm();
+        float scale = max > 0 && norm > max ? (float) (max / norm) : 1f;
+        adam.update(names(), ps, this::rate, t.weightDecay(), scale);
+      } else {
+        LOG.warn("finetune encoder step {} skipped: loss {}, gradient norm {}", step, loss, norm);
+        skipped++;
+        loss = Double.NaN;
       }
+      ps.forEach(Torch::zeroGradient);
     }
     return loss;
   }
 
-  private NDArray logits(NDList in) {
-    NDArray z = BertEncoder.pool(bert.forward(in.get(0), in.get(1)), in.get(1), pooling);
-    return z.matMul(w).add(b);
-  }
-
-  /** AdamW on every trained weight, at this step's rate (warmup, then linear decay). */
-  private void update() {
+  /** This step's rate of weight {@code name}: linear warmup, then linear decay to 0. */
+  private double rate(String name) {
     double warm = Math.max(1, t.warmupFraction() * totalSteps);
     double f =
         step <= warm
             ? step / warm
             : Math.max(0, (totalSteps - step) / Math.max(1.0, totalSteps - warm));
-    float bc1 = (float) (1 - Math.pow(BETA1, step));
-    float bc2 = (float) (1 - Math.pow(BETA2, step));
-    List<String> names = new ArrayList<>(trained);
-    names.add("head.weight");
-    names.add("head.bias");
-    List<NDArray> ps = params();
-    for (int i = 0; i < ps.size(); i++) {
-      NDArray p = ps.get(i);
-      String name = names.get(i);
-      boolean head = name.startsWith("head.");
-      float lr = (float) (f * (head ? t.headLearningRate() : t.learningRate()));
-      boolean decay = p.getShape().dimension() > 1;
-      NDArray g = p.getGradient();
-      NDArray[] mv = moments.computeIfAbsent(name, k -> new NDArray[] {zerosLike(p), zerosLike(p)});
-      mv[0].muli(BETA1).addi(g.mul(1 - BETA1));
-      mv[1].muli(BETA2).addi(g.square().muli(1 - BETA2));
-      NDArray upd = mv[0].div(bc1).divi(mv[1].div(bc2).sqrt().addi(ADAM_EPS));
-      if (decay && t.weightDecay() > 0) {
-        upd.addi(p.mul((float) t.weightDecay()));
-      }
-      p.subi(upd.muli(lr));
-    }
+    return f * (name.startsWith("head.") ? t.headLearningRate() : t.learningRate());
   }
 
-  private static NDArray zerosLike(NDArray p) {
-    NDArray z = p.getManager().zeros(p.getShape());
-    NDScope.unregister(z);
-    return z;
+  private NDArray logits(NDList in) {
+    return pooled(in).matMul(w).add(b);
   }
 
-  /** Predicted class per example, batched, without gradients. */
-  int[] predict(List<Example> rows) {
-    int[] res = new int[rows.size()];
-    int bs = 64;
-    for (int i = 0; i < rows.size(); i += bs) {
+  private NDArray pooled(NDList in) {
+    return BertEncoder.pool(bert.forward(in.get(0), in.get(1)), in.get(1), pooling);
+  }
+
+  /**
+   * Pooled embeddings {@code [n, hidden]} of {@code rows} in their order, without gradients,
+   * batched by length (dynamic padding); attached to the caller's scope.
+   */
+  private NDArray embed(List<Example> rows) {
+    Integer[] order = LengthBatches.byLength(rows);
+    float[] out = new float[rows.size() * bert.hidden()];
+    for (int i = 0; i < order.length; i += INFER_BATCH) {
       try (NDScope scope = new NDScope()) {
         scope.suppressNotUsedWarning();
+        int end = Math.min(order.length, i + INFER_BATCH);
         List<long[]> ids = new ArrayList<>();
-        for (Example x : rows.subList(i, Math.min(rows.size(), i + bs))) {
-          ids.add(x.ids());
+        for (int j = i; j < end; j++) {
+          ids.add(rows.get(order[j]).ids());
+        }
+        float[] z = pooled(BertEncoder.batch(bert.manager(), ids)).toFloatArray();
+        for (int j = i; j < end; j++) {
+          System.arraycopy(
+              z, (j - i) * bert.hidden(), out, order[j] * bert.hidden(), bert.hidden());
+        }
+      }
+    }
+    return bert.manager().create(out, new Shape(rows.size(), bert.hidden()));
+  }
+
+  /** Predicted class per example, batched by length, without gradients. */
+  int[] predict(List<Example> rows) {
+    Integer[] order = LengthBatches.byLength(rows);
+    int[] res = new int[rows.size()];
+    for (int i = 0; i < order.length; i += INFER_BATCH) {
+      try (NDScope scope = new NDScope()) {
+        scope.suppressNotUsedWarning();
+        int end = Math.min(order.length, i + INFER_BATCH);
+        List<long[]> ids = new ArrayList<>();
+        for (int j = i; j < end; j++) {
+          ids.add(rows.get(order[j]).ids());
         }
         long[] arg = logits(BertEncoder.batch(bert.manager(), ids)).argMax(1).toLongArray();
-        for (int j = 0; j < arg.length; j++) {
-          res[i + j] = (int) arg[j];
+        for (int j = i; j < end; j++) {
+          res[order[j]] = (int) arg[j - i];
         }
       }
     }

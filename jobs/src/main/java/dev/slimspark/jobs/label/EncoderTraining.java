@@ -19,6 +19,8 @@ import dev.slimspark.errors.UserErrors;
  * @param patience epochs without a better held-out macro-F1 before training stops; the best epoch's
  *     weights are kept
  * @param threads PyTorch intra-op threads; 0 = one per core
+ * @param maxGradNorm global L2 norm the gradients are scaled down to before each step (0 = no
+ *     clipping: one outlier batch can then throw the encoder far from its pretrained weights)
  */
 public record EncoderTraining(
     int epochs,
@@ -29,7 +31,8 @@ public record EncoderTraining(
     int batchSize,
     int trainLayers,
     int patience,
-    int threads) {
+    int threads,
+    double maxGradNorm) {
   private static final String P = "finetune.";
 
   public EncoderTraining {
@@ -52,6 +55,10 @@ public record EncoderTraining(
     if (trainLayers < -1 || trainLayers == 0) {
       throw UserErrors.badConfigValue(
           P + "train_layers", String.valueOf(trainLayers), "-1 (all weights) or at least 1");
+    }
+    if (!(maxGradNorm >= 0) || Double.isInfinite(maxGradNorm)) {
+      throw UserErrors.badConfigValue(
+          P + "max_grad_norm", String.valueOf(maxGradNorm), "a number >= 0 (0 = no clipping)");
     }
     if (threads < 0) {
       throw UserErrors.badConfigValue(P + "threads", String.valueOf(threads), ">= 0");

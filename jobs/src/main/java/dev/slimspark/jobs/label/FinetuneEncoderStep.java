@@ -41,6 +41,7 @@ final class FinetuneEncoderStep {
     summary.put("mode", "encoder");
     summary.put("epochs_run", t.epochs().size());
     summary.put("best_epoch", t.bestEpoch());
+    summary.put("probe", t.probe().toMap());
     summary.put("train_wall_s", t.wallS());
     summary.put("train_cpu_s", t.cpuS());
     if (r.holdout() != null) {
@@ -132,8 +133,12 @@ final class FinetuneEncoderStep {
     hp.put("train_batch_size", t.batchSize());
     hp.put("train_layers", t.trainLayers());
     hp.put("patience", t.patience());
-    hp.put("optimizer", "AdamW (decay on matrices), linear warmup then linear decay");
+    hp.put("max_grad_norm", t.maxGradNorm());
+    hp.put(
+        "optimizer",
+        "linear probe, then AdamW (decay on matrices, clipped gradient norm), linear warmup then linear decay");
     info.put("hyper_parameters", hp);
+    info.put("probe", res.probe().toMap());
     info.put("epochs", res.epochs().stream().map(EncoderTrainer.Epoch::toMap).toList());
     info.put("best_epoch", res.bestEpoch());
     info.put("steps", res.steps());

@@ -103,16 +103,23 @@ public record FinetuneOptions(
   public static final String DEFAULT_MODE = "head";
   public static final int DEFAULT_EPOCHS = 3;
 
-  /** BERT fine-tuning's usual rate; higher rates forget more of the pretrained encoder. */
-  public static final double DEFAULT_LEARNING_RATE = 5e-5;
+  /**
+   * Within BERT fine-tuning's usual 2e-5..5e-5; higher rates forget more of the pretrained encoder.
+   */
+  public static final double DEFAULT_LEARNING_RATE = 3e-5;
 
-  public static final double DEFAULT_HEAD_LEARNING_RATE = 3e-3;
+  /** The head starts from the linear probe, so it needs only a modestly larger rate. */
+  public static final double DEFAULT_HEAD_LEARNING_RATE = 1e-3;
+
   public static final double DEFAULT_WARMUP_FRACTION = 0.1;
   public static final double DEFAULT_WEIGHT_DECAY = 0.01;
   public static final int DEFAULT_TRAIN_BATCH_SIZE = 16;
   public static final int DEFAULT_TRAIN_LAYERS = -1;
   public static final int DEFAULT_PATIENCE = 1;
   public static final int DEFAULT_THREADS = 0;
+
+  /** The usual BERT fine-tuning clip; what kept the 3-epoch tweet runs finite. */
+  public static final double DEFAULT_MAX_GRAD_NORM = 1.0;
 
   /**
    * The keys under {@code finetune} this class reads: every key of that section in the defaults
@@ -151,6 +158,7 @@ public record FinetuneOptions(
           "train_layers",
           "patience",
           "threads",
+          "max_grad_norm",
           "overlap.eval",
           "overlap.threshold",
           "overlap.drop");
@@ -212,7 +220,8 @@ public record FinetuneOptions(
             DEFAULT_TRAIN_BATCH_SIZE,
             DEFAULT_TRAIN_LAYERS,
             DEFAULT_PATIENCE,
-            DEFAULT_THREADS));
+            DEFAULT_THREADS,
+            DEFAULT_MAX_GRAD_NORM));
   }
 
   /** Reads and checks the {@code finetune.*} keys. */
@@ -249,7 +258,8 @@ public record FinetuneOptions(
             c.getInt(P + "train_batch_size"),
             c.getInt(P + "train_layers"),
             c.getInt(P + "patience"),
-            c.getInt(P + "threads")));
+            c.getInt(P + "threads"),
+            c.getDouble(P + "max_grad_norm")));
   }
 
   /** "cls" or "mean": {@code pooling} with "auto" resolved for the encoder. */

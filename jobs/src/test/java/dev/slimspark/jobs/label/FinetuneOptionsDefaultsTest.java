@@ -48,6 +48,7 @@ class FinetuneOptionsDefaultsTest {
     constants.put("train_layers", DEFAULT_TRAIN_LAYERS);
     constants.put("patience", DEFAULT_PATIENCE);
     constants.put("threads", DEFAULT_THREADS);
+    constants.put("max_grad_norm", DEFAULT_MAX_GRAD_NORM);
     constants.put("overlap.eval", DEFAULT_OVERLAP_EVAL);
     constants.put("overlap.threshold", DEFAULT_OVERLAP_THRESHOLD);
     constants.put("overlap.drop", DEFAULT_OVERLAP_DROP.configName());

@@ -13,15 +13,25 @@ public final class Torch {
   private Torch() {}
 
   /**
-   * Call before the first use of the engine; {@code threads} intra-op threads (0 = PyTorch's own
-   * choice, one per core). Later calls change nothing.
+   * Call before the first use of the engine; {@code threads} intra-op threads (0 = one per core the
+   * JVM may use: PyTorch's own choice counts the host's cores, not a container's or a cgroup's
+   * share). Later calls change nothing.
    */
   public static synchronized void configure(int threads) {
     pinDefaults();
-    if (threads > 0 && System.getProperty("ai.djl.pytorch.num_threads") == null) {
-      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(threads));
+    if (System.getProperty("ai.djl.pytorch.num_threads") == null) {
+      int n = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+      System.setProperty("ai.djl.pytorch.num_threads", String.valueOf(n));
       System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     }
+  }
+
+  /**
+   * Sets {@code a}'s gradient to zero in place (PyTorch's zero_): unlike {@code g - g}, which DJL's
+   * own zeroGradients does, this also clears NaN and infinite entries.
+   */
+  public static void zeroGradient(ai.djl.ndarray.NDArray a) {
+    ai.djl.pytorch.jni.JniUtils.zeroGrad((ai.djl.pytorch.engine.PtNDArray) a);
   }
 
   /**

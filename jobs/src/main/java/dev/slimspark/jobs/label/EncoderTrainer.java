@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * linear probe on the frozen encoder's embeddings ({@link LinearProbe}, "epoch 0"), then every
  * trained weight with weighted cross-entropy on log-softmax, AdamW (decoupled decay on matrices
  * only), global gradient-norm clipping, linear warmup then linear decay, seeded shuffling, no
- * dropout, early stopping on the held-out macro-F1 with the best epoch's weights kept (the probe on
- * the untouched encoder included). A step whose loss or gradient is not finite is skipped and
+ * dropout, early stopping on the held-out macro-F1 with the best epoch's weights kept (the probe's
+ * score is reported beside them). A step whose loss or gradient is not finite is skipped and
  * counted. Runs on the calling thread with PyTorch's intra-op threads; the weights live in native
  * memory (4 bytes per weight, x4 with AdamW's moments and the gradient).
  */
@@ -58,8 +58,8 @@ final class EncoderTrainer {
   }
 
   /**
-   * The trained head (embedding-only) and encoder weights of the best epoch (0 = the probe on the
-   * untouched encoder), the probe, and the history of the fine-tuning epochs.
+   * The trained head (embedding-only) and encoder weights of the best epoch, the linear probe's
+   * scores, and the history of the fine-tuning epochs.
    */
   record Result(
       float[][] headWeights,
@@ -131,11 +131,13 @@ final class EncoderTrainer {
     double cpu0 = cpuSeconds();
     Epoch probe = probe(train, held, labels);
     List<Epoch> history = new ArrayList<>();
-    double best = held.isEmpty() ? 0 : probe.heldMacroF1();
+    // The probe is reported, not kept: this mode's model is a fine-tuned encoder (mode = "head" is
+    // the model without encoder training).
+    double best = Double.NEGATIVE_INFINITY;
     int bestEpoch = 0;
-    Map<String, float[]> bestEnc = bert.values();
-    float[] bestW = w.toFloatArray();
-    float[] bestB = b.toFloatArray();
+    Map<String, float[]> bestEnc = null;
+    float[] bestW = null;
+    float[] bestB = null;
     int since = 0;
     for (int e = 1; e <= t.epochs() && since < t.patience(); e++) {
       long t0 = System.nanoTime();

@@ -30,6 +30,9 @@ import org.apache.spark.sql.Row;
  * the model directory is the same layout as the head mode's and {@code label} runs it unchanged.
  */
 final class FinetuneEncoderAction {
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(FinetuneEncoderAction.class);
+
   /** Training rows the driver accepts (about 1 KB each with their tokens). */
   static final long MAX_ROWS = 200_000;
 
@@ -60,6 +63,7 @@ final class FinetuneEncoderAction {
             .withColumn("held", frac > 0 ? HeadFeatures.holdout(frac, o.seed()) : lit(false))
             .select("id", "text", "label", "held");
     long n = rows.count();
+    LOG.info("finetune encoder: {} rows with text", n);
     if (n > MAX_ROWS) {
       throw UserErrors.of(
           input
@@ -78,6 +82,12 @@ final class FinetuneEncoderAction {
     List<EncoderTrainer.Example> train = new ArrayList<>();
     List<EncoderTrainer.Example> held = new ArrayList<>();
     long[] stats = tokenize(rows.collectAsList(), dir, o.maxLength(), labels, train, held);
+    LOG.info(
+        "finetune encoder: {} training and {} held-out texts tokenized, {} tokens, {} truncated",
+        train.size(),
+        held.size(),
+        stats[0],
+        stats[1]);
     long[] perClass = new long[labels.size()];
     train.forEach(x -> perClass[x.label()]++);
     float[] cw = classWeights(perClass, o.balancedClassWeights());

@@ -58,8 +58,14 @@ class EncoderFinetuneTest {
     FinetuneEncoderAction.Outcome r = w.outcome();
     List<EncoderTrainer.Epoch> epochs = r.result().epochs();
     assertEquals(3, epochs.size());
+    EncoderTrainer.Epoch probe = r.result().probe();
+    assertEquals(0, probe.epoch());
+    assertTrue(Double.isFinite(probe.trainLoss()) && probe.heldMacroF1() != null, "probe " + probe);
+    for (EncoderTrainer.Epoch e : epochs) {
+      assertTrue(Double.isFinite(e.trainLoss()), "finite loss: " + epochs);
+    }
     assertTrue(
-        epochs.get(2).trainLoss() < epochs.get(0).trainLoss() - 0.05,
+        epochs.get(2).trainLoss() < epochs.get(0).trainLoss() * 0.8,
         "the training loss falls: " + epochs);
     assertEquals(32, r.trained() + r.heldOut());
     assertFalse(r.heldPredictions().isEmpty());
@@ -73,6 +79,8 @@ class EncoderFinetuneTest {
     assertEquals(3, t.get("epochs").size());
     assertEquals(epochs.get(2).trainLoss(), t.get("epochs").get(2).get("train_loss").asDouble());
     assertEquals(1e-4, t.get("hyper_parameters").get("learning_rate").asDouble());
+    assertEquals(1.0, t.get("hyper_parameters").get("max_grad_norm").asDouble());
+    assertEquals(probe.trainLoss(), t.get("probe").get("train_loss").asDouble());
     FineTunedModel loaded = FineTunedModel.load(model.toString(), 256);
     assertEquals(r.labels(), loaded.labels());
 

@@ -31,7 +31,7 @@ final class FinetuneEncoderStep {
       List<String> warnings) {}
 
   static JobSummary run(RunContext ctx, FinetuneOptions o, JobSummary summary) {
-    Written w = trainAndWrite(ctx, o);
+    Written w = trainAndWrite(ctx, o, summary);
     FinetuneEncoderAction.Outcome r = w.outcome();
     long rowsIn = w.rowsIn();
     Path dir = w.dir();
@@ -71,8 +71,16 @@ final class FinetuneEncoderStep {
     return summary;
   }
 
-  /** Checks the files, reads the input, trains and writes the model directory. */
+  /** {@link #trainAndWrite(RunContext, FinetuneOptions, JobSummary)} with a summary of its own. */
   static Written trainAndWrite(RunContext ctx, FinetuneOptions o) {
+    return trainAndWrite(ctx, o, new JobSummary("finetune", ctx));
+  }
+
+  /**
+   * Checks the files, reads the input, runs the train/eval leakage check (finetune.overlap, into
+   * {@code summary}, as head mode does), trains and writes the model directory.
+   */
+  static Written trainAndWrite(RunContext ctx, FinetuneOptions o, JobSummary summary) {
     try {
       ModelDir.validate(ModelDir.resolve(ModelDir.floatTwin(o.encoder())));
     } catch (ModelDir.MissingModelFileException e) {
@@ -83,6 +91,7 @@ final class FinetuneEncoderStep {
     List<String> warnings = new ArrayList<>();
     Dataset<Row> data =
         LabeledData.read(ctx.spark(), ctx.lake(), o.input(), o.columns(), "finetune", warnings);
+    data = FinetuneStage.leakageCheck(ctx, o, data, summary, warnings);
     long rowsIn = data.count();
     String dataHash = DataHash.of(data);
     FinetuneEncoderAction.Outcome r = FinetuneEncoderAction.train(data, o, o.input(), warnings);

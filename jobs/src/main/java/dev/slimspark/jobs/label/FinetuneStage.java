@@ -86,7 +86,7 @@ public final class FinetuneStage implements Stage {
    * finetune.overlap: the training rows' exact and near-duplicate overlap with the eval data into
    * the summary ("overlap"), and the training data without the rows finetune.overlap.drop names.
    */
-  private Dataset<Row> leakageCheck(
+  static Dataset<Row> leakageCheck(
       RunContext ctx,
       FinetuneOptions o,
       Dataset<Row> data,
@@ -99,7 +99,7 @@ public final class FinetuneStage implements Stage {
     summary.input(ov.other());
     Dataset<Row> eval =
         LabeledData.read(
-            ctx.spark(), ctx.lake(), ov.other(), o.overlapEvalColumns(), name(), warnings);
+            ctx.spark(), ctx.lake(), ov.other(), o.overlapEvalColumns(), "finetune", warnings);
     TrainEvalOverlap.Result leak = TrainEvalOverlap.of(data, eval, ov.threshold());
     Map<String, Object> m = leak.toMap(ov.other());
     m.put("drop", ov.drop().configName());

@@ -49,12 +49,18 @@ class EncoderFinetuneTest {
             "finetune.train_batch_size=8",
             "finetune.learning_rate=1e-4",
             "finetune.threads=2",
+            // The leakage check runs in encoder mode too: the training file against itself.
+            "finetune.overlap.eval=" + Stages.q(csv),
             "label.input=" + Stages.q(csv),
             "label.batch_size=16",
             "label.labelers=[{type = \"fine-tuned\", model = " + Stages.q(model) + "}]");
+    RunContext ctx = new RunContext(TestSpark.session(), c);
+    dev.slimspark.jobs.JobSummary summary = new dev.slimspark.jobs.JobSummary("finetune", ctx);
     FinetuneEncoderStep.Written w =
-        FinetuneEncoderStep.trainAndWrite(
-            new RunContext(TestSpark.session(), c), FinetuneOptions.from(c));
+        FinetuneEncoderStep.trainAndWrite(ctx, FinetuneOptions.from(c), summary);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> overlap = (Map<String, Object>) summary.extra().get("overlap");
+    assertEquals(32L, ((Number) overlap.get("eval_exact")).longValue(), "overlap " + overlap);
     FinetuneEncoderAction.Outcome r = w.outcome();
     List<EncoderTrainer.Epoch> epochs = r.result().epochs();
     assertEquals(3, epochs.size());

@@ -111,8 +111,28 @@ public final class FineTunedModel implements Serializable {
       String modelVersion,
       Map<String, Object> trainingInfo)
       throws IOException {
+    write(
+        dir,
+        Files.readAllBytes(ModelDir.onnxFile(encoderDir)),
+        ModelDir.tokenizerFile(encoderDir),
+        head,
+        maxLength,
+        modelVersion,
+        trainingInfo);
+  }
+
+  /** As above, with the encoder graph's bytes (a trained encoder) and its tokenizer.json. */
+  static void write(
+      Path dir,
+      byte[] encoderOnnx,
+      Path tokenizer,
+      LinearHead head,
+      int maxLength,
+      String modelVersion,
+      Map<String, Object> trainingInfo)
+      throws IOException {
     Files.createDirectories(dir);
-    byte[] onnx = head.toOnnx(Files.readAllBytes(ModelDir.onnxFile(encoderDir)));
+    byte[] onnx = head.toOnnx(encoderOnnx);
     // Not Files.createTempFile: it creates the file with mode 0600.
     Path tmp = dir.resolve("model.onnx." + java.util.UUID.randomUUID() + ".part");
     Files.write(tmp, onnx);
@@ -121,10 +141,7 @@ public final class FineTunedModel implements Serializable {
         dir.resolve("model.onnx"),
         StandardCopyOption.REPLACE_EXISTING,
         StandardCopyOption.ATOMIC_MOVE);
-    Files.copy(
-        ModelDir.tokenizerFile(encoderDir),
-        dir.resolve("tokenizer.json"),
-        StandardCopyOption.REPLACE_EXISTING);
+    Files.copy(tokenizer, dir.resolve("tokenizer.json"), StandardCopyOption.REPLACE_EXISTING);
     new ObjectMapper().writeValue(dir.resolve("head.json").toFile(), head.toJson());
     JSON.writeValue(
         dir.resolve("config.json").toFile(), config(head, maxLength, modelVersion, trainingInfo));
@@ -146,12 +163,32 @@ public final class FineTunedModel implements Serializable {
       String modelVersion,
       Map<String, Object> trainingInfo)
       throws IOException {
+    writeReplacing(
+        dir,
+        Files.readAllBytes(ModelDir.onnxFile(encoderDir)),
+        ModelDir.tokenizerFile(encoderDir),
+        head,
+        maxLength,
+        modelVersion,
+        trainingInfo);
+  }
+
+  /** As above, with the encoder graph's bytes and its tokenizer.json. */
+  static void writeReplacing(
+      Path dir,
+      byte[] encoderOnnx,
+      Path tokenizer,
+      LinearHead head,
+      int maxLength,
+      String modelVersion,
+      Map<String, Object> trainingInfo)
+      throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
     String tag = java.util.UUID.randomUUID().toString();
     Path part = parent.resolve("." + dir.getFileName() + ".part-" + tag);
     try {
-      write(part, encoderDir, head, maxLength, modelVersion, trainingInfo);
+      write(part, encoderOnnx, tokenizer, head, maxLength, modelVersion, trainingInfo);
       if (Files.exists(dir)) {
         Path old = parent.resolve("." + dir.getFileName() + ".old-" + tag);
         Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);

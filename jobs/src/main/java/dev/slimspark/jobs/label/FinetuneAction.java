@@ -56,7 +56,7 @@ public final class FinetuneAction {
   }
 
   /** The label names, every raw label checked against them, and at least two classes with text. */
-  private static List<String> labelNames(
+  static List<String> labelNames(
       Dataset<Row> data, FinetuneOptions o, String input, List<String> warnings) {
     // Rows per raw label value, and how many of them have text to train on (blank text is skipped).
     Map<String, long[]> raw = new HashMap<>();

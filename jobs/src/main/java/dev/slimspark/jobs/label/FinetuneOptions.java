@@ -36,7 +36,10 @@ import java.util.Set;
  * @param standardize standardize features (blows up rare n-gram features; off by default)
  * @param classWeights "balanced" (n / (classes * n_c)) or "none"
  * @param holdoutFraction share of rows held out by a seeded id hash and scored; 0 = train on all
- * @param seed seed of the holdout hash
+ * @param seed seed of the holdout hash (and, in encoder mode, of the shuffling)
+ * @param mode "head" (logistic regression on the frozen encoder) or "encoder" (the encoder's
+ *     weights are trained too; see {@link FinetuneEncoderAction})
+ * @param training the encoder mode's hyper-parameters
  */
 public record FinetuneOptions(
     String input,
@@ -59,7 +62,9 @@ public record FinetuneOptions(
     boolean standardize,
     String classWeights,
     double holdoutFraction,
-    long seed) {
+    long seed,
+    String mode,
+    EncoderTraining training) {
 
   public static final String DEFAULT_INPUT = "";
   public static final String DEFAULT_ID_COLUMN = "doc_id";
@@ -95,6 +100,26 @@ public record FinetuneOptions(
   public static final String DEFAULT_CLASS_WEIGHTS = "balanced";
   public static final double DEFAULT_HOLDOUT_FRACTION = 0.0;
   public static final long DEFAULT_SEED = 42;
+  public static final String DEFAULT_MODE = "head";
+  public static final int DEFAULT_EPOCHS = 3;
+
+  /**
+   * Within BERT fine-tuning's usual 2e-5..5e-5; higher rates forget more of the pretrained encoder.
+   */
+  public static final double DEFAULT_LEARNING_RATE = 3e-5;
+
+  /** The head starts from the linear probe, so it needs only a modestly larger rate. */
+  public static final double DEFAULT_HEAD_LEARNING_RATE = 1e-3;
+
+  public static final double DEFAULT_WARMUP_FRACTION = 0.1;
+  public static final double DEFAULT_WEIGHT_DECAY = 0.01;
+  public static final int DEFAULT_TRAIN_BATCH_SIZE = 16;
+  public static final int DEFAULT_TRAIN_LAYERS = -1;
+  public static final int DEFAULT_PATIENCE = 1;
+  public static final int DEFAULT_THREADS = 0;
+
+  /** The usual BERT fine-tuning clip; what kept the 3-epoch tweet runs finite. */
+  public static final double DEFAULT_MAX_GRAD_NORM = 1.0;
 
   /**
    * The keys under {@code finetune} this class reads: every key of that section in the defaults
@@ -123,6 +148,17 @@ public record FinetuneOptions(
           "class_weights",
           "holdout_fraction",
           "seed",
+          "mode",
+          "epochs",
+          "learning_rate",
+          "head_learning_rate",
+          "warmup_fraction",
+          "weight_decay",
+          "train_batch_size",
+          "train_layers",
+          "patience",
+          "threads",
+          "max_grad_norm",
           "overlap.eval",
           "overlap.threshold",
           "overlap.drop");
@@ -147,6 +183,7 @@ public record FinetuneOptions(
           P + "holdout_fraction", String.valueOf(holdoutFraction), "in [0, 1)");
     }
     OptionChecks.oneOf(P + "class_weights", classWeights, "balanced", "none");
+    OptionChecks.oneOf(P + "mode", mode, "head", "encoder");
   }
 
   /** The options of the defaults file. */
@@ -172,7 +209,19 @@ public record FinetuneOptions(
         DEFAULT_STANDARDIZE,
         DEFAULT_CLASS_WEIGHTS,
         DEFAULT_HOLDOUT_FRACTION,
-        DEFAULT_SEED);
+        DEFAULT_SEED,
+        DEFAULT_MODE,
+        new EncoderTraining(
+            DEFAULT_EPOCHS,
+            DEFAULT_LEARNING_RATE,
+            DEFAULT_HEAD_LEARNING_RATE,
+            DEFAULT_WARMUP_FRACTION,
+            DEFAULT_WEIGHT_DECAY,
+            DEFAULT_TRAIN_BATCH_SIZE,
+            DEFAULT_TRAIN_LAYERS,
+            DEFAULT_PATIENCE,
+            DEFAULT_THREADS,
+            DEFAULT_MAX_GRAD_NORM));
   }
 
   /** Reads and checks the {@code finetune.*} keys. */
@@ -198,7 +247,19 @@ public record FinetuneOptions(
         c.getBoolean(P + "standardize"),
         c.getString(P + "class_weights"),
         c.getDouble(P + "holdout_fraction"),
-        c.getInt(P + "seed"));
+        c.getInt(P + "seed"),
+        c.getString(P + "mode"),
+        new EncoderTraining(
+            c.getInt(P + "epochs"),
+            c.getDouble(P + "learning_rate"),
+            c.getDouble(P + "head_learning_rate"),
+            c.getDouble(P + "warmup_fraction"),
+            c.getDouble(P + "weight_decay"),
+            c.getInt(P + "train_batch_size"),
+            c.getInt(P + "train_layers"),
+            c.getInt(P + "patience"),
+            c.getInt(P + "threads"),
+            c.getDouble(P + "max_grad_norm")));
   }
 
   /** "cls" or "mean": {@code pooling} with "auto" resolved for the encoder. */
@@ -213,6 +274,11 @@ public record FinetuneOptions(
   /** How the tasks run the encoder (hidden states, not logits). */
   public EncoderSettings encoderSettings() {
     return new EncoderSettings(encoder, maxLength, batchSize, false, resolvedPooling());
+  }
+
+  /** Whether the encoder's weights are trained ({@code mode = "encoder"}). */
+  public boolean trainsEncoder() {
+    return mode.equals("encoder");
   }
 
   /** Whether classes are weighted n / (classes * n_c). */

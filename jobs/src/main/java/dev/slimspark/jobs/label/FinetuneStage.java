@@ -28,6 +28,9 @@ import org.apache.spark.sql.Row;
  * text, classes under {@code finetune.min_rows_per_class} are warned about ({@link ClassCheck}),
  * and {@code finetune.output} must be absent, empty or an earlier model (it is replaced whole).
  *
+ * <p>With {@code finetune.mode = "encoder"} the encoder's weights are trained too ({@link
+ * FinetuneEncoderStep}); the model directory has the same layout.
+ *
  * <p>This class checks the files ({@link FinetuneOptions} checked the values), reads the input,
  * lets {@link FinetuneAction} train, writes the model and maps the {@link FinetuneResult} to the
  * summary.
@@ -53,6 +56,9 @@ public final class FinetuneStage implements Stage {
     FinetuneOptions o = FinetuneOptions.from(ctx.config());
     JobSummary summary = new JobSummary(name(), ctx);
     summary.input(o.input());
+    if (o.trainsEncoder()) {
+      return FinetuneEncoderStep.run(ctx, o, summary);
+    }
     Path encoderDir = o.encoderSettings().validate();
     TokenNgrams ngrams = o.lexical() ? lexicalFeatures(encoderDir, o.lexicalBuckets()) : null;
     Path dir = Path.of(o.output()).toAbsolutePath();
@@ -80,7 +86,7 @@ public final class FinetuneStage implements Stage {
    * finetune.overlap: the training rows' exact and near-duplicate overlap with the eval data into
    * the summary ("overlap"), and the training data without the rows finetune.overlap.drop names.
    */
-  private Dataset<Row> leakageCheck(
+  static Dataset<Row> leakageCheck(
       RunContext ctx,
       FinetuneOptions o,
       Dataset<Row> data,
@@ -93,7 +99,7 @@ public final class FinetuneStage implements Stage {
     summary.input(ov.other());
     Dataset<Row> eval =
         LabeledData.read(
-            ctx.spark(), ctx.lake(), ov.other(), o.overlapEvalColumns(), name(), warnings);
+            ctx.spark(), ctx.lake(), ov.other(), o.overlapEvalColumns(), "finetune", warnings);
     TrainEvalOverlap.Result leak = TrainEvalOverlap.of(data, eval, ov.threshold());
     Map<String, Object> m = leak.toMap(ov.other());
     m.put("drop", ov.drop().configName());

@@ -38,6 +38,17 @@ class FinetuneOptionsDefaultsTest {
     constants.put("class_weights", DEFAULT_CLASS_WEIGHTS);
     constants.put("holdout_fraction", DEFAULT_HOLDOUT_FRACTION);
     constants.put("seed", DEFAULT_SEED);
+    constants.put("mode", DEFAULT_MODE);
+    constants.put("epochs", DEFAULT_EPOCHS);
+    constants.put("learning_rate", DEFAULT_LEARNING_RATE);
+    constants.put("head_learning_rate", DEFAULT_HEAD_LEARNING_RATE);
+    constants.put("warmup_fraction", DEFAULT_WARMUP_FRACTION);
+    constants.put("weight_decay", DEFAULT_WEIGHT_DECAY);
+    constants.put("train_batch_size", DEFAULT_TRAIN_BATCH_SIZE);
+    constants.put("train_layers", DEFAULT_TRAIN_LAYERS);
+    constants.put("patience", DEFAULT_PATIENCE);
+    constants.put("threads", DEFAULT_THREADS);
+    constants.put("max_grad_norm", DEFAULT_MAX_GRAD_NORM);
     constants.put("overlap.eval", DEFAULT_OVERLAP_EVAL);
     constants.put("overlap.threshold", DEFAULT_OVERLAP_THRESHOLD);
     constants.put("overlap.drop", DEFAULT_OVERLAP_DROP.configName());

@@ -47,6 +47,7 @@ public final class LanguageModel implements AutoCloseable {
 
   static {
     System.setProperty("ai.djl.offline", "true");
+    dev.slimspark.udfs.bert.Torch.pinDefaults();
   }
 
   /** Cache key: one loaded model per JVM per distinct value. */

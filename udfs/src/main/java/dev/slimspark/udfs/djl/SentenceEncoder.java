@@ -35,6 +35,7 @@ public final class SentenceEncoder implements AutoCloseable {
     // No model hub at run time: DJL must never try the network.
     System.setProperty("ai.djl.offline", "true");
     System.setProperty("offline", "true");
+    dev.slimspark.udfs.bert.Torch.pinDefaults();
   }
 
   /** Cache key: one loaded model per JVM per distinct value. */

@@ -71,9 +71,46 @@ public final class Proto {
       return bytes(field, m.toByteArray());
     }
 
+    /** Copies one field of {@code b} as read by {@link #raw}, tag and payload, unchanged. */
+    public Writer rawField(byte[] b, Raw f) {
+      out.write(b, f.start(), f.end() - f.start());
+      return this;
+    }
+
     public byte[] toByteArray() {
       return out.toByteArray();
     }
+  }
+
+  /**
+   * One field of a message as it lies in the bytes: number, wire type, {@code [start, end)} of the
+   * whole field (tag included) and where its payload starts.
+   */
+  public record Raw(int number, int wire, int start, int payloadStart, int end) {}
+
+  /** Every field of the message in {@code b[from, to)}, in order, without copying any. */
+  public static List<Raw> raw(byte[] b, int from, int to) {
+    List<Raw> res = new ArrayList<>();
+    int[] pos = {from};
+    while (pos[0] < to) {
+      int start = pos[0];
+      long tag = readVarint(b, pos);
+      int wire = (int) (tag & 7);
+      int payload = pos[0];
+      switch (wire) {
+        case VARINT -> readVarint(b, pos);
+        case I64 -> pos[0] += 8;
+        case I32 -> pos[0] += 4;
+        case LEN -> {
+          int n = (int) readVarint(b, pos);
+          payload = pos[0];
+          pos[0] += n;
+        }
+        default -> throw new IllegalArgumentException("unsupported protobuf wire type " + wire);
+      }
+      res.add(new Raw((int) (tag >>> 3), wire, start, payload, pos[0]));
+    }
+    return res;
   }
 
   /**

@@ -44,17 +44,7 @@ final class FinetuneEncoderStep {
     summary.put("probe", t.probe().toMap());
     summary.put("train_wall_s", t.wallS());
     summary.put("train_cpu_s", t.cpuS());
-    if (r.holdout() != null) {
-      summary.put(
-          "holdout",
-          Map.of(
-              "rows",
-              r.heldOut(),
-              "accuracy",
-              r.holdout().accuracy(),
-              "macro_f1",
-              r.holdout().macroF1()));
-    }
+    FinetuneStage.putHoldout(summary, r.heldOut(), r.holdout());
     summary
         .count("rows_in", rowsIn)
         .count("embedded", r.usable())

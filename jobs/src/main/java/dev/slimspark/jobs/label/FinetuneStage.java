@@ -145,6 +145,15 @@ public final class FinetuneStage implements Stage {
     }
   }
 
+  /** The summary's "holdout" entry (rows, accuracy, macro-F1), absent without a holdout. */
+  static void putHoldout(JobSummary summary, long rows, Metrics holdout) {
+    if (holdout != null) {
+      summary.put(
+          "holdout",
+          Map.of("rows", rows, "accuracy", holdout.accuracy(), "macro_f1", holdout.macroF1()));
+    }
+  }
+
   private static JobSummary summarize(
       JobSummary summary, FinetuneResult r, Path dir, String version) {
     summary.put("lr_iterations", r.fit().iterations());
@@ -152,17 +161,7 @@ public final class FinetuneStage implements Stage {
     if (r.fit().fallback() != null) {
       summary.put("fallback", r.fit().fallback());
     }
-    if (r.holdout() != null) {
-      summary.put(
-          "holdout",
-          Map.of(
-              "rows",
-              r.heldOut(),
-              "accuracy",
-              r.holdout().accuracy(),
-              "macro_f1",
-              r.holdout().macroF1()));
-    }
+    putHoldout(summary, r.heldOut(), r.holdout());
     summary
         .count("rows_in", r.rowsIn())
         .count("embedded", r.embedded())

@@ -1,6 +1,7 @@
 package dev.slimspark.jobs.decon;
 
 import dev.slimspark.bench.BenchSpark;
+import dev.slimspark.bench.TaskCpu;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
@@ -20,10 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.api.java.function.FlatMapFunction;
-import org.apache.spark.scheduler.SparkListener;
-import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -39,6 +37,8 @@ import org.apache.spark.sql.types.StructType;
  * <pre>
  * SLIMSPARK_JAVA_OPTS=-Xmx6g bin/slimspark bench main DeconStageBench [MB] [eval items]
  * </pre>
+ *
+ * <p>{@code -Dbench.jfr=FILE} records a JFR profile of the warm run.
  *
  * <p>docs_dedup is generated inside Spark tasks (the sample generator's web, C4 and Wikipedia
  * styles; one seed per partition, 16 MB each); partition 0 also holds 2,000 planted eval items, so
@@ -139,15 +139,26 @@ public final class DeconStageBench {
   /** MB per CPU-s and per task-CPU-s of one stage run. */
   private static double[] timedStage(
       SparkSession spark, Path lake, Path items, long bytes, String label) throws Exception {
+    String jfr = label.equals("warm") ? System.getProperty("bench.jfr") : null;
+    jdk.jfr.Recording rec = null;
+    if (jfr != null) {
+      rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+      rec.start();
+    }
     TaskCpu tasks = new TaskCpu();
     spark.sparkContext().addSparkListener(tasks);
-    double c0 = processCpu();
+    double c0 = TaskCpu.processSeconds();
     long t0 = System.nanoTime();
     JobSummary s = new DeconStage().run(new RunContext(spark, config(lake, items)));
     double wall = (System.nanoTime() - t0) / 1e9;
-    double cpu = processCpu() - c0;
+    double cpu = TaskCpu.processSeconds() - c0;
     spark.sparkContext().listenerBus().waitUntilEmpty();
     spark.sparkContext().removeSparkListener(tasks);
+    if (rec != null) {
+      rec.stop();
+      rec.dump(Path.of(jfr));
+      rec.close();
+    }
     System.out.printf(
         Locale.ROOT,
         "stage %s: %.1f s wall, %.1f CPU-s (process) = %.2f MB per CPU-s, task threads %.1f CPU-s"
@@ -159,6 +170,7 @@ public final class DeconStageBench {
         tasks.seconds(),
         bytes / 1e6 / tasks.seconds(),
         s.counts());
+    tasks.print();
     return new double[] {bytes / 1e6 / cpu, bytes / 1e6 / tasks.seconds()};
   }
 
@@ -231,12 +243,6 @@ public final class DeconStageBench {
     return loopBytes / 1e6 / cpu;
   }
 
-  private static double processCpu() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-            .getProcessCpuTime()
-        / 1e9;
-  }
-
   private static SlimConfig config(Path lake, Path items) {
     return SlimConfig.load(
         null,
@@ -245,21 +251,5 @@ public final class DeconStageBench {
             "decontaminate.eval_sets=[{name = \"bench\", path = \""
                 + items
                 + "\", format = \"text\"}]"));
-  }
-
-  /** Task threads' CPU time (Spark's executorCpuTime). */
-  static final class TaskCpu extends SparkListener {
-    private final AtomicLong nanos = new AtomicLong();
-
-    @Override
-    public void onTaskEnd(SparkListenerTaskEnd end) {
-      if (end.taskMetrics() != null) {
-        nanos.addAndGet(end.taskMetrics().executorCpuTime());
-      }
-    }
-
-    double seconds() {
-      return nanos.get() / 1e9;
-    }
   }
 }

@@ -1,6 +1,7 @@
 package dev.slimspark.jobs.tokenize;
 
 import dev.slimspark.bench.BenchSpark;
+import dev.slimspark.bench.TaskCpu;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
@@ -191,12 +192,12 @@ public final class TokenizeStageBench {
     }
     TaskCpu tasks = new TaskCpu();
     spark.sparkContext().addSparkListener(tasks);
-    double c0 = cpuSeconds();
+    double c0 = TaskCpu.processSeconds();
     double jit0 = jitSeconds();
     long t0 = System.nanoTime();
     JobSummary s = new TokenizeStage().run(new RunContext(spark, config(lake, sets)));
     double wall = (System.nanoTime() - t0) / 1e9;
-    double cpu = cpuSeconds() - c0;
+    double cpu = TaskCpu.processSeconds() - c0;
     double jit = jitSeconds() - jit0;
     spark.sparkContext().listenerBus().waitUntilEmpty();
     spark.sparkContext().removeSparkListener(tasks);
@@ -216,39 +217,13 @@ public final class TokenizeStageBench {
         tasks.seconds(),
         bytes / 1e6 / tasks.seconds(),
         s.counts().get("tokens"));
+    tasks.print();
     return new double[] {bytes / 1e6 / cpu, bytes / 1e6 / tasks.seconds()};
-  }
-
-  /**
-   * CPU time of the task threads (Spark's executorCpuTime): like the loop's thread CPU time, it
-   * leaves out the JIT compiler and GC threads and the driver's planning, which are fixed or
-   * amortized costs of a long-running executor; the process CPU time above counts them all.
-   */
-  static final class TaskCpu extends org.apache.spark.scheduler.SparkListener {
-    private final java.util.concurrent.atomic.AtomicLong nanos =
-        new java.util.concurrent.atomic.AtomicLong();
-
-    @Override
-    public void onTaskEnd(org.apache.spark.scheduler.SparkListenerTaskEnd end) {
-      if (end.taskMetrics() != null) {
-        nanos.addAndGet(end.taskMetrics().executorCpuTime());
-      }
-    }
-
-    double seconds() {
-      return nanos.get() / 1e9;
-    }
   }
 
   /** Wall seconds the JIT compilers spent (a lower bound of their CPU time). */
   private static double jitSeconds() {
     return ManagementFactory.getCompilationMXBean().getTotalCompilationTime() / 1e3;
-  }
-
-  private static double cpuSeconds() {
-    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
-            .getProcessCpuTime()
-        / 1e9;
   }
 
   private static SlimConfig config(Path lake, String... sets) {

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
+import static org.apache.spark.sql.functions.octet_length;
 import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
@@ -24,6 +25,7 @@ import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * candidates by a join with the index, ignore n-grams found in more than max_ngram_docs documents,
  * merge each item's overlapping windows into one match, and apply the policy to the contaminated
  * documents ({@link ContaminatedDocs}). Only the contaminated documents are joined with their
- * matches; the rest of the corpus is read, scanned and passed through.
+ * matches; the rest of the corpus is read twice: once by the scan and once passed through.
  */
 public final class DeconPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(DeconPipeline.class);
@@ -62,7 +64,14 @@ public final class DeconPipeline {
         java.util.Arrays.toString(index.lengths()),
         index.filter().exact() ? "hash set" : "Bloom filter",
         index.filter().sizeBytes());
-    Dataset<Row> confirmed = confirmed(docs, index);
+    // With the exact set, candidates are index n-grams, so few documents have any: the scan keeps
+    // their text and the policy never reads the corpus again. A Bloom filter's false positives
+    // would put much of the corpus in that cache, so then the candidates' texts are read back.
+    boolean keepTexts = index.filter().exact();
+    Dataset<Row> scanned = scan(docs, index, keepTexts);
+    persisted.add(scanned);
+    Dataset<Row> confirmed =
+        scanned.where(col("hash").isNotNull()).drop("text").join(index.ngrams(), "hash").persist();
     persisted.add(confirmed);
     Dataset<Row> frequent =
         confirmed
@@ -80,20 +89,20 @@ public final class DeconPipeline {
             .persist();
     persisted.add(byDoc);
     long contaminated = byDoc.count();
-    Dataset<Row> byDocJoin = contaminated <= opts.hitsBroadcastMaxDocs() ? broadcast(byDoc) : byDoc;
+    boolean small = contaminated <= opts.hitsBroadcastMaxDocs();
+    Dataset<Row> texts =
+        keepTexts
+            ? scanned.where(col("hash").isNull()).select("doc_id", "text")
+            : docs.select("doc_id", "text");
+    StructType textSchema = texts.schema();
     Dataset<Row> decided =
-        docs.join(byDocJoin, "doc_id")
+        texts
+            .join(small ? broadcast(byDoc) : byDoc, "doc_id")
             .mapPartitions(
-                new ContaminatedDocs(new CutPolicy(opts), docs.schema()),
-                Encoders.row(ContaminatedDocs.schema(docs.schema())))
+                new ContaminatedDocs(new CutPolicy(opts), textSchema),
+                Encoders.row(ContaminatedDocs.schema(textSchema)))
             .persist();
     persisted.add(decided);
-    Column[] docCols =
-        java.util.Arrays.stream(docs.columns()).map(c -> col(c)).toArray(Column[]::new);
-    Dataset<Row> kept =
-        docs.join(byDocJoin.select("doc_id"), "doc_id", "left_anti")
-            .select(docCols)
-            .unionByName(decided.where(col("action").equalTo(CutPolicy.CUT)).select(docCols));
     Dataset<Row> hits =
         decided
             .select(col("doc_id"), col("action"), explode(col("hits")).as("h"))
@@ -105,18 +114,51 @@ public final class DeconPipeline {
                 col("h.start_char").as("start_char"),
                 col("h.end_char").as("end_char"),
                 col("action"));
+    Dataset<Row> kept = kept(docs, decided, small);
     return result(docs, index, confirmed, frequent, decided, kept, hits, persisted);
   }
 
-  /** Candidate windows of the scan, confirmed by the index: (hash, doc_id, offsets, set, item). */
-  private static Dataset<Row> confirmed(Dataset<Row> docs, EvalIndex index) {
+  /** The scan's candidate windows (and, with {@code keepTexts}, their documents' texts). */
+  private static Dataset<Row> scan(Dataset<Row> docs, EvalIndex index, boolean keepTexts) {
     Broadcast<NgramFilter> filter =
         JavaSparkContext.fromSparkContext(docs.sparkSession().sparkContext())
             .broadcast(index.filter());
-    Dataset<Row> candidates =
-        docs.select("doc_id", "text")
-            .mapPartitions(new DocScan(filter, index.lengths()), Encoders.row(DocScan.CANDIDATE));
-    return candidates.join(index.ngrams(), "hash").persist();
+    return docs.select("doc_id", "text")
+        .mapPartitions(
+            new DocScan(filter, index.lengths(), keepTexts), Encoders.row(DocScan.CANDIDATE))
+        .persist();
+  }
+
+  /**
+   * One pass over the corpus: untouched documents as they are, cut ones with their remaining text
+   * (and byte_length), dropped ones left out. The corpus keeps its order and partitioning when the
+   * decisions are broadcast.
+   */
+  private static Dataset<Row> kept(Dataset<Row> docs, Dataset<Row> decided, boolean small) {
+    Dataset<Row> decisions =
+        decided.select(
+            col("doc_id").as("_d_id"), col("action").as("_action"), col("text").as("_cut_text"));
+    Dataset<Row> joined =
+        docs.join(
+                small ? broadcast(decisions) : decisions,
+                col("doc_id").equalTo(col("_d_id")),
+                "left_outer")
+            .where(col("_action").isNull().or(col("_action").equalTo(CutPolicy.CUT)));
+    List<Column> cols = new ArrayList<>();
+    for (String c : docs.columns()) {
+      Column cut = col("_action").isNotNull();
+      if (c.equals("text")) {
+        cols.add(when(cut, col("_cut_text")).otherwise(col("text")).as("text"));
+      } else if (c.equals("byte_length")) {
+        cols.add(
+            when(cut, octet_length(col("_cut_text")).cast(docs.schema().apply(c).dataType()))
+                .otherwise(col(c))
+                .as(c));
+      } else {
+        cols.add(col(c));
+      }
+    }
+    return joined.select(cols.toArray(new Column[0]));
   }
 
   /**

@@ -169,6 +169,26 @@ class DeconStageTest {
         table(lake, "docs_dedup").schema().treeString(),
         table(lake, "docs_decon").schema().treeString());
 
+    // Cut documents carry their new byte_length.
+    assertEquals(
+        0, table(lake, "docs_decon").where("byte_length <> octet_length(text)").count(), "bytes");
+
+    // The Bloom filter (texts read back from the corpus) and the shuffle join (no broadcast of
+    // the decisions) give the same tables as the hash set with broadcasts.
+    List<String> keptExact = sortedRows(lake, "docs_decon", "doc_id", "text", "byte_length");
+    List<String> hitsExact = sortedRows(lake, "decon_hits", "doc_id", "eval_item", "matched_text");
+    JobSummary other =
+        Stages.run(
+            "decontaminate",
+            Stages.config(
+                "lake=" + q(lake),
+                evalSets,
+                "decontaminate.broadcast_max_ngrams=10",
+                "decontaminate.hits_broadcast_max_docs=0"));
+    assertEquals("bloom", ((Map<?, ?>) other.extra().get("index")).get("shipped_as"));
+    assertEquals(keptExact, sortedRows(lake, "docs_decon", "doc_id", "text", "byte_length"));
+    assertEquals(hitsExact, sortedRows(lake, "decon_hits", "doc_id", "eval_item", "matched_text"));
+
     JobSummary drop =
         Stages.run(
             "decontaminate",
@@ -177,6 +197,16 @@ class DeconStageTest {
     assertEquals((long) plantedDocs.size(), drop.counts().get("docs_dropped"));
     assertEquals((long) DOCS - plantedDocs.size(), drop.counts().get("docs_out"));
     assertEquals(0, table(lake, "decon_hits").where("action <> 'dropped'").count());
+  }
+
+  /** The table's rows as strings of the given columns, sorted. */
+  static List<String> sortedRows(Path lake, String t, String... cols) {
+    List<String> out = new ArrayList<>();
+    for (Row r : table(lake, t).selectExpr(cols).collectAsList()) {
+      out.add(r.toString());
+    }
+    java.util.Collections.sort(out);
+    return out;
   }
 
   /** data-schemas/T.json holds this schema ({@code -Dslimspark.schemas.write=true} writes it). */

@@ -46,6 +46,14 @@ public final class HtmlReport {
     qualityAndLanguages(h, c, d);
     duplicates(h, c, d);
     h.append("<h2>Decontamination</h2>").append(HtmlTables.decon(d));
+    if ("present".equals(d.map("decon").get("status"))) {
+      h.append(
+          c.reasons(
+              "chart-decon-dropped-reasons",
+              "Documents dropped by decontamination, by reason",
+              "decon_dropped",
+              "documents"));
+    }
     tokens(h, c, d);
     h.append("<h2>Labels</h2>").append(HtmlTables.labels(d));
     h.append(HtmlTables.inventory(d));

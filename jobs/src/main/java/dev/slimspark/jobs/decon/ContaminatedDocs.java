@@ -35,10 +35,11 @@ final class ContaminatedDocs implements MapPartitionsFunction<Row, Row> {
     this.docSchema = docSchema;
   }
 
-  /** The document's columns, then action, cuts and hits. */
+  /** The document's columns, then action, reason (why dropped), cuts and hits. */
   static StructType schema(StructType docSchema) {
     StructType s = new StructType(docSchema.fields());
     return s.add("action", DataTypes.StringType)
+        .add("reason", DataTypes.StringType)
         .add("cuts", DataTypes.IntegerType)
         .add("hits", DataTypes.createArrayType(HIT));
   }
@@ -78,7 +79,7 @@ final class ContaminatedDocs implements MapPartitionsFunction<Row, Row> {
               h.getString(0), h.getString(1), text.substring(start, end), start, end));
     }
     CutPolicy.Decision d = policy.decide(text, spans);
-    Object[] out = new Object[docSchema.size() + 3];
+    Object[] out = new Object[docSchema.size() + 4];
     for (int i = 0; i < docSchema.size(); i++) {
       StructField f = docSchema.fields()[i];
       Object v = r.get(r.fieldIndex(f.name()));
@@ -90,8 +91,9 @@ final class ContaminatedDocs implements MapPartitionsFunction<Row, Row> {
       out[i] = v;
     }
     out[docSchema.size()] = d.action();
-    out[docSchema.size() + 1] = d.cuts();
-    out[docSchema.size() + 2] = hits.toArray(new Row[0]);
+    out[docSchema.size() + 1] = d.reason();
+    out[docSchema.size() + 2] = d.cuts();
+    out[docSchema.size() + 3] = hits.toArray(new Row[0]);
     return RowFactory.create(out);
   }
 }

@@ -18,8 +18,20 @@ final class CutPolicy implements Serializable {
   static final String DROPPED = "dropped";
   static final String CUT = "cut";
 
-  /** The decision: action, the remaining text (null when dropped) and the number of cuts. */
-  record Decision(String action, String text, int cuts) {
+  /** Why a document was dropped: decontaminate.policy = drop. */
+  static final String BY_POLICY = "policy_drop";
+
+  /** Why: more than decontaminate.max_cuts regions to cut. */
+  static final String TOO_MANY_CUTS = "too_many_cuts";
+
+  /** Why: what the cuts left is shorter than decontaminate.min_remaining_chars. */
+  static final String TOO_SHORT = "too_short_after_cut";
+
+  /**
+   * The decision: action, why it was dropped (null when cut), the remaining text (null when
+   * dropped) and the number of cuts.
+   */
+  record Decision(String action, String reason, String text, int cuts) {
     long byteLength() {
       return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
     }
@@ -40,11 +52,11 @@ final class CutPolicy implements Serializable {
   /** Decides for {@code text} with matches {@code spans} ([start, end) char offsets). */
   Decision decide(String text, List<int[]> spans) {
     if (policy == DeconOptions.Policy.DROP) {
-      return new Decision(DROPPED, null, 0);
+      return new Decision(DROPPED, BY_POLICY, null, 0);
     }
     List<int[]> regions = merged(spans, text.length());
     if (regions.size() > maxCuts) {
-      return new Decision(DROPPED, null, regions.size());
+      return new Decision(DROPPED, TOO_MANY_CUTS, null, regions.size());
     }
     StringBuilder sb = new StringBuilder(text.length());
     int at = 0;
@@ -55,9 +67,9 @@ final class CutPolicy implements Serializable {
     append(sb, text, at, text.length());
     String rest = sb.toString();
     if (TextNormalization.slimPajamaLength(rest) < minRemaining) {
-      return new Decision(DROPPED, null, regions.size());
+      return new Decision(DROPPED, TOO_SHORT, null, regions.size());
     }
-    return new Decision(CUT, rest, regions.size());
+    return new Decision(CUT, null, rest, regions.size());
   }
 
   private static void append(StringBuilder sb, String text, int from, int to) {

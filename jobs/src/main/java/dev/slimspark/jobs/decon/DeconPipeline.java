@@ -105,7 +105,7 @@ public final class DeconPipeline {
     persisted.add(decided);
     Dataset<Row> hits =
         decided
-            .select(col("doc_id"), col("action"), explode(col("hits")).as("h"))
+            .select(col("doc_id"), col("action"), col("reason"), explode(col("hits")).as("h"))
             .select(
                 col("doc_id"),
                 col("h.eval_set").as("eval_set"),
@@ -113,7 +113,8 @@ public final class DeconPipeline {
                 col("h.matched_text").as("matched_text"),
                 col("h.start_char").as("start_char"),
                 col("h.end_char").as("end_char"),
-                col("action"));
+                col("action"),
+                col("reason"));
     Dataset<Row> kept = kept(docs, decided, small);
     return result(docs, index, confirmed, frequent, decided, kept, hits, persisted);
   }
@@ -191,12 +192,17 @@ public final class DeconPipeline {
       Dataset<Row> hits,
       List<Dataset<Row>> persisted) {
     long docsIn = docs.count();
-    Map<String, Long> byAction = new HashMap<>();
-    for (Row r : decided.groupBy("action").count().collectAsList()) {
-      byAction.put(r.getString(0), r.getLong(1));
+    long cut = 0;
+    long dropped = 0;
+    Map<String, Long> droppedBy = new java.util.TreeMap<>();
+    for (Row r : decided.groupBy("action", "reason").count().collectAsList()) {
+      if (r.getString(0).equals(CutPolicy.CUT)) {
+        cut += r.getLong(2);
+      } else {
+        dropped += r.getLong(2);
+        droppedBy.put(r.getString(1), r.getLong(2));
+      }
     }
-    long cut = byAction.getOrDefault(CutPolicy.CUT, 0L);
-    long dropped = byAction.getOrDefault(CutPolicy.DROPPED, 0L);
     long frequentCount = frequent.count();
     DeconResult.Counts counts =
         new DeconResult.Counts(
@@ -208,7 +214,8 @@ public final class DeconPipeline {
             index.filter().exact() ? "hash_set" : "bloom",
             index.filter().sizeBytes(),
             confirmed.count(),
-            frequentCount);
+            frequentCount,
+            droppedBy);
     return new DeconResult(kept, hits, perSet(index, frequent, hits), counts, persisted);
   }
 

@@ -1,6 +1,7 @@
 package dev.slimspark.jobs.decon;
 
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -10,7 +11,7 @@ import org.apache.spark.sql.Row;
  *
  * @param kept the input documents kept (all input columns; cut ones with their remaining text)
  * @param hits {@code decon_hits}: doc_id, eval_set, eval_item, matched_text, start_char, end_char,
- *     action
+ *     action, reason (why dropped; null when cut)
  * @param perSet one entry per eval set, in name order
  * @param counts document counts and how the index was shipped
  */
@@ -45,7 +46,9 @@ public record DeconResult(
 
   /**
    * {@code docsIn == docsUntouched + docsCut + docsDropped}; {@code filter} is "hash_set" or
-   * "bloom", {@code filterBytes} its size on each executor.
+   * "bloom", {@code filterBytes} its size on each executor; {@code droppedByReason}: the dropped
+   * documents by reason ({@link CutPolicy#BY_POLICY}, {@link CutPolicy#TOO_MANY_CUTS}, {@link
+   * CutPolicy#TOO_SHORT}), summing to {@code docsDropped}.
    */
   public record Counts(
       long docsIn,
@@ -56,7 +59,8 @@ public record DeconResult(
       String filter,
       long filterBytes,
       long confirmedWindows,
-      long frequentNgramsIgnored) {}
+      long frequentNgramsIgnored,
+      Map<String, Long> droppedByReason) {}
 
   /** Frees the persisted intermediates; the Datasets above are unusable afterwards. */
   public void release() {

@@ -26,9 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Decontaminate: removes eval text from the deduplicated corpus → {@code docs_decon} (the kept
  * documents, cut ones with their remaining text; tokenize reads it), {@code decon_hits} (every
- * match: document, eval set and item, matched text, offsets, action) and {@code decon_summary} (per
- * eval set: items, items found = contamination rate, documents dropped and cut, frequent n-grams
- * ignored). With no eval sets configured it reads and writes nothing and ends "skipped".
+ * match: document, eval set and item, matched text, offsets, action and why dropped) and {@code
+ * decon_summary} (per eval set: items, items found = contamination rate, documents dropped and cut,
+ * frequent n-grams ignored). With no eval sets configured it reads and writes nothing and ends
+ * "skipped".
  */
 public final class DeconStage implements Stage {
   private static final Logger LOG = LoggerFactory.getLogger(DeconStage.class);
@@ -159,6 +160,7 @@ public final class DeconStage implements Stage {
         .count("docs_untouched", k.docsUntouched())
         .count("docs_cut", k.docsCut())
         .count("docs_dropped", k.docsDropped())
+        .count("docs_dropped_by_reason", new java.util.TreeMap<>(k.droppedByReason()))
         .count("docs_out", docsOut)
         .count("hits", lake.read(Table.DECON_HITS).count())
         .count("confirmed_windows", k.confirmedWindows())
@@ -171,6 +173,8 @@ public final class DeconStage implements Stage {
     // Every input document is untouched, cut or dropped, and docs_decon holds the first two.
     boolean reconciled =
         k.docsIn() == k.docsUntouched() + k.docsCut() + k.docsDropped()
+            && k.droppedByReason().values().stream().mapToLong(Long::longValue).sum()
+                == k.docsDropped()
             && docsOut == k.docsUntouched() + k.docsCut();
     summary.put("reconciled", reconciled);
     if (!reconciled) {

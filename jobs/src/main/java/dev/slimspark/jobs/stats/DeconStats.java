@@ -57,14 +57,20 @@ final class DeconStats {
    * on every hit of a document.
    */
   private static Dataset<Row> contaminated(StatsInputs in) {
-    Dataset<Row> docs = in.deconHits().select("doc_id", "action").distinct();
+    Dataset<Row> hits = in.deconHits();
+    // decon_hits written before drop reasons were recorded has no reason column.
+    Column reason =
+        java.util.Arrays.asList(hits.columns()).contains("reason")
+            ? col("reason")
+            : lit(null).cast(DataTypes.StringType).as("reason");
+    Dataset<Row> docs = hits.select(col("doc_id"), col("action"), reason).distinct();
     Dataset<Row> before = in.docsDedup().select("doc_id", "source", "byte_length");
     Dataset<Row> after = in.docsDecon().select(col("doc_id"), col("byte_length").as("bytes_after"));
     return docs.join(before, new String[] {"doc_id"}, "left")
         .join(after, new String[] {"doc_id"}, "left");
   }
 
-  /** Dropped documents with their bytes (step 7). */
+  /** Dropped documents with their bytes and why they were dropped (step 7). */
   static Dataset<Row> droppedStep(StatsInputs in) {
     return contaminated(in).where(col("action").equalTo("dropped"));
   }

@@ -126,7 +126,7 @@ final class FunnelStats {
                 col("source"),
                 7,
                 DeconStats.DROPPED,
-                null,
+                col("reason"),
                 col("byte_length"),
                 from))
         .unionByName(

@@ -169,6 +169,16 @@ class DeconStageTest {
         table(lake, "docs_dedup").schema().treeString(),
         table(lake, "docs_decon").schema().treeString());
 
+    // Every dropped document says why; cut ones have no reason.
+    Map<?, ?> byReason = (Map<?, ?>) s.counts().get("docs_dropped_by_reason");
+    assertEquals(dropped, byReason.values().stream().mapToLong(v -> (Long) v).sum(), s.toJson());
+    assertTrue(
+        Set.of("too_many_cuts", "too_short_after_cut").containsAll(byReason.keySet()), s.toJson());
+    assertEquals(
+        0,
+        table(lake, "decon_hits").where("(action = 'cut') <> (reason IS NULL)").count(),
+        "reason is null exactly when cut");
+
     // Cut documents carry their new byte_length.
     assertEquals(
         0, table(lake, "docs_decon").where("byte_length <> octet_length(text)").count(), "bytes");
@@ -197,6 +207,9 @@ class DeconStageTest {
     assertEquals((long) plantedDocs.size(), drop.counts().get("docs_dropped"));
     assertEquals((long) DOCS - plantedDocs.size(), drop.counts().get("docs_out"));
     assertEquals(0, table(lake, "decon_hits").where("action <> 'dropped'").count());
+    assertEquals(
+        Map.of("policy_drop", (long) plantedDocs.size()),
+        drop.counts().get("docs_dropped_by_reason"));
   }
 
   /** The table's rows as strings of the given columns, sorted. */

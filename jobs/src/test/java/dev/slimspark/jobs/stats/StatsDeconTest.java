@@ -86,6 +86,18 @@ class StatsDeconTest {
     assertEquals(decon.counts().get("docs_cut"), all.getLong(all.fieldIndex("decon_cut")));
     assertEquals(decon.counts().get("docs_out"), all.getLong(all.fieldIndex("kept")));
     assertTrue(all.getLong(all.fieldIndex("decon_removed_bytes")) > 0);
+    // The funnel's dropped step is split by reason, as the stage counted them.
+    Map<String, Long> byReason = new java.util.TreeMap<>();
+    for (Row f :
+        table(lake, Table.STATS_FUNNEL)
+            .where("step = 'decon_dropped'")
+            .groupBy("reason")
+            .sum("documents")
+            .collectAsList()) {
+      byReason.put(f.getString(0), f.getLong(1));
+    }
+    assertEquals(decon.counts().get("docs_dropped_by_reason"), byReason, decon.toJson());
+    assertTrue(byReason.containsKey("too_many_cuts"), byReason.toString());
 
     Path html = TestSpark.newDir("stats-decon-report").resolve("report.html");
     Report.write(new Lake(TestSpark.session(), lake.toString()), html);
@@ -96,6 +108,7 @@ class StatsDeconTest {
     assertTrue(page.contains("<td title=\"" + found + "\">" + found + "</td>"), "items found");
     assertTrue(page.contains(">" + Fmt.pct(rate) + "</td>"), "rate " + Fmt.pct(rate));
     assertTrue(page.contains("dropped by decontamination"), "funnel bar");
+    assertTrue(page.contains("id=\"chart-decon-dropped-reasons\""), "reasons chart");
   }
 
   private static org.apache.spark.sql.Dataset<Row> table(Path lake, Table t) {

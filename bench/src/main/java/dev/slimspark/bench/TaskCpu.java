@@ -54,6 +54,49 @@ public final class TaskCpu extends SparkListener {
                     e.getValue().get() / 1e9));
   }
 
+  /**
+   * CPU nanoseconds of the process's live threads by kind: the name with digits dropped ("Executor
+   * task launch worker for task #.# in stage #.# (TID #)", "C# CompilerThre", "GC Thread##", "G#
+   * Conc##", ...). Read from /proc/self/task, so the JVM's own GC and JIT threads, which the
+   * ThreadMXBean does not see, are counted; empty where /proc is not there. Diff two snapshots to
+   * see where the process's CPU beyond the task threads went; threads that ended in between are
+   * missing from the later one. Linux truncates names to 15 characters.
+   */
+  public static Map<String, Long> threadSnapshot() {
+    Map<String, Long> out = new java.util.TreeMap<>();
+    java.io.File[] tasks = new java.io.File("/proc/self/task").listFiles();
+    if (tasks == null) {
+      return out;
+    }
+    for (java.io.File t : tasks) {
+      try {
+        String name =
+            java.nio.file.Files.readString(t.toPath().resolve("comm"))
+                .trim()
+                .replaceAll("[0-9]+", "#");
+        String stat = java.nio.file.Files.readString(t.toPath().resolve("stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime
+        out.merge(name, ticks * 10_000_000L, Long::sum); // USER_HZ = 100
+      } catch (java.io.IOException | RuntimeException e) {
+        // the thread ended while being read
+      }
+    }
+    return out;
+  }
+
+  /** Prints the thread kinds that used over 0.5 CPU-s between two {@link #threadSnapshot}s. */
+  public static void printThreads(Map<String, Long> before, Map<String, Long> after) {
+    after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 500_000_000L)
+        .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+        .forEach(
+            e ->
+                System.out.printf(
+                    Locale.ROOT, "  threads %-50s %.1f CPU-s%n", e.getKey(), e.getValue() / 1e9));
+  }
+
   /** CPU seconds of the whole JVM so far. */
   public static double processSeconds() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

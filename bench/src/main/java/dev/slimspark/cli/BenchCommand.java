@@ -45,6 +45,7 @@ public final class BenchCommand {
           "dev.slimspark.jobs.pack.PackBench",
           "dev.slimspark.jobs.decon.DeconBench",
           "dev.slimspark.jobs.decon.DeconStageBench",
+          "dev.slimspark.jobs.pack.PackStageBench",
           "dev.slimspark.udfs.tokenize.spm.SentencePieceBench",
           "dev.slimspark.udfs.quality.SegmentationCostBench",
           "dev.slimspark.udfs.minhash.SignatureThroughputBench");

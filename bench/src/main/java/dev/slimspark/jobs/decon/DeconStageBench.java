@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -145,6 +146,7 @@ public final class DeconStageBench {
       rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
       rec.start();
     }
+    Map<String, Long> threads0 = TaskCpu.threadSnapshot();
     TaskCpu tasks = new TaskCpu();
     spark.sparkContext().addSparkListener(tasks);
     double c0 = TaskCpu.processSeconds();
@@ -171,6 +173,7 @@ public final class DeconStageBench {
         bytes / 1e6 / tasks.seconds(),
         s.counts());
     tasks.print();
+    TaskCpu.printThreads(threads0, TaskCpu.threadSnapshot());
     return new double[] {bytes / 1e6 / cpu, bytes / 1e6 / tasks.seconds()};
   }
 

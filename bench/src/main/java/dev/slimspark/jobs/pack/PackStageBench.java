@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutorService;
@@ -140,6 +141,7 @@ public final class PackStageBench {
   /** MB per CPU-s (process) and per task-CPU-s of one stage run. */
   private static double[] timedStage(
       SparkSession spark, Path lake, String mode, long bytes, String label) throws Exception {
+    Map<String, Long> threads0 = TaskCpu.threadSnapshot();
     TaskCpu tasks = new TaskCpu();
     spark.sparkContext().addSparkListener(tasks);
     double c0 = TaskCpu.processSeconds();
@@ -162,6 +164,7 @@ public final class PackStageBench {
         s.counts().get("rows"),
         s.counts().get("padding_fraction"));
     tasks.print();
+    TaskCpu.printThreads(threads0, TaskCpu.threadSnapshot());
     return new double[] {bytes / 1e6 / cpu, bytes / 1e6 / tasks.seconds()};
   }
 

@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -190,6 +191,7 @@ public final class TokenizeStageBench {
       rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
       rec.start();
     }
+    Map<String, Long> threads0 = TaskCpu.threadSnapshot();
     TaskCpu tasks = new TaskCpu();
     spark.sparkContext().addSparkListener(tasks);
     double c0 = TaskCpu.processSeconds();
@@ -218,6 +220,7 @@ public final class TokenizeStageBench {
         bytes / 1e6 / tasks.seconds(),
         s.counts().get("tokens"));
     tasks.print();
+    TaskCpu.printThreads(threads0, TaskCpu.threadSnapshot());
     return new double[] {bytes / 1e6 / cpu, bytes / 1e6 / tasks.seconds()};
   }
 

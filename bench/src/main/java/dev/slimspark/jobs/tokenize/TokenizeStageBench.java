@@ -35,8 +35,9 @@ import org.apache.spark.sql.types.StructType;
  * documents, at sizes that do not fit in the driver (1 GB and more). The input table is generated
  * inside Spark tasks ({@link VariedText}, one seed per partition) and written once; the plain loop
  * regenerates each partition's documents untimed and times only {@code encode} (thread CPU time),
- * with as many threads as the stage has cores. The ratio divides MB per CPU-second: the stage's
- * whole JVM (tasks, Parquet, Delta, GC, JIT) against the loop's encoding threads.
+ * with as many threads as the stage has cores, once before and once after the stage runs (the
+ * ratios use the mean). The ratio divides MB per CPU-second: the stage's whole JVM (tasks, Parquet,
+ * Delta, GC, JIT) against the loop's encoding threads.
  *
  * <pre>
  * SLIMSPARK_JAVA_OPTS=-Xmx6g bin/slimspark bench main TokenizeStageBench LLAMA2_DIR MB [spm-llama2,jtokkit-gpt2]
@@ -84,13 +85,18 @@ public final class TokenizeStageBench {
                 "tokenize.eos=\"\""
               }
               : new String[] {"tokenize.tokenizer.kind=jtokkit-gpt2"};
-      double loop = loop(t, parts, MB_PER_PARTITION * 1_000_000L, cores, bytes);
+      double loopBefore = loop(t, parts, MB_PER_PARTITION * 1_000_000L, cores, bytes);
       new TokenizeStage().run(new RunContext(spark, config(warm, sets)));
       // Cold: the first run over the whole input, JIT compilation of Spark's Parquet/Delta/codegen
       // paths included. Warm: the same run again in the same JVM (a long-running executor's state).
       double[] cold = timedStage(spark, lake, sets, bytes, cores, w + " cold", null);
       double[] warmRun =
           timedStage(spark, lake, sets, bytes, cores, w + " warm", System.getProperty("bench.jfr"));
+      // The loop alone varies by up to 15 % between runs on this VM: time it before and after
+      // the stages and divide by the mean.
+      double loopAfter = loop(t, parts, MB_PER_PARTITION * 1_000_000L, cores, bytes);
+      double loop = (loopBefore + loopAfter) / 2;
+      System.out.printf("loop  %-13s mean of before and after: %.2f MB per CPU-s%n", w, loop);
       ratios(w + " cold", cold, loop);
       ratios(w + " warm", warmRun, loop);
     }

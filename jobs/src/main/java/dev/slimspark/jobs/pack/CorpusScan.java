@@ -86,15 +86,19 @@ final class CorpusScan {
           int lo = Integer.MAX_VALUE;
           int hi = Integer.MIN_VALUE;
           int pads = 0;
-          int[] ids = bytes == null ? new int[0] : TokenCodec.decode(bytes, dtype);
-          for (int id : ids) {
+          int step = TokenCodec.UINT16.equals(dtype) ? 2 : 4;
+          int n = bytes == null ? 0 : bytes.length / step * step;
+          // The ids are read in place: no int[] per document.
+          for (int o = 0; o < n; o += step) {
+            int id = (bytes[o] & 0xFF) | (bytes[o + 1] & 0xFF) << 8;
+            if (step == 4) {
+              id |= (bytes[o + 2] & 0xFF) << 16 | (bytes[o + 3] & 0xFF) << 24;
+            }
             lo = Math.min(lo, id);
             hi = Math.max(hi, id);
             pads += id == pad ? 1 : 0;
           }
-          return ids.length == 0
-              ? RowFactory.create(null, null, pads)
-              : RowFactory.create(lo, hi, pads);
+          return n == 0 ? RowFactory.create(null, null, pads) : RowFactory.create(lo, hi, pads);
         };
     return udf(f, ID_STATS).apply(col("tokens"), col("dtype"), lit(padId));
   }

@@ -47,14 +47,7 @@ public final class DeconPipeline {
    * eval_item).
    */
   public static DeconResult run(Dataset<Row> docs, Dataset<Row> items, DeconOptions opts) {
-    for (String c : List.of("doc_id", "text")) {
-      if (!List.of(docs.columns()).contains(c)) {
-        throw UserErrors.of(
-            "The documents to decontaminate have no '" + c + "' column.",
-            "Its columns are " + List.of(docs.columns()) + ".",
-            "Point decontaminate.input_table at a documents table such as docs_dedup.");
-      }
-    }
+    requireColumns(docs);
     List<Dataset<Row>> persisted = new ArrayList<>();
     EvalIndex index = EvalIndex.build(items, opts);
     persisted.add(index.ngrams());
@@ -103,23 +96,42 @@ public final class DeconPipeline {
                 Encoders.row(ContaminatedDocs.schema(textSchema)))
             .persist();
     persisted.add(decided);
-    Dataset<Row> hits =
-        decided
-            .select(col("doc_id"), col("action"), col("reason"), explode(col("hits")).as("h"))
-            .select(
-                col("doc_id"),
-                col("h.eval_set").as("eval_set"),
-                col("h.eval_item").as("eval_item"),
-                col("h.matched_text").as("matched_text"),
-                col("h.start_char").as("start_char"),
-                col("h.end_char").as("end_char"),
-                col("action"),
-                col("reason"));
     Dataset<Row> kept = kept(docs, decided, small);
-    return result(docs, index, confirmed, frequent, decided, kept, hits, persisted);
+    return result(docs, index, confirmed, frequent, decided, kept, hits(decided), persisted);
   }
 
-  /** The scan's candidate windows (and, with {@code keepTexts}, their documents' texts). */
+  private static void requireColumns(Dataset<Row> docs) {
+    for (String c : List.of("doc_id", "text")) {
+      if (!List.of(docs.columns()).contains(c)) {
+        throw UserErrors.of(
+            "The documents to decontaminate have no '" + c + "' column.",
+            "Its columns are " + List.of(docs.columns()) + ".",
+            "Point decontaminate.input_table at a documents table such as docs_dedup.");
+      }
+    }
+  }
+
+  /** decon_hits: one row per merged match, with its document's action and drop reason. */
+  private static Dataset<Row> hits(Dataset<Row> decided) {
+    return decided
+        .select(col("doc_id"), col("action"), col("reason"), explode(col("hits")).as("h"))
+        .select(
+            col("doc_id"),
+            col("h.eval_set").as("eval_set"),
+            col("h.eval_item").as("eval_item"),
+            col("h.matched_text").as("matched_text"),
+            col("h.start_char").as("start_char"),
+            col("h.end_char").as("end_char"),
+            col("action"),
+            col("reason"));
+  }
+
+  /**
+   * The scan's candidate windows (and, with {@code keepTexts}, their documents' texts), cached in
+   * memory and on disk. Risk: an eval n-gram that is common in the corpus (boilerplate in an eval
+   * set) puts every document holding it into this cache until max_ngram_docs drops it; Spark spills
+   * what does not fit.
+   */
   private static Dataset<Row> scan(Dataset<Row> docs, EvalIndex index, boolean keepTexts) {
     Broadcast<NgramFilter> filter =
         JavaSparkContext.fromSparkContext(docs.sparkSession().sparkContext())

@@ -55,4 +55,14 @@ public final class BenchSpark {
       throw new IllegalStateException(e);
     }
   }
+
+  /** The sum of a SQL expression over a table of the lake at {@code lake} (0 when empty). */
+  public static long sum(SparkSession spark, Path lake, String table, String expr) {
+    org.apache.spark.sql.Row r =
+        new dev.slimspark.lake.Lake(spark, lake.toString())
+            .read(table)
+            .selectExpr("coalesce(sum(" + expr + "), 0)")
+            .head();
+    return r.getLong(0);
+  }
 }

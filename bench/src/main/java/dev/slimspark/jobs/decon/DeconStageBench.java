@@ -1,6 +1,7 @@
 package dev.slimspark.jobs.decon;
 
 import dev.slimspark.bench.BenchSpark;
+import dev.slimspark.bench.PartitionLoop;
 import dev.slimspark.bench.TaskCpu;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
@@ -8,8 +9,6 @@ import dev.slimspark.jobs.RunContext;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import dev.slimspark.sample.ContaminationPlanter;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,9 +18,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -68,14 +64,7 @@ public final class DeconStageBench {
     Files.write(items, items(evalItems), StandardCharsets.UTF_8);
     write(spark, lake, parts);
     write(spark, warm, 1);
-    long bytes = 0;
-    for (Row r :
-        new Lake(spark, lake.toString())
-            .read(Table.DOCS_DEDUP)
-            .selectExpr("sum(octet_length(text))")
-            .collectAsList()) {
-      bytes = r.getLong(0);
-    }
+    long bytes = BenchSpark.sum(spark, lake, Table.DOCS_DEDUP.id(), "octet_length(text)");
     System.out.printf(Locale.ROOT, "input: %d partitions, %.1f MB UTF-8%n", parts, bytes / 1e6);
     new DeconStage().run(new RunContext(spark, config(warm, items)));
     double[] cold = timedStage(spark, lake, items, bytes, "cold");
@@ -193,57 +182,41 @@ public final class DeconStageBench {
         java.util.Arrays.toString(lengths),
         f.exact() ? "hash set" : "Bloom filter",
         f.sizeBytes() / 1e6);
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    List<Future<double[]>> fs = new ArrayList<>();
-    for (int k = 0; k < 2; k++) {
-      int first = k;
-      fs.add(
-          pool.submit(
-              () -> {
-                WordNgrams w =
-                    new WordNgrams(java.util.Arrays.stream(lengths).max().orElse(opts.ngram()));
-                double cpu = 0;
-                long loopBytes = 0;
-                long candidates = 0;
-                for (long p = first; p < parts; p += 2) {
-                  List<String> d = docs(p);
-                  long c0 = mx.getCurrentThreadCpuTime();
-                  for (String t : d) {
-                    int n = w.scan(t);
-                    for (int end = 1; end <= n; end++) {
-                      for (int len : lengths) {
-                        if (len <= end && f.mightContain(w.ngram(end - len, len))) {
-                          candidates++;
-                        }
-                      }
+    int maxLength = java.util.Arrays.stream(lengths).max().orElse(opts.ngram());
+    double[] r =
+        PartitionLoop.run(
+            parts,
+            2,
+            (p, cpu) -> {
+              WordNgrams w = new WordNgrams(maxLength);
+              List<String> d = docs(p);
+              long candidates = 0;
+              cpu.start();
+              for (String t : d) {
+                int n = w.scan(t);
+                for (int end = 1; end <= n; end++) {
+                  for (int len : lengths) {
+                    if (len <= end && f.mightContain(w.ngram(end - len, len))) {
+                      candidates++;
                     }
                   }
-                  cpu += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-                  for (String t : d) {
-                    loopBytes += t.getBytes(StandardCharsets.UTF_8).length;
-                  }
                 }
-                return new double[] {cpu, loopBytes, candidates};
-              }));
-    }
-    double cpu = 0;
-    double loopBytes = 0;
-    double candidates = 0;
-    for (Future<double[]> fu : fs) {
-      cpu += fu.get()[0];
-      loopBytes += fu.get()[1];
-      candidates += fu.get()[2];
-    }
-    pool.shutdown();
+              }
+              cpu.stop();
+              long bytes = 0;
+              for (String t : d) {
+                bytes += t.getBytes(StandardCharsets.UTF_8).length;
+              }
+              return new double[] {bytes, candidates};
+            });
     System.out.printf(
         Locale.ROOT,
         "scan loop: %.2f MB per CPU-s (%.1f MB, %.1f CPU-s, %.0f candidates)%n",
-        loopBytes / 1e6 / cpu,
-        loopBytes / 1e6,
-        cpu,
-        candidates);
-    return loopBytes / 1e6 / cpu;
+        r[1] / 1e6 / r[0],
+        r[1] / 1e6,
+        r[0],
+        r[2]);
+    return r[1] / 1e6 / r[0];
   }
 
   private static SlimConfig config(Path lake, Path items) {

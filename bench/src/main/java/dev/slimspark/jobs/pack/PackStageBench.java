@@ -1,6 +1,7 @@
 package dev.slimspark.jobs.pack;
 
 import dev.slimspark.bench.BenchSpark;
+import dev.slimspark.bench.PartitionLoop;
 import dev.slimspark.bench.TaskCpu;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
@@ -9,8 +10,6 @@ import dev.slimspark.jobs.tokenize.TokenizeStep;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
 import dev.slimspark.lake.TokenCodec;
-import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,9 +17,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -59,14 +55,7 @@ public final class PackStageBench {
     Path warm = BenchSpark.newDir("pack-bench-warm");
     write(spark, lake, parts);
     write(spark, warm, 2);
-    long bytes = 0;
-    for (Row r :
-        new Lake(spark, lake.toString())
-            .read(Table.DOCS_TOKENS)
-            .selectExpr("sum(octet_length(tokens))")
-            .collectAsList()) {
-      bytes = r.getLong(0);
-    }
+    long bytes = BenchSpark.sum(spark, lake, Table.DOCS_TOKENS.id(), "octet_length(tokens)");
     System.out.printf(
         Locale.ROOT,
         "input: %d partitions, %.1f MB of token bytes, mode %s%n",
@@ -173,58 +162,35 @@ public final class PackStageBench {
     PackOptions.Mode m =
         mode.equals("concat") ? PackOptions.Mode.CONCAT : PackOptions.Mode.BEST_FIT;
     int rowTokens = PackOptions.DEFAULT_SEQ_LEN + 1;
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    List<Future<double[]>> fs = new ArrayList<>();
-    for (int k = 0; k < 2; k++) {
-      int first = k;
-      fs.add(
-          pool.submit(
-              () -> {
-                double cpu = 0;
-                long loopBytes = 0;
-                long rows = 0;
-                for (long p = first; p < parts; p += 2) {
-                  List<byte[]> d = docs(p);
-                  long c0 = mx.getCurrentThreadCpuTime();
-                  RowPacker packer =
-                      RowPacker.create(
-                          m,
-                          rowTokens,
-                          PackOptions.DEFAULT_PAD_ID,
-                          PackOptions.DEFAULT_WINDOW_TOKENS);
-                  for (int i = 0; i < d.size(); i++) {
-                    packer.add("p" + p + "-" + i, TokenCodec.decode(d.get(i), TokenCodec.UINT16));
-                    rows += drain(packer);
-                  }
-                  packer.finish();
-                  rows += drain(packer);
-                  cpu += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-                  for (byte[] b : d) {
-                    loopBytes += b.length;
-                  }
-                }
-                return new double[] {cpu, loopBytes, rows};
-              }));
-    }
-    double cpu = 0;
-    double loopBytes = 0;
-    double rows = 0;
-    for (Future<double[]> f : fs) {
-      cpu += f.get()[0];
-      loopBytes += f.get()[1];
-      rows += f.get()[2];
-    }
-    pool.shutdown();
+    double[] r =
+        PartitionLoop.run(
+            parts,
+            2,
+            (p, cpu) -> {
+              List<byte[]> d = docs(p);
+              cpu.start();
+              RowPacker packer =
+                  RowPacker.create(
+                      m, rowTokens, PackOptions.DEFAULT_PAD_ID, PackOptions.DEFAULT_WINDOW_TOKENS);
+              long rows = 0;
+              for (int i = 0; i < d.size(); i++) {
+                packer.add("p" + p + "-" + i, TokenCodec.decode(d.get(i), TokenCodec.UINT16));
+                rows += drain(packer);
+              }
+              packer.finish();
+              rows += drain(packer);
+              cpu.stop();
+              return new double[] {d.stream().mapToLong(b -> b.length).sum(), rows};
+            });
     System.out.printf(
         Locale.ROOT,
         "packer loop (%s): %.2f MB per CPU-s (%.1f MB, %.1f CPU-s, %.0f rows)%n",
         mode,
-        loopBytes / 1e6 / cpu,
-        loopBytes / 1e6,
-        cpu,
-        rows);
-    return loopBytes / 1e6 / cpu;
+        r[1] / 1e6 / r[0],
+        r[1] / 1e6,
+        r[0],
+        r[2]);
+    return r[1] / 1e6 / r[0];
   }
 
   /** Encodes every finished row as the stage stores it; returns how many. */

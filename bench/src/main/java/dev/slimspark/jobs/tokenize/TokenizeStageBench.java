@@ -1,6 +1,7 @@
 package dev.slimspark.jobs.tokenize;
 
 import dev.slimspark.bench.BenchSpark;
+import dev.slimspark.bench.PartitionLoop;
 import dev.slimspark.bench.TaskCpu;
 import dev.slimspark.config.SlimConfig;
 import dev.slimspark.jobs.JobSummary;
@@ -12,15 +13,11 @@ import dev.slimspark.udfs.tokenize.TextTokenizer;
 import dev.slimspark.udfs.tokenize.VariedText;
 import dev.slimspark.udfs.tokenize.spm.SentencePieceBpe;
 import java.lang.management.ManagementFactory;
-import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -60,14 +57,7 @@ public final class TokenizeStageBench {
     Path warm = BenchSpark.newDir("stage-bench-warm");
     write(spark, lake, parts, MB_PER_PARTITION * 1_000_000L);
     write(spark, warm, 2, 2_000_000L);
-    long bytes = 0;
-    for (Row r :
-        new Lake(spark, lake.toString())
-            .read(Table.DOCS_FILTERED)
-            .selectExpr("sum(octet_length(text))")
-            .collectAsList()) {
-      bytes = r.getLong(0);
-    }
+    long bytes = BenchSpark.sum(spark, lake, Table.DOCS_FILTERED.id(), "octet_length(text)");
     System.out.printf("input: %d partitions, %.1f MB UTF-8%n", parts, bytes / 1e6);
     for (String w : which) {
       TextTokenizer t =
@@ -148,41 +138,27 @@ public final class TokenizeStageBench {
     for (String d : docs(0, 4_000_000L)) {
       t.encode(d); // JIT warm-up
     }
-    ThreadMXBean mx = ManagementFactory.getThreadMXBean();
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    List<Future<double[]>> fs = new ArrayList<>();
-    for (int k = 0; k < threads; k++) {
-      int first = k;
-      fs.add(
-          pool.submit(
-              () -> {
-                double cpu = 0;
-                long loopBytes = 0;
-                for (long p = first; p < parts; p += threads) {
-                  List<String> d = docs(p, bytesPerPartition);
-                  long c0 = mx.getCurrentThreadCpuTime();
-                  for (String s : d) {
-                    t.encode(s);
-                  }
-                  cpu += (mx.getCurrentThreadCpuTime() - c0) / 1e9;
-                  for (String s : d) {
-                    loopBytes += s.getBytes(StandardCharsets.UTF_8).length;
-                  }
-                }
-                return new double[] {cpu, loopBytes};
-              }));
-    }
-    double cpu = 0;
-    double loopBytes = 0;
-    for (Future<double[]> f : fs) {
-      cpu += f.get()[0];
-      loopBytes += f.get()[1];
-    }
-    pool.shutdown();
+    double[] r =
+        PartitionLoop.run(
+            parts,
+            threads,
+            (p, cpu) -> {
+              List<String> d = docs(p, bytesPerPartition);
+              cpu.start();
+              for (String s : d) {
+                t.encode(s);
+              }
+              cpu.stop();
+              long loopBytes = 0;
+              for (String s : d) {
+                loopBytes += s.getBytes(StandardCharsets.UTF_8).length;
+              }
+              return new double[] {loopBytes};
+            });
     System.out.printf(
         "loop  %-13s %.2f MB per CPU-s (%.1f MB, %.1f CPU-s; table has %.1f MB)%n",
-        t.name(), loopBytes / 1e6 / cpu, loopBytes / 1e6, cpu, bytes / 1e6);
-    return loopBytes / 1e6 / cpu;
+        t.name(), r[1] / 1e6 / r[0], r[1] / 1e6, r[0], bytes / 1e6);
+    return r[1] / 1e6 / r[0];
   }
 
   /**

@@ -97,6 +97,26 @@ public final class TaskCpu extends SparkListener {
                     Locale.ROOT, "  threads %-50s %.1f CPU-s%n", e.getKey(), e.getValue() / 1e9));
   }
 
+  /**
+   * Prints the cold and warm stage runs' throughput ({process, task threads} MB per CPU-s each)
+   * against the loop's, and their ratios.
+   */
+  public static void printRatios(String loopName, double[] cold, double[] warm, double loop) {
+    for (double[] s : new double[][] {cold, warm}) {
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO %s: stage %.2f MB per CPU-s (process), %.2f per task-CPU-s; %s %.2f;"
+              + " stage / loop %.3f (process), %.3f (task threads)%n",
+          s == cold ? "cold" : "warm",
+          s[0],
+          s[1],
+          loopName,
+          loop,
+          s[0] / loop,
+          s[1] / loop);
+    }
+  }
+
   /** CPU seconds of the whole JVM so far. */
   public static double processSeconds() {
     return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())

@@ -2,9 +2,9 @@ package dev.slimspark.jobs.decon;
 
 import dev.slimspark.bench.BenchSpark;
 import dev.slimspark.bench.PartitionLoop;
+import dev.slimspark.bench.StageRun;
 import dev.slimspark.bench.TaskCpu;
 import dev.slimspark.config.SlimConfig;
-import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Encoders;
@@ -70,18 +69,7 @@ public final class DeconStageBench {
     double[] cold = timedStage(spark, lake, items, bytes, "cold");
     double[] warmRun = timedStage(spark, lake, items, bytes, "warm");
     double loop = loop(spark, lake, items, parts);
-    for (double[] s : new double[][] {cold, warmRun}) {
-      System.out.printf(
-          Locale.ROOT,
-          "RATIO %s: stage %.2f MB per CPU-s (process), %.2f per task-CPU-s; scan loop %.2f;"
-              + " stage / loop %.3f (process), %.3f (task threads)%n",
-          s == cold ? "cold" : "warm",
-          s[0],
-          s[1],
-          loop,
-          s[0] / loop,
-          s[1] / loop);
-    }
+    TaskCpu.printRatios("scan loop", cold, warmRun, loop);
     spark.stop();
   }
 
@@ -130,40 +118,13 @@ public final class DeconStageBench {
   private static double[] timedStage(
       SparkSession spark, Path lake, Path items, long bytes, String label) throws Exception {
     String jfr = label.equals("warm") ? System.getProperty("bench.jfr") : null;
-    jdk.jfr.Recording rec = null;
-    if (jfr != null) {
-      rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-      rec.start();
-    }
-    Map<String, Long> threads0 = TaskCpu.threadSnapshot();
-    TaskCpu tasks = new TaskCpu();
-    spark.sparkContext().addSparkListener(tasks);
-    double c0 = TaskCpu.processSeconds();
-    long t0 = System.nanoTime();
-    JobSummary s = new DeconStage().run(new RunContext(spark, config(lake, items)));
-    double wall = (System.nanoTime() - t0) / 1e9;
-    double cpu = TaskCpu.processSeconds() - c0;
-    spark.sparkContext().listenerBus().waitUntilEmpty();
-    spark.sparkContext().removeSparkListener(tasks);
-    if (rec != null) {
-      rec.stop();
-      rec.dump(Path.of(jfr));
-      rec.close();
-    }
-    System.out.printf(
-        Locale.ROOT,
-        "stage %s: %.1f s wall, %.1f CPU-s (process) = %.2f MB per CPU-s, task threads %.1f CPU-s"
-            + " = %.2f MB per task-CPU-s; counts %s%n",
-        label,
-        wall,
-        cpu,
-        bytes / 1e6 / cpu,
-        tasks.seconds(),
-        bytes / 1e6 / tasks.seconds(),
-        s.counts());
-    tasks.print();
-    TaskCpu.printThreads(threads0, TaskCpu.threadSnapshot());
-    return new double[] {bytes / 1e6 / cpu, bytes / 1e6 / tasks.seconds()};
+    StageRun r =
+        StageRun.time(
+            spark, jfr, () -> new DeconStage().run(new RunContext(spark, config(lake, items))));
+    double[] mb = r.mbPerCpu(bytes);
+    System.out.printf(Locale.ROOT, "%s; counts %s%n", r.describe(label, bytes), r.summary.counts());
+    r.printBreakdown();
+    return mb;
   }
 
   /** The stage's scan alone: every window of every document against the same shipped filter. */

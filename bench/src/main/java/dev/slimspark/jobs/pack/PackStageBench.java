@@ -2,9 +2,9 @@ package dev.slimspark.jobs.pack;
 
 import dev.slimspark.bench.BenchSpark;
 import dev.slimspark.bench.PartitionLoop;
+import dev.slimspark.bench.StageRun;
 import dev.slimspark.bench.TaskCpu;
 import dev.slimspark.config.SlimConfig;
-import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.tokenize.TokenizeStep;
 import dev.slimspark.lake.Lake;
@@ -14,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -66,18 +65,7 @@ public final class PackStageBench {
     double[] cold = timedStage(spark, lake, mode, bytes, "cold");
     double[] warmRun = timedStage(spark, lake, mode, bytes, "warm");
     double loop = loop(parts, mode);
-    for (double[] s : new double[][] {cold, warmRun}) {
-      System.out.printf(
-          Locale.ROOT,
-          "RATIO %s: stage %.2f MB per CPU-s (process), %.2f per task-CPU-s; packer loop %.2f;"
-              + " stage / loop %.3f (process), %.3f (task threads)%n",
-          s == cold ? "cold" : "warm",
-          s[0],
-          s[1],
-          loop,
-          s[0] / loop,
-          s[1] / loop);
-    }
+    TaskCpu.printRatios("packer loop", cold, warmRun, loop);
     spark.stop();
   }
 
@@ -130,31 +118,17 @@ public final class PackStageBench {
   /** MB per CPU-s (process) and per task-CPU-s of one stage run. */
   private static double[] timedStage(
       SparkSession spark, Path lake, String mode, long bytes, String label) throws Exception {
-    Map<String, Long> threads0 = TaskCpu.threadSnapshot();
-    TaskCpu tasks = new TaskCpu();
-    spark.sparkContext().addSparkListener(tasks);
-    double c0 = TaskCpu.processSeconds();
-    long t0 = System.nanoTime();
-    JobSummary s = new PackStage().run(new RunContext(spark, config(lake, mode)));
-    double wall = (System.nanoTime() - t0) / 1e9;
-    double cpu = TaskCpu.processSeconds() - c0;
-    spark.sparkContext().listenerBus().waitUntilEmpty();
-    spark.sparkContext().removeSparkListener(tasks);
+    StageRun r =
+        StageRun.time(spark, () -> new PackStage().run(new RunContext(spark, config(lake, mode))));
+    double[] mb = r.mbPerCpu(bytes);
     System.out.printf(
         Locale.ROOT,
-        "stage %s: %.1f s wall, %.1f CPU-s (process) = %.2f MB per CPU-s, task threads %.1f CPU-s"
-            + " = %.2f MB per task-CPU-s; rows %s, padding %s%n",
-        label,
-        wall,
-        cpu,
-        bytes / 1e6 / cpu,
-        tasks.seconds(),
-        bytes / 1e6 / tasks.seconds(),
-        s.counts().get("rows"),
-        s.counts().get("padding_fraction"));
-    tasks.print();
-    TaskCpu.printThreads(threads0, TaskCpu.threadSnapshot());
-    return new double[] {bytes / 1e6 / cpu, bytes / 1e6 / tasks.seconds()};
+        "%s; rows %s, padding %s%n",
+        r.describe(label, bytes),
+        r.summary.counts().get("rows"),
+        r.summary.counts().get("padding_fraction"));
+    r.printBreakdown();
+    return mb;
   }
 
   /** MB of token bytes per CPU-s of two threads decoding, packing and encoding every partition. */

@@ -2,9 +2,8 @@ package dev.slimspark.jobs.tokenize;
 
 import dev.slimspark.bench.BenchSpark;
 import dev.slimspark.bench.PartitionLoop;
-import dev.slimspark.bench.TaskCpu;
+import dev.slimspark.bench.StageRun;
 import dev.slimspark.config.SlimConfig;
-import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
@@ -17,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
@@ -168,42 +166,27 @@ public final class TokenizeStageBench {
   private static double[] timedStage(
       SparkSession spark, Path lake, String[] sets, long bytes, int cores, String label, String jfr)
       throws Exception {
-    jdk.jfr.Recording rec = null;
-    if (jfr != null) {
-      rec = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
-      rec.start();
-    }
-    Map<String, Long> threads0 = TaskCpu.threadSnapshot();
-    TaskCpu tasks = new TaskCpu();
-    spark.sparkContext().addSparkListener(tasks);
-    double c0 = TaskCpu.processSeconds();
     double jit0 = jitSeconds();
-    long t0 = System.nanoTime();
-    JobSummary s = new TokenizeStage().run(new RunContext(spark, config(lake, sets)));
-    double wall = (System.nanoTime() - t0) / 1e9;
-    double cpu = TaskCpu.processSeconds() - c0;
+    StageRun r =
+        StageRun.time(
+            spark,
+            jfr == null ? null : jfr + "-" + label.replace(' ', '-') + ".jfr",
+            () -> new TokenizeStage().run(new RunContext(spark, config(lake, sets))));
     double jit = jitSeconds() - jit0;
-    spark.sparkContext().listenerBus().waitUntilEmpty();
-    spark.sparkContext().removeSparkListener(tasks);
-    if (rec != null) {
-      rec.stop();
-      rec.dump(Path.of(jfr + "-" + label.replace(' ', '-') + ".jfr"));
-      rec.close();
-    }
+    double[] mb = r.mbPerCpu(bytes);
     System.out.printf(
         "stage %-18s %.1f s wall, %.2f MB/s per core wall, %.1f CPU-s (JIT compiler ~%.1f s), %.2f MB per CPU-s, task threads %.1f CPU-s = %.2f MB per task-CPU-s, %s tokens%n",
         label,
-        wall,
-        bytes / 1e6 / wall / cores,
-        cpu,
+        r.wallSeconds,
+        bytes / 1e6 / r.wallSeconds / cores,
+        r.processCpu,
         jit,
-        bytes / 1e6 / cpu,
-        tasks.seconds(),
-        bytes / 1e6 / tasks.seconds(),
-        s.counts().get("tokens"));
-    tasks.print();
-    TaskCpu.printThreads(threads0, TaskCpu.threadSnapshot());
-    return new double[] {bytes / 1e6 / cpu, bytes / 1e6 / tasks.seconds()};
+        mb[0],
+        r.taskCpu,
+        mb[1],
+        r.summary.counts().get("tokens"));
+    r.printBreakdown();
+    return mb;
   }
 
   /** Wall seconds the JIT compilers spent (a lower bound of their CPU time). */

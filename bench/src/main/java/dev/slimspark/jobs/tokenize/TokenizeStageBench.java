@@ -85,10 +85,62 @@ public final class TokenizeStageBench {
       double loopAfter = loop(t, parts, MB_PER_PARTITION * 1_000_000L, cores, bytes);
       double loop = (loopBefore + loopAfter) / 2;
       System.out.printf("loop  %-13s mean of before and after: %.2f MB per CPU-s%n", w, loop);
+      loopInTasks(spark, w, llamaDir.toString(), parts, MB_PER_PARTITION * 1_000_000L);
       ratios(w + " cold", cold, loop);
       ratios(w + " warm", warmRun, loop);
     }
     spark.stop();
+  }
+
+  /** One tokenizer per kind per JVM, for {@link #loopInTasks}. */
+  private static final java.util.Map<String, TextTokenizer> IN_TASKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The loop again, inside Spark tasks (2 at a time, documents regenerated untimed, encode timed by
+   * the task thread's CPU time) but with no Parquet: it tells apart the encoder running slower in a
+   * task thread from the cost of reading and writing around it.
+   */
+  private static void loopInTasks(
+      SparkSession spark, String which, String llamaDir, int parts, long bytesPerPartition) {
+    List<Long> ps = new ArrayList<>();
+    for (long p = 0; p < parts; p++) {
+      ps.add(p);
+    }
+    double[] r =
+        org.apache.spark.api.java.JavaSparkContext.fromSparkContext(spark.sparkContext())
+            .parallelize(ps, parts)
+            .map(
+                p -> {
+                  TextTokenizer t =
+                      IN_TASKS.computeIfAbsent(
+                          which,
+                          w -> {
+                            try {
+                              return w.equals("spm-llama2")
+                                  ? SentencePieceBpe.load(Path.of(llamaDir, "tokenizer.model"))
+                                  : new JTokkitGpt2Tokenizer();
+                            } catch (java.io.IOException e) {
+                              throw new java.io.UncheckedIOException(e);
+                            }
+                          });
+                  List<String> d = docs(p, bytesPerPartition);
+                  java.lang.management.ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+                  long c0 = mx.getCurrentThreadCpuTime();
+                  for (String s : d) {
+                    t.encode(s);
+                  }
+                  double cpu = (mx.getCurrentThreadCpuTime() - c0) / 1e9;
+                  long bytes = 0;
+                  for (String s : d) {
+                    bytes += s.getBytes(StandardCharsets.UTF_8).length;
+                  }
+                  return new double[] {cpu, bytes};
+                })
+            .reduce((a, b) -> new double[] {a[0] + b[0], a[1] + b[1]});
+    System.out.printf(
+        "loop  %-13s in Spark tasks, no Parquet: %.2f MB per CPU-s (%.1f MB, %.1f CPU-s)%n",
+        which, r[1] / 1e6 / r[0], r[1] / 1e6, r[0]);
   }
 
   private static void ratios(String label, double[] stage, double loop) {

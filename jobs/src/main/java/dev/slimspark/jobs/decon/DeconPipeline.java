@@ -40,6 +40,14 @@ import org.slf4j.LoggerFactory;
 public final class DeconPipeline {
   private static final Logger LOG = LoggerFactory.getLogger(DeconPipeline.class);
 
+  /**
+   * The most bytes of remaining text of cut documents that the write of docs_decon broadcasts
+   * (through the driver to every executor) with the decisions; beyond it the corpus is joined with
+   * them by a shuffle instead. A count of documents alone (hits_broadcast_max_docs) does not bound
+   * this: a million cut documents would be gigabytes.
+   */
+  static final long BROADCAST_CUTS_MAX = 128L << 20;
+
   private DeconPipeline() {}
 
   /**
@@ -96,7 +104,7 @@ public final class DeconPipeline {
                 Encoders.row(ContaminatedDocs.schema(textSchema)))
             .persist();
     persisted.add(decided);
-    Dataset<Row> kept = kept(docs, decided, small);
+    Dataset<Row> kept = kept(docs, decided, small && cutTextBytes(decided) <= BROADCAST_CUTS_MAX);
     return result(docs, index, confirmed, frequent, decided, kept, hits(decided), persisted);
   }
 
@@ -140,6 +148,16 @@ public final class DeconPipeline {
         .mapPartitions(
             new DocScan(filter, index.lengths(), keepTexts), Encoders.row(DocScan.CANDIDATE))
         .persist();
+  }
+
+  /** Bytes of the remaining text of the cut documents (one small job over the cached decisions). */
+  private static long cutTextBytes(Dataset<Row> decided) {
+    Row r =
+        decided
+            .where(col("action").equalTo(CutPolicy.CUT))
+            .agg(sum(octet_length(col("text"))))
+            .head();
+    return r.isNullAt(0) ? 0 : r.getLong(0);
   }
 
   /**

@@ -3,7 +3,6 @@ package dev.slimspark.jobs.tokenize;
 import dev.slimspark.lake.TokenCodec;
 import dev.slimspark.udfs.tokenize.TextTokenizer;
 import dev.slimspark.udfs.tokenize.Tokenizers;
-import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -105,7 +104,7 @@ public final class TokenizeStep {
     @Override
     public InternalRow next() {
       InternalRow r = rows.next();
-      TextTokenizer.Encoded e = tok.encodeCounted(r.isNullAt(2) ? "" : text(r.getUTF8String(2)));
+      TextTokenizer.Encoded e = r.isNullAt(2) ? tok.encodeCounted("") : encode(r.getUTF8String(2));
       int n = (e.ids().length + 2) * bytesPerToken; // room for BOS and EOS
       if (buffer.length < n || buffer.length > KEEP_BUFFER_BYTES && n <= KEEP_BUFFER_BYTES) {
         buffer = new byte[Math.max(n, 1 << 16)]; // grow, or shrink after one huge document
@@ -130,13 +129,17 @@ public final class TokenizeStep {
       }
     }
 
-    /** Decodes without UTF8String.toString's extra copy of the bytes when they sit in an array. */
-    private static String text(UTF8String s) {
+    /**
+     * Encodes the scan's UTF-8 bytes where they lie (a tokenizer may then skip the String that
+     * would cost an allocation the size of the text per row).
+     */
+    private TextTokenizer.Encoded encode(UTF8String s) {
       if (s.getBaseObject() instanceof byte[] base) {
         int off = (int) (s.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET);
-        return new String(base, off, s.numBytes(), StandardCharsets.UTF_8);
+        return tok.encodeUtf8(base, off, s.numBytes());
       }
-      return s.toString();
+      byte[] b = s.getBytes();
+      return tok.encodeUtf8(b, 0, b.length);
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.slimspark.udfs.tokenize;
 
 import java.io.Closeable;
+import java.nio.charset.StandardCharsets;
 import java.util.OptionalInt;
 
 /**
@@ -31,6 +32,16 @@ public interface TextTokenizer extends Closeable {
    * may be encoded in pieces split at token-safe whitespace, with ids identical to one call.
    */
   Encoded encodeCounted(String text);
+
+  /**
+   * {@link #encodeCounted} of the UTF-8 text {@code utf8[off, off + len)}, with the ids the String
+   * decoded from those bytes would give (malformed bytes become U+FFFD, as in {@code new
+   * String(bytes, UTF_8)}). The default decodes into a String; an implementation may read the bytes
+   * in place, saving the String a Spark task would otherwise allocate per document.
+   */
+  default Encoded encodeUtf8(byte[] utf8, int off, int len) {
+    return encodeCounted(new String(utf8, off, len, StandardCharsets.UTF_8));
+  }
 
   /** Text of {@code ids} (special tokens included as their text). */
   String decode(int[] ids);

@@ -115,16 +115,20 @@ public final class SentencePieceBench {
       List<String> docs, SentencePieceBpe ours, SentencePieceBpe oursJson, HfTokenizer djl) {
     int diffModel = 0;
     int diffJson = 0;
+    int diffUtf8 = 0;
     long tokens = 0;
     for (String d : docs) {
       int[] ref = djl.encode(d);
       tokens += ref.length;
       diffModel += Arrays.equals(ref, ours.encode(d)) ? 0 : 1;
       diffJson += Arrays.equals(ref, oursJson.encode(d)) ? 0 : 1;
+      byte[] b = d.getBytes(StandardCharsets.UTF_8);
+      diffUtf8 += Arrays.equals(ref, ours.encodeUtf8(b, 0, b.length).ids()) ? 0 : 1;
     }
     System.out.printf(
-        "EQUAL vs HF tokenizers (DJL): %d tokens; documents differing: %d (tokenizer.model), %d (tokenizer.json)%n",
-        tokens, diffModel, diffJson);
+        "EQUAL vs HF tokenizers (DJL): %d tokens; documents differing: %d (tokenizer.model),"
+            + " %d (tokenizer.json), %d (tokenizer.model, from UTF-8 bytes)%n",
+        tokens, diffModel, diffJson, diffUtf8);
   }
 
   /** Line-by-line ids vs spm_encode; returns spm_encode's CPU seconds (user + sys). */
@@ -181,6 +185,16 @@ public final class SentencePieceBench {
       sink += fresh.encode(d).length;
     }
     double ours = bytes / 1e6 / ((mx.getCurrentThreadCpuTime() - t0) / 1e9);
+    List<byte[]> utf8 = new java.util.ArrayList<>();
+    for (String d : docs) {
+      utf8.add(d.getBytes(StandardCharsets.UTF_8));
+    }
+    SentencePieceBpe fromBytes = SentencePieceBpe.load(model);
+    t0 = mx.getCurrentThreadCpuTime();
+    for (byte[] b : utf8) {
+      sink += fromBytes.encodeUtf8(b, 0, b.length).ids().length;
+    }
+    double oursUtf8 = bytes / 1e6 / ((mx.getCurrentThreadCpuTime() - t0) / 1e9);
     t0 = mx.getCurrentThreadCpuTime();
     for (String d : docs) {
       sink += djl.encode(d).length;
@@ -188,8 +202,9 @@ public final class SentencePieceBench {
     double hf = bytes / 1e6 / ((mx.getCurrentThreadCpuTime() - t0) / 1e9);
     double spm = bytes / 1e6 / spmCpu;
     System.out.printf(
-        "SPEED MB/s per core (CPU time): ours %.2f, HF tokenizers (DJL) %.2f, spm_encode %.2f  [%d]%n",
-        ours, hf, spm, sink % 10);
+        "SPEED MB/s per core (CPU time): ours %.2f (from UTF-8 bytes %.2f), HF tokenizers (DJL)"
+            + " %.2f, spm_encode %.2f  [%d]%n",
+        ours, oursUtf8, hf, spm, sink % 10);
     System.out.printf("RATIO ours/spm_encode %.2f, ours/HF %.2f%n", ours / spm, ours / hf);
   }
 

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * (O(n log n) in the part's length, so a 16M-character document costs 16x a 1M one). Nothing is
  * allocated per token; buffers and caches are reused per thread.
  *
- * <p>Memory: per thread, the part cache (about 6 MB) plus up to about 50 bytes per character of the
+ * <p>Memory: per thread, the part cache (3 MB) plus up to about 50 bytes per character of the
  * longest part being encoded (symbol arrays and the merge heap), dropped again after a text over
  * {@value #KEEP_SCRATCH_CHARS} characters. Risk: a text with no cut point at all (a 16M-character
  * run of one letter) needs that much once, about 800 MB for 16M characters.
@@ -115,6 +115,78 @@ public final class SentencePieceBpe implements TextTokenizer {
     int[] ids = java.util.Arrays.copyOf(s.out, s.outLen);
     s.release();
     return new Encoded(ids, 1);
+  }
+
+  @Override
+  public Encoded encodeUtf8(byte[] utf8, int off, int len) {
+    if (len == 0) {
+      return new Encoded(new int[0], 1);
+    }
+    Scratch s = scratch.get();
+    int n = decodeUtf8(utf8, off, len, s);
+    if (n < 0) {
+      return encodeCounted(new String(utf8, off, len, StandardCharsets.UTF_8));
+    }
+    s.outLen = 0;
+    split(s, n);
+    int[] ids = java.util.Arrays.copyOf(s.out, s.outLen);
+    s.release();
+    return new Encoded(ids, 1);
+  }
+
+  /**
+   * Decodes well-formed UTF-8 into {@code s.norm} after the dummy prefix and returns the length in
+   * chars, or -1 at the first malformed sequence (overlong, surrogate, truncated, above U+10FFFF):
+   * the caller then takes Java's decoder, whose U+FFFD replacement rules are the reference.
+   */
+  private int decodeUtf8(byte[] b, int off, int len, Scratch s) {
+    int o = dummyPrefix ? 1 : 0;
+    char[] norm = s.norm(len + o); // never more chars than bytes
+    if (dummyPrefix) {
+      norm[0] = '\u2581';
+    }
+    int i = off;
+    int end = off + len;
+    while (i < end) {
+      int c = b[i];
+      if (c >= 0) {
+        norm[o++] = (char) c;
+        i++;
+      } else if ((c & 0xE0) == 0xC0 && c >= (byte) 0xC2 && i + 1 < end && cont(b[i + 1])) {
+        norm[o++] = (char) (((c & 0x1F) << 6) | (b[i + 1] & 0x3F));
+        i += 2;
+      } else if ((c & 0xF0) == 0xE0 && i + 2 < end && cont(b[i + 1]) && cont(b[i + 2])) {
+        int cp = ((c & 0x0F) << 12) | ((b[i + 1] & 0x3F) << 6) | (b[i + 2] & 0x3F);
+        if (cp < 0x800 || Character.isSurrogate((char) cp)) {
+          return -1;
+        }
+        norm[o++] = (char) cp;
+        i += 3;
+      } else if ((c & 0xF8) == 0xF0
+          && i + 3 < end
+          && cont(b[i + 1])
+          && cont(b[i + 2])
+          && cont(b[i + 3])) {
+        int cp =
+            ((c & 0x07) << 18)
+                | ((b[i + 1] & 0x3F) << 12)
+                | ((b[i + 2] & 0x3F) << 6)
+                | (b[i + 3] & 0x3F);
+        if (cp < 0x10000 || cp > Character.MAX_CODE_POINT) {
+          return -1;
+        }
+        norm[o++] = Character.highSurrogate(cp);
+        norm[o++] = Character.lowSurrogate(cp);
+        i += 4;
+      } else {
+        return -1;
+      }
+    }
+    return o;
+  }
+
+  private static boolean cont(byte x) {
+    return (x & 0xC0) == 0x80;
   }
 
   /** Copies the text into {@code s.norm} after the dummy prefix; returns its length in chars. */

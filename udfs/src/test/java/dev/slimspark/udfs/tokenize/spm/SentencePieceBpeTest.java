@@ -169,6 +169,46 @@ class SentencePieceBpeTest {
   }
 
   @Test
+  void utf8BytesGiveTheIdsOfTheirString() {
+    List<String> docs = torture();
+    docs.addAll(VariedText.corpus(29, 100, 300_000));
+    for (String d : docs) {
+      byte[] b = d.getBytes(StandardCharsets.UTF_8);
+      byte[] padded = new byte[b.length + 5];
+      System.arraycopy(b, 0, padded, 3, b.length);
+      assertArrayEquals(
+          npmOurs.encode(new String(b, StandardCharsets.UTF_8)),
+          npmOurs.encodeUtf8(padded, 3, b.length).ids(),
+          "UTF-8 path of: " + d.substring(0, Math.min(40, d.length())));
+    }
+    int[][] malformed = {
+      {0xC0, 0x80},
+      {0xC1, 0xBF},
+      {0xED, 0xA0, 0x80},
+      {0xE2, 0x82},
+      {'a', 0xE2, 0x82, 'b'},
+      {0xF4, 0x90, 0x80, 0x80},
+      {0xF8, 0x88, 0x80, 0x80, 0x80},
+      {0xFF},
+      {0x80, 'x'},
+      {'a', 'b', 0xC3},
+      {0xE0, 0x80, 0x80},
+      {0xF0, 0x80, 0x80, 0x80},
+      {0xF0, 0x9F, 0x98}
+    };
+    for (int[] m : malformed) {
+      byte[] b = new byte[m.length];
+      for (int i = 0; i < m.length; i++) {
+        b[i] = (byte) m[i];
+      }
+      assertArrayEquals(
+          npmRef.encode(new String(b, StandardCharsets.UTF_8)),
+          npmOurs.encodeUtf8(b, 0, b.length).ids(),
+          "malformed " + Arrays.toString(m));
+    }
+  }
+
+  @Test
   void knownIdsOfTheNpmVocabulary() {
     assertArrayEquals(npmRef.encode("Hello world"), npmOurs.encode("Hello world"));
     assertEquals(22557, npmOurs.encode("Hello")[0], "▁Hello in this vocabulary");

@@ -4,6 +4,7 @@ import dev.slimspark.bench.BenchSpark;
 import dev.slimspark.bench.PartitionLoop;
 import dev.slimspark.bench.StageRun;
 import dev.slimspark.config.SlimConfig;
+import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.lake.Lake;
 import dev.slimspark.lake.Table;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -57,6 +59,12 @@ public final class TokenizeStageBench {
     write(spark, warm, 2, 2_000_000L);
     long bytes = BenchSpark.sum(spark, lake, Table.DOCS_FILTERED.id(), "octet_length(text)");
     System.out.printf("input: %d partitions, %.1f MB UTF-8%n", parts, bytes / 1e6);
+    if (which.get(0).startsWith("floor")) {
+      // floor only, at Llama-2's bytes per token on this corpus (2.96): the write settings' costs
+      floor(spark, lake, bytes, Math.round(bytes / 2.96), Double.NaN);
+      spark.stop();
+      return;
+    }
     for (String w : which) {
       TextTokenizer t =
           switch (w) {
@@ -88,6 +96,7 @@ public final class TokenizeStageBench {
       loopInTasks(spark, w, llamaDir.toString(), parts, MB_PER_PARTITION * 1_000_000L);
       ratios(w + " cold", cold, loop);
       ratios(w + " warm", warmRun, loop);
+      floor(spark, lake, bytes, tokens(spark, lake), loop);
     }
     spark.stop();
   }
@@ -150,6 +159,78 @@ public final class TokenizeStageBench {
     System.out.printf(
         "RATIO-TASK %-18s stage %.2f / loop %.2f MB per CPU-s = %.3f (task threads' CPU)%n",
         label, stage[1], loop, stage[1] / loop);
+  }
+
+  private static long tokens(SparkSession spark, Path lake) {
+    return BenchSpark.sum(spark, lake, Table.DOCS_TOKENS.id(), "token_count");
+  }
+
+  /**
+   * The stage's reads and writes with a free tokenizer: docs_filtered's rows become docs_tokens
+   * rows whose token column holds as many bytes as the real run wrote (a prefix of the text's own
+   * bytes), written by the same Delta writer with the same statistics. What the stage costs beyond
+   * this is the encoder inside the stage; a ratio of 0.85 to the loop needs floor + encoder within
+   * 1 / 0.85 of the loop alone. Run twice, the second (warm) counted. {@code
+   * -Dbench.floor.settings="k=v,k=v;k=v"} runs it once per group of Spark/Parquet/Delta settings
+   * (what each write setting costs); a first argument {@code floor} runs only this.
+   */
+  private static void floor(SparkSession spark, Path lake, long bytes, long tokens, double loop)
+      throws Exception {
+    for (String variant : System.getProperty("bench.floor.settings", "").split(";")) {
+      List<String> keys = new ArrayList<>();
+      for (String kv : variant.split(",")) {
+        if (!kv.isBlank()) {
+          String[] p = kv.split("=", 2);
+          spark.conf().set(p[0].trim(), p[1].trim());
+          keys.add(p[0].trim());
+        }
+      }
+      System.out.printf(
+          "FLOOR settings: %s%n", variant.isBlank() ? "(as the stage runs)" : variant);
+      floorOnce(spark, lake, bytes, tokens, loop);
+      keys.forEach(k -> spark.conf().unset(k));
+    }
+  }
+
+  private static void floorOnce(SparkSession spark, Path lake, long bytes, long tokens, double loop)
+      throws Exception {
+    double bytesPerToken = (double) bytes / tokens;
+    String n = "(CAST(octet_length(text) / " + bytesPerToken + " AS INT) + 1)";
+    StageRun r = null;
+    for (int i = 0; i < 2; i++) {
+      r =
+          StageRun.time(
+              spark,
+              () -> {
+                Dataset<Row> in =
+                    spark.read().format("delta").load(lake.resolve("docs_filtered").toString());
+                Dataset<Row> out =
+                    in.where("kept")
+                        .selectExpr(
+                            "doc_id",
+                            "source",
+                            n + " AS token_count",
+                            "substring(CAST(text AS BINARY), 1, 2 * " + n + ") AS tokens",
+                            "'uint16' AS dtype",
+                            "1 AS chunks");
+                new Lake(spark, lake.toString())
+                    .write(out, "docs_tokens_floor", SaveMode.Overwrite, "{}");
+                return new JobSummary("floor", null);
+              });
+    }
+    double perGb = r.taskCpu / (bytes / 1e9);
+    double loopPerGb = 1e3 / loop;
+    System.out.printf(
+        "FLOOR reads and writes with a free tokenizer: %.2f task-CPU-s per GB (%.2f MB per"
+            + " task-CPU-s)%n",
+        perGb, bytes / 1e6 / r.taskCpu);
+    if (!Double.isNaN(loop)) {
+      System.out.printf(
+          "FLOOR the loop alone costs %.2f CPU-s per GB, so 0.85 needs the floor under %.2f CPU-s"
+              + " per GB even with the encoder at its loop speed inside the stage%n",
+          loopPerGb, loopPerGb / 0.85 - loopPerGb);
+    }
+    r.printBreakdown();
   }
 
   private static List<String> docs(long partition, long bytesPerPartition) {

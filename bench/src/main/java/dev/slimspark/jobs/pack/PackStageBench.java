@@ -1,10 +1,15 @@
 package dev.slimspark.jobs.pack;
 
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.xxhash64;
+
 import dev.slimspark.bench.BenchSpark;
 import dev.slimspark.bench.PartitionLoop;
 import dev.slimspark.bench.StageRun;
 import dev.slimspark.bench.TaskCpu;
 import dev.slimspark.config.SlimConfig;
+import dev.slimspark.jobs.JobSummary;
 import dev.slimspark.jobs.RunContext;
 import dev.slimspark.jobs.tokenize.TokenizeStep;
 import dev.slimspark.lake.Lake;
@@ -17,6 +22,7 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.SplittableRandom;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -38,7 +44,10 @@ import org.apache.spark.sql.SparkSession;
  * each document: decode its token bytes, feed the packer, encode every finished row to bytes; only
  * that is timed (thread CPU time, documents regenerated untimed). The stage is timed cold and warm
  * by the process's CPU time and by the task threads' CPU time, with each Spark stage's share.
- * Throughput is MB of token bytes in per CPU-second.
+ * Throughput is MB of token bytes in per CPU-second. Last, the stage is compared with its
+ * data-movement floor (the same reads, the two seeded shuffles and the write, without the scan, the
+ * packing, the cached rows and the row numbering): the packer alone is a copy of ints, so the ratio
+ * to it says little about the stage's overhead.
  */
 public final class PackStageBench {
   private static final int TOKENS_PER_PARTITION = 8 << 20;
@@ -66,6 +75,20 @@ public final class PackStageBench {
     double[] warmRun = timedStage(spark, lake, mode, bytes, "warm");
     double loop = loop(parts, mode);
     TaskCpu.printRatios("packer loop", cold, warmRun, loop);
+    double[] moves = dataMovement(spark, lake, bytes, bytes / 2); // uint16 ids
+    for (double[] st : new double[][] {cold, warmRun}) {
+      System.out.printf(
+          Locale.ROOT,
+          "RATIO %s: stage / data-movement floor %.3f (process CPU, %.2f / %.2f MB per CPU-s),"
+              + " %.3f (task threads, %.2f / %.2f)%n",
+          st == cold ? "cold" : "warm",
+          st[0] / moves[0],
+          st[0],
+          moves[0],
+          st[1] / moves[1],
+          st[1],
+          moves[1]);
+    }
     spark.stop();
   }
 
@@ -113,6 +136,49 @@ public final class PackStageBench {
             Table.DOCS_TOKENS.id(),
             SaveMode.Overwrite,
             "{}");
+  }
+
+  /**
+   * The stage's data movement without its logic, as a fairer reference than the packer loop:
+   * docs_tokens read once, every document shuffled by the stage's two seeded keys (hash-partitioned
+   * into as many partitions as pack makes and sorted within them, then a global sort by a seeded
+   * row key) and written as a Delta table. No corpus scan, no packing, no cached rows, no row
+   * numbering. Run twice, the second (warm) counted; returns {MB per process-CPU-s, MB per
+   * task-CPU-s}.
+   */
+  private static double[] dataMovement(SparkSession spark, Path lake, long bytes, long tokens)
+      throws Exception {
+    int partitions =
+        (int)
+            Math.max(
+                1,
+                (tokens + PackOptions.DEFAULT_PARTITION_TOKENS - 1)
+                    / PackOptions.DEFAULT_PARTITION_TOKENS);
+    long seed = PackOptions.DEFAULT_SEED;
+    StageRun r = null;
+    for (int i = 0; i < 2; i++) {
+      r =
+          StageRun.time(
+              spark,
+              () -> {
+                Dataset<Row> in = new Lake(spark, lake.toString()).read(Table.DOCS_TOKENS.id());
+                Dataset<Row> moved =
+                    in.select(col("doc_id"), col("source"), col("tokens"))
+                        .withColumn("_ph", xxhash64(lit(seed), lit("part"), col("doc_id")))
+                        .withColumn("_ord", xxhash64(lit(seed), lit("order"), col("doc_id")))
+                        .repartition(partitions, col("_ph"))
+                        .sortWithinPartitions(col("_ord"), col("doc_id"))
+                        .withColumn("row_key", xxhash64(lit(seed), lit("row"), col("doc_id")))
+                        .sort(col("row_key"), col("doc_id"))
+                        .select("doc_id", "source", "row_key", "tokens");
+                new Lake(spark, lake.toString())
+                    .write(moved, "packed_floor", SaveMode.Overwrite, "{}");
+                return new JobSummary("pack-floor", null);
+              });
+    }
+    System.out.printf(Locale.ROOT, "%s%n", r.describe("data-movement floor (warm)", bytes));
+    r.printBreakdown();
+    return r.mbPerCpu(bytes);
   }
 
   /** MB per CPU-s (process) and per task-CPU-s of one stage run. */

@@ -70,6 +70,12 @@ public final class PackStage implements Stage {
     }
   }
 
+  /**
+   * Shard files a write task keeps open at once (each buffers up to one 32 MiB row group). A task
+   * whose rows span more shards (a small pack.target_file_bytes) sorts the rest, as Spark does.
+   */
+  static final int OPEN_SHARD_WRITERS = 2;
+
   @Override
   public JobSummary run(RunContext ctx) {
     PackOptions c = PackOptions.from(ctx.config());
@@ -84,7 +90,11 @@ public final class PackStage implements Stage {
     PackResult r = PackAction.run(tokens, existing, c);
     try {
       SaveMode mode = c.append() ? SaveMode.Append : SaveMode.Overwrite;
-      long v = lake.write(r.table(), Table.PACKED_ROWS, mode, ctx.commitMetadata(name()));
+      // The rows arrive sorted by (split, shard_id), so a task spans a shard or two: open writers
+      // instead of Spark's sort of every row (tokens included) by the partition columns first.
+      long v =
+          lake.writeFewPartitionValues(
+              r.table(), Table.PACKED_ROWS, mode, ctx.commitMetadata(name()), OPEN_SHARD_WRITERS);
       summary.output(Table.PACKED_ROWS.id(), lake.path(Table.PACKED_ROWS), v);
       PackSummary.fill(summary, c, r, committedRows(ctx, lake));
     } finally {

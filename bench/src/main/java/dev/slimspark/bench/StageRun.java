@@ -40,6 +40,12 @@ public final class StageRun {
     return time(spark, null, stage);
   }
 
+  /** Runs {@code stage} twice and returns the second (warm) run's timing. */
+  public static StageRun warm(SparkSession spark, Callable<JobSummary> stage) throws Exception {
+    time(spark, stage);
+    return time(spark, stage);
+  }
+
   /** Runs {@code stage} once, timed, recording a JFR profile into {@code jfr} unless it is null. */
   public static StageRun time(SparkSession spark, String jfr, Callable<JobSummary> stage)
       throws Exception {

@@ -155,27 +155,24 @@ public final class PackStageBench {
                 (tokens + PackOptions.DEFAULT_PARTITION_TOKENS - 1)
                     / PackOptions.DEFAULT_PARTITION_TOKENS);
     long seed = PackOptions.DEFAULT_SEED;
-    StageRun r = null;
-    for (int i = 0; i < 2; i++) {
-      r =
-          StageRun.time(
-              spark,
-              () -> {
-                Dataset<Row> in = new Lake(spark, lake.toString()).read(Table.DOCS_TOKENS.id());
-                Dataset<Row> moved =
-                    in.select(col("doc_id"), col("source"), col("tokens"))
-                        .withColumn("_ph", xxhash64(lit(seed), lit("part"), col("doc_id")))
-                        .withColumn("_ord", xxhash64(lit(seed), lit("order"), col("doc_id")))
-                        .repartition(partitions, col("_ph"))
-                        .sortWithinPartitions(col("_ord"), col("doc_id"))
-                        .withColumn("row_key", xxhash64(lit(seed), lit("row"), col("doc_id")))
-                        .sort(col("row_key"), col("doc_id"))
-                        .select("doc_id", "source", "row_key", "tokens");
-                new Lake(spark, lake.toString())
-                    .write(moved, "packed_floor", SaveMode.Overwrite, "{}");
-                return new JobSummary("pack-floor", null);
-              });
-    }
+    StageRun r =
+        StageRun.warm(
+            spark,
+            () -> {
+              Dataset<Row> in = new Lake(spark, lake.toString()).read(Table.DOCS_TOKENS.id());
+              Dataset<Row> moved =
+                  in.select(col("doc_id"), col("source"), col("tokens"))
+                      .withColumn("_ph", xxhash64(lit(seed), lit("part"), col("doc_id")))
+                      .withColumn("_ord", xxhash64(lit(seed), lit("order"), col("doc_id")))
+                      .repartition(partitions, col("_ph"))
+                      .sortWithinPartitions(col("_ord"), col("doc_id"))
+                      .withColumn("row_key", xxhash64(lit(seed), lit("row"), col("doc_id")))
+                      .sort(col("row_key"), col("doc_id"))
+                      .select("doc_id", "source", "row_key", "tokens");
+              new Lake(spark, lake.toString())
+                  .write(moved, "packed_floor", SaveMode.Overwrite, "{}");
+              return new JobSummary("pack-floor", null);
+            });
     System.out.printf(Locale.ROOT, "%s%n", r.describe("data-movement floor (warm)", bytes));
     r.printBreakdown();
     return r.mbPerCpu(bytes);
